@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "attt",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "attt", targets: ["attt"]),
+        .library(name: "HardeningCore", targets: ["HardeningCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure model: facts, policy, evaluator, report. No file or network I/O.
+        .target(name: "HardeningCore"),
+        // YAML policy files → validated core types, errors with file:line.
+        .target(
+            name: "PolicyLoading",
+            dependencies: ["HardeningCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // Reads a host through a root prefix into HostFacts.
+        .target(name: "HostProbes", dependencies: ["HardeningCore"]),
+        // Text and JSON renderers, Vietnamese and English strings.
+        .target(name: "Reporting", dependencies: ["HardeningCore"]),
+        // The agent's commands; the executable only calls into this.
+        .target(
+            name: "AtttCommands",
+            dependencies: [
+                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "attt", dependencies: ["AtttCommands"]),
+        .target(
+            name: "AtttTestSupport",
+            dependencies: ["HardeningCore", "PolicyLoading", "HostProbes"],
+            path: "Tests/AtttTestSupport"
+        ),
+        .testTarget(name: "HardeningCoreTests", dependencies: ["HardeningCore"]),
+        .testTarget(name: "PolicyLoadingTests", dependencies: ["PolicyLoading", "AtttTestSupport"]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "AtttTestSupport"]),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

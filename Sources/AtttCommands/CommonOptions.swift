@@ -1,0 +1,65 @@
+public import ArgumentParser
+import Foundation
+public import HardeningCore
+import PolicyLoading
+
+/// Options shared by `check` and `inventory`.
+struct HostOptions: ParsableArguments {
+    @Option(name: .long, help: "Read the host under this directory (a mounted disk image, a test tree). Default: /")
+    var root: String = "/"
+
+    @Option(name: .long, help: ArgumentHelp("Policy directory (policy.yaml, controls/, catalogs/).", valueName: "dir"))
+    var policy: String?
+
+    /// The root, checked: a root that is not a directory is bad input.
+    func validatedRoot() throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+            throw CommandFailure.badInput("--root \(root): no such directory — give the directory that holds the host's etc/ and var/")
+        }
+        return root
+    }
+
+    /// Where the policy is: --policy, $ATTT_POLICY_DIR, the installed copy, or the source tree's Policies/.
+    func policyDirectory() -> URL {
+        if let policy { return URL(fileURLWithPath: policy) }
+        if let env = ProcessInfo.processInfo.environment["ATTT_POLICY_DIR"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        var candidates = ["/usr/share/attt/policies"]
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/attt/policies").standardizedFileURL.path)
+        // A developer build: the repository's Policies/, found from this source file.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Policies").standardizedFileURL.path)
+        for c in candidates where FileManager.default.fileExists(atPath: c + "/policy.yaml") { return URL(fileURLWithPath: c) }
+        return URL(fileURLWithPath: candidates[0])
+    }
+
+    func loadPolicy() throws -> Policy {
+        do {
+            return try PolicyLoader().load(directory: policyDirectory())
+        } catch let error as PolicyError {
+            throw CommandFailure.badInput(error.description)
+        }
+    }
+}
+
+// Retroactive, internal: only these commands parse the core's enums from arguments.
+extension Language: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
+extension Profile: ExpressibleByArgument {}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Writes to a file atomically (temp file, then rename), or to standard output.
+func emit(_ data: Data, to output: String?) throws {
+    guard let output else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    do {
+        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+        throw CommandFailure.badInput("--output \(output): cannot write (\(error.localizedDescription)) — choose a writable path")
+    }
+}

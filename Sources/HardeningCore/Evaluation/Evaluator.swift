@@ -1,0 +1,122 @@
+import Foundation
+
+/// Turns facts and a policy into results. Pure: the same facts, policy and context give the same results.
+public struct Evaluator: Sendable {
+    public let policy: Policy
+    public let context: EvaluationContext
+
+    /// How many evidence entries a result keeps before summarising the rest.
+    static let evidenceLimit = 60
+
+    public init(policy: Policy, context: EvaluationContext) {
+        self.policy = policy
+        self.context = context
+    }
+
+    /// The generic tree the conditions walk, from typed facts.
+    public static func factTree(_ facts: HostFacts) throws -> FactValue {
+        let data = try JSONEncoder().encode(facts)
+        return try JSONDecoder().decode(FactValue.self, from: data)
+    }
+
+    /// Evaluates the selected controls (all when `only` is empty), in policy order.
+    public func evaluate(_ facts: FactValue, only: [String] = []) -> [ControlResult] {
+        policy.controls
+            .filter { only.isEmpty || only.contains($0.id) }
+            .map { evaluate($0, facts) }
+    }
+
+    public func evaluate(_ control: Control, _ facts: FactValue) -> ControlResult {
+        var result = ControlResult(
+            control: control.id, status: .pass, severity: control.severity, area: control.area,
+            references: control.references, title: control.title, evidence: [], reason: nil,
+            fixable: control.fix != nil, fix: control.fix?.description
+        )
+        guard control.roles.contains(context.role) else {
+            result.status = .notApplicable
+            result.reason = LocalizedText(
+                vi: "Không áp dụng cho máy có vai trò \(context.role.vietnameseName).",
+                en: "Does not apply to the \(context.role.rawValue) role."
+            )
+            return result
+        }
+        var run = Run(evaluator: self, control: control, facts: facts)
+        do {
+            if let applicability = control.applicability {
+                let outcome = try run.evaluate(applicability, Scope())
+                if !outcome.passed {
+                    result.status = .notApplicable
+                    result.evidence = Evaluator.capped(outcome.evidence)
+                    result.reason = control.notApplicableReason ?? LocalizedText(
+                        vi: "Điều kiện áp dụng không thỏa mãn.", en: "The applicability condition does not hold."
+                    )
+                    return result
+                }
+            }
+            guard let condition = control.condition else {
+                result.status = .manual
+                result.reason = control.attestation
+                return result
+            }
+            let outcome = try run.evaluate(condition, Scope())
+            result.status = outcome.passed ? .pass : .fail
+            result.evidence = Evaluator.capped(outcome.evidence)
+        } catch let problem as FactProblem {
+            result.status = .error
+            result.evidence = []
+            result.reason = problem.reason
+        } catch {
+            result.status = .error
+            result.reason = LocalizedText(vi: "Lỗi khi đánh giá: \(error)", en: "Evaluation error: \(error)")
+        }
+        return result
+    }
+
+    static func capped(_ evidence: [Evidence]) -> [Evidence] {
+        guard evidence.count > evidenceLimit else { return evidence }
+        var kept = Array(evidence.prefix(evidenceLimit))
+        kept.append(Evidence(source: nil, item: "…", actual: "+\(evidence.count - evidenceLimit)", expected: nil))
+        return kept
+    }
+
+    /// The value of a parameter for this evaluation: tailored, else the profile's.
+    func parameterValue(_ name: String, control: Control) -> FactValue? {
+        if let tailored = context.tailoring["\(control.id).\(name)"] { return tailored }
+        if control.parameters.contains(where: { $0.name == name }) {
+            return control.parameters.first { $0.name == name }!.value(for: context.profile)
+        }
+        if let tailored = context.tailoring[name] { return tailored }
+        return policy.parameters.first { $0.name == name }?.value(for: context.profile)
+    }
+
+    /// A catalogue list for this role: `all` plus the role's own entries.
+    func catalogList(_ name: String) -> [FactValue]? {
+        guard let entry = policy.catalogs[name] else { return nil }
+        switch entry {
+        case .array(let items):
+            return items
+        case .object(let byRole):
+            var items: [FactValue] = []
+            if case .array(let common)? = byRole["all"] { items += common }
+            if case .array(let own)? = byRole[context.role.rawValue] { items += own }
+            return items
+        default:
+            return [entry]
+        }
+    }
+}
+
+extension Role {
+    public var vietnameseName: String {
+        switch self {
+        case .workstation: return "máy trạm"
+        case .server: return "máy chủ"
+        case .secret: return "máy soạn thảo tài liệu mật"
+        }
+    }
+}
+
+/// A fact the condition needs could not be collected: the result is `error`, with this reason.
+struct FactProblem: Error {
+    var reason: LocalizedText
+}

@@ -1,0 +1,60 @@
+/// Everything the agent collected from one host: the inventory that controls are evaluated on.
+///
+/// Plain data: the collector stores it, and a newer policy can be evaluated against stored facts
+/// without scanning the host again.
+public struct HostFacts: Codable, Sendable, Hashable {
+    public var schema: String = "attt.facts.v1"
+    public var collectedAt: Timestamp
+    /// The root prefix the host was read through (`/` for the live host).
+    public var root: String
+    public var system: SystemFacts
+    public var authentication: Probed<AuthenticationFacts>
+    public var accounts: Probed<AccountFacts>
+    public var packages: Probed<PackageFacts>
+    public var services: ServiceFacts
+    public var antivirus: Probed<AntivirusFacts>
+    public var shares: Probed<ShareFacts>
+
+    public init(
+        collectedAt: Timestamp, root: String, system: SystemFacts,
+        authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
+        packages: Probed<PackageFacts>, services: ServiceFacts,
+        antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>
+    ) {
+        self.collectedAt = collectedAt
+        self.root = root
+        self.system = system
+        self.authentication = authentication
+        self.accounts = accounts
+        self.packages = packages
+        self.services = services
+        self.antivirus = antivirus
+        self.shares = shares
+    }
+}
+
+/// Identity of the host, for the report header.
+public struct SystemFacts: Codable, Sendable, Hashable {
+    public var hostname: String?
+    public var machineId: String?
+    public var os: OperatingSystem
+
+    public init(hostname: String?, machineId: String?, os: OperatingSystem) {
+        self.hostname = hostname
+        self.machineId = machineId
+        self.os = os
+    }
+}
+
+/// From `/etc/os-release` (or `/usr/lib/os-release`).
+public struct OperatingSystem: Codable, Sendable, Hashable {
+    public var id: String?
+    public var versionId: String?
+    public var prettyName: String?
+
+    public init(id: String?, versionId: String?, prettyName: String?) {
+        self.id = id
+        self.versionId = versionId
+        self.prettyName = prettyName
+    }
+}

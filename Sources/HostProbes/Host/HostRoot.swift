@@ -1,0 +1,133 @@
+public import Foundation
+public import HardeningCore
+
+/// The only door to the host: every path a probe reads goes through this root prefix.
+///
+/// Probes name host paths (`/etc/login.defs`); `HostRoot` maps them under the root given with
+/// `--root`, so the same code reads the live host, a mounted disk image or a fixture tree.
+/// Nothing here writes.
+public struct HostRoot: Sendable {
+    /// The prefix on the machine running attt.
+    public let prefix: URL
+    /// Files larger than this are refused: a probe never reads an unbounded file into memory.
+    public var maxFileSize: Int = 64 << 20
+
+    public init(_ path: String) {
+        self.prefix = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+    }
+
+    /// Whether this is the live host, where live-only sources (running services) may be read.
+    public var isLiveHost: Bool { prefix.path == "/" }
+
+    /// The path on this machine for a host path.
+    public func local(_ hostPath: String) -> String {
+        let relative = hostPath.drop { $0 == "/" }
+        if prefix.path == "/" { return "/" + relative }
+        return prefix.path + "/" + relative
+    }
+
+    public func exists(_ hostPath: String) -> Bool {
+        var st = stat()
+        return lstat(local(hostPath), &st) == 0
+    }
+
+    public func isDirectory(_ hostPath: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: local(hostPath), isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// Reads a file, or says why it cannot: `nil` when the file does not exist.
+    public func read(_ hostPath: String) throws(ProbeError) -> Data? {
+        let path = local(hostPath)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw ProbeError(path: hostPath, reason: "is a directory") }
+        if Int(st.st_size) > maxFileSize { throw ProbeError(path: hostPath, reason: "larger than \(maxFileSize >> 20) MiB") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ProbeError(path: hostPath, reason: access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "cannot open")
+        }
+        defer { try? handle.close() }
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw ProbeError(path: hostPath, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a text file; invalid UTF-8 is repaired, not refused, since config files are mostly ASCII.
+    public func text(_ hostPath: String) throws(ProbeError) -> String? {
+        guard let data = try read(hostPath) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads the last `count` bytes of a file (for logs that only grow, like wtmp).
+    public func tail(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
+        let path = local(hostPath)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            if !exists(hostPath) { return nil }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        do {
+            let size = try handle.seekToEnd()
+            let start = size > UInt64(count) ? size - UInt64(count) : 0
+            try handle.seek(toOffset: start)
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw ProbeError(path: hostPath, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    /// Entries of a directory, sorted by name (byte order, as the C library's `alphasort` in the C locale); `[]` when absent.
+    public func list(_ hostPath: String) throws(ProbeError) -> [String] {
+        let path = local(hostPath)
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        } catch {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) { return [] }
+            throw ProbeError(path: hostPath, reason: "cannot list the directory")
+        }
+    }
+
+    /// The target of a symbolic link, as written in the link.
+    public func linkTarget(_ hostPath: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: local(hostPath))
+    }
+
+    /// The modification time of a file.
+    public func modified(_ hostPath: String) -> Date? {
+        var st = stat()
+        guard stat(local(hostPath), &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
+    }
+}
+
+/// A host file that exists but could not be read.
+public struct ProbeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+extension Probed {
+    /// Runs a probe, turning a read failure into a `failed` fact with the reason.
+    static func collect(_ body: () throws -> Value) -> Probed<Value> {
+        do {
+            return .collected(try body())
+        } catch let error as ProbeError {
+            return .failed(error.description)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}

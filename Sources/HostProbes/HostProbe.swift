@@ -1,0 +1,46 @@
+public import Foundation
+public import HardeningCore
+
+/// Collects ``HostFacts`` from a host through its root prefix. Every probe reads files only;
+/// a probe that fails leaves its reason in the facts and the others go on.
+public struct HostProbe: Sendable {
+    public let host: HostRoot
+    public let antivirusEngines: [AntivirusEngine]
+
+    public init(root: String, antivirusEngines: [AntivirusEngine]) {
+        self.host = HostRoot(root)
+        self.antivirusEngines = antivirusEngines
+    }
+
+    public func collect(now: Date = Date()) -> HostFacts {
+        let authentication = Probed.collect { try AuthenticationProbe(host: host).collect() }
+        let defs = authentication.value?.loginDefs
+        let accounts = Probed.collect {
+            try AccountsProbe(host: host, uidMin: defs?.uidMin.value ?? 1000, uidMax: defs?.uidMax.value ?? 60000).collect()
+        }
+        let packages = Probed.collect { try PackagesProbe(host: host).collect() }
+        let services = ServicesProbe(host: host).collect()
+        let antivirus = Probed.collect {
+            try AntivirusProbe(host: host, engines: antivirusEngines, packages: packages.value?.installed ?? [], services: services).collect()
+        }
+        let shares = Probed.collect { try SharesProbe(host: host).collect() }
+        return HostFacts(
+            collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
+            authentication: authentication, accounts: accounts, packages: packages,
+            services: services, antivirus: antivirus, shares: shares
+        )
+    }
+
+    func system() -> SystemFacts {
+        let hostname = (try? host.text("/etc/hostname"))??.trimmed
+        let machineId = (try? host.text("/etc/machine-id"))??.trimmed
+        var os = OperatingSystem(id: nil, versionId: nil, prettyName: nil)
+        for path in ["/etc/os-release", "/usr/lib/os-release"] {
+            guard let text = (try? host.text(path)) ?? nil else { continue }
+            let values = Dictionary(ConfigLines.assignments(text, path: path).map { ($0.key, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+            os = OperatingSystem(id: values["ID"], versionId: values["VERSION_ID"], prettyName: values["PRETTY_NAME"])
+            break
+        }
+        return SystemFacts(hostname: hostname?.isEmpty == false ? hostname : nil, machineId: machineId?.isEmpty == false ? machineId : nil, os: os)
+    }
+}

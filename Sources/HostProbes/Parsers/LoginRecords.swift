@@ -1,0 +1,40 @@
+public import Foundation
+
+/// The binary login records: `/var/log/lastlog` (one record per UID) and `/var/log/wtmp` (utmp records).
+enum LoginRecords {
+    /// glibc's `struct lastlog` on Linux: `int32 ll_time; char ll_line[32]; char ll_host[256]`.
+    static let lastlogRecordSize = 292
+    /// glibc's `struct utmp` on Linux (x86_64 and most 64-bit ABIs): 384 bytes.
+    static let utmpRecordSize = 384
+    static let userProcess: Int16 = 7
+
+    /// The last login time of `uid` from lastlog, or `nil` for never.
+    static func lastlog(_ data: Data, uid: Int) -> Date? {
+        let offset = uid * lastlogRecordSize
+        guard uid >= 0, offset + 4 <= data.count else { return nil }
+        let seconds = data.withUnsafeBytes { raw in raw.loadUnaligned(fromByteOffset: offset, as: Int32.self) }
+        let time = Int32(littleEndian: seconds)
+        return time > 0 ? Date(timeIntervalSince1970: TimeInterval(time)) : nil
+    }
+
+    /// The newest user-login time per user name in a wtmp file (whole records only).
+    static func wtmpLastLogins(_ data: Data) -> [String: Date] {
+        var latest: [String: Date] = [:]
+        let count = data.count / utmpRecordSize
+        let start = data.count - count * utmpRecordSize
+        data.withUnsafeBytes { raw in
+            for i in 0..<count {
+                let base = start + i * utmpRecordSize
+                let type = Int16(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: Int16.self))
+                guard type == userProcess else { continue }
+                let userBytes = raw[(base + 44)..<(base + 76)].prefix { $0 != 0 }
+                guard !userBytes.isEmpty, let user = String(bytes: userBytes, encoding: .utf8) else { continue }
+                let seconds = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 340, as: Int32.self))
+                guard seconds > 0 else { continue }
+                let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+                if latest[user].map({ $0 < date }) ?? true { latest[user] = date }
+            }
+        }
+        return latest
+    }
+}

@@ -1,0 +1,67 @@
+public import HardeningCore
+
+/// Words the reports use, Vietnamese first.
+enum Strings {
+    static func status(_ status: ResultStatus, _ l: Language) -> String {
+        switch (status, l) {
+        case (.pass, .vi): return "ĐẠT"
+        case (.fail, .vi): return "KHÔNG ĐẠT"
+        case (.notApplicable, .vi): return "KHÔNG ÁP DỤNG"
+        case (.error, .vi): return "LỖI"
+        case (.manual, .vi): return "CẦN XÁC NHẬN"
+        case (.pass, .en): return "PASS"
+        case (.fail, .en): return "FAIL"
+        case (.notApplicable, .en): return "N/A"
+        case (.error, .en): return "ERROR"
+        case (.manual, .en): return "MANUAL"
+        }
+    }
+
+    static func severity(_ s: Severity, _ l: Language) -> String {
+        switch (s, l) {
+        case (.low, .vi): return "thấp"
+        case (.medium, .vi): return "trung bình"
+        case (.high, .vi): return "cao"
+        case (.critical, .vi): return "nghiêm trọng"
+        default: return s.rawValue
+        }
+    }
+
+    static func text(_ key: Key, _ l: Language) -> String {
+        l == .vi ? key.vi : key.en
+    }
+
+    struct Key {
+        var vi: String
+        var en: String
+    }
+
+    static let heading = Key(vi: "KẾT QUẢ KIỂM TRA AN TOÀN THÔNG TIN", en: "INFORMATION SECURITY CHECK")
+    static let host = Key(vi: "Máy", en: "Host")
+    static let system = Key(vi: "Hệ điều hành", en: "System")
+    static let policy = Key(vi: "Chính sách", en: "Policy")
+    static let profile = Key(vi: "Mức", en: "Profile")
+    static let role = Key(vi: "Vai trò", en: "Role")
+    static let time = Key(vi: "Thời điểm", en: "Started")
+    static let summary = Key(vi: "Tổng hợp", en: "Summary")
+    static let clause = Key(vi: "Căn cứ", en: "Clause")
+    static let found = Key(vi: "thực tế", en: "found")
+    static let expected = Key(vi: "yêu cầu", en: "expected")
+    static let absent = Key(vi: "(không có)", en: "(absent)")
+    static let reason = Key(vi: "Lý do", en: "Reason")
+    static let fix = Key(vi: "Khắc phục", en: "Fix")
+    static let defaultValue = Key(vi: "mặc định", en: "default")
+    static let unknownHost = Key(vi: "(không rõ)", en: "(unknown)")
+
+    static func profileName(_ p: Profile, _ l: Language) -> String {
+        switch (p, l) {
+        case (.regulation, .vi): return "theo Quy định"
+        case (.recommended, .vi): return "khuyến nghị"
+        default: return p.rawValue
+        }
+    }
+
+    static func roleName(_ r: Role, _ l: Language) -> String {
+        l == .vi ? r.vietnameseName : r.rawValue
+    }
+}

@@ -1,0 +1,85 @@
+public import HardeningCore
+
+/// The report an officer reads in a terminal: failures first, each with its evidence.
+public struct TextReport {
+    public var language: Language
+    /// Colour codes only on a terminal.
+    public var color: Bool
+
+    public init(language: Language, color: Bool = false) {
+        self.language = language
+        self.color = color
+    }
+
+    static let order: [ResultStatus] = [.fail, .error, .manual, .pass, .notApplicable]
+
+    public func render(_ report: Report) -> String {
+        let l = language
+        var out = ""
+        out += Strings.text(Strings.heading, l) + "\n"
+        out += "\(Strings.text(Strings.host, l)): \(report.host.hostname ?? Strings.text(Strings.unknownHost, l))"
+        if report.host.root != "/" { out += "  (root \(report.host.root))" }
+        out += "\n"
+        if let os = report.host.os.prettyName { out += "\(Strings.text(Strings.system, l)): \(os)\n" }
+        out += "\(Strings.text(Strings.policy, l)): \(report.policy.id) \(report.policy.version) · \(Strings.text(Strings.profile, l)): \(Strings.profileName(report.policy.profile, l)) · \(Strings.text(Strings.role, l)): \(Strings.roleName(report.policy.role, l))\n"
+        out += "\(Strings.text(Strings.time, l)): \(report.startedAt) · \(report.durationMs) ms\n\n"
+
+        let sorted = report.results.sorted { a, b in
+            let ia = Self.order.firstIndex(of: a.status)!, ib = Self.order.firstIndex(of: b.status)!
+            if ia != ib { return ia < ib }
+            if a.severity != b.severity { return a.severity > b.severity }
+            return a.control < b.control
+        }
+        let width = Self.order.map { Strings.status($0, l).count }.max()!
+        for result in sorted {
+            let status = Strings.status(result.status, l)
+            let padded = status + String(repeating: " ", count: width - status.count)
+            out += "\(paint(padded, result.status))  \(result.control)  \(result.title.text(l))\n"
+            let indent = String(repeating: " ", count: width + 2)
+            if result.status == .fail || result.status == .error || result.status == .manual {
+                out += "\(indent)\(Strings.text(Strings.clause, l)): \(result.references.joined(separator: "; ")) · \(Strings.severity(result.severity, l))\n"
+            }
+            if let reason = result.reason {
+                out += "\(indent)\(Strings.text(Strings.reason, l)): \(reason.text(l))\n"
+            }
+            if result.status == .fail || result.status == .error {
+                for e in result.evidence { out += indent + "- " + evidence(e) + "\n" }
+                if let fix = result.fix { out += "\(indent)\(Strings.text(Strings.fix, l)): \(fix.text(l))\n" }
+            }
+        }
+        let s = report.summary
+        out += "\n\(Strings.text(Strings.summary, l)): "
+        out += [
+            "\(Strings.status(.pass, l)) \(s.pass)", "\(Strings.status(.fail, l)) \(s.fail)",
+            "\(Strings.status(.error, l)) \(s.error)", "\(Strings.status(.manual, l)) \(s.manual)",
+            "\(Strings.status(.notApplicable, l)) \(s.notApplicable)",
+        ].joined(separator: " · ")
+        out += " / \(s.total)\n"
+        return out
+    }
+
+    func evidence(_ e: Evidence) -> String {
+        let l = language
+        var parts = [e.item + ":"]
+        parts.append("\(Strings.text(Strings.found, l)) \(e.actual ?? Strings.text(Strings.absent, l))")
+        if let expected = e.expected { parts.append("· \(Strings.text(Strings.expected, l)) \(expected)") }
+        if let source = e.source {
+            let shown = source.hasPrefix("default:") ? "\(Strings.text(Strings.defaultValue, l)) \(source.dropFirst(8))" : source
+            parts.append("(\(shown))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    func paint(_ text: String, _ status: ResultStatus) -> String {
+        guard color else { return text }
+        let code: String
+        switch status {
+        case .pass: code = "32"
+        case .fail: code = "31;1"
+        case .error: code = "35"
+        case .manual: code = "33"
+        case .notApplicable: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}

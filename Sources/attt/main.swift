@@ -1,0 +1,3 @@
+import AtttCommands
+
+Attt.runAndExit()

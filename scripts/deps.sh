@@ -1,0 +1,17 @@
+# Debian packages attt needs; sourced by check.sh and test.sh.
+# Building needs only the Swift toolchain for now; the PAM and audit wrappers will add their -dev packages.
+BUILD_PACKAGES=()
+# The report tests validate JSON against the schema with Debian's python3-jsonschema.
+TEST_PACKAGES=(python3-jsonschema)
+
+install_debian_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing Debian packages: ${missing[*]}" >&2
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }
+}
