@@ -239,7 +239,10 @@ struct Run {
     mutating func items(_ q: Quantifier, _ scope: Scope) throws -> (label: String, items: [FactValue]) {
         switch q.over {
         case .fact(let path):
-            let found = try locate(path, scope)
+            // A list path is read from the current item; when the item has no such field, from the
+            // whole fact tree (a quantifier over a catalogue can then look into packages.installed).
+            var found = try locate(path, scope)
+            if found.value == nil, scope.item != nil { found = try resolve(path, from: facts) }
             if case .array(let list)? = found.value { return (q.label ?? path, list) }
             return (q.label ?? path, [])
         default:
