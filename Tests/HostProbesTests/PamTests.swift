@@ -107,3 +107,16 @@ import Testing
         #expect(!outcome.succeeded)
     }
 }
+
+@Suite struct PamBoundsTests {
+    /// A file that includes another twice at every level would expand to 2^16 copies; it stops at the bound.
+    @Test func includeFanOutIsBounded() throws {
+        var files: [String: String] = [:]
+        for level in 0..<15 { files["/etc/pam.d/l\(level)"] = "@include l\(level + 1)\n@include l\(level + 1)\n" }
+        files["/etc/pam.d/l15"] = "auth required pam_unix.so\n"
+        var resolver = PamStackResolver { files[$0] }
+        let stack = try resolver.stack(service: "l0", type: "auth")
+        #expect(stack.count <= PamStackResolver.maxRules)
+        #expect(resolver.problems.contains { $0.contains("grows past") })
+    }
+}

@@ -21,6 +21,10 @@ struct PamStackResolver {
     var directory = "/etc/pam.d"
     var problems: [String] = []
     private var cache: [String: [PamLine]] = [:]
+    /// Rules expanded so far: includes can multiply (a file that includes another twice, sixteen
+    /// levels deep), so expansion stops at a bound no real configuration comes near.
+    private var expanded = 0
+    static let maxRules = 4096
 
     init(directory: String = "/etc/pam.d", readFile: @escaping (String) throws -> String?) {
         self.directory = directory
@@ -60,6 +64,10 @@ struct PamStackResolver {
         var entries: [PamEntry] = []
         let source = path(of: file)
         for line in lines {
+            guard expanded < Self.maxRules else {
+                problems.append("\(source): the stack grows past \(Self.maxRules) rules through includes; the rest is ignored")
+                break
+            }
             switch line.kind {
             case .includeAll(let other):
                 entries += try expand(file: other, type: type, depth: depth + 1)
@@ -74,6 +82,7 @@ struct PamStackResolver {
             case .rule(let t, let control, let module, let arguments, _) where t == type:
                 let rule = PamRule(type: t, control: line.controlText, module: module, arguments: arguments, source: SourceLocation(path: source, line: line.line))
                 entries.append(.rule(rule, control))
+                expanded += 1
             default:
                 continue
             }

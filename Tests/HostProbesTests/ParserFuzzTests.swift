@@ -1,0 +1,94 @@
+import AtttTestSupport
+import Foundation
+import HardeningCore
+@testable import HostProbes
+import Testing
+
+/// Every parser meets damaged input: it must never crash, and what it returns must stay well-formed.
+@Suite struct ParserFuzzTests {
+    static let iterations = 400
+
+    /// Real files from the stock fixture, plus a few hand-written ones for formats it does not have.
+    static func seeds(_ paths: [String], extra: [String] = []) -> [String] {
+        paths.compactMap { try? String(contentsOf: Repository.host("debian12-desktop").appendingPathComponent(String($0.dropFirst())), encoding: .utf8) } + extra
+    }
+
+    func fuzz(_ seeds: [String], seed: UInt64, _ body: (String) -> Void) {
+        var rng = SeededRandom(seed: seed)
+        for seedText in seeds {
+            body(seedText)
+            for _ in 0..<Self.iterations { body(Mutator.mutate(seedText, &rng)) }
+        }
+        // Pure noise too.
+        for _ in 0..<Self.iterations {
+            body(String(decoding: (0..<Int.random(in: 0...2000, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, as: UTF8.self))
+        }
+    }
+
+    @Test func pamFilesAndStacks() {
+        let pam = Self.seeds(["/etc/pam.d/common-auth", "/etc/pam.d/common-password", "/etc/pam.d/login", "/etc/pam.d/gdm-password"], extra: [PamTests.faillockAuth])
+        fuzz(pam, seed: 1) { text in
+            let parsed = PamConfigParser.parse(text)
+            #expect(parsed.lines.allSatisfy { $0.line >= 1 })
+            var resolver = PamStackResolver { path in path == "/etc/pam.d/x" ? text : (path.hasSuffix("other") ? nil : text) }
+            let stack = (try? resolver.stack(service: "x", type: "auth")) ?? []
+            let outcome = PamSimulator.run(stack) { _ in "success" }
+            #expect(outcome.executed.count <= stack.flatMap(\.rules).count)
+        }
+    }
+
+    @Test func keyValueFiles() {
+        fuzz(Self.seeds(["/etc/login.defs", "/etc/security/pwquality.conf", "/etc/security/faillock.conf", "/etc/gdm3/daemon.conf"]), seed: 2) { text in
+            _ = ConfigLines.whitespaceSeparated(text, path: "/f")
+            _ = ConfigLines.assignments(text, path: "/f")
+            _ = IniFile.parse(text, path: "/f")
+            for line in ConfigLines.meaningful(text) { _ = CronSchedule.parse(line.text, hasUserField: true) }
+        }
+    }
+
+    @Test func accountDatabases() {
+        fuzz(Self.seeds(["/etc/passwd", "/etc/shadow", "/etc/group"], extra: ["root:x:0:0:root:/root:/bin/bash\nan::1000:1000::/home/an:/bin/bash\n"]), seed: 3) { text in
+            let p = AccountDatabase.passwd(text)
+            #expect(p.entries.allSatisfy { $0.uid >= 0 })
+            for s in AccountDatabase.shadow(text).entries { _ = AccountDatabase.classify(s.password) }
+            _ = AccountDatabase.group(text)
+            _ = SudoersParser.parse(text, path: "/etc/sudoers")
+        }
+    }
+
+    @Test func packageDatabases() {
+        fuzz(Self.seeds(["/var/lib/dpkg/status", "/var/lib/apt/extended_states", "/var/log/apt/history.log"]), seed: 4) { text in
+            for stanza in Deb822.parse(text) {
+                #expect(stanza.line >= 1)
+                if let install = stanza["Install"] { _ = PackagesProbe.packageNames(install) }
+                if let date = stanza["Start-Date"] { _ = PackagesProbe.aptDate(date) }
+                if let v = stanza["Version"] { _ = DebianVersion(v) < DebianVersion("1.0") }
+            }
+        }
+    }
+
+    @Test func sharingFiles() {
+        let exports = "/srv/a 192.168.1.0/24(rw,sync) *(ro)\n\"/srv/b c\" -ro host\n"
+        fuzz(Self.seeds(["/etc/samba/smb.conf"], extra: [exports, "path=/home/an/Public\nguest_ok=y\nusershare_acl=S-1-1-0:F,\n"]), seed: 5) { text in
+            if let config = SambaConfig.load(path: "/etc/samba/smb.conf", readFile: { $0 == "/etc/samba/smb.conf" ? text : nil }) {
+                for share in config.shares { _ = config.value("guestok", in: share) }
+            }
+            _ = ExportsParser.parse(text)
+            _ = UsershareFile.parse(text)
+            #expect(SharesProbe.normalize(text).utf8.first == UInt8(ascii: "/"))
+        }
+    }
+
+    @Test func binaryRecords() {
+        var rng = SeededRandom(seed: 6)
+        var header = Data("ClamAV-VDB:23 Nov 2026 07-26 +0000:27832:2076421:90:x:y:z:1795418760".utf8)
+        header.append(Data(repeating: 0x20, count: 512 - header.count))
+        let wtmp = WtmpBuilder.records([("an", 1_790_000_000), ("binh", 1_770_000_000)])
+        for _ in 0..<Self.iterations * 2 {
+            _ = ClamAVDatabaseHeader.parse(Mutator.mutate(header, &rng))
+            let mutated = Mutator.mutate(wtmp, &rng)
+            _ = LoginRecords.wtmpLastLogins(mutated)
+            _ = LoginRecords.lastlog(mutated, uid: Int.random(in: -5...5000, using: &rng))
+        }
+    }
+}
