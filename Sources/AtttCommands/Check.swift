@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("control"), help: ArgumentHelp("Check only this control (repeatable).", valueName: "id"))
     var controls: [String] = []
 
-    @Option(help: ArgumentHelp("The unit's tailored parameters (default: /etc/attt/tailoring.yaml when present).", valueName: "file"))
+    @Option(help: ArgumentHelp("The unit's tailored parameters (default: etc/attt/tailoring.yaml under the root, when present).", valueName: "file"))
     var tailoring: String?
 
     @Option(help: .hidden)
@@ -44,7 +44,7 @@ struct Check: ParsableCommand {
         for id in controls where policy.control(id) == nil {
             throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
         }
-        let (tailored, tailoringFile) = try loadTailoring(policy)
+        let (tailored, tailoringFile) = try loadTailoring(policy, root: root)
         var evaluationTime = started
         if let now {
             guard let date = Timestamp.parse(now) else { throw CommandFailure.badInput("--now \(now): not an ISO 8601 time") }
@@ -76,11 +76,25 @@ struct Check: ParsableCommand {
             data = Data(TextReport(language: lang, color: color).render(report).utf8)
         }
         try emit(data, to: output)
+        if let reason = Self.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
         if report.hasFailures { throw ExitCode(1) }
     }
 
-    func loadTailoring(_ policy: Policy) throws -> ([String: FactValue], String?) {
-        let path = tailoring ?? (FileManager.default.fileExists(atPath: "/etc/attt/tailoring.yaml") ? "/etc/attt/tailoring.yaml" : nil)
+    /// Without an accounts database and a package database the root is not a host at all: the scan did not run.
+    static func nothingCollected(_ facts: HostFacts) -> String? {
+        var reasons: [String] = []
+        func note<T>(_ probed: Probed<T>) -> Bool {
+            if case .failed(let reason) = probed { reasons.append(reason); return true }
+            return false
+        }
+        let failed = [note(facts.accounts), note(facts.packages)].allSatisfy { $0 }
+        guard failed else { return nil }
+        return "nothing could be read under \(facts.root): " + reasons.joined(separator: "; ")
+    }
+
+    /// The tailoring is the host's own configuration, so by default it is read through the root too.
+    func loadTailoring(_ policy: Policy, root: String) throws -> ([String: FactValue], String?) {
+        let path = tailoring ?? TailoringLoader.defaultPath(root: root)
         guard let path else { return ([:], nil) }
         do {
             return (try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy), path)

@@ -15,6 +15,12 @@ import Yams
 public struct TailoringLoader {
     public init() {}
 
+    /// Where a host keeps its tailoring: `etc/attt/tailoring.yaml` under the root, if the file exists.
+    public static func defaultPath(root: String) -> String? {
+        let path = URL(fileURLWithPath: root).appendingPathComponent("etc/attt/tailoring.yaml").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     public func load(file: URL, policy: Policy) throws -> [String: FactValue] {
         let reader = YAMLReader(file: file.path)
         guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {

@@ -84,6 +84,10 @@ public func check(
     tailoring: [String: FactValue] = [:], only: [String] = []
 ) throws -> [ControlResult] {
     let policy = ShippedPolicy.policy
+    var tailoring = tailoring
+    if tailoring.isEmpty, let path = TailoringLoader.defaultPath(root: root.path) {
+        tailoring = try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy)
+    }
     let facts = HostProbe(root: root.path, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
     let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: fixtureNow, tailoring: tailoring))
     return evaluator.evaluate(try Evaluator.factTree(facts), only: only)

@@ -20,15 +20,18 @@ public struct InstalledPackage: Codable, Sendable, Hashable {
     public var section: String?
     /// Installed on purpose, not pulled in as a dependency (apt's `extended_states`).
     public var manual: Bool
+    /// Another installed package depends on it or recommends it: it is part of something installed.
+    public var required: Bool
     public var source: SourceLocation
 
-    public init(name: String, version: String, architecture: String?, priority: String?, section: String?, manual: Bool, source: SourceLocation) {
+    public init(name: String, version: String, architecture: String?, priority: String?, section: String?, manual: Bool, required: Bool, source: SourceLocation) {
         self.name = name
         self.version = version
         self.architecture = architecture
         self.priority = priority
         self.section = section
         self.manual = manual
+        self.required = required
         self.source = source
     }
 }

@@ -17,14 +17,30 @@ struct PackagesProbe {
                 if let name = s["Package"] { auto.insert(name); if let arch = s["Architecture"] { auto.insert("\(name):\(arch)") } }
             }
         }
+        // "install ok installed" (or "hold ok installed"): the third word is the state.
+        let stanzas = Deb822.parse(status).filter { s in
+            guard s["Package"] != nil, let state = s["Status"]?.fields, state.count == 3 else { return false }
+            return state[2] == "installed"
+        }
+        // A package another one depends on (or recommends) is part of something bigger. debootstrap
+        // leaves its libraries unmarked in extended_states, so "manual" alone would list every library.
+        var wanted: Set<String> = []
+        var providers: [String: [String]] = [:]
+        for s in stanzas {
+            for field in ["Depends", "Pre-Depends", "Recommends"] {
+                for name in Self.relationNames(s[field] ?? "") { wanted.insert(name) }
+            }
+            for name in Self.relationNames(s["Provides"] ?? "") { providers[name, default: []].append(s["Package"]!) }
+        }
+        for (virtual, names) in providers where wanted.contains(virtual) { wanted.formUnion(names) }
         var installed: [InstalledPackage] = []
-        for s in Deb822.parse(status) {
-            // "install ok installed" (or "hold ok installed"): the third word is the state.
-            guard let name = s["Package"], let state = s["Status"]?.fields, state.count == 3, state[2] == "installed" else { continue }
+        for s in stanzas {
+            let name = s["Package"]!
             let arch = s["Architecture"]
             installed.append(InstalledPackage(
                 name: name, version: s["Version"] ?? "", architecture: arch, priority: s["Priority"], section: s["Section"],
                 manual: !(auto.contains(name) || arch.map { auto.contains("\(name):\($0)") } ?? false),
+                required: wanted.contains(name),
                 source: SourceLocation(path: statusPath, line: s.line)
             ))
         }
@@ -48,6 +64,17 @@ struct PackagesProbe {
             }
         }
         return requests
+    }
+
+    /// `a (>= 1), b | c:any` → every package name the relation mentions.
+    static func relationNames(_ field: String) -> [String] {
+        let stops: Set<Character> = [" ", "(", ":", "[", "<"]
+        var names: [String] = []
+        for part in field.split(whereSeparator: { $0 == "," || $0 == "|" }) {
+            let name = String(part).trimmed.prefix { !stops.contains($0) }
+            if !name.isEmpty { names.append(String(name)) }
+        }
+        return names
     }
 
     /// `pkg:amd64 (1.2-3), lib:amd64 (4.5, automatic)` → names of the packages asked for (not automatic).

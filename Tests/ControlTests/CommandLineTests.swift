@@ -1,0 +1,102 @@
+import AtttTestSupport
+import Foundation
+import Testing
+
+/// `attt` as a process: exit codes, formats, errors that name the file and line.
+@Suite struct CommandLineTests {
+    let stock = Repository.host("debian12-desktop").path
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    @Test func failingHostExitsOneWithVietnameseText() throws {
+        let out = try AtttBinary.run(["check", "--root", stock] + now)
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("KẾT QUẢ KIỂM TRA AN TOÀN THÔNG TIN"))
+        #expect(out.stdout.contains("KHÔNG ĐẠT"))
+        #expect(out.stdout.contains("Điều 9 khoản 6"))
+        // Failures come before passes and not-applicable results.
+        let firstFail = try #require(out.stdout.range(of: "KHÔNG ĐẠT "))
+        if let firstNA = out.stdout.range(of: "KHÔNG ÁP DỤNG ") { #expect(firstFail.lowerBound < firstNA.lowerBound) }
+        let en = try AtttBinary.run(["check", "--root", stock, "--lang", "en"] + now)
+        #expect(en.stdout.contains("INFORMATION SECURITY CHECK") && en.stdout.contains("FAIL"))
+    }
+
+    @Test func passingSelectionExitsZero() throws {
+        let out = try AtttBinary.run(["check", "--root", stock, "--control", "VN-TD-SHR-002"] + now)
+        #expect(out.status == 0, "\(out.stdout)")
+        #expect(out.stdout.contains("ĐẠT"))
+    }
+
+    @Test func missingRootIsBadInput() throws {
+        let out = try AtttBinary.run(["check", "--root", "/nonexistent/attt-root"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("/nonexistent/attt-root"))
+    }
+
+    @Test func badUsageExitsTwo() throws {
+        #expect(try AtttBinary.run(["check", "--profile", "lenient"]).status == 2)
+        #expect(try AtttBinary.run(["check", "--role", "kiosk"]).status == 2)
+        #expect(try AtttBinary.run(["check", "--no-such-flag"]).status == 2)
+        let unknown = try AtttBinary.run(["check", "--root", stock, "--control", "VN-TD-XX-999"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("VN-TD-XX-999"))
+        #expect(try AtttBinary.run(["--help"]).status == 0)
+    }
+
+    @Test func emptyRootCannotBeScanned() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("attt-empty-\(UUID())")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let out = try AtttBinary.run(["check", "--root", empty.path, "--format", "json"])
+        #expect(out.status == 3)
+        #expect(out.stderr.contains("/etc/passwd"))
+    }
+
+    @Test func malformedPolicyNamesFileAndLine() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("attt-policy-\(UUID())")
+        try FileManager.default.copyItem(at: Repository.policies, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let file = copy.appendingPathComponent("controls/passwords.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "op: ge\n          param: minlen", with: "op: greater\n          param: minlen")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let out = try AtttBinary.run(["check", "--root", stock, "--policy", copy.path])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("controls/passwords.yaml:"))
+        #expect(out.stderr.contains("unknown op 'greater'"))
+    }
+
+    @Test func tailoringBelowTheFloorIsRefused() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("attt-tailoring-\(UUID()).yaml")
+        try "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-PW-001:\n    minlen: 4\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let out = try AtttBinary.run(["check", "--root", stock, "--tailoring", file.path])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("\(file.path):4"))
+        #expect(out.stderr.contains("VN-TD-PW-001.minlen"))
+        #expect(out.stderr.contains("at least 6"))
+    }
+
+    @Test func outputFileAndJSON() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("attt-report-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let out = try AtttBinary.run(["check", "--root", stock, "--format", "json", "--output", file.path] + now)
+        #expect(out.status == 1)
+        #expect(out.stdout.isEmpty)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+        #expect(object?["schema"] as? String == "attt.report.v1")
+    }
+
+    @Test func inventoryNeverCarriesPasswordHashes() throws {
+        let out = try AtttBinary.run(["inventory", "--root", stock, "--format", "json"])
+        #expect(out.status == 0)
+        let facts = try JSONSerialization.jsonObject(with: out.data) as? [String: Any]
+        #expect(facts?["schema"] as? String == "attt.facts.v1")
+        #expect(out.stdout.contains("nguyenvana"))
+        let shadow = try String(contentsOf: Repository.host("debian12-desktop").appendingPathComponent("etc/shadow"), encoding: .utf8)
+        for line in shadow.split(separator: "\n") {
+            let hash = line.split(separator: ":", omittingEmptySubsequences: false)[1]
+            if hash.count > 3 { #expect(!out.stdout.contains(hash)) }
+        }
+        #expect(!out.stdout.contains("$y$"))
+    }
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Builds Tests/Fixtures/hosts/debian12-hardened from debian12-desktop.
+
+The hardened host is the stock desktop after an IT officer applied the regulation's measures the way
+attt's fixers will: real files generated on a Debian 12 install (`apt-get install libpam-pwquality
+clamav clamav-freshclam samba`, then `pam-auth-update --enable` of two pam-configs profiles for
+pam_faillock, see README.md), plus the drop-ins and settings below. Usage:
+
+    make-hardened.py STOCK_FIXTURE DEBIAN12_INSTALL OUTPUT
+
+DEBIAN12_INSTALL is the root of that Debian 12 install (where the generated PAM files and the dpkg
+stanzas come from). The result is committed; this script records how it was made.
+"""
+import os, shutil, struct, sys, datetime
+
+stock, install, out = sys.argv[1:4]
+if os.path.exists(out):
+    shutil.rmtree(out)
+shutil.copytree(stock, out, symlinks=True)
+
+def p(*parts): return os.path.join(out, *parts)
+def write(rel, text, mode=0o644):
+    os.makedirs(os.path.dirname(p(rel)), exist_ok=True)
+    with open(p(rel), "w") as f: f.write(text)
+    os.chmod(p(rel), mode)
+def read(rel, base=None): return open(os.path.join(base or out, rel)).read()
+def days(date): return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
+def epoch(ts): return int(datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp())
+
+# PAM: files pam-auth-update generated on the install (pwquality, and faillock through two profiles).
+for name in ["common-auth", "common-account", "common-password", "common-session", "common-session-noninteractive"]:
+    shutil.copy(os.path.join(install, "etc/pam.d", name), p("etc/pam.d", name))
+os.makedirs(p("usr/share/pam-configs"), exist_ok=True)
+for name in ["vn-td-faillock-preauth", "vn-td-faillock"]:
+    shutil.copy(os.path.join(install, "usr/share/pam-configs", name), p("usr/share/pam-configs", name))
+
+write("etc/security/pwquality.conf.d/50-vn-td.conf", """# attt (VN-TD-PW-001, Điều 9 khoản 6): at least 12 characters with upper, lower, digit and special.
+minlen = 12
+dcredit = -1
+ucredit = -1
+lcredit = -1
+ocredit = -1
+maxrepeat = 3
+dictcheck = 1
+usercheck = 1
+enforcing = 1
+enforce_for_root
+""")
+faillock = read("etc/security/faillock.conf")
+faillock = faillock.replace("# deny = 3", "deny = 5").replace("# fail_interval = 900", "fail_interval = 900").replace("# unlock_time = 600", "unlock_time = 900")
+write("etc/security/faillock.conf", faillock)
+
+defs = read("etc/login.defs")
+defs = defs.replace("PASS_MAX_DAYS\t99999", "PASS_MAX_DAYS\t90").replace("PASS_MIN_DAYS\t0", "PASS_MIN_DAYS\t1").replace("PASS_WARN_AGE\t7", "PASS_WARN_AGE\t14")
+write("etc/login.defs", defs)
+
+# Accounts: an IT officer (cbcntt) holds sudo; the staff member does not.
+passwd = read("etc/passwd").rstrip("\n") + "\ncbcntt:x:1001:1001:Can bo chuyen trach CNTT,,,:/home/cbcntt:/bin/bash\n"
+write("etc/passwd", passwd)
+group_lines = []
+for line in read("etc/group").splitlines():
+    f = line.split(":")
+    if f[0] == "sudo": f[3] = "cbcntt"
+    group_lines.append(":".join(f))
+group_lines.append("cbcntt:x:1001:")
+group_lines.append("ketoan:x:1002:nguyenvana,cbcntt")
+write("etc/group", "\n".join(group_lines) + "\n")
+changed = days("2026-11-01")
+shadow_lines = []
+for line in read("etc/shadow").splitlines():
+    f = line.split(":")
+    if f[0] == "nguyenvana":
+        f[2:6] = [str(changed), "1", "90", "14"]
+        user_hash = f[1]
+    shadow_lines.append(":".join(f))
+shadow_lines.append(":".join(["cbcntt", user_hash, str(changed), "1", "90", "14", "", "", ""]))
+write("etc/shadow", "\n".join(shadow_lines) + "\n", 0o640)
+gshadow = read("etc/gshadow").rstrip("\n") + "\ncbcntt:!::\nketoan:!::nguyenvana,cbcntt\n"
+gshadow = "\n".join(("sudo:*::cbcntt" if l.startswith("sudo:") else l) for l in gshadow.splitlines()) + "\n"
+write("etc/gshadow", gshadow, 0o640)
+
+# Logins this month, in wtmp (struct utmp, 384 bytes, USER_PROCESS = 7).
+def utmp(user, when, line="tty2"):
+    rec = bytearray(384)
+    struct.pack_into("<hi", rec, 0, 7, 1234)
+    rec[8:8 + len(line)] = line.encode()
+    rec[44:44 + len(user)] = user.encode()
+    struct.pack_into("<ii", rec, 340, epoch(when), 0)
+    return bytes(rec)
+os.makedirs(p("var/log"), exist_ok=True)
+with open(p("var/log/wtmp"), "wb") as f:
+    f.write(utmp("nguyenvana", "2026-11-20T01:30:00Z") + utmp("cbcntt", "2026-11-21T02:00:00Z"))
+
+# Packages: real stanzas from the install for what was added.
+added = ["libpam-pwquality", "clamav", "clamav-base", "clamav-freshclam", "libclamav11", "samba", "samba-common",
+         "samba-common-bin", "samba-libs", "python3-samba", "libpwquality-tools", "cracklib-runtime", "libcrack2"]
+stanzas = read("var/lib/dpkg/status", install).split("\n\n")
+picked = [s for s in stanzas if s.startswith("Package: ") and s.split("\n")[0][9:] in added]
+status = read("var/lib/dpkg/status").rstrip("\n") + "\n\n" + "\n\n".join(s.strip("\n") for s in picked) + "\n"
+write("var/lib/dpkg/status", status)
+auto = [a for a in added if a not in ("libpam-pwquality", "clamav", "clamav-freshclam", "samba")]
+ext = read("var/lib/apt/extended_states").rstrip("\n") + "\n\n" + "\n\n".join(f"Package: {a}\nArchitecture: amd64\nAuto-Installed: 1" for a in auto) + "\n"
+write("var/lib/apt/extended_states", ext)
+history = read("var/log/apt/history.log").replace("Requested-By: nguyenvana (1000)", "Requested-By: cbcntt (1001)")
+history += """
+Start-Date: 2026-11-02  09:12:40
+Commandline: apt-get install libpam-pwquality clamav clamav-freshclam samba
+Requested-By: cbcntt (1001)
+Install: libpam-pwquality:amd64 (1.4.5-1+b1), clamav:amd64 (1.4.3+dfsg-0+deb12u1), clamav-freshclam:amd64 (1.4.3+dfsg-0+deb12u1), samba:amd64 (2:4.17.12+dfsg-0+deb12u2), libclamav11:amd64 (1.4.3+dfsg-0+deb12u1, automatic)
+End-Date: 2026-11-02  09:13:55
+"""
+write("var/log/apt/history.log", history)
+
+# Services: freshclam and Samba enabled at boot.
+wants = p("etc/systemd/system/multi-user.target.wants")
+for unit in ["clamav-freshclam.service", "smbd.service", "nmbd.service"]:
+    link = os.path.join(wants, unit)
+    if not os.path.lexists(link): os.symlink("/lib/systemd/system/" + unit, link)
+
+# ClamAV: configuration from the package, fresh signatures (headers only), a weekly scan.
+os.makedirs(p("etc/clamav"), exist_ok=True)
+shutil.copy(os.path.join(install, "etc/clamav/freshclam.conf"), p("etc/clamav/freshclam.conf"))
+def cvd(name, built, version, sigs):
+    t = datetime.datetime.fromisoformat(built.replace("Z", "+00:00"))
+    header = f"ClamAV-VDB:{t.strftime('%d %b %Y %H-%M %z')}:{version}:{sigs}:90:0123456789abcdef0123456789abcdef:fixture:attt:{int(t.timestamp())}"
+    os.makedirs(p("var/lib/clamav"), exist_ok=True)
+    with open(p("var/lib/clamav", name), "wb") as f:
+        f.write(header.encode().ljust(512, b" "))
+cvd("daily.cld", "2026-11-24T06:10:00Z", 27833, 2076521)
+cvd("main.cvd", "2025-09-16T08:41:00Z", 63, 3287027)
+cvd("bytecode.cvd", "2025-09-16T08:42:00Z", 336, 83)
+write("var/log/clamav/freshclam.log", """--------------------------------------
+freshclam daemon 1.4.3 (OS: linux-gnu, ARCH: x86_64, CPU: x86_64)
+ClamAV update process started at Mon Nov 24 06:10:02 2026
+daily.cld database is up-to-date (version: 27833, sigs: 2076521, f-level: 90, builder: raynman)
+main.cvd database is up-to-date (version: 63, sigs: 3287027, f-level: 90, builder: tomjudge)
+bytecode.cvd database is up-to-date (version: 336, sigs: 83, f-level: 90, builder: nrandolp)
+""")
+write("etc/cron.d/attt-clamscan", """# attt (VN-TD-AV-001): weekly scan of user data, at low priority, report only.
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
+30 12 * * 3 root nice -n 19 ionice -c3 clamscan -r -i --no-summary /home /tmp /var/tmp /media >> /var/log/clamav/attt-scan.log 2>&1
+""")
+
+# Samba: the package's smb.conf with guests off and one department share for a group.
+smb = read("etc/samba/smb.conf").replace("usershare allow guests = yes", "usershare allow guests = no")
+smb += """
+[ketoan]
+   comment = Phong ke toan
+   path = /srv/ketoan
+   valid users = @ketoan
+   read only = no
+   guest ok = no
+"""
+write("etc/samba/smb.conf", smb)
+write("etc/fstab", "# <file system> <mount point> <type> <options> <dump> <pass>\nUUID=4f1c0e6a-0d4e-4a2b-9a57-0c1d2e3f4a5b / ext4 errors=remount-ro 0 1\nUUID=9b2f-1A3C /boot/efi vfat umask=0077 0 1\nUUID=0d7e5c1a-2b3c-4d5e-8f90-1a2b3c4d5e6f none swap sw 0 0\n")
+
+write("etc/attt/tailoring.yaml", """# The unit's tailoring (attt.tailoring.v1): never weaker than the regulation.
+tailoring: attt.tailoring.v1
+parameters:
+  it_accounts: [cbcntt]
+""")
+print("hardened fixture written to", out)
