@@ -39,31 +39,32 @@ public struct UserAccount: Codable, Sendable, Hashable {
     public var gid: Int
     public var home: String
     public var shell: String
+    /// The account's line in `/etc/passwd`.
     public var source: SourceLocation
     /// The shell is in `/etc/shells` and is not `nologin` or `false`.
     public var loginShell: Bool
     /// A person's account: UID between UID_MIN and UID_MAX with a login shell (root is not counted).
     public var interactive: Bool
-    public var passwordState: PasswordState
+    /// From the account's line in `/etc/shadow`.
+    public var passwordState: Sourced<PasswordState>
     /// `yescrypt`, `sha512`, `sha256`, `bcrypt`, `md5`, `des`, … for hashed and locked accounts.
     public var hashScheme: String?
     /// MD5 and DES hashes are cracked in minutes.
-    public var weakHash: Bool
-    public var shadowSource: SourceLocation?
-    public var passwordChanged: Timestamp?
+    public var weakHash: Sourced<Bool>
+    public var passwordChanged: Sourced<Timestamp>?
     /// `lastchg` is 0: the user must change the password at next login.
     public var mustChangePassword: Bool
-    public var maxDays: Int?
-    public var minDays: Int?
-    public var warnDays: Int?
+    public var maxDays: Sourced<Int>?
+    public var minDays: Sourced<Int>?
+    public var warnDays: Sourced<Int>?
     public var accountExpires: Timestamp?
     public var expired: Bool
-    public var lastLogin: Timestamp?
-    public var lastLoginSource: SourceLocation?
+    /// The newest login found in lastlog or wtmp.
+    public var lastLogin: Sourced<Timestamp>?
     public var groups: [String]
     public var authorizedKeys: Int
 
-    public init(name: String, uid: Int, gid: Int, home: String, shell: String, source: SourceLocation, loginShell: Bool, interactive: Bool, passwordState: PasswordState, hashScheme: String?, weakHash: Bool, shadowSource: SourceLocation?, passwordChanged: Timestamp?, mustChangePassword: Bool, maxDays: Int?, minDays: Int?, warnDays: Int?, accountExpires: Timestamp?, expired: Bool, lastLogin: Timestamp?, lastLoginSource: SourceLocation?, groups: [String], authorizedKeys: Int) {
+    public init(name: String, uid: Int, gid: Int, home: String, shell: String, source: SourceLocation, loginShell: Bool, interactive: Bool, passwordState: Sourced<PasswordState>, hashScheme: String?, weakHash: Sourced<Bool>, passwordChanged: Sourced<Timestamp>?, mustChangePassword: Bool, maxDays: Sourced<Int>?, minDays: Sourced<Int>?, warnDays: Sourced<Int>?, accountExpires: Timestamp?, expired: Bool, lastLogin: Sourced<Timestamp>?, groups: [String], authorizedKeys: Int) {
         self.name = name
         self.uid = uid
         self.gid = gid
@@ -75,7 +76,6 @@ public struct UserAccount: Codable, Sendable, Hashable {
         self.passwordState = passwordState
         self.hashScheme = hashScheme
         self.weakHash = weakHash
-        self.shadowSource = shadowSource
         self.passwordChanged = passwordChanged
         self.mustChangePassword = mustChangePassword
         self.maxDays = maxDays
@@ -84,7 +84,6 @@ public struct UserAccount: Codable, Sendable, Hashable {
         self.accountExpires = accountExpires
         self.expired = expired
         self.lastLogin = lastLogin
-        self.lastLoginSource = lastLoginSource
         self.groups = groups
         self.authorizedKeys = authorizedKeys
     }

@@ -15,9 +15,15 @@ struct AccountsProbe {
         }
         let passwd = AccountDatabase.passwd(passwdText)
         let shadowText = try host.text("/etc/shadow")
-        let shadow = shadowText.map(AccountDatabase.shadow)?.entries ?? []
+        let shadowParsed = shadowText.map(AccountDatabase.shadow)
+        let shadow = shadowParsed?.entries ?? []
         let shadowByName = Dictionary(shadow.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let groupsRaw = try host.text("/etc/group").map(AccountDatabase.group)?.entries ?? []
+        let groupParsed = try host.text("/etc/group").map(AccountDatabase.group)
+        let groupsRaw = groupParsed?.entries ?? []
+        // The C library skips a malformed line; a checker must not: it hides an account from every control.
+        for (path, lines) in [("/etc/passwd", passwd.malformed), ("/etc/shadow", shadowParsed?.malformed ?? []), ("/etc/group", groupParsed?.malformed ?? [])] where !lines.isEmpty {
+            throw ProbeError(path: path, reason: "malformed line \(lines.map(String.init).joined(separator: ", ")): fix or remove it (vipw, vigr)")
+        }
         let shells = Set(try host.text("/etc/shells").map { ConfigLines.meaningful($0).map(\.text) } ?? [])
 
         var lastLoginSources: [String] = []
@@ -48,28 +54,27 @@ struct AccountsProbe {
             let loginShell = Self.isLoginShell(p.shell, shells: shells)
             // A person's account, as the shadow suite counts them: UID_MIN..UID_MAX. root is handled on its own.
             let interactive = loginShell && p.uid >= uidMin && p.uid <= uidMax
-            var lastLogin: Timestamp? = nil
-            var lastLoginSource: SourceLocation? = nil
+            var lastLogin: Sourced<Timestamp>? = nil
             if let data = lastlog, let date = LoginRecords.lastlog(data, uid: p.uid) {
-                lastLogin = Timestamp(date)
-                lastLoginSource = SourceLocation(path: "/var/log/lastlog")
+                lastLogin = Sourced(Timestamp(date), SourceLocation(path: "/var/log/lastlog"))
             }
-            if let date = wtmp[p.name], lastLogin.map({ $0.date < date }) ?? true {
-                lastLogin = Timestamp(date)
-                lastLoginSource = SourceLocation(path: "/var/log/wtmp")
+            if let date = wtmp[p.name], lastLogin.map({ $0.value.date < date }) ?? true {
+                lastLogin = Sourced(Timestamp(date), SourceLocation(path: "/var/log/wtmp"))
             }
+            // Shadow fields are quoted from the shadow line; without one, from the passwd line.
+            let where_ = s.map { SourceLocation(path: "/etc/shadow", line: $0.line) } ?? SourceLocation(path: "/etc/passwd", line: p.line)
+            func field(_ value: Int?) -> Sourced<Int>? { value.map { Sourced($0, where_) } }
             let expires = s?.expire.flatMap { $0 > 0 ? Timestamp(daysSince1970: $0) : nil }
             return UserAccount(
                 name: p.name, uid: p.uid, gid: p.gid, home: p.home, shell: p.shell,
                 source: SourceLocation(path: "/etc/passwd", line: p.line),
                 loginShell: loginShell, interactive: interactive,
-                passwordState: classified.state, hashScheme: classified.scheme, weakHash: classified.weak,
-                shadowSource: s.map { SourceLocation(path: "/etc/shadow", line: $0.line) },
-                passwordChanged: s?.lastChange.flatMap { $0 > 0 ? Timestamp(daysSince1970: $0) : nil },
+                passwordState: Sourced(classified.state, where_), hashScheme: classified.scheme, weakHash: Sourced(classified.weak, where_),
+                passwordChanged: s?.lastChange.flatMap { $0 > 0 ? Sourced(Timestamp(daysSince1970: $0), where_) : nil },
                 mustChangePassword: s?.lastChange == 0,
-                maxDays: s?.max, minDays: s?.min, warnDays: s?.warn,
+                maxDays: field(s?.max), minDays: field(s?.min), warnDays: field(s?.warn),
                 accountExpires: expires, expired: expires.map { $0.date < Date() } ?? false,
-                lastLogin: lastLogin, lastLoginSource: lastLoginSource,
+                lastLogin: lastLogin,
                 groups: (groupsOfUser[p.name] ?? []).sorted(),
                 authorizedKeys: interactive ? try authorizedKeys(home: p.home) : 0
             )

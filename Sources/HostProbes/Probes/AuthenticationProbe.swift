@@ -14,6 +14,10 @@ struct AuthenticationProbe {
         for service in Self.loginServices where host.exists("/etc/pam.d/\(service)") {
             services.append(try loginServiceFacts(service, &resolver))
         }
+        // Linux-PAM fails a whole stack that holds a line it cannot parse: report it, do not guess.
+        if !resolver.problems.isEmpty {
+            throw ProbeError(path: "/etc/pam.d", reason: resolver.problems.joined(separator: "; "))
+        }
         return AuthenticationFacts(
             passwordChange: passwordChange,
             loginServices: services,

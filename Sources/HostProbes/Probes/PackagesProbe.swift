@@ -11,6 +11,9 @@ struct PackagesProbe {
         guard let status = try host.text(statusPath) else {
             throw ProbeError(path: statusPath, reason: "missing: no dpkg database (this probe reads Debian-family systems)")
         }
+        if stanzas(in: status).isEmpty && !status.trimmed.isEmpty {
+            throw ProbeError(path: statusPath, reason: "no package entry could be read: the dpkg database is damaged (see dpkg --audit)")
+        }
         var auto: Set<String> = []
         if let states = try host.text("/var/lib/apt/extended_states") {
             for s in Deb822.parse(states) where s["Auto-Installed"] == "1" {
@@ -45,6 +48,10 @@ struct PackagesProbe {
             ))
         }
         return PackageFacts(manager: "dpkg", installed: installed, installRequests: try installRequests())
+    }
+
+    func stanzas(in status: String) -> [Deb822.Stanza] {
+        Deb822.parse(status).filter { $0["Package"] != nil }
     }
 
     /// `Install:` entries of `/var/log/apt/history.log` and its uncompressed rotation.

@@ -50,6 +50,9 @@ struct SharesProbe {
 
     func samba(_ isWholeDisk: (String?) -> Bool) throws -> SambaFacts? {
         guard let config = try SambaConfig.load(path: "/etc/samba/smb.conf", readFile: { path throws(ProbeError) in try host.text(path) }) else { return nil }
+        if !config.problems.isEmpty {
+            throw ProbeError(path: "/etc/samba/smb.conf", reason: config.problems.joined(separator: "; ") + " — check it with testparm -s")
+        }
         func global(_ key: String, _ fallback: String) -> Sourced<String> {
             config.globals.values[key].map { Sourced($0.text, $0.source) } ?? Sourced(fallback, .builtin("samba"))
         }
