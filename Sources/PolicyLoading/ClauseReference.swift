@@ -18,7 +18,8 @@ enum ClauseReference {
         var text: String
         if let six = articleSix[article] {
             text = six
-        } else if let n = Int(article), n > 0, n < 100, String(n) == article {
+        } else if let n = Int(article), n > 0, n < 100, n != 6, String(n) == article {
+            // Plain "D6" is refused: which of the two articles numbered 6 is meant must be said.
             text = "Điều \(n)"
         } else {
             return nil

@@ -16,6 +16,21 @@ import Testing
         }
     }
 
+    /// debian12-broken breaks every control once (Tests/Fixtures/tools/make-broken.py says how).
+    @Test func brokenHostFailsEveryControlWithEvidence() throws {
+        let results = Dictionary(uniqueKeysWithValues: try check(root: Repository.host("debian12-broken")).map { ($0.control, $0) })
+        for (id, r) in results {
+            #expect(r.status == .fail, "\(id)")
+            #expect(r.evidence.contains { $0.source != nil }, "\(id) fails without saying where")
+        }
+        #expect(results["VN-TD-PW-003"]?.evidence("khach · password").first?.actual == "empty")
+        #expect(results["VN-TD-PW-003"]?.evidence("toor · weak hash").first?.actual == "true")
+        #expect(results["VN-TD-AUTH-001"]?.evidence("login · deny").first?.actual == "0")
+        #expect(results["VN-TD-SW-001"]?.evidence("anydesk · denied").isEmpty == false)
+        #expect(results["VN-TD-AV-002"]?.evidence("daily signatures built").first?.actual == "2026-10-25T06:10:00Z")
+        #expect(results["VN-TD-SHR-001"]?.evidence("o-d · whole disk").first?.source == "/etc/samba/smb.conf:245")
+    }
+
     @Test func stockDebianFailsWhatTheRegulationAsksToChange() throws {
         let results = Dictionary(uniqueKeysWithValues: try check(root: stock).map { ($0.control, $0) })
         for id in ["VN-TD-PW-001", "VN-TD-PW-004", "VN-TD-AUTH-001", "VN-TD-ACC-001", "VN-TD-ACC-002", "VN-TD-SW-001", "VN-TD-SW-002", "VN-TD-AV-001"] {
@@ -241,7 +256,11 @@ import Testing
         #expect(r.evidence("clamav · installed").first?.actual == "0 / 389")
         let host = try FixtureHost()
         try host.replace("/var/lib/dpkg/status", "Version: 1.4.6+dfsg-0+deb12u1", with: "Version: 0.103.10+dfsg-0+deb11u1")
-        #expect(try result("VN-TD-SW-002", root: host.root).status == .fail)
+        let old = try result("VN-TD-SW-002", root: host.root)
+        #expect(old.status == .fail)
+        let version = try #require(old.evidence("clamav · version").first)
+        #expect(version.actual == "0.103.10+dfsg-0+deb11u1" && version.expected == "≥ 1.0.0")
+        #expect(version.source?.hasPrefix("/var/lib/dpkg/status:") == true)
         let pass = try result("VN-TD-SW-002", root: hardened)
         #expect(pass.evidence("clamav · version").first?.actual == "1.4.6+dfsg-0+deb12u1")
     }

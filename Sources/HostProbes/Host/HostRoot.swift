@@ -20,15 +20,44 @@ public struct HostRoot: Sendable {
     public var isLiveHost: Bool { prefix.path == "/" }
 
     /// The path on this machine for a host path.
-    public func local(_ hostPath: String) -> String {
-        let relative = hostPath.drop { $0 == "/" }
-        if prefix.path == "/" { return "/" + relative }
-        return prefix.path + "/" + relative
+    ///
+    /// Under a root other than `/`, symbolic links are followed inside the root: an image's
+    /// `/etc/foo -> /usr/share/foo` must read the image's file, never the machine running attt.
+    /// `..` stops at the root. `followFinal: false` leaves a link in the last component unresolved.
+    public func local(_ hostPath: String, followFinal: Bool = true) -> String {
+        (try? resolve(hostPath, followFinal: followFinal)) ?? prefix.path + "/.attt-unresolvable-link"
+    }
+
+    /// Like ``local(_:followFinal:)``, but a chain of links that never ends is an error.
+    func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
+        if prefix.path == "/" { return "/" + hostPath.drop { $0 == "/" } }
+        var pending = hostPath.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let part = pending.removeFirst()
+            if part.isEmpty || part == "." { continue }
+            if part == ".." { _ = resolved.popLast(); continue }
+            let candidate = prefix.path + "/" + (resolved + [part]).joined(separator: "/")
+            let isLast = pending.isEmpty
+            var st = stat()
+            if (!isLast || followFinal), lstat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK,
+               let target = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) {
+                hops += 1
+                // The kernel gives up after 40 links; so do we (the read then fails with a reason).
+                if hops > 40 { throw ProbeError(path: hostPath, reason: "too many levels of symbolic links") }
+                if target.hasPrefix("/") { resolved = [] }
+                pending = target.split(separator: "/").map(String.init) + pending
+                continue
+            }
+            resolved.append(part)
+        }
+        return prefix.path + "/" + resolved.joined(separator: "/")
     }
 
     public func exists(_ hostPath: String) -> Bool {
         var st = stat()
-        return lstat(local(hostPath), &st) == 0
+        return lstat(local(hostPath, followFinal: false), &st) == 0
     }
 
     public func isDirectory(_ hostPath: String) -> Bool {
@@ -38,7 +67,7 @@ public struct HostRoot: Sendable {
 
     /// Reads a file, or says why it cannot: `nil` when the file does not exist.
     public func read(_ hostPath: String) throws(ProbeError) -> Data? {
-        let path = local(hostPath)
+        let path = try resolve(hostPath)
         var st = stat()
         guard stat(path, &st) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -65,7 +94,7 @@ public struct HostRoot: Sendable {
 
     /// Reads the last `count` bytes of a file (for logs that only grow, like wtmp).
     public func tail(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
-        let path = local(hostPath)
+        let path = try resolve(hostPath)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             if !exists(hostPath) { return nil }
             throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
@@ -83,7 +112,7 @@ public struct HostRoot: Sendable {
 
     /// Entries of a directory, sorted by name (byte order, as the C library's `alphasort` in the C locale); `[]` when absent.
     public func list(_ hostPath: String) throws(ProbeError) -> [String] {
-        let path = local(hostPath)
+        let path = try resolve(hostPath)
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         } catch {
@@ -95,7 +124,7 @@ public struct HostRoot: Sendable {
 
     /// The target of a symbolic link, as written in the link.
     public func linkTarget(_ hostPath: String) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: local(hostPath))
+        try? FileManager.default.destinationOfSymbolicLink(atPath: local(hostPath, followFinal: false))
     }
 
     /// The modification time of a file.

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Builds Tests/Fixtures/hosts/debian12-broken from debian12-hardened: one office PC where every
+control of the regulation fails, each in a way met on real machines. Usage: make-broken.py HARDENED OUTPUT"""
+import os, shutil, sys
+
+hardened, out = sys.argv[1:3]
+if os.path.exists(out):
+    shutil.rmtree(out)
+shutil.copytree(hardened, out, symlinks=True)
+
+def p(rel): return os.path.join(out, rel)
+def read(rel): return open(p(rel)).read()
+def write(rel, text, mode=0o644):
+    os.makedirs(os.path.dirname(p(rel)), exist_ok=True)
+    with open(p(rel), "w") as f: f.write(text)
+    os.chmod(p(rel), mode)
+def edit(rel, old, new):
+    text = read(rel)
+    assert old in text, (rel, old)
+    write(rel, text.replace(old, new, 1))
+
+# PW-001: someone "fixed" a password complaint by making pwquality optional and shortening minlen.
+edit("etc/pam.d/common-password", "password\trequisite\t\t\tpam_pwquality.so", "password\toptional\t\t\tpam_pwquality.so")
+write("etc/security/pwquality.conf", read("etc/security/pwquality.conf") + "minlen = 4\ndcredit = 0\n")
+# PW-003: a shared guest account with no password, and auto-login on the front-desk PC.
+write("etc/passwd", read("etc/passwd") + "khach:x:1003:1003:Tai khoan khach,,,:/home/khach:/bin/bash\ntoor:x:0:0:root:/root:/bin/bash\n")
+write("etc/shadow", read("etc/shadow") + "khach::20000:0:99999:7:::\ntoor:$1$Xy12ab34$JqHs8a7m1V0wYc2kP4nRt.:20000:0:99999:7:::\n", 0o640)
+write("etc/group", read("etc/group") + "khach:x:1003:\n")
+edit("etc/gdm3/daemon.conf", "#  AutomaticLoginEnable = true\n#  AutomaticLogin = user1", "AutomaticLoginEnable = true\nAutomaticLogin = khach")
+# PW-004: aging back to Debian's default.
+edit("etc/login.defs", "PASS_MAX_DAYS\t90", "PASS_MAX_DAYS\t99999")
+# AUTH-001: lockout switched off (deny = 0) and the account phase removed.
+edit("etc/security/faillock.conf", "deny = 5", "deny = 0")
+edit("etc/pam.d/common-account", "account\trequired\t\t\tpam_faillock.so", "")
+# ACC-002: the staff member is an administrator, and a helper script got passwordless sudo.
+edit("etc/group", "sudo:x:27:cbcntt", "sudo:x:27:cbcntt,nguyenvana")
+write("etc/sudoers.d/90-ketoan", "nguyenvana ALL=(ALL) NOPASSWD: ALL\n", 0o440)
+write("etc/sudoers", "Defaults\tenv_reset\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n", 0o440)
+# SW-001 / SW-002: a remote-control tool, and an old ClamAV carried over from Debian 11.
+write("var/lib/dpkg/status", read("var/lib/dpkg/status").rstrip("\n") + """
+
+Package: anydesk
+Status: install ok installed
+Priority: optional
+Section: net
+Installed-Size: 12840
+Maintainer: philandro Software GmbH <info@anydesk.com>
+Architecture: amd64
+Version: 6.3.2
+Depends: libc6, libgtk2.0-0
+Description: The fastest remote desktop software on the market.
+""")
+edit("var/lib/dpkg/status", "Package: clamav\nStatus: install ok installed", "Package: clamav\nStatus: install ok installed")
+status = read("var/lib/dpkg/status")
+start = status.index("Package: clamav\n")
+end = status.index("\n\n", start)
+write("var/lib/dpkg/status", status[:start] + status[start:end].replace("Version: 1.4.6+dfsg-0+deb12u1", "Version: 0.103.10+dfsg-0+deb11u1") + status[end:])
+# AV-001 / AV-002: freshclam disabled, no scan, signatures a month old.
+os.remove(p("etc/systemd/system/multi-user.target.wants/clamav-freshclam.service"))
+os.remove(p("etc/cron.d/attt-clamscan"))
+header = "ClamAV-VDB:25 Oct 2026 06-10 +0000:27803:2074000:90:0123456789abcdef0123456789abcdef:fixture:attt:1792908600"
+with open(p("var/lib/clamav/daily.cld"), "wb") as f: f.write(header.encode().ljust(512, b" "))
+# SHR-001 / SHR-002: the whole disk shared to guests, and an NFS export of / to everyone.
+write("etc/samba/smb.conf", read("etc/samba/smb.conf") + "\n[o-d]\n   path = /\n   guest ok = yes\n   read only = no\n")
+write("etc/exports", "# /etc/exports\n/ *(rw,no_root_squash)\n")
+print("broken fixture written to", out)
