@@ -16,7 +16,7 @@ public struct HostProbe: Sendable {
         let authentication = Probed.collect { try AuthenticationProbe(host: host).collect() }
         let defs = authentication.value?.loginDefs
         let accounts = Probed.collect {
-            try AccountsProbe(host: host, uidMin: defs?.uidMin.value ?? 1000, uidMax: defs?.uidMax.value ?? 60000).collect()
+            try AccountsProbe(host: host, uidMin: defs?.uidMin.value ?? 1000, uidMax: defs?.uidMax.value ?? 60000, now: now).collect()
         }
         let packages = Probed.collect { try PackagesProbe(host: host).collect() }
         let services = ServicesProbe(host: host).collect()

@@ -6,6 +6,8 @@ struct AccountsProbe {
     let host: HostRoot
     let uidMin: Int
     let uidMax: Int
+    /// For "expired": the same time the evaluation uses.
+    let now: Date
     /// Groups whose members can become root (docker is root-equivalent).
     static let adminGroups = ["sudo", "admin", "wheel", "docker"]
 
@@ -73,7 +75,7 @@ struct AccountsProbe {
                 passwordChanged: s?.lastChange.flatMap { $0 > 0 ? Sourced(Timestamp(daysSince1970: $0), where_) : nil },
                 mustChangePassword: s?.lastChange == 0,
                 maxDays: field(s?.max), minDays: field(s?.min), warnDays: field(s?.warn),
-                accountExpires: expires, expired: expires.map { $0.date < Date() } ?? false,
+                accountExpires: expires, expired: expires.map { $0.date < now } ?? false,
                 lastLogin: lastLogin,
                 groups: (groupsOfUser[p.name] ?? []).sorted(),
                 authorizedKeys: interactive ? try authorizedKeys(home: p.home) : 0

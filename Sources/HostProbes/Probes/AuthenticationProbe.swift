@@ -113,40 +113,22 @@ struct AuthenticationProbe {
         let faillockRules = authRules.filter { $0.moduleName == "pam_faillock.so" }
 
         // A locked account with the right password: preauth must refuse the login.
-        let locked = PamSimulator.run(auth) { rule in
-            switch rule.moduleName {
-            case "pam_faillock.so": return rule.has("preauth") ? "auth_err" : "success"
-            case "pam_unix.so", "pam_permit.so": return "success"
-            case "pam_deny.so": return "auth_err"
-            default: return "ignore"
-            }
-        }
+        let locked = PamSimulator.run(auth, returns: LoginAttempt(passwordCorrect: true, locked: true).result)
         let preauth = faillockRules.first { $0.has("preauth") }
         let preauthWorks = preauth.map { !locked.succeeded && locked.executed.contains($0) } ?? false
 
         // A wrong password: authfail must run (to count the failure) and the login must fail.
-        let wrong = PamSimulator.run(auth) { rule in
-            switch rule.moduleName {
-            case "pam_faillock.so": return rule.has("authfail") ? "auth_err" : "success"
-            case "pam_unix.so", "pam_deny.so": return "auth_err"
-            case "pam_permit.so": return "success"
-            default: return "ignore"
-            }
-        }
+        let wrong = PamSimulator.run(auth, returns: LoginAttempt(passwordCorrect: false, locked: false).result)
         let authfail = faillockRules.first { $0.has("authfail") }
         let authfailWorks = authfail.map { !wrong.succeeded && wrong.executed.contains($0) } ?? false
 
         // The account phase must let pam_faillock refuse a locked account.
         let accountRule = accountRules.first { $0.moduleName == "pam_faillock.so" }
-        let accountRun = PamSimulator.run(account) { rule in
-            rule.moduleName == "pam_faillock.so" ? "perm_denied" : (rule.moduleName == "pam_deny.so" ? "perm_denied" : "success")
-        }
+        let accountRun = PamSimulator.run(account, returns: LoginAttempt(passwordCorrect: true, locked: true).result)
         let accountWorks = accountRule.map { !accountRun.succeeded && accountRun.executed.contains($0) } ?? false
 
         // Debian's common-auth carries `nullok`; with it an empty password logs in.
-        let right = PamSimulator.run(auth) { rule in
-            ["pam_unix.so", "pam_permit.so", "pam_faillock.so"].contains(rule.moduleName) ? "success" : (rule.moduleName == "pam_deny.so" ? "auth_err" : "ignore")
-        }
+        let right = PamSimulator.run(auth, returns: LoginAttempt(passwordCorrect: true, locked: false).result)
         let unix = right.executed.first { $0.moduleName == "pam_unix.so" } ?? authRules.first { $0.moduleName == "pam_unix.so" }
         let nullok = Sourced(unix.map { $0.has("nullok") || $0.has("nullok_secure") } ?? false, unix?.source ?? serviceFile)
 
@@ -244,5 +226,31 @@ struct AuthenticationProbe {
             }
         }
         return found
+    }
+}
+
+/// One login the PAM simulator plays: what each module would return for it. Modules attt does not
+/// model return `ignore` in the auth phase (they neither grant nor refuse) and `success` in the account phase.
+struct LoginAttempt {
+    var passwordCorrect: Bool
+    var locked: Bool
+
+    func result(_ rule: PamRule) -> String {
+        switch rule.moduleName {
+        case "pam_unix.so":
+            return rule.type == "auth" && !passwordCorrect ? "auth_err" : "success"
+        case "pam_faillock.so":
+            if rule.type == "account" { return locked ? "perm_denied" : "success" }
+            if rule.has("preauth") { return locked ? "auth_err" : "success" }
+            // authfail records the failure and fails; it only matters when it runs.
+            if rule.has("authfail") { return "auth_err" }
+            return "success"
+        case "pam_deny.so":
+            return rule.type == "account" ? "perm_denied" : "auth_err"
+        case "pam_permit.so":
+            return "success"
+        default:
+            return rule.type == "account" ? "success" : "ignore"
+        }
     }
 }
