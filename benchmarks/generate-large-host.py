@@ -425,6 +425,13 @@ def scale_samba(write, users, departments):
 
 # ---------------------------------------------------------------- apt history
 
+def previous(version):
+    """The version an upgrade replaced: one Debian revision earlier, or a pre-release of it."""
+    head, _, rev = version.rpartition("-")
+    base = rev.split("+")[0]
+    return f"{head}-{int(base) - 1}" if base.isdigit() and int(base) > 1 else f"{head}~pre1-{rev}"
+
+
 def scale_history(write, packages, users):
     requesters = ["cbcntt"] * 6 + users[:40]
     when = epoch("2025-01-06T08:00:00")
@@ -443,7 +450,7 @@ def scale_history(write, packages, users):
         elif kind < 0.9:
             cmd = "apt-get -y upgrade" if rng.random() < 0.5 else "/usr/bin/unattended-upgrade"
             body = "Upgrade: " + ", ".join(
-                f"{n}:{'amd64' if a == 'all' else a} ({v.replace('-', '~pre-', 1)}, {v})" for n, v, a, _, _ in chosen)
+                f"{n}:{'amd64' if a == 'all' else a} ({previous(v)}, {v})" for n, v, a, _, _ in chosen)
         else:
             cmd = f"apt-get remove {chosen[0][0]}"
             body = "Remove: " + ", ".join(f"{n}:{'amd64' if a == 'all' else a} ({v})" for n, v, a, _, _ in chosen[:1])

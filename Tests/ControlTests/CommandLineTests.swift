@@ -98,5 +98,9 @@ import Testing
             if hash.count > 3 { #expect(!out.stdout.contains(hash)) }
         }
         #expect(!out.stdout.contains("$y$"))
+        // Running services are live-only: under a root other than / they are unavailable, with the reason.
+        let services = facts?["services"] as? [String: Any]
+        let active = services?["active"] as? [String: String]
+        #expect(active?["$unavailable"]?.contains("root is not /") == true)
     }
 }

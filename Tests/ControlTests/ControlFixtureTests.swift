@@ -207,6 +207,19 @@ import Testing
         #expect(login.actual == "2026-11-20T01:30:00Z" && login.source == "/var/log/wtmp")
     }
 
+    @Test func acc001ReadsLastlogToo() throws {
+        let host = try FixtureHost()
+        try host.remove("/var/log/wtmp")
+        var lastlog = Data(count: 292 * 1002)
+        let when = Int32(Timestamp.parse("2026-11-18T07:45:00Z")!.timeIntervalSince1970)
+        withUnsafeBytes(of: when.littleEndian) { lastlog.replaceSubrange((1000 * 292)..<(1000 * 292 + 4), with: $0) }
+        withUnsafeBytes(of: when.littleEndian) { lastlog.replaceSubrange((1001 * 292)..<(1001 * 292 + 4), with: $0) }
+        try host.writeData("/var/log/lastlog", lastlog)
+        let r = try result("VN-TD-ACC-001", root: host.root)
+        let login = try #require(r.evidence("nguyenvana · last login").first)
+        #expect(login.actual == "2026-11-18T07:45:00Z" && login.source == "/var/log/lastlog")
+    }
+
     // MARK: VN-TD-ACC-002
 
     @Test func acc002StaffInSudoAndPasswordlessSudo() throws {
