@@ -72,13 +72,13 @@ struct ConditionParser {
     }
 
     func parseComparison(_ node: Node, _ context: String) throws -> Comparison {
-        var fact = "", opName = "", label: String? = nil, operand: Operand? = nil
+        var fact = "", opName = "", label: LocalizedText? = nil, operand: Operand? = nil
         var opNode: Node? = nil
         for m in try reader.mapping(node, allowed: Self.comparisonKeys, required: ["fact", "op"], context: context) {
             switch m.key {
             case "fact": fact = try path(m.node, context)
             case "op": opName = try reader.string(m.node, "\(context).op"); opNode = m.node
-            case "label": label = try reader.string(m.node, "\(context).label")
+            case "label": label = try self.label(m.node, context)
             case "when": break
             default:
                 if operand != nil { throw reader.fail(m.keyNode, "\(context): give only one of value, param, catalog, ref, var") }
@@ -130,7 +130,7 @@ struct ConditionParser {
             case "name_by": q.itemLabel = try reader.string(m.node, "\(context).name_by")
             case "where": q.filter = try parse(m.node, "\(context).where")
             case "require": q.requirement = try parse(m.node, "\(context).require")
-            case "label": q.label = try reader.string(m.node, "\(context).label")
+            case "label": q.label = try label(m.node, context)
             default: break
             }
         }
@@ -145,6 +145,13 @@ struct ConditionParser {
             guard q.requirement == nil else { throw reader.fail(node, "\(context): some takes where, not require") }
             return .some(q)
         }
+    }
+
+    /// `label: minlen` (a technical name, the same in both languages) or `label: {vi: …, en: …}`.
+    func label(_ node: Node, _ context: String) throws -> LocalizedText {
+        if case .mapping = node { return try reader.localized(node, "\(context).label") }
+        let text = try reader.string(node, "\(context).label")
+        return LocalizedText(vi: text, en: text)
     }
 
     func path(_ node: Node, _ context: String) throws -> String {

@@ -43,7 +43,7 @@ public struct TextReport {
                 out += "\(indent)\(Strings.text(Strings.reason, l)): \(reason.text(l))\n"
             }
             if result.status == .fail || result.status == .error {
-                for e in result.evidence { out += indent + "- " + evidence(e) + "\n" }
+                for e in result.evidence { out += indent + (e.ok ? "✓ " : "✗ ") + evidence(e) + "\n" }
                 if let fix = result.fix { out += "\(indent)\(Strings.text(Strings.fix, l)): \(fix.text(l))\n" }
             }
         }
@@ -60,14 +60,27 @@ public struct TextReport {
 
     func evidence(_ e: Evidence) -> String {
         let l = language
-        var parts = [e.item + ":"]
-        parts.append("\(Strings.text(Strings.found, l)) \(e.actual ?? Strings.text(Strings.absent, l))")
-        if let expected = e.expected { parts.append("· \(Strings.text(Strings.expected, l)) \(expected)") }
+        var parts = [e.itemText(l) + ":"]
+        parts.append("\(Strings.text(Strings.found, l)) \(e.actual.map { word($0) } ?? Strings.text(Strings.absent, l))")
+        if let expected = e.expected { parts.append("· \(Strings.text(Strings.expected, l)) \(word(expected))") }
         if let source = e.source {
             let shown = source.hasPrefix("default:") ? "\(Strings.text(Strings.defaultValue, l)) \(source.dropFirst(8))" : source
             parts.append("(\(shown))")
         }
         return parts.joined(separator: " ")
+    }
+
+    /// The evaluator's words (`true`, `absent`, `not empty`, …) as a Vietnamese reader says them.
+    static let vietnameseWords: [String: String] = [
+        "true": "có", "false": "không", "all": "tất cả", "found": "có", "exists": "có", "absent": "không có",
+        "empty": "rỗng", "not": "không", "within": "trong vòng", "days:": "ngày:",
+    ]
+
+    func word(_ value: String) -> String {
+        guard language == .vi else { return value }
+        return value.split(separator: " ", omittingEmptySubsequences: false)
+            .map { Self.vietnameseWords[String($0)] ?? String($0) }
+            .joined(separator: " ")
     }
 
     func paint(_ text: String, _ status: ResultStatus) -> String {

@@ -29,7 +29,7 @@ import Testing
         let c = control(.compare(Comparison(fact: "pw.minlen", op: .ge, operand: .parameter("minlen"), label: "minlen")), parameters: [Self.minlen])
         let pass = run(c, facts)
         #expect(pass.status == .pass)
-        #expect(pass.evidence == [Evidence(source: "/etc/security/pwquality.conf:11", item: "minlen", actual: "8", expected: "≥ 6")])
+        #expect(pass.evidence == [Evidence(source: "/etc/security/pwquality.conf:11", subject: nil, label: "minlen", actual: "8", expected: "≥ 6")])
         let fail = run(c, facts, profile: .recommended)
         #expect(fail.status == .fail)
         #expect(fail.evidence.first?.expected == "≥ 12")
@@ -83,16 +83,19 @@ import Testing
         #expect(r.status == .fail)
         #expect(r.evidence.allSatisfy { $0.item.hasPrefix("toor") })
         #expect(r.evidence.first?.source == "/etc/passwd:30")
+        // What made the item match is what makes the control fail: it reads negated.
+        #expect(r.evidence.map(\.expected) == ["≠ 0", "= root"])
+        #expect(r.evidence.allSatisfy { !$0.ok })
     }
 
     @Test func everyNamesFailingItemsAndCountsChecked() {
         let c = control(.every(Quantifier(
             over: .fact("users"), binding: nil, itemLabel: "name",
             filter: .compare(Comparison(fact: "uid", op: .ge, operand: .literal(.int(1)))),
-            requirement: .compare(Comparison(fact: "uid", op: .ge, operand: .literal(.int(2000)), label: "uid")), label: "people")))
+            requirement: .compare(Comparison(fact: "uid", op: .ge, operand: .literal(.int(2000)), label: "uid")), label: LocalizedText(vi: "người dùng", en: "people"))))
         let r = run(c, Self.users)
         #expect(r.status == .fail)
-        #expect(r.evidence == [Evidence(source: "/etc/passwd:31", item: "an · uid", actual: "1000", expected: "≥ 2000")])
+        #expect(r.evidence == [Evidence(source: "/etc/passwd:31", subject: "an", label: "uid", actual: "1000", expected: "≥ 2000", ok: false)])
         let empty = run(c, .object(["users": .array([])]))
         #expect(empty.status == .pass)
         #expect(empty.evidence.first?.actual == "0")

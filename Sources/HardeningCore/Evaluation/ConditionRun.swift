@@ -56,7 +56,7 @@ struct Run {
             return Outcome(passed: parts.isEmpty, evidence: all)
         case .not(let inner):
             let outcome = try evaluate(inner, scope)
-            return Outcome(passed: !outcome.passed, evidence: outcome.evidence)
+            return Outcome(passed: !outcome.passed, evidence: outcome.evidence.map { $0.negated() })
         case .guarded(let guardCondition, let inner):
             if let profiles = guardCondition.profiles, !profiles.contains(evaluator.context.profile) {
                 return Outcome(passed: true, evidence: [])
@@ -143,17 +143,18 @@ struct Run {
     mutating func compare(_ c: Comparison, _ scope: Scope) throws -> Outcome {
         let found = try locate(c.fact, scope)
         var expected = c.op.symbol
+        var negated = c.op.negation?.symbol ?? "not " + c.op.symbol
         var operand: FactValue? = nil
         if let o = c.operand {
             let (value, shown) = try operandValue(o, scope)
             operand = value
             expected += " " + shown
+            negated += " " + shown
         }
         let passed = test(c.op, found.value, operand, cacheKey: c.operand)
-        let name = c.label ?? c.fact
-        let item = scope.itemName.map { "\($0) · \(name)" } ?? name
+        let name = c.label ?? LocalizedText(vi: c.fact, en: c.fact)
         return Outcome(passed: passed, evidence: [
-            Evidence(source: found.source, item: item, actual: found.value?.evidenceText, expected: expected)
+            Evidence(source: found.source, subject: scope.itemName, label: name, actual: found.value?.evidenceText, expected: expected, ok: passed, expectedIfNegated: negated)
         ])
     }
 
@@ -236,19 +237,24 @@ struct Run {
 
     // MARK: Quantifiers
 
-    mutating func items(_ q: Quantifier, _ scope: Scope) throws -> (label: String, items: [FactValue]) {
+    mutating func items(_ q: Quantifier, _ scope: Scope) throws -> (label: LocalizedText, items: [FactValue]) {
+        let (shown, list) = try list(q, scope)
+        return (q.label ?? LocalizedText(vi: shown, en: shown), list)
+    }
+
+    mutating func list(_ q: Quantifier, _ scope: Scope) throws -> (String, [FactValue]) {
         switch q.over {
         case .fact(let path):
             // A list path is read from the current item; when the item has no such field, from the
             // whole fact tree (a quantifier over a catalogue can then look into packages.installed).
             var found = try locate(path, scope)
             if found.value == nil, scope.item != nil { found = try resolve(path, from: facts) }
-            if case .array(let list)? = found.value { return (q.label ?? path, list) }
-            return (q.label ?? path, [])
+            if case .array(let list)? = found.value { return (path, list) }
+            return (path, [])
         default:
             let (value, shown) = try operandValue(q.over, scope)
-            if case .array(let list)? = value { return (q.label ?? shown, list) }
-            return (q.label ?? shown, [])
+            if case .array(let list)? = value { return (shown, list) }
+            return (shown, [])
         }
     }
 
@@ -285,7 +291,7 @@ struct Run {
             }
         }
         if failing.isEmpty {
-            let summary = Evidence(source: nil, item: label, actual: "\(checked)", expected: "all")
+            let summary = Evidence(source: nil, subject: scope.itemName, label: label, actual: "\(checked)", expected: "all")
             return Outcome(passed: true, evidence: [summary] + passing)
         }
         return Outcome(passed: false, evidence: failing)
@@ -297,10 +303,11 @@ struct Run {
         for item in list {
             let inner = itemScope(q, item, scope)
             let outcome = try matches(q.filter, inner)
-            if outcome.passed { offending += outcome.evidence.isEmpty ? [Evidence(source: item["source"]?.stringValue, item: inner.itemName ?? label, actual: item.display, expected: nil)] : outcome.evidence }
+            // What made an item match is what makes the control fail: the evidence reads negated.
+            if outcome.passed { offending += outcome.evidence.isEmpty ? [Evidence(source: item["source"]?.stringValue, subject: inner.itemName, label: label, actual: item.display, expected: nil, ok: false)] : outcome.evidence.map { $0.negated() } }
         }
         if offending.isEmpty {
-            return Outcome(passed: true, evidence: [Evidence(source: nil, item: label, actual: "0 / \(list.count)", expected: "0")])
+            return Outcome(passed: true, evidence: [Evidence(source: nil, subject: scope.itemName, label: label, actual: "0 / \(list.count)", expected: "0")])
         }
         return Outcome(passed: false, evidence: offending)
     }
@@ -311,11 +318,10 @@ struct Run {
             let inner = itemScope(q, item, scope)
             let outcome = try matches(q.filter, inner)
             if outcome.passed {
-                let named = Evidence(source: item["source"]?.stringValue, item: inner.itemName ?? label, actual: "found", expected: "≥ 1")
+                let named = Evidence(source: item["source"]?.stringValue, subject: inner.itemName, label: label, actual: "found", expected: "≥ 1")
                 return Outcome(passed: true, evidence: outcome.evidence.isEmpty ? [named] : outcome.evidence)
             }
         }
-        let who = scope.itemName.map { "\($0) · \(label)" } ?? label
-        return Outcome(passed: false, evidence: [Evidence(source: nil, item: who, actual: "0 / \(list.count)", expected: "≥ 1")])
+        return Outcome(passed: false, evidence: [Evidence(source: nil, subject: scope.itemName, label: label, actual: "0 / \(list.count)", expected: "≥ 1", ok: false)])
     }
 }

@@ -21,10 +21,10 @@ public struct Comparison: Sendable, Hashable {
     public var fact: String
     public var op: Operator
     public var operand: Operand?
-    /// The name shown in evidence; defaults to the fact path.
-    public var label: String?
+    /// The name shown in evidence, in both languages; defaults to the fact path.
+    public var label: LocalizedText?
 
-    public init(fact: String, op: Operator, operand: Operand?, label: String? = nil) {
+    public init(fact: String, op: Operator, operand: Operand?, label: LocalizedText? = nil) {
         self.fact = fact
         self.op = op
         self.operand = operand
@@ -41,9 +41,10 @@ public struct Quantifier: Sendable, Hashable {
     public var itemLabel: String?
     public var filter: Condition?
     public var requirement: Condition?
-    public var label: String?
+    /// What evidence calls the list, in both languages.
+    public var label: LocalizedText?
 
-    public init(over: Operand, binding: String?, itemLabel: String?, filter: Condition?, requirement: Condition?, label: String?) {
+    public init(over: Operand, binding: String?, itemLabel: String?, filter: Condition?, requirement: Condition?, label: LocalizedText?) {
         self.over = over
         self.binding = binding
         self.itemLabel = itemLabel
@@ -94,6 +95,31 @@ public enum Operator: String, Sendable, CaseIterable {
     case withinDays
     /// Debian version ordering: the value is at least the operand.
     case versionAtLeast
+
+    /// The operator that holds exactly when this one does not; `nil` when there is none to name.
+    public var negation: Operator? {
+        switch self {
+        case .eq: return .ne
+        case .ne: return .eq
+        case .lt: return .ge
+        case .ge: return .lt
+        case .le: return .gt
+        case .gt: return .le
+        case .in: return .notIn
+        case .notIn: return .in
+        case .matchesAny: return .notMatchesAny
+        case .notMatchesAny: return .matchesAny
+        case .exists: return .absent
+        case .absent: return .exists
+        case .isTrue: return .isFalse
+        case .isFalse: return .isTrue
+        case .isEmpty: return .notEmpty
+        case .notEmpty: return .isEmpty
+        case .contains: return .notContains
+        case .notContains: return .contains
+        case .withinDays, .versionAtLeast: return nil
+        }
+    }
 
     /// Operators that take no operand.
     public var isUnary: Bool {

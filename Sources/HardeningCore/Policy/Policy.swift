@@ -35,6 +35,13 @@ public struct LocalizedText: Sendable, Hashable, Codable {
     public func text(_ language: Language) -> String { language == .vi ? vi : en }
 }
 
+extension LocalizedText: ExpressibleByStringLiteral {
+    /// A technical name that reads the same in both languages (`minlen`, `PASS_MAX_DAYS`).
+    public init(stringLiteral value: String) {
+        self.init(vi: value, en: value)
+    }
+}
+
 public enum Language: String, Sendable, CaseIterable, Codable {
     case vi, en
 }

@@ -13,16 +13,70 @@ public enum ResultStatus: String, Sendable, Codable, CaseIterable {
 public struct Evidence: Sendable, Hashable, Codable {
     /// `path:line` inside the host root, or `default:PROGRAM` for a compiled-in default.
     public var source: String?
+    /// What was looked at, in English: `nguyenvana · max days`.
     public var item: String
+    /// The thing it belongs to (an account, a share, a PAM service), when there is one.
+    public var subject: String?
+    /// The name of what was looked at, in both languages.
+    public var label: LocalizedText?
     /// `nil` when the value is absent.
     public var actual: String?
     public var expected: String?
+    /// This observation agrees with the control; `false` marks what makes it fail.
+    public var ok: Bool
+    /// What `expected` reads as when the observation is negated (under `not`, or an offending item of `none`).
+    var expectedIfNegated: String?
 
-    public init(source: String?, item: String, actual: String?, expected: String?) {
+    enum CodingKeys: String, CodingKey {
+        case source, item, subject, label, actual, expected, ok
+    }
+
+    public init(source: String?, item: String, actual: String?, expected: String?, ok: Bool = true) {
         self.source = source
         self.item = item
         self.actual = actual
         self.expected = expected
+        self.ok = ok
+    }
+
+    public init(source: String?, subject: String?, label: LocalizedText, actual: String?, expected: String?, ok: Bool = true, expectedIfNegated: String? = nil) {
+        self.source = source
+        self.item = [subject, label.en].compactMap { $0 }.joined(separator: " · ")
+        self.subject = subject
+        self.label = label
+        self.actual = actual
+        self.expected = expected
+        self.ok = ok
+        self.expectedIfNegated = expectedIfNegated
+    }
+
+    /// Equal when what the report shows is equal.
+    public static func == (a: Evidence, b: Evidence) -> Bool {
+        a.source == b.source && a.item == b.item && a.subject == b.subject && a.label == b.label
+            && a.actual == b.actual && a.expected == b.expected && a.ok == b.ok
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(item)
+        hasher.combine(actual)
+        hasher.combine(expected)
+    }
+
+    /// The same observation read the other way round: `= empty` becomes `≠ empty`, ok flips.
+    func negated() -> Evidence {
+        var copy = self
+        copy.ok.toggle()
+        if let other = expectedIfNegated {
+            copy.expectedIfNegated = expected
+            copy.expected = other
+        }
+        return copy
+    }
+
+    /// The item as a person reads it in `language`.
+    public func itemText(_ language: Language) -> String {
+        guard let label else { return item }
+        return [subject, label.text(language)].compactMap { $0 }.joined(separator: " · ")
     }
 }
 
