@@ -1,4 +1,5 @@
 import AtttTestSupport
+import HardeningCore
 import Foundation
 @testable import HostProbes
 import Testing
@@ -26,5 +27,27 @@ import Testing
         #expect(throws: ProbeError.self) { try root.text("/etc/pam.d") }
         #expect(try root.list("/etc/pam.d").contains("common-auth"))
         #expect(try root.list("/nope") == [])
+    }
+}
+
+@Suite struct SparseLastlogTests {
+    /// A directory user with UID 3,000,000 makes lastlog 876 MB long on paper; only its record is read.
+    @Test func readsOneRecordOfAHugeSparseLastlog() throws {
+        let host = try FixtureHost("debian12-hardened")
+        try host.append("/etc/passwd", "ldapuser:x:3000000:3000000::/home/ldapuser:/bin/bash\n")
+        try host.append("/etc/shadow", "ldapuser:*:20000:0:99999:7:::\n")
+        let url = host.url("/var/log/lastlog")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        let offset = UInt64(3_000_000 * LoginRecords.lastlogRecordSize)
+        try handle.truncate(atOffset: offset + 292)
+        try handle.seek(toOffset: offset)
+        let when = Int32(1_795_000_000)
+        try handle.write(contentsOf: withUnsafeBytes(of: when.littleEndian) { Data($0) })
+        try handle.close()
+        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let user = try #require(facts.accounts.value?.users.first { $0.name == "ldapuser" })
+        #expect(user.lastLogin?.value == Timestamp(secondsSince1970: 1_795_000_000))
+        #expect(user.lastLogin?.source.path == "/var/log/lastlog")
     }
 }

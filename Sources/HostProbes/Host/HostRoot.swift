@@ -92,6 +92,17 @@ public struct HostRoot: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Opens a file of fixed-size records (lastlog: sparse, and gigabytes long on paper when a
+    /// directory user has a large UID), to read records by offset. `nil` when the file is absent.
+    public func records(_ hostPath: String) throws(ProbeError) -> RecordFile? {
+        let path = try resolve(hostPath)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            if !exists(hostPath) { return nil }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
+        }
+        return RecordFile(handle: handle)
+    }
+
     /// Reads the last `count` bytes of a file (for logs that only grow, like wtmp).
     public func tail(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
         let path = try resolve(hostPath)
@@ -132,6 +143,20 @@ public struct HostRoot: Sendable {
         var st = stat()
         guard stat(local(hostPath), &st) == 0 else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
+    }
+}
+
+/// A file read by offset; closed when released.
+public final class RecordFile {
+    let handle: FileHandle
+
+    init(handle: FileHandle) { self.handle = handle }
+    deinit { try? handle.close() }
+
+    /// Up to `count` bytes at `offset`; empty past the end.
+    public func read(at offset: UInt64, count: Int) -> Data {
+        guard (try? handle.seek(toOffset: offset)) != nil else { return Data() }
+        return (try? handle.read(upToCount: count)) ?? Data()
     }
 }
 

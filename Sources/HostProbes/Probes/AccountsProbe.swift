@@ -29,10 +29,11 @@ struct AccountsProbe {
         let shells = Set(try host.text("/etc/shells").map { ConfigLines.meaningful($0).map(\.text) } ?? [])
 
         var lastLoginSources: [String] = []
-        let lastlog = try host.read("/var/log/lastlog")
+        let lastlog = try host.records("/var/log/lastlog")
         if lastlog != nil { lastLoginSources.append("/var/log/lastlog") }
-        // wtmp only grows: the last 32 MiB hold months of logins on an office PC.
-        let wtmp = try host.tail("/var/log/wtmp", bytes: 32 << 20).map(LoginRecords.wtmpLastLogins) ?? [:]
+        // wtmp only grows: its last 4 MiB (about 11,000 sessions) hold months of an office PC's logins,
+        // and lastlog has the newest login of every account anyway.
+        let wtmp = try host.tail("/var/log/wtmp", bytes: 4 << 20).map(LoginRecords.wtmpLastLogins) ?? [:]
         if host.exists("/var/log/wtmp") { lastLoginSources.append("/var/log/wtmp") }
 
         // Primary-group members count as members, as the kernel sees them.
@@ -57,7 +58,7 @@ struct AccountsProbe {
             // A person's account, as the shadow suite counts them: UID_MIN..UID_MAX. root is handled on its own.
             let interactive = loginShell && p.uid >= uidMin && p.uid <= uidMax
             var lastLogin: Sourced<Timestamp>? = nil
-            if let data = lastlog, let date = LoginRecords.lastlog(data, uid: p.uid) {
+            if let lastlog, let date = LoginRecords.lastlog(lastlog.read(at: UInt64(p.uid) * UInt64(LoginRecords.lastlogRecordSize), count: 4), uid: 0) {
                 lastLogin = Sourced(Timestamp(date), SourceLocation(path: "/var/log/lastlog"))
             }
             if let date = wtmp[p.name], lastLogin.map({ $0.value.date < date }) ?? true {
