@@ -84,7 +84,8 @@ struct AntivirusProbe {
         for name in try host.list(directory) where name.hasSuffix(".cvd") || name.hasSuffix(".cld") {
             let path = "\(directory)/\(name)"
             let base = String(name.dropLast(4))
-            guard let header = try host.tail(path, bytes: Int.max).map({ $0.prefix(512) }) else { continue }
+            // Only the 512-byte header: main.cvd alone is over 100 MB.
+            guard let header = try host.records(path)?.read(at: 0, count: 512) else { continue }
             let parsed = ClamAVDatabaseHeader.parse(header)
             result.append(SignatureDatabase(name: base, version: parsed?.version, signatures: parsed?.signatures, buildTime: parsed?.buildTime.map(Timestamp.init), source: SourceLocation(path: path)))
         }
