@@ -1,5 +1,7 @@
 import AtttTestSupport
 import Foundation
+import HardeningCore
+import HostProbes
 import Testing
 
 /// `attt` as a process: exit codes, formats, errors that name the file and line.
@@ -102,5 +104,16 @@ import Testing
         let services = facts?["services"] as? [String: Any]
         let active = services?["active"] as? [String: String]
         #expect(active?["$unavailable"]?.contains("root is not /") == true)
+    }
+}
+
+/// The fact tree the evaluator walks is what `attt inventory` prints: the direct encoder and
+/// JSON give the same tree.
+@Suite struct FactTreeTests {
+    @Test(arguments: ["debian12-desktop", "debian12-hardened", "debian12-broken"])
+    func directEncodingMatchesJSON(_ fixture: String) throws {
+        let facts = HostProbe(root: Repository.host(fixture).path, antivirusEngines: AntivirusEngine.catalog(ShippedPolicy.policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
+        let viaJSON = try JSONDecoder().decode(FactValue.self, from: JSONEncoder().encode(facts))
+        #expect(try FactEncoder.encode(facts) == viaJSON)
     }
 }

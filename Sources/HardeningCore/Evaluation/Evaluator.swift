@@ -15,8 +15,7 @@ public struct Evaluator: Sendable {
 
     /// The generic tree the conditions walk, from typed facts.
     public static func factTree(_ facts: HostFacts) throws -> FactValue {
-        let data = try JSONEncoder().encode(facts)
-        return try JSONDecoder().decode(FactValue.self, from: data)
+        try FactEncoder.encode(facts)
     }
 
     /// Evaluates the selected controls (all when `only` is empty), in policy order.

@@ -11,7 +11,8 @@ struct PackagesProbe {
         guard let status = try host.text(statusPath) else {
             throw ProbeError(path: statusPath, reason: "missing: no dpkg database (this probe reads Debian-family systems)")
         }
-        if stanzas(in: status).isEmpty && !status.trimmed.isEmpty {
+        let all = Deb822.parse(status, only: ["package", "status", "version", "architecture", "priority", "section", "depends", "pre-depends", "recommends", "provides"])
+        if !all.contains(where: { $0["Package"] != nil }) && !status.trimmed.isEmpty {
             throw ProbeError(path: statusPath, reason: "no package entry could be read: the dpkg database is damaged (see dpkg --audit)")
         }
         var auto: Set<String> = []
@@ -21,7 +22,7 @@ struct PackagesProbe {
             }
         }
         // "install ok installed" (or "hold ok installed"): the third word is the state.
-        let stanzas = Deb822.parse(status).filter { s in
+        let stanzas = all.filter { s in
             guard s["Package"] != nil, let state = s["Status"]?.fields, state.count == 3 else { return false }
             return state[2] == "installed"
         }
@@ -48,10 +49,6 @@ struct PackagesProbe {
             ))
         }
         return PackageFacts(manager: "dpkg", installed: installed, installRequests: try installRequests())
-    }
-
-    func stanzas(in status: String) -> [Deb822.Stanza] {
-        Deb822.parse(status).filter { $0["Package"] != nil }
     }
 
     /// `Install:` entries of `/var/log/apt/history.log` and its uncompressed rotation.
