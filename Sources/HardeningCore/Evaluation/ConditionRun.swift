@@ -23,8 +23,9 @@ struct Run {
     let evaluator: Evaluator
     let control: Control
     let facts: FactValue
-    /// Pattern sets built once per catalogue list.
+    /// Pattern sets and catalogue lists, built once per evaluation of a control.
     var patternCache: [String: PatternSet] = [:]
+    var catalogCache: [String: FactValue] = [:]
 
     init(evaluator: Evaluator, control: Control, facts: FactValue) {
         self.evaluator = evaluator
@@ -121,9 +122,11 @@ struct Run {
             }
             return (v, v.evidenceText)
         case .catalog(let name):
+            if let cached = catalogCache[name] { return (cached, name) }
             guard let list = evaluator.catalogList(name) else {
                 throw FactProblem(reason: LocalizedText(vi: "Thiếu danh mục \(name)", en: "Unknown catalogue \(name)"))
             }
+            catalogCache[name] = .array(list)
             return (.array(list), name)
         case .fact(let path):
             let v = try resolve(path, from: facts).value
@@ -204,7 +207,12 @@ struct Run {
     }
 
     mutating func patterns(_ operand: FactValue, key: Operand?) -> PatternSet {
-        let cacheKey = key.map { "\($0)" } ?? operand.display
+        let cacheKey: String
+        switch key {
+        case .catalog(let name)?: cacheKey = "catalog:" + name
+        case .parameter(let name)?: cacheKey = "param:" + name
+        default: cacheKey = operand.display
+        }
         if let cached = patternCache[cacheKey] { return cached }
         var texts: [String] = []
         if case .array(let items) = operand {
