@@ -51,14 +51,22 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// Writes to a file atomically (temp file, then rename), or to standard output.
+/// Writes a regular file atomically (temp file, then rename), so a reader never sees half a report;
+/// anything else that exists (`/dev/null`, a pipe) is written in place, never replaced.
 func emit(_ data: Data, to output: String?) throws {
     guard let output else {
         FileHandle.standardOutput.write(data)
         return
     }
     do {
-        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        var st = stat()
+        if stat(output, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            guard let handle = FileHandle(forWritingAtPath: output) else { throw CocoaError(.fileWriteNoPermission) }
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        } else {
+            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        }
     } catch {
         throw CommandFailure.badInput("--output \(output): cannot write (\(error.localizedDescription)) — choose a writable path")
     }

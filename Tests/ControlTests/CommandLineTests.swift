@@ -88,6 +88,24 @@ import Testing
         #expect(object?["schema"] as? String == "attt.report.v1")
     }
 
+    /// A device or pipe given as --output is written to, never replaced by a regular file.
+    @Test func outputToADeviceIsNotReplaced() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("attt-fifo-\(UUID())")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        // Drain the pipe while attt writes to it.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo.path]
+        reader.standardOutput = Pipe()
+        try reader.run()
+        let out = try AtttBinary.run(["check", "--root", stock, "--format", "json", "--output", fifo.path] + now)
+        reader.waitUntilExit()
+        #expect(out.status == 1, "\(out.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: fifo.path)
+        #expect(attributes[.type] as? FileAttributeType != .typeRegular)
+    }
+
     @Test func inventoryNeverCarriesPasswordHashes() throws {
         let out = try AtttBinary.run(["inventory", "--root", stock, "--format", "json"])
         #expect(out.status == 0)

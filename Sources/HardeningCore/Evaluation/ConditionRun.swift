@@ -26,6 +26,8 @@ struct Run {
     /// Pattern sets and catalogue lists, built once per evaluation of a control.
     var patternCache: [String: PatternSet] = [:]
     var catalogCache: [String: FactValue] = [:]
+    /// Fact paths split once: the same path is followed for every item of a list.
+    var pathCache: [String: [String]] = [:]
 
     init(evaluator: Evaluator, control: Control, facts: FactValue) {
         self.evaluator = evaluator
@@ -80,14 +82,21 @@ struct Run {
     // MARK: Paths
 
     /// Follows a dotted path; stops at a collected-facts error marker by throwing.
-    func resolve(_ path: String, from base: FactValue) throws -> Located {
+    mutating func resolve(_ path: String, from base: FactValue) throws -> Located {
+        let keys: [String]
+        if let cached = pathCache[path] {
+            keys = cached
+        } else {
+            keys = path.split(separator: ".").map(String.init)
+            pathCache[path] = keys
+        }
         var current: FactValue? = base
         var source: String? = nil
-        for key in path.split(separator: ".") {
+        for key in keys {
             guard let node = current else { return Located(value: nil, source: source) }
             try check(node)
             if case .object(let members) = node, let s = members["source"]?.stringValue { source = s }
-            current = node[String(key)]
+            current = node[key]
         }
         guard let value = current else { return Located(value: nil, source: source) }
         try check(value)
@@ -108,7 +117,7 @@ struct Run {
         }
     }
 
-    func locate(_ path: String, _ scope: Scope) throws -> Located {
+    mutating func locate(_ path: String, _ scope: Scope) throws -> Located {
         try resolve(path, from: scope.item ?? facts)
     }
 
