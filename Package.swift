@@ -22,13 +22,15 @@ let package = Package(
         ),
         // Reads a host through a root prefix into HostFacts.
         .target(name: "HostProbes", dependencies: ["HardeningCore"]),
+        // The only code that writes to a host: transactions, backups, atomic writes, rollback.
+        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
         .target(
             name: "AtttCommands",
             dependencies: [
-                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting",
+                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +47,7 @@ let package = Package(
             name: "ControlTests",
             dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"]
         ),
+        .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 

@@ -11,13 +11,7 @@ struct Check: ParsableCommand {
         abstract: "Kiểm tra máy theo các biện pháp của Quy định — check this machine against the regulation."
     )
 
-    @OptionGroup var host: HostOptions
-
-    @Option(help: "regulation (the regulation's floor) or recommended (stricter).")
-    var profile: Profile = .regulation
-
-    @Option(help: "workstation, server or secret (a PC for state-secret documents).")
-    var role: Role = .workstation
+    @OptionGroup var scan: ScanOptions
 
     @Option(help: "text or json.")
     var format: OutputFormat = .text
@@ -28,43 +22,15 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("control"), help: ArgumentHelp("Check only this control (repeatable).", valueName: "id"))
-    var controls: [String] = []
-
-    @Option(help: ArgumentHelp("The unit's tailored parameters (default: etc/attt/tailoring.yaml under the root, when present).", valueName: "file"))
-    var tailoring: String?
-
-    @Option(help: .hidden)
-    var now: String?
-
     func run() throws {
         let started = Date()
-        let root = try host.validatedRoot()
-        let policy = try host.loadPolicy()
-        for id in controls where policy.control(id) == nil {
-            throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
-        }
-        let (tailored, tailoringFile) = try loadTailoring(policy, root: root)
-        var evaluationTime = started
-        if let now {
-            guard let date = Timestamp.parse(now) else { throw CommandFailure.badInput("--now \(now): not an ISO 8601 time") }
-            evaluationTime = date
-        }
-
-        let probe = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]))
-        let facts = probe.collect(now: evaluationTime)
-        let tree: FactValue
-        do {
-            tree = try Evaluator.factTree(facts)
-        } catch {
-            throw CommandFailure.scanFailed("could not prepare the collected facts: \(error)")
-        }
-        let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: evaluationTime, tailoring: tailored))
-        let results = evaluator.evaluate(tree, only: controls)
+        let prepared = try scan.prepare()
+        let (facts, results) = try prepared.run()
+        let policy = prepared.evaluator.policy
         let report = Report(
             reportId: UUID(), agent: "attt \(AtttVersion.current)",
             host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root),
-            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: profile, role: role, tailoring: tailoringFile),
+            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: scan.profile, role: scan.role, tailoring: prepared.tailoringFile),
             startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
         )
         let data: Data
@@ -90,17 +56,6 @@ struct Check: ParsableCommand {
         let failed = [note(facts.accounts), note(facts.packages)].allSatisfy { $0 }
         guard failed else { return nil }
         return "nothing could be read under \(facts.root): " + reasons.joined(separator: "; ")
-    }
-
-    /// The tailoring is the host's own configuration, so by default it is read through the root too.
-    func loadTailoring(_ policy: Policy, root: String) throws -> ([String: FactValue], String?) {
-        let path = tailoring ?? TailoringLoader.defaultPath(root: root)
-        guard let path else { return ([:], nil) }
-        do {
-            return (try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy), path)
-        } catch let error as PolicyError {
-            throw CommandFailure.badInput(error.description)
-        }
     }
 }
 

@@ -78,6 +78,14 @@ public struct Evaluator: Sendable {
         return kept
     }
 
+    /// Every parameter a control can use, with this evaluation's values (for its fixer).
+    public func parameters(for control: Control) -> [String: FactValue] {
+        var values: [String: FactValue] = [:]
+        for p in policy.parameters { values[p.name] = parameterValue(p.name, control: control) }
+        for p in control.parameters { values[p.name] = parameterValue(p.name, control: control) }
+        return values
+    }
+
     /// The value of a parameter for this evaluation: tailored, else the profile's.
     func parameterValue(_ name: String, control: Control) -> FactValue? {
         if let tailored = context.tailoring["\(control.id).\(name)"] { return tailored }

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import HardeningCore
+import Remediation
+
+/// `attt fix`: plan the fixes for failing controls, show them, apply them as one transaction,
+/// check again. The re-check, not the fixer, says whether a control is fixed.
+struct Fix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Khắc phục các biện pháp không đạt — fix what fails, as one transaction that can be rolled back.",
+        discussion: "Run with --dry-run first: it prints the exact diff of every file and every command, and changes nothing."
+    )
+
+    @OptionGroup var scan: ScanOptions
+
+    @Flag(help: "Print the changes and change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Apply without a prompt (the scheduled agent applying a job an officer approved).")
+    var yes = false
+
+    @Option(help: "vi or en.")
+    var lang: Language = .vi
+
+    func run() throws {
+        let prepared = try scan.prepare()
+        let applier = Applier(root: prepared.root)
+        if !dryRun {
+            for journal in try applier.recover() {
+                print(lang == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
+            }
+        }
+        let (facts, results) = try prepared.run()
+        let planner = Planner(evaluator: prepared.evaluator, root: prepared.root)
+        let proposals = planner.proposals(for: results, facts: facts)
+        if proposals.isEmpty {
+            print(lang == .vi ? "Không có biện pháp nào cần khắc phục." : "Nothing to fix.")
+            return
+        }
+        var steps: [RemediationStep] = []
+        for proposal in proposals {
+            print("== \(proposal.control.id)  \(proposal.control.title.text(lang))")
+            if let problem = proposal.problem {
+                print((lang == .vi ? "   không tự khắc phục được: " : "   cannot be fixed automatically: ") + problem)
+                continue
+            }
+            print(Planner.describe(proposal), terminator: "")
+            steps += proposal.steps
+        }
+        guard !dryRun, !steps.isEmpty else { return }
+        // Officer sign-in through PAM comes with attt's PAM wrapper; until then only an explicit --yes applies.
+        guard yes else {
+            throw CommandFailure.badInput("attt fix changes this machine: review the changes with --dry-run, then run it again with --yes")
+        }
+        let journal = try applier.apply(RemediationPlan(steps: steps), officer: ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName())
+        if journal.state == .failed {
+            throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) failed and was rolled back: \(journal.error ?? "")")
+        }
+        print((lang == .vi ? "Giao dịch " : "Transaction ") + journal.id + (lang == .vi ? " đã áp dụng. Kiểm tra lại:" : " applied. Checking again:"))
+        let recheck = try Scan(root: prepared.root, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: journal.controls).run()
+        var stillFailing = false
+        for result in recheck.results {
+            print("   \(result.control): \(result.status.rawValue)")
+            if result.status != .pass { stillFailing = true }
+        }
+        if stillFailing { throw ExitCode(1) }
+    }
+}
+
+/// `attt rollback [TXID]`: restore every file a transaction changed, byte for byte with owner and mode.
+struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hoàn tác một giao dịch khắc phục — undo a fix (default: the last one).")
+
+    @OptionGroup var host: HostOptions
+
+    @Argument(help: "The transaction id (see attt history).")
+    var transaction: String?
+
+    func run() throws {
+        let applier = Applier(root: try host.validatedRoot())
+        _ = try applier.recover()
+        do {
+            let journal = try applier.rollback(transaction)
+            print("rolled back \(journal.id): " + journal.backups.map(\.path).joined(separator: ", "))
+        } catch let error as Applier.RollbackError {
+            throw CommandFailure.badInput(error.description)
+        }
+    }
+}
+
+/// `attt history`: the transactions on this host, oldest first.
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Lịch sử khắc phục — the fix transactions on this host.")
+
+    @OptionGroup var host: HostOptions
+
+    func run() throws {
+        let applier = Applier(root: try host.validatedRoot())
+        _ = try applier.recover()
+        for journal in try applier.history() {
+            let who = journal.officer.map { " by \($0)" } ?? ""
+            print("\(journal.id)  \(journal.state.rawValue)  \(journal.createdAt)\(who)  \(journal.controls.joined(separator: ","))")
+            for step in journal.steps { print("    \(step.done ? "✓" : "·") \(step.control) \(step.summary)") }
+            if let error = journal.error { print("    \(error)") }
+        }
+    }
+}

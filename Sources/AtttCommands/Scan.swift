@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import HardeningCore
+import HostProbes
+import PolicyLoading
+
+/// What `check` and `fix` share: which policy, profile, role and tailoring to evaluate with.
+struct ScanOptions: ParsableArguments {
+    @OptionGroup var host: HostOptions
+
+    @Option(help: "regulation (the regulation's floor) or recommended (stricter).")
+    var profile: Profile = .regulation
+
+    @Option(help: "workstation, server or secret (a PC for state-secret documents).")
+    var role: Role = .workstation
+
+    @Option(name: .customLong("control"), help: ArgumentHelp("Only this control (repeatable).", valueName: "id"))
+    var controls: [String] = []
+
+    @Option(help: ArgumentHelp("The unit's tailored parameters (default: etc/attt/tailoring.yaml under the root, when present).", valueName: "file"))
+    var tailoring: String?
+
+    @Option(help: .hidden)
+    var now: String?
+
+    /// Loads and checks everything that can be bad input (exit 2) before the host is read.
+    func prepare() throws -> Scan {
+        let root = try host.validatedRoot()
+        let policy = try host.loadPolicy()
+        for id in controls where policy.control(id) == nil {
+            throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
+        }
+        let path = tailoring ?? TailoringLoader.defaultPath(root: root)
+        var tailored: [String: FactValue] = [:]
+        if let path {
+            do {
+                tailored = try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy)
+            } catch let error as PolicyError {
+                throw CommandFailure.badInput(error.description)
+            }
+        }
+        var time = Date()
+        if let now {
+            guard let date = Timestamp.parse(now) else { throw CommandFailure.badInput("--now \(now): not an ISO 8601 time") }
+            time = date
+        }
+        let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
+        return Scan(root: root, evaluator: evaluator, tailoringFile: path, only: controls)
+    }
+}
+
+/// One evaluation of a host: probe, then evaluate.
+struct Scan {
+    let root: String
+    let evaluator: Evaluator
+    let tailoringFile: String?
+    let only: [String]
+
+    func run() throws -> (facts: HostFacts, results: [ControlResult]) {
+        let policy = evaluator.policy
+        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: evaluator.context.now)
+        do {
+            return (facts, evaluator.evaluate(try Evaluator.factTree(facts), only: only))
+        } catch {
+            throw CommandFailure.scanFailed("could not prepare the collected facts: \(error)")
+        }
+    }
+}

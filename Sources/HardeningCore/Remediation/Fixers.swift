@@ -1,0 +1,6 @@
+/// The fixers attt knows, by the name a policy gives in `fix.fixer`.
+public enum Fixers {
+    public static let all: [String: any Fixer] = Dictionary(uniqueKeysWithValues: [
+        PasswordAgingFixer(),
+    ].map { ($0.name, $0 as any Fixer) })
+}

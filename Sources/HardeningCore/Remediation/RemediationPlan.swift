@@ -1,0 +1,89 @@
+public import Foundation
+
+/// What a fix will do, decided before anything changes: files to write and commands to run.
+/// Pure data: `attt fix --dry-run` prints it, the applier carries it out as one transaction.
+public struct RemediationPlan: Sendable, Hashable {
+    public var steps: [RemediationStep]
+
+    public init(steps: [RemediationStep]) { self.steps = steps }
+
+    public var controls: [String] { Array(Set(steps.map(\.control))).sorted() }
+}
+
+public struct RemediationStep: Sendable, Hashable {
+    public var control: String
+    public var fixer: String
+    public var description: LocalizedText
+    public var action: RemediationAction
+
+    public init(control: String, fixer: String, description: LocalizedText, action: RemediationAction) {
+        self.control = control
+        self.fixer = fixer
+        self.description = description
+        self.action = action
+    }
+}
+
+public enum RemediationAction: Sendable, Hashable {
+    /// Replace (or create) a file with these bytes, atomically.
+    case writeFile(path: String, content: Data, mode: UInt16)
+    /// Run a program. `touches` lists every host file it may change, so each is kept before it runs.
+    /// With `inRoot`, the program runs inside the host root (`chroot`) when the root is not `/`.
+    case runCommand(arguments: [String], touches: [String], inRoot: Bool)
+
+    /// The host files this action may change.
+    public var touchedFiles: [String] {
+        switch self {
+        case .writeFile(let path, _, _): return [path]
+        case .runCommand(_, let touches, _): return touches
+        }
+    }
+}
+
+/// What a fixer is given: the facts, the control's parameter values, the current bytes of the files
+/// it asked for, and the root (a fixer never reads the host itself).
+public struct FixContext: Sendable {
+    public var facts: HostFacts
+    public var control: Control
+    public var parameters: [String: FactValue]
+    /// Current contents of the files the fixer named in `reads`; absent files are missing.
+    public var files: [String: Data]
+    /// The host root; commands that take a root option (`chage --root`) use it when it is not `/`.
+    public var root: String
+
+    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String) {
+        self.facts = facts
+        self.control = control
+        self.parameters = parameters
+        self.files = files
+        self.root = root
+    }
+
+    public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
+
+    public func int(_ name: String) throws -> Int {
+        guard let value = parameters[name]?.numberValue else { throw FixError.missingParameter(control.id, name) }
+        return Int(value)
+    }
+}
+
+public enum FixError: Error, Sendable, Hashable, CustomStringConvertible {
+    case missingParameter(String, String)
+    case cannotFix(String, String)
+
+    public var description: String {
+        switch self {
+        case .missingParameter(let control, let name): return "\(control): parameter \(name) has no value"
+        case .cannotFix(let control, let why): return "\(control): \(why)"
+        }
+    }
+}
+
+/// Turns a failing control into steps. Fixers are named in the policy (`fix.fixer`), so a new control
+/// gets a fixer without touching the transaction machinery.
+public protocol Fixer: Sendable {
+    var name: String { get }
+    /// Host files whose current contents the fixer needs.
+    func reads(_ facts: HostFacts) -> [String]
+    func plan(_ context: FixContext) throws -> [RemediationAction]
+}

@@ -1,0 +1,193 @@
+public import Foundation
+public import HardeningCore
+import HostProbes
+
+/// The only code that writes to a host. Runs a ``RemediationPlan`` as one transaction: every file is
+/// kept (bytes, owner, group, mode) before it first changes, each write is atomic, a failure half way
+/// restores everything, and the journal lets `attt rollback` and the next run undo it.
+public struct Applier {
+    public let root: String
+    /// Called between the stages of a run with a name (`before-step-1`, `after-step-1`, …): tests use it
+    /// to stop a run at every point and check that recovery leaves each file old or new.
+    public var checkpoint: (String) throws -> Void = { _ in }
+
+    public init(root: String) {
+        self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+    }
+
+    var host: HostRoot { HostRoot(root) }
+    var store: String { host.local("/var/lib/attt/transactions") }
+
+    // MARK: Apply
+
+    /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
+    public func apply(_ plan: RemediationPlan, officer: String?) throws -> Journal {
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var journal = Journal(
+            id: Applier.newId(), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
+            state: .applying,
+            steps: plan.steps.map { Journal.Step(control: $0.control, fixer: $0.fixer, summary: Applier.summary($0.action), done: false) },
+            backups: [], error: nil
+        )
+        let directory = "\(store)/\(journal.id)"
+        try FileManager.default.createDirectory(atPath: "\(directory)/files", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try save(journal)
+        do {
+            for (index, step) in plan.steps.enumerated() {
+                for path in step.action.touchedFiles where !journal.backups.contains(where: { $0.path == path }) {
+                    journal.backups.append(try backup(path, into: directory, number: journal.backups.count))
+                }
+                try save(journal)
+                try checkpoint("before-step-\(index + 1)")
+                try perform(step.action)
+                journal.steps[index].done = true
+                try save(journal)
+                try checkpoint("after-step-\(index + 1)")
+            }
+            for i in journal.backups.indices { journal.backups[i].after = fingerprint(journal.backups[i].path) }
+            journal.state = .applied
+            try save(journal)
+        } catch let stop as Checkpoint {
+            throw stop
+        } catch {
+            journal.error = "\(error)"
+            try restore(journal)
+            journal.state = .failed
+            try save(journal)
+        }
+        return journal
+    }
+
+    /// Thrown by a test checkpoint to stop a run where it is, as a crash would.
+    public struct Checkpoint: Error { public init() {} }
+
+    func perform(_ action: RemediationAction) throws {
+        switch action {
+        case .writeFile(let path, let content, let mode):
+            try AtomicFile.write(content, to: host.local(path), newFileMode: mode)
+        case .runCommand(let arguments, _, let inRoot):
+            let full = inRoot && root != "/" ? ["chroot", root] + arguments : arguments
+            try Command.run(full)
+        }
+    }
+
+    // MARK: Backups
+
+    func backup(_ path: String, into directory: String, number: Int) throws -> Journal.Backup {
+        let local = host.local(path)
+        var st = stat()
+        guard lstat(local, &st) == 0 else {
+            return Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil)
+        }
+        let copy = "files/\(number)"
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        try AtomicFile.write(data, to: "\(directory)/\(copy)", newFileMode: 0o600)
+        return Journal.Backup(path: path, existed: true, copy: copy, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil)
+    }
+
+    /// Puts every backed-up file back as it was, byte for byte with owner and mode; removes files the
+    /// transaction created.
+    func restore(_ journal: Journal) throws {
+        let directory = "\(store)/\(journal.id)"
+        for backup in journal.backups.reversed() {
+            let local = host.local(backup.path)
+            if backup.existed, let copy = backup.copy {
+                let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(copy)"))
+                try AtomicFile.write(data, to: local, mode: backup.mode ?? 0o644, owner: backup.owner ?? 0, group: backup.group ?? 0)
+            } else if FileManager.default.fileExists(atPath: local) {
+                try FileManager.default.removeItem(atPath: local)
+            }
+        }
+    }
+
+    // MARK: Rollback, recovery, history
+
+    public enum RollbackError: Error, CustomStringConvertible {
+        case notFound(String)
+        case notApplied(String, Journal.State)
+        case newerTransaction(String, String)
+        case changedSince(String, String)
+        case nothingToRollBack
+
+        public var description: String {
+            switch self {
+            case .notFound(let id): return "no transaction \(id) — see attt history"
+            case .notApplied(let id, let state): return "transaction \(id) is \(state.rawValue), not applied: nothing to roll back"
+            case .newerTransaction(let id, let newer): return "transaction \(newer), applied after \(id), must be rolled back first"
+            case .changedSince(let id, let path): return "\(path) changed after transaction \(id); rolling back would lose that change — restore it by hand or roll back the later change first"
+            case .nothingToRollBack: return "no applied transaction to roll back"
+            }
+        }
+    }
+
+    /// Rolls back `id`, or the last applied transaction. Refuses when a later transaction is still
+    /// applied, or when a file was changed after the transaction wrote it.
+    public func rollback(_ id: String?) throws -> Journal {
+        let journals = try history()
+        let applied = journals.filter { $0.state == .applied }
+        guard var journal = id.map({ wanted in journals.first { $0.id == wanted } }) ?? applied.last else {
+            throw id.map { RollbackError.notFound($0) } ?? RollbackError.nothingToRollBack
+        }
+        guard journal.state == .applied else { throw RollbackError.notApplied(journal.id, journal.state) }
+        if let newer = applied.last(where: { $0.id > journal.id }) { throw RollbackError.newerTransaction(journal.id, newer.id) }
+        for backup in journal.backups where backup.after != fingerprint(backup.path) {
+            throw RollbackError.changedSince(journal.id, backup.path)
+        }
+        try restore(journal)
+        journal.state = .rolledBack
+        try save(journal)
+        return journal
+    }
+
+    /// Rolls back every transaction a crash left half done; returns them. Each file is then as it was
+    /// before that transaction (each single write was atomic, so it was old or new).
+    public func recover() throws -> [Journal] {
+        var recovered: [Journal] = []
+        for var journal in try history() where journal.state == .applying {
+            try restore(journal)
+            journal.state = .recovered
+            journal.error = "interrupted; rolled back by a later run"
+            try save(journal)
+            recovered.append(journal)
+        }
+        return recovered
+    }
+
+    /// Every transaction, oldest first.
+    public func history() throws -> [Journal] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: store) else { return [] }
+        return try names.sorted().compactMap { name in
+            let file = "\(store)/\(name)/journal.json"
+            guard let data = FileManager.default.contents(atPath: file) else { return nil }
+            return try JSONDecoder().decode(Journal.self, from: data)
+        }
+    }
+
+    func save(_ journal: Journal) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(journal), to: "\(store)/\(journal.id)/journal.json", newFileMode: 0o600)
+    }
+
+    func fingerprint(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: host.local(path)) else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// Sortable and readable: `20261125-193512-4f2a`.
+    static func newId() -> String {
+        let now = Date()
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
+        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        return stamp + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+    }
+
+    static func summary(_ action: RemediationAction) -> String {
+        switch action {
+        case .writeFile(let path, _, _): return "write \(path)"
+        case .runCommand(let arguments, _, _): return "run " + arguments.joined(separator: " ")
+        }
+    }
+}

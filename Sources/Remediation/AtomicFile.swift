@@ -1,0 +1,90 @@
+import Foundation
+
+/// Writes that a crash can only leave old or new: a temporary file in the same directory, written,
+/// given its owner and mode, flushed to disk, then renamed over the target, and the directory flushed.
+enum AtomicFile {
+    struct Failure: Error, CustomStringConvertible {
+        var path: String
+        var call: String
+        var code: Int32
+        var description: String { "\(path): \(call) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Keeps an existing file's owner, group and mode; a new file gets `newFileMode`, owned by root.
+    static func write(_ data: Data, to path: String, newFileMode: UInt16) throws {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            try write(data, to: path, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid)
+        } else {
+            try write(data, to: path, mode: newFileMode, owner: getuid(), group: getgid())
+        }
+    }
+
+    static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = "\(directory)/.attt-\(UUID().uuidString)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(path: temporary, call: "open", code: errno) }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    close(fd)
+                    throw Failure(path: temporary, call: "write", code: code)
+                }
+                offset += n
+            }
+        }
+        // Owner before mode: chown clears set-id bits.
+        if fchown(fd, owner, group) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fchown", code: c) }
+        if fchmod(fd, mode_t(mode)) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fchmod", code: c) }
+        if fsync(fd) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fsync", code: c) }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw Failure(path: path, call: "rename", code: errno) }
+        ok = true
+        let dirFd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFd >= 0 {
+            fsync(dirFd)
+            close(dirFd)
+        }
+    }
+}
+
+/// Runs a program and turns a failure into an error that says what it printed.
+enum Command {
+    struct Failure: Error, CustomStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        var output: String
+        var description: String { "\(arguments.joined(separator: " ")) exited with \(status): \(output)" }
+    }
+
+    static func run(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        // Commands are the distribution's tools: C locale for messages, no prompts.
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C"
+        environment["DEBIAN_FRONTEND"] = "noninteractive"
+        process.environment = environment
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(arguments: arguments, status: process.terminationStatus, output: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+public import Foundation
+public import HardeningCore
+
+/// The record of one `attt fix` run, kept under `/var/lib/attt/transactions/<id>/journal.json` in the
+/// host root. It is rewritten atomically at every step, so after a crash it says how far the run got.
+public struct Journal: Codable, Sendable, Hashable {
+    public enum State: String, Codable, Sendable {
+        /// Steps are being applied; seen by a later run, it means the run was interrupted.
+        case applying
+        case applied
+        /// A step failed and every file was restored.
+        case failed
+        /// Rolled back by `attt rollback`.
+        case rolledBack = "rolled_back"
+        /// Found interrupted by a later run and rolled back by it.
+        case recovered
+    }
+
+    /// A file as it was before the transaction first touched it.
+    public struct Backup: Codable, Sendable, Hashable {
+        public var path: String
+        public var existed: Bool
+        /// Name of the copy inside the transaction directory.
+        public var copy: String?
+        public var mode: UInt16?
+        public var owner: UInt32?
+        public var group: UInt32?
+        /// What the transaction left there (FNV-1a of the bytes), to notice later edits before a rollback.
+        public var after: String?
+    }
+
+    public struct Step: Codable, Sendable, Hashable {
+        public var control: String
+        public var fixer: String
+        public var summary: String
+        public var done: Bool
+    }
+
+    public var id: String
+    public var root: String
+    public var createdAt: Timestamp
+    public var officer: String?
+    public var controls: [String]
+    public var state: State
+    public var steps: [Step]
+    public var backups: [Backup]
+    public var error: String?
+}

@@ -1,0 +1,68 @@
+public import Foundation
+public import HardeningCore
+import HostProbes
+
+/// Turns failing results into a plan: for each control whose policy names a known fixer, the fixer's
+/// steps, given the facts and the current bytes of the files it reads (read here, through the root).
+public struct Planner {
+    public let evaluator: Evaluator
+    public let root: String
+    public let fixers: [String: any Fixer]
+
+    public init(evaluator: Evaluator, root: String, fixers: [String: any Fixer] = Fixers.all) {
+        self.evaluator = evaluator
+        self.root = root
+        self.fixers = fixers
+    }
+
+    /// One entry per control that can be fixed, or why not.
+    public struct Proposal: Sendable {
+        public var control: Control
+        public var steps: [RemediationStep]
+        /// Current contents of the files the steps write, for the diff.
+        public var before: [String: Data]
+        public var problem: String?
+    }
+
+    public func proposals(for results: [ControlResult], facts: HostFacts) -> [Proposal] {
+        let host = HostRoot(root)
+        return results.filter { $0.status == .fail }.compactMap { result in
+            guard let control = evaluator.policy.control(result.control), let spec = control.fix else { return nil }
+            guard let fixer = fixers[spec.fixer] else {
+                return Proposal(control: control, steps: [], before: [:], problem: "no fixer \(spec.fixer) in this version of attt")
+            }
+            do {
+                var files: [String: Data] = [:]
+                for path in fixer.reads(facts) { files[path] = try host.read(path) }
+                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root)
+                let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
+                var before: [String: Data] = [:]
+                for step in steps {
+                    if case .writeFile(let path, _, _) = step.action { before[path] = try host.read(path) }
+                }
+                return Proposal(control: control, steps: steps, before: before, problem: steps.isEmpty ? "nothing to change" : nil)
+            } catch {
+                return Proposal(control: control, steps: [], before: [:], problem: "\(error)")
+            }
+        }
+    }
+
+    /// The exact changes, as `attt fix --dry-run` prints them: a unified diff per file, a command line per command.
+    public static func describe(_ proposal: Proposal) -> String {
+        var out = ""
+        for step in proposal.steps {
+            switch step.action {
+            case .writeFile(let path, let content, _):
+                let old = proposal.before[path].map { String(decoding: $0, as: UTF8.self) }
+                out += UnifiedDiff.render(path: path, old: old, new: String(decoding: content, as: UTF8.self))
+            case .runCommand(let arguments, _, let inRoot):
+                out += "$ " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }) && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
