@@ -24,7 +24,7 @@ public struct Applier {
     public func apply(_ plan: RemediationPlan, officer: String?) throws -> Journal {
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var journal = Journal(
-            id: Applier.newId(), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
+            id: Applier.newId(sequence: (try history().count) + 1), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
             state: .applying,
             steps: plan.steps.map { Journal.Step(control: $0.control, fixer: $0.fixer, summary: Applier.summary($0.action), done: false) },
             backups: [], error: nil
@@ -77,12 +77,19 @@ public struct Applier {
         let local = host.local(path)
         var st = stat()
         guard lstat(local, &st) == 0 else {
-            return Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil)
+            // Note the highest missing ancestor, so a rollback leaves no empty directory behind.
+            var missing: String? = nil
+            var parent = (path as NSString).deletingLastPathComponent
+            while parent != "/" && !parent.isEmpty && !host.exists(parent) {
+                missing = parent
+                parent = (parent as NSString).deletingLastPathComponent
+            }
+            return Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil, createdDirectory: missing)
         }
         let copy = "files/\(number)"
         let data = try Data(contentsOf: URL(fileURLWithPath: local))
         try AtomicFile.write(data, to: "\(directory)/\(copy)", newFileMode: 0o600)
-        return Journal.Backup(path: path, existed: true, copy: copy, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil)
+        return Journal.Backup(path: path, existed: true, copy: copy, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
     }
 
     /// Puts every backed-up file back as it was, byte for byte with owner and mode; removes files the
@@ -94,8 +101,15 @@ public struct Applier {
             if backup.existed, let copy = backup.copy {
                 let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(copy)"))
                 try AtomicFile.write(data, to: local, mode: backup.mode ?? 0o644, owner: backup.owner ?? 0, group: backup.group ?? 0)
-            } else if FileManager.default.fileExists(atPath: local) {
-                try FileManager.default.removeItem(atPath: local)
+            } else {
+                if FileManager.default.fileExists(atPath: local) { try FileManager.default.removeItem(atPath: local) }
+                // rmdir only removes empty directories: anything else put there since stays.
+                if let top = backup.createdDirectory {
+                    var directory = (backup.path as NSString).deletingLastPathComponent
+                    while directory.hasPrefix(top), rmdir(host.local(directory)) == 0 {
+                        directory = (directory as NSString).deletingLastPathComponent
+                    }
+                }
             }
         }
     }
@@ -176,12 +190,11 @@ public struct Applier {
         return String(hash, radix: 16)
     }
 
-    /// Sortable and readable: `20261125-193512-4f2a`.
-    static func newId() -> String {
-        let now = Date()
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
-        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
-        return stamp + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+    /// `000007-20261125T193512Z`: a sequence number first, so ids sort in the order transactions were
+    /// applied even within one second or when the clock steps back; then the time, for people.
+    static func newId(sequence: Int) -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return String(format: "%06d-%04d%02d%02dT%02d%02d%02dZ", sequence, parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
     }
 
     static func summary(_ action: RemediationAction) -> String {

@@ -27,6 +27,8 @@ public struct Journal: Codable, Sendable, Hashable {
         public var group: UInt32?
         /// What the transaction left there (FNV-1a of the bytes), to notice later edits before a rollback.
         public var after: String?
+        /// The topmost directory that did not exist either (created with the file, removed with it).
+        public var createdDirectory: String?
     }
 
     public struct Step: Codable, Sendable, Hashable {

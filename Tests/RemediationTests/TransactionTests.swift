@@ -1,0 +1,140 @@
+import AtttTestSupport
+import Foundation
+import HardeningCore
+import Remediation
+import Testing
+
+/// Every file of a host tree with its bytes, mode and owner (the agent's own state directory left out).
+func snapshot(_ root: URL) throws -> [String: String] {
+    var result: [String: String] = [:]
+    let base = root.path
+    guard let walker = FileManager.default.enumerator(atPath: base) else { return [:] }
+    while let relative = walker.nextObject() as? String {
+        if relative.hasPrefix("var/lib/attt") { continue }
+        let path = "\(base)/\(relative)"
+        var st = stat()
+        guard lstat(path, &st) == 0 else { continue }
+        let kind = st.st_mode & S_IFMT
+        var content = ""
+        if kind == S_IFREG {
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            content = String(hash, radix: 16)
+        } else if kind == S_IFLNK {
+            content = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+        }
+        result[relative] = "\(kind) \(String(st.st_mode & 0o7777, radix: 8)) \(st.st_uid):\(st.st_gid) \(content)"
+    }
+    return result
+}
+
+@Suite struct TransactionTests {
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    @Test func dryRunChangesNothing() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let before = try snapshot(host.root)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--lang", "en"] + now)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("--- a/etc/login.defs\n+++ b/etc/login.defs\n"))
+        #expect(out.stdout.contains("-PASS_MAX_DAYS\t99999\n+PASS_MAX_DAYS\t180\n"))
+        #expect(out.stdout.contains("$ chage --root \(host.root.path) -M 180 nguyenvana"))
+        #expect(try snapshot(host.root) == before)
+        #expect(!FileManager.default.fileExists(atPath: host.url("/var/lib/attt").path))
+    }
+
+    @Test func applyingNeedsYes() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let before = try snapshot(host.root)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--control", "VN-TD-PW-004"] + now)
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("--dry-run"))
+        #expect(try snapshot(host.root) == before)
+    }
+
+    @Test func applyThenRollbackIsByteIdenticalWithOwnerAndMode() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let defs = host.url("/etc/login.defs").path
+        #expect(chown(defs, 1000, 42) == 0 && chmod(defs, 0o604) == 0)
+        let before = try snapshot(host.root)
+        let fix = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-PW-004"] + now)
+        #expect(fix.status == 0, "\(fix.stdout)\(fix.stderr)")
+        #expect(fix.stdout.contains("VN-TD-PW-004: pass"))
+        // The re-check decides, and a separate check agrees.
+        #expect(try result("VN-TD-PW-004", root: host.root).status == .pass)
+        var st = stat()
+        #expect(stat(defs, &st) == 0 && st.st_uid == 1000 && st.st_gid == 42 && st.st_mode & 0o7777 == 0o604)
+        let history = try AtttBinary.run(["history", "--root", host.root.path])
+        #expect(history.stdout.contains("applied"))
+        let rollback = try AtttBinary.run(["rollback", "--root", host.root.path])
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        #expect(try snapshot(host.root) == before)
+        #expect(try AtttBinary.run(["history", "--root", host.root.path]).stdout.contains("rolled_back"))
+    }
+
+    static func plan(_ actions: [RemediationAction]) -> RemediationPlan {
+        RemediationPlan(steps: actions.map { RemediationStep(control: "VN-TD-PW-004", fixer: "test", description: "test", action: $0) })
+    }
+
+    @Test func failureHalfWayRestoresEverything() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let before = try snapshot(host.root)
+        let plan = Self.plan([
+            .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
+            .writeFile(path: "/etc/attt-new-file.conf", content: Data("new\n".utf8), mode: 0o600),
+            .runCommand(arguments: ["false"], touches: [], inRoot: false),
+        ])
+        let journal = try Applier(root: host.root.path).apply(plan, officer: "test")
+        #expect(journal.state == .failed)
+        #expect(journal.error?.contains("false exited with 1") == true)
+        #expect(try snapshot(host.root) == before)
+    }
+
+    /// Stops a run at every point a crash could hit: each file is then old or new, and the next run
+    /// (recovery) puts everything back as it was.
+    @Test func aCrashAtAnyPointIsRecovered() throws {
+        let actions: [RemediationAction] = [
+            .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
+            .writeFile(path: "/etc/security/pwquality.conf.d/50-vn-td.conf", content: Data("minlen = 12\n".utf8), mode: 0o644),
+            .runCommand(arguments: ["chage", "--root", "ROOT", "-M", "90", "nguyenvana"], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false),
+        ]
+        // What a run that completes leaves behind.
+        let complete = try FixtureHost("debian12-desktop")
+        let old = try snapshot(complete.root)
+        _ = try Applier(root: complete.root.path).apply(Self.plan(Self.rooted(actions, complete.root.path)), officer: nil)
+        let new = try snapshot(complete.root)
+        let points = (1...actions.count).flatMap { ["before-step-\($0)", "after-step-\($0)"] }
+        for point in points {
+            let host = try FixtureHost("debian12-desktop")
+            var applier = Applier(root: host.root.path)
+            applier.checkpoint = { if $0 == point { throw Applier.Checkpoint() } }
+            #expect(throws: Applier.Checkpoint.self) { try applier.apply(Self.plan(Self.rooted(actions, host.root.path)), officer: nil) }
+            let during = try snapshot(host.root)
+            for (path, state) in during {
+                #expect(state == old[path] || state == new[path] || path.hasPrefix("etc/.pwd.lock"), "\(point): \(path) is neither old nor new")
+            }
+            let recovered = try Applier(root: host.root.path).recover()
+            #expect(recovered.count == 1 && recovered[0].state == .recovered, "\(point)")
+            #expect(try snapshot(host.root) == old, "\(point)")
+        }
+    }
+
+    static func rooted(_ actions: [RemediationAction], _ root: String) -> [RemediationAction] {
+        actions.map { action in
+            guard case .runCommand(let arguments, let touches, let inRoot) = action else { return action }
+            return .runCommand(arguments: arguments.map { $0 == "ROOT" ? root : $0 }, touches: touches, inRoot: inRoot)
+        }
+    }
+
+    @Test func rollbackRefusesToLoseLaterChanges() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let applier = Applier(root: host.root.path)
+        let first = try applier.apply(Self.plan([.writeFile(path: "/etc/login.defs", content: Data("A\n".utf8), mode: 0o644)]), officer: nil)
+        let second = try applier.apply(Self.plan([.writeFile(path: "/etc/security/faillock.conf", content: Data("deny = 5\n".utf8), mode: 0o644)]), officer: nil)
+        #expect(throws: Applier.RollbackError.self) { try applier.rollback(first.id) }
+        try host.write("/etc/security/faillock.conf", "edited by hand\n")
+        #expect(throws: Applier.RollbackError.self) { try applier.rollback(second.id) }
+        #expect(try host.read("/etc/security/faillock.conf") == "edited by hand\n")
+    }
+}
