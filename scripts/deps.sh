@@ -1,8 +1,9 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
 # Building needs only the Swift toolchain for now; the PAM and audit wrappers will add their -dev packages.
 BUILD_PACKAGES=()
-# The report tests validate JSON against the schema with Debian's python3-jsonschema.
-TEST_PACKAGES=(python3-jsonschema)
+# The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
+# validated with testparm (samba-common-bin).
+TEST_PACKAGES=(python3-jsonschema samba-common-bin)
 
 install_debian_packages() {
     local missing=()

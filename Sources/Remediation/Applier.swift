@@ -63,8 +63,11 @@ public struct Applier {
 
     func perform(_ action: RemediationAction) throws {
         switch action {
-        case .writeFile(let path, let content, let mode):
-            try AtomicFile.write(content, to: host.local(path), newFileMode: mode)
+        case .writeFile(let path, let content, let mode, let validator):
+            try AtomicFile.write(content, to: host.local(path), newFileMode: mode) { staged in
+                guard let validator else { return }
+                try Command.run(validator.map { $0 == "{file}" ? staged : $0 })
+            }
         case .runCommand(let arguments, _, let inRoot):
             let full = inRoot && root != "/" ? ["chroot", root] + arguments : arguments
             try Command.run(full)
@@ -199,7 +202,7 @@ public struct Applier {
 
     static func summary(_ action: RemediationAction) -> String {
         switch action {
-        case .writeFile(let path, _, _): return "write \(path)"
+        case .writeFile(let path, _, _, _): return "write \(path)"
         case .runCommand(let arguments, _, _): return "run " + arguments.joined(separator: " ")
         }
     }

@@ -11,16 +11,17 @@ enum AtomicFile {
     }
 
     /// Keeps an existing file's owner, group and mode; a new file gets `newFileMode`, owned by root.
-    static func write(_ data: Data, to path: String, newFileMode: UInt16) throws {
+    /// `validate` sees the staged file before it replaces the target; throwing leaves the target alone.
+    static func write(_ data: Data, to path: String, newFileMode: UInt16, validate: (String) throws -> Void = { _ in }) throws {
         var st = stat()
         if stat(path, &st) == 0 {
-            try write(data, to: path, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid)
+            try write(data, to: path, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, validate: validate)
         } else {
-            try write(data, to: path, mode: newFileMode, owner: getuid(), group: getgid())
+            try write(data, to: path, mode: newFileMode, owner: getuid(), group: getgid(), validate: validate)
         }
     }
 
-    static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32) throws {
+    static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = "\(directory)/.attt-\(UUID().uuidString)"
@@ -48,6 +49,7 @@ enum AtomicFile {
         if fchmod(fd, mode_t(mode)) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fchmod", code: c) }
         if fsync(fd) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fsync", code: c) }
         close(fd)
+        try validate(temporary)
         guard rename(temporary, path) == 0 else { throw Failure(path: path, call: "rename", code: errno) }
         ok = true
         let dirFd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

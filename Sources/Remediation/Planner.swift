@@ -38,7 +38,7 @@ public struct Planner {
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {
-                    if case .writeFile(let path, _, _) = step.action { before[path] = try host.read(path) }
+                    if case .writeFile(let path, _, _, _) = step.action { before[path] = try host.read(path) }
                 }
                 return Proposal(control: control, steps: steps, before: before, problem: steps.isEmpty ? "nothing to change" : nil)
             } catch {
@@ -52,9 +52,10 @@ public struct Planner {
         var out = ""
         for step in proposal.steps {
             switch step.action {
-            case .writeFile(let path, let content, _):
+            case .writeFile(let path, let content, _, let validator):
                 let old = proposal.before[path].map { String(decoding: $0, as: UTF8.self) }
                 out += UnifiedDiff.render(path: path, old: old, new: String(decoding: content, as: UTF8.self))
+                if let validator { out += "# checked before it replaces \(path): " + validator.joined(separator: " ") + "\n" }
             case .runCommand(let arguments, _, let inRoot):
                 out += "$ " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
             }

@@ -138,3 +138,56 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(try host.read("/etc/security/faillock.conf") == "edited by hand\n")
     }
 }
+
+/// The fixers on the broken host: what they change, what the re-check says, and that they never delete.
+@Suite struct FixerTests {
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    @Test func lockEmptyPasswordsAndAutoLoginOff() throws {
+        let host = try FixtureHost("debian12-broken")
+        let before = try snapshot(host.root)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-PW-003", "--lang", "en"] + now)
+        // toor's MD5 hash needs a new password: the re-check still fails, and says so.
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("VN-TD-PW-003: fail"))
+        let r = try result("VN-TD-PW-003", root: host.root)
+        #expect(r.evidence("khach · password").isEmpty)
+        #expect(r.evidence("gdm · auto-login user").isEmpty)
+        #expect(!r.evidence("toor · weak hash").isEmpty)
+        #expect(try host.read("/etc/shadow").contains("\nkhach:!:"))
+        #expect(try host.read("/etc/passwd").contains("\nkhach:x:1003:"), "the account is locked, not deleted")
+        #expect(try AtttBinary.run(["rollback", "--root", host.root.path]).status == 0)
+        #expect(try snapshot(host.root) == before)
+    }
+
+    @Test func sambaGuestsOffAndWholeDiskShareDisabledNotDeleted() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/testparm") else {
+            Issue.record("testparm is missing: scripts/test.sh installs samba-common-bin, which the Samba fix needs to validate")
+            return
+        }
+        let host = try FixtureHost("debian12-broken")
+        try host.replace("/etc/samba/smb.conf", "usershare allow guests = no", with: "usershare allow guests = yes")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-SHR-001", "--lang", "en"] + now)
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("testparm -s --suppress-prompt"))
+        let conf = try host.read("/etc/samba/smb.conf")
+        #expect(conf.contains("[o-d]\n   path = /\n   guest ok = no\n"))
+        #expect(conf.contains("available = no"))
+        #expect(conf.contains("usershare allow guests = no"))
+        #expect(try result("VN-TD-SHR-001", root: host.root).status == .pass)
+    }
+
+    @Test func aFileThatFailsValidationIsNotWritten() throws {
+        let host = try FixtureHost("debian12-broken")
+        let before = try snapshot(host.root)
+        let plan = RemediationPlan(steps: [RemediationStep(
+            control: "VN-TD-SHR-001", fixer: "test", description: "test",
+            action: .writeFile(path: "/etc/samba/smb.conf", content: Data("[global]\n".utf8), mode: 0o644, validator: ["false", "{file}"])
+        )])
+        let journal = try Applier(root: host.root.path).apply(plan, officer: nil)
+        #expect(journal.state == .failed)
+        #expect(try snapshot(host.root) == before)
+        // No staged file is left beside the target.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: host.url("/etc/samba").path).allSatisfy { !$0.hasPrefix(".attt-") })
+    }
+}

@@ -1,6 +1,8 @@
 /// The fixers attt knows, by the name a policy gives in `fix.fixer`.
 public enum Fixers {
-    public static let all: [String: any Fixer] = Dictionary(uniqueKeysWithValues: [
+    public static let all: [String: any Fixer] = Dictionary(uniqueKeysWithValues: ([
         PasswordAgingFixer(),
-    ].map { ($0.name, $0 as any Fixer) })
+        AccountLockFixer(),
+        SambaGuestFixer(),
+    ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

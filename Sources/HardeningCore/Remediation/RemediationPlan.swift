@@ -25,8 +25,10 @@ public struct RemediationStep: Sendable, Hashable {
 }
 
 public enum RemediationAction: Sendable, Hashable {
-    /// Replace (or create) a file with these bytes, atomically.
-    case writeFile(path: String, content: Data, mode: UInt16)
+    /// Replace (or create) a file with these bytes, atomically. With a `validator`, the program is run
+    /// on the staged file first (`{file}` stands for its path) and the file is not replaced if it fails:
+    /// `testparm -s {file}`, `visudo -cf {file}`, `sshd -t -f {file}`.
+    case writeFile(path: String, content: Data, mode: UInt16, validator: [String]? = nil)
     /// Run a program. `touches` lists every host file it may change, so each is kept before it runs.
     /// With `inRoot`, the program runs inside the host root (`chroot`) when the root is not `/`.
     case runCommand(arguments: [String], touches: [String], inRoot: Bool)
@@ -34,7 +36,7 @@ public enum RemediationAction: Sendable, Hashable {
     /// The host files this action may change.
     public var touchedFiles: [String] {
         switch self {
-        case .writeFile(let path, _, _): return [path]
+        case .writeFile(let path, _, _, _): return [path]
         case .runCommand(_, let touches, _): return touches
         }
     }
