@@ -22,6 +22,9 @@ let package = Package(
         ),
         // Reads a host through a root prefix into HostFacts.
         .target(name: "HostProbes", dependencies: ["HardeningCore"]),
+        // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
+        .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
+        .target(name: "LinuxPAM", dependencies: ["CPAM"]),
         // The only code that writes to a host: transactions, backups, atomic writes, rollback.
         .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes"]),
         // Text and JSON renderers, Vietnamese and English strings.
@@ -47,11 +50,18 @@ let package = Package(
             name: "ControlTests",
             dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"]
         ),
+        .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 
-for target in package.targets {
+// Each module's README says what it is for; it is documentation, not a resource.
+let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "Remediation"]
+for target in package.targets where documented.contains(target.name) {
+    target.exclude.append("README.md")
+}
+
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),
