@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "AtttCommands",
             dependencies: [
-                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation",
+                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

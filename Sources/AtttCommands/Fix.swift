@@ -16,8 +16,15 @@ struct Fix: ParsableCommand {
     @Flag(help: "Print the changes and change nothing.")
     var dryRun = false
 
-    @Flag(help: "Apply without a prompt (the scheduled agent applying a job an officer approved).")
+    @Flag(help: "Apply without signing in: only as root with no terminal, for the scheduled agent applying a job an officer approved at the collector.")
     var yes = false
+
+    @Option(help: "The group the approving IT officer must belong to.")
+    var officerGroup = "sudo"
+
+    /// Tests point PAM at staged service files; release builds ignore it, so nobody can bypass sign-in.
+    @Option(help: .hidden)
+    var pamConfdir: String?
 
     @Option(help: "vi or en.")
     var lang: Language = .vi
@@ -48,11 +55,8 @@ struct Fix: ParsableCommand {
             steps += proposal.steps
         }
         guard !dryRun, !steps.isEmpty else { return }
-        // Officer sign-in through PAM comes with attt's PAM wrapper; until then only an explicit --yes applies.
-        guard yes else {
-            throw CommandFailure.badInput("attt fix changes this machine: review the changes with --dry-run, then run it again with --yes")
-        }
-        let journal = try applier.apply(RemediationPlan(steps: steps), officer: ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName())
+        let officer = try approve()
+        let journal = try applier.apply(RemediationPlan(steps: steps), officer: officer)
         if journal.state == .failed {
             throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) failed and was rolled back: \(journal.error ?? "")")
         }
@@ -64,6 +68,26 @@ struct Fix: ParsableCommand {
             if result.status != .pass { stillFailing = true }
         }
         if stillFailing { throw ExitCode(1) }
+    }
+
+    /// Who approves: an officer signing in at the terminal, or (`--yes`, root, no terminal) the agent
+    /// applying a job approved at the collector.
+    func approve() throws -> String {
+        if yes {
+            guard isatty(STDIN_FILENO) == 0, geteuid() == 0 else {
+                throw CommandFailure.badInput("--yes is for the scheduled agent (root, no terminal); at a terminal, run attt fix without it and sign in as the IT officer")
+            }
+            return "agent (approved job)"
+        }
+        var confdir: String? = nil
+        #if DEBUG
+        confdir = pamConfdir
+        #endif
+        do {
+            return try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: lang)
+        } catch let refused as OfficerSignIn.Refused {
+            throw CommandFailure(exitCode: 1, message: refused.description + " — nothing was changed (review it first with --dry-run)")
+        }
     }
 }
 

@@ -19,22 +19,26 @@ public enum AtttBinary {
         public var data: Data
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        try run(executable: url, arguments)
+    public static func run(_ arguments: [String], input: String? = nil) throws -> Output {
+        try run(executable: url, arguments, input: input)
     }
 
-    public static func run(executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Standard input is the given text, or empty (never the test runner's own).
+    public static func run(executable: URL, _ arguments: [String], input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
-        env.merge(environment) { _, new in new }
         process.environment = env
+        let stdin = Pipe()
+        process.standardInput = stdin
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
         // Read before waiting, so a large report cannot fill the pipe and block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -44,13 +44,30 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(!FileManager.default.fileExists(atPath: host.url("/var/lib/attt").path))
     }
 
-    @Test func applyingNeedsYes() throws {
+    /// Without --yes an IT officer signs in through PAM (here a staged service file whose pam_exec
+    /// accepts one password) and must belong to the officer group.
+    @Test func applyingNeedsAnOfficer() throws {
         let host = try FixtureHost("debian12-desktop")
         let before = try snapshot(host.root)
-        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--control", "VN-TD-PW-004"] + now)
-        #expect(out.status == 2)
-        #expect(out.stderr.contains("--dry-run"))
-        #expect(try snapshot(host.root) == before)
+        let pam = host.root.appendingPathComponent("staged-pam")
+        try FileManager.default.createDirectory(at: pam, withIntermediateDirectories: true)
+        let checker = pam.appendingPathComponent("check")
+        try "#!/bin/sh\n[ \"$(tr -d '\\000')\" = \"Dung-mat-khau-1\" ]\n".write(to: checker, atomically: true, encoding: .utf8)
+        chmod(checker.path, 0o755)
+        try "auth required pam_exec.so expose_authtok quiet \(checker.path)\naccount required pam_permit.so\n".write(to: pam.appendingPathComponent("attt"), atomically: true, encoding: .utf8)
+        let base = ["fix", "--root", host.root.path, "--control", "VN-TD-PW-004", "--pam-confdir", pam.path] + now
+
+        let nobody = try AtttBinary.run(base)
+        #expect(nobody.status == 1 && nobody.stderr.contains("nothing was changed"))
+        let wrong = try AtttBinary.run(base + ["--officer-group", "root"], input: "root\nsai-mat-khau\n")
+        #expect(wrong.status == 1 && wrong.stderr.contains("không thành công"), "\(wrong.stderr)")
+        let notOfficer = try AtttBinary.run(base + ["--officer-group", "attt-no-such-group"], input: "root\nDung-mat-khau-1\n")
+        #expect(notOfficer.status == 1)
+        #expect(try snapshot(host.root).filter { !$0.key.hasPrefix("staged-pam") } == before.filter { !$0.key.hasPrefix("staged-pam") })
+
+        let approved = try AtttBinary.run(base + ["--officer-group", "root"], input: "root\nDung-mat-khau-1\n")
+        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+        #expect(try AtttBinary.run(["history", "--root", host.root.path]).stdout.contains("by root"))
     }
 
     @Test func applyThenRollbackIsByteIdenticalWithOwnerAndMode() throws {

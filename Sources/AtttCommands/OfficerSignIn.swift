@@ -1,0 +1,67 @@
+import Foundation
+import HardeningCore
+import LinuxPAM
+
+/// The IT officer who approves a fix on this PC signs in: account and password, checked through PAM
+/// with attt's own service file (`/etc/pam.d/attt`, so the host's lockout applies — Điều 7 khoản 2),
+/// and membership of the officer group.
+struct OfficerSignIn {
+    var service = "attt"
+    var group: String
+    /// A staged directory of PAM service files instead of /etc/pam.d (tests only).
+    var confdir: String?
+
+    struct Refused: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Asks on the terminal; returns the officer's account name.
+    func run(language: Language) throws -> String {
+        let vi = language == .vi
+        FileHandle.standardError.write(Data((vi ? "Tài khoản cán bộ CNTT: " : "IT officer account: ").utf8))
+        guard let user = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !user.isEmpty else {
+            throw Refused(description: vi ? "chưa nhập tài khoản" : "no account given")
+        }
+        let password = Self.readSecret(prompt: vi ? "Mật khẩu: " : "Password: ")
+        let outcome = PAMTransaction.authenticate(service: service, user: user, password: password, confdir: confdir)
+        guard outcome.succeeded else {
+            throw Refused(description: (vi ? "đăng nhập không thành công: " : "sign-in failed: ") + outcome.description)
+        }
+        guard Self.isMember(user, of: group) else {
+            throw Refused(description: vi ? "\(user) không thuộc nhóm cán bộ CNTT (\(group))" : "\(user) is not in the officer group \(group)")
+        }
+        return user
+    }
+
+    /// Reads a line with the terminal's echo off.
+    static func readSecret(prompt: String) -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var saved = termios()
+        let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
+        if isTerminal {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if isTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine(strippingNewline: true) ?? ""
+    }
+
+    /// Membership as the system sees it on the machine running attt: the primary group and the
+    /// supplementary ones (getgrouplist).
+    static func isMember(_ user: String, of groupName: String) -> Bool {
+        guard let account = getpwnam(user), let group = getgrnam(groupName) else { return false }
+        let wanted = group.pointee.gr_gid
+        if account.pointee.pw_gid == wanted { return true }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(user, account.pointee.pw_gid, &groups, &count) < 0 {
+            groups = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(user, account.pointee.pw_gid, &groups, &count) >= 0 else { return false }
+        }
+        return groups.prefix(Int(count)).contains(wanted)
+    }
+}
