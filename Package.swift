@@ -25,6 +25,9 @@ let package = Package(
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),
+        // libaudit: the same shape.
+        .systemLibrary(name: "CAudit", providers: [.apt(["libaudit-dev"])]),
+        .target(name: "LinuxAudit", dependencies: ["CAudit"]),
         // The only code that writes to a host: transactions, backups, atomic writes, rollback.
         .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes"]),
         // Text and JSON renderers, Vietnamese and English strings.
@@ -33,7 +36,7 @@ let package = Package(
         .target(
             name: "AtttCommands",
             dependencies: [
-                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM",
+                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,12 +54,13 @@ let package = Package(
             dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"]
         ),
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
+        .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 
 // Each module's README says what it is for; it is documentation, not a resource.
-let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "Remediation"]
+let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation"]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
 }

@@ -1,6 +1,6 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
-# Building needs Linux-PAM's headers (the LinuxPAM module); the audit wrapper will add libaudit-dev.
-BUILD_PACKAGES=(libpam0g-dev)
+# Building needs the headers of Linux-PAM and libaudit (the LinuxPAM and LinuxAudit modules).
+BUILD_PACKAGES=(libpam0g-dev libaudit-dev)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
 # validated with testparm (samba-common-bin).
 TEST_PACKAGES=(python3-jsonschema samba-common-bin)

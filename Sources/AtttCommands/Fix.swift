@@ -57,6 +57,7 @@ struct Fix: ParsableCommand {
         guard !dryRun, !steps.isEmpty else { return }
         let officer = try approve()
         let journal = try applier.apply(RemediationPlan(steps: steps), officer: officer)
+        if let note = ChangeRecord.record("fix", journal, root: prepared.root, language: lang) { print(note) }
         if journal.state == .failed {
             throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) failed and was rolled back: \(journal.error ?? "")")
         }
@@ -106,6 +107,7 @@ struct Rollback: ParsableCommand {
         do {
             let journal = try applier.rollback(transaction)
             print("rolled back \(journal.id): " + journal.backups.map(\.path).joined(separator: ", "))
+            if let note = ChangeRecord.record("rollback", journal, root: applier.root, language: .en) { print(note) }
         } catch let error as Applier.RollbackError {
             throw CommandFailure.badInput(error.description)
         }

@@ -4,13 +4,13 @@ import HardeningCore
 import Remediation
 import Testing
 
-/// Every file of a host tree with its bytes, mode and owner (the agent's own state directory left out).
+/// Every file of a host tree with its bytes, mode and owner (the agent's own state and log left out).
 func snapshot(_ root: URL) throws -> [String: String] {
     var result: [String: String] = [:]
     let base = root.path
     guard let walker = FileManager.default.enumerator(atPath: base) else { return [:] }
     while let relative = walker.nextObject() as? String {
-        if relative.hasPrefix("var/lib/attt") { continue }
+        if relative.hasPrefix("var/lib/attt") || relative.hasPrefix("var/log/attt") { continue }
         let path = "\(base)/\(relative)"
         var st = stat()
         guard lstat(path, &st) == 0 else { continue }
@@ -84,10 +84,15 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(stat(defs, &st) == 0 && st.st_uid == 1000 && st.st_gid == 42 && st.st_mode & 0o7777 == 0o604)
         let history = try AtttBinary.run(["history", "--root", host.root.path])
         #expect(history.stdout.contains("applied"))
+        // The change is in the agent's log, with what the audit trail said.
+        let log = try host.read("/var/log/attt/remediation.log")
+        #expect(log.contains("\"event\":\"fix\"") && log.contains("VN-TD-PW-004") && log.contains("\"audit\":"))
+        if log.contains("refused") { #expect(fix.stdout.contains("audit")) }
         let rollback = try AtttBinary.run(["rollback", "--root", host.root.path])
         #expect(rollback.status == 0, "\(rollback.stderr)")
         #expect(try snapshot(host.root) == before)
         #expect(try AtttBinary.run(["history", "--root", host.root.path]).stdout.contains("rolled_back"))
+        #expect(try host.read("/var/log/attt/remediation.log").contains("\"event\":\"rollback\""))
     }
 
     static func plan(_ actions: [RemediationAction]) -> RemediationPlan {
