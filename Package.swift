@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CAudit", providers: [.apt(["libaudit-dev"])]),
         .target(name: "LinuxAudit", dependencies: ["CAudit"]),
         // The only code that writes to a host: transactions, backups, atomic writes, rollback.
-        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes"]),
+        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
