@@ -213,3 +213,29 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(try FileManager.default.contentsOfDirectory(atPath: host.url("/etc/samba").path).allSatisfy { !$0.hasPrefix(".attt-") })
     }
 }
+
+/// VN-TD-AUTH-001 through pam-auth-update on a staged pam.d. A fixture tree has no pam-auth-update to
+/// run, so here the fix must fail whole and leave the tree as it was; on a real Debian tree it applies
+/// (the debootstrap test).
+@Suite struct FaillockFixerTests {
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    @Test func dryRunShowsProfilesAndTheStagedUpdate() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-AUTH-001", "--lang", "en"] + now)
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("+++ b/usr/share/pam-configs/vn-td-faillock-preauth\n"))
+        #expect(out.stdout.contains("+\t[default=die]\t\t\tpam_faillock.so authfail\n"))
+        #expect(out.stdout.contains("$ pam-auth-update --package --enable vn-td-faillock-preauth vn-td-faillock"))
+    }
+
+    @Test func withoutPamAuthUpdateTheWholeFixIsUndone() throws {
+        let host = try FixtureHost("debian12-desktop")
+        try host.replace("/etc/security/faillock.conf", "# deny = 3", with: "deny = 9")
+        let before = try snapshot(host.root)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-AUTH-001", "--lang", "en"] + now)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("failed and was rolled back"))
+        #expect(try snapshot(host.root) == before)
+    }
+}

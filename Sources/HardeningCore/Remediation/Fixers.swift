@@ -4,5 +4,6 @@ public enum Fixers {
         PasswordAgingFixer(),
         AccountLockFixer(),
         SambaGuestFixer(),
+        FaillockFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

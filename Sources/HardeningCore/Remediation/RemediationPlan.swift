@@ -32,12 +32,21 @@ public enum RemediationAction: Sendable, Hashable {
     /// Run a program. `touches` lists every host file it may change, so each is kept before it runs.
     /// With `inRoot`, the program runs inside the host root (`chroot`) when the root is not `/`.
     case runCommand(arguments: [String], touches: [String], inRoot: Bool)
+    /// Debian's own mechanism for PAM stacks: `pam-auth-update --package --enable PROFILES`, run on a
+    /// staged copy of `/etc/pam.d`; the result is tried with real PAM before it replaces the live files.
+    case updatePam(enable: [String])
+
+    /// The PAM files `pam-auth-update` writes.
+    public static let pamAuthUpdateFiles = ["auth", "account", "password", "session", "session-noninteractive"].flatMap {
+        ["/etc/pam.d/common-\($0)", "/var/lib/pam/\($0)"]
+    } + ["/var/lib/pam/seen"]
 
     /// The host files this action may change.
     public var touchedFiles: [String] {
         switch self {
         case .writeFile(let path, _, _, _): return [path]
         case .runCommand(_, let touches, _): return touches
+        case .updatePam: return Self.pamAuthUpdateFiles
         }
     }
 }
