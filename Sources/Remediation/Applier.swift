@@ -71,22 +71,22 @@ public struct Applier {
         case .runCommand(let arguments, _, let inRoot):
             let full = inRoot && root != "/" ? ["chroot", root] + arguments : arguments
             try Command.run(full)
-        case .updatePam(let profiles):
-            try updatePam(enable: profiles)
+        case .stagedPam(let arguments):
+            try stagedPam(arguments)
         }
     }
 
     /// pam-auth-update writes /etc/pam.d in place; here it writes a staged copy instead (a private
     /// mount namespace binds the copy over /etc/pam.d), the copy is tried with real PAM, and only then
     /// are the changed files written into the live /etc/pam.d, each atomically.
-    func updatePam(enable profiles: [String]) throws {
+    func stagedPam(_ arguments: [String]) throws {
         let live = host.local("/etc/pam.d")
         let stageHost = "/var/lib/attt/staging/pam.d-\(UUID().uuidString)"
         let stage = host.local(stageHost)
         try FileManager.default.createDirectory(atPath: (stage as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: live, toPath: stage)
         defer { try? FileManager.default.removeItem(atPath: stage) }
-        let update = (root == "/" ? [] : ["chroot", root]) + ["pam-auth-update", "--package", "--enable"] + profiles
+        let update = (root == "/" ? [] : ["chroot", root]) + arguments
         try Command.run(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                          "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", stage, live] + update)
         try PamChangeCheck.validate(root: root, stagedDirectory: stageHost)
@@ -230,7 +230,7 @@ public struct Applier {
         switch action {
         case .writeFile(let path, _, _, _): return "write \(path)"
         case .runCommand(let arguments, _, _): return "run " + arguments.joined(separator: " ")
-        case .updatePam(let profiles): return "pam-auth-update --enable " + profiles.joined(separator: " ")
+        case .stagedPam(let arguments): return "run " + arguments.joined(separator: " ") + " (staged pam.d)"
         }
     }
 }

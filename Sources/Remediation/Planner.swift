@@ -58,8 +58,8 @@ public struct Planner {
                 if let validator { out += "# checked before it replaces \(path): " + validator.joined(separator: " ") + "\n" }
             case .runCommand(let arguments, _, let inRoot):
                 out += "$ " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
-            case .updatePam(let profiles):
-                out += "$ pam-auth-update --package --enable " + profiles.joined(separator: " ")
+            case .stagedPam(let arguments):
+                out += "$ [in root] " + arguments.map(shellQuoted).joined(separator: " ")
                     + "   # on a staged copy of /etc/pam.d, tried with PAM before it goes live\n"
             }
         }

@@ -226,7 +226,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(out.status == 0)
         #expect(out.stdout.contains("+++ b/usr/share/pam-configs/vn-td-faillock-preauth\n"))
         #expect(out.stdout.contains("+\t[default=die]\t\t\tpam_faillock.so authfail\n"))
-        #expect(out.stdout.contains("$ pam-auth-update --package --enable vn-td-faillock-preauth vn-td-faillock"))
+        #expect(out.stdout.contains("$ [in root] pam-auth-update --package --enable vn-td-faillock-preauth vn-td-faillock"))
     }
 
     @Test func withoutPamAuthUpdateTheWholeFixIsUndone() throws {
@@ -237,5 +237,30 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(out.status == 1)
         #expect(out.stderr.contains("failed and was rolled back"))
         #expect(try snapshot(host.root) == before)
+    }
+}
+
+@Suite struct PwqualityFixerTests {
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    /// Stock Debian: install libpam-pwquality (on a staged pam.d), a drop-in with the floor's values.
+    @Test func dryRunOnStockDebian() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-PW-001", "--lang", "en"] + now)
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("$ [in root] apt-get install -y --no-install-recommends libpam-pwquality"))
+        #expect(out.stdout.contains("+++ b/etc/security/pwquality.conf.d/50-vn-td.conf\n"))
+        #expect(out.stdout.contains("+minlen = 6\n"))
+    }
+
+    /// The main file is read last and wins: its keys are commented out, not left to override the drop-in.
+    @Test func theMainFileNoLongerOverridesTheDropIn() throws {
+        let host = try FixtureHost("debian12-hardened")
+        try host.append("/etc/security/pwquality.conf", "dcredit = 0\n")
+        #expect(try result("VN-TD-PW-001", root: host.root).status == .fail)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-PW-001", "--tailoring", host.url("/etc/attt/tailoring.yaml").path] + now)
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(try host.read("/etc/security/pwquality.conf").contains("set in /etc/security/pwquality.conf.d/50-vn-td.conf) dcredit = 0"))
+        #expect(try result("VN-TD-PW-001", root: host.root).status == .pass)
     }
 }

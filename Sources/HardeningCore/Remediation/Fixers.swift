@@ -5,5 +5,6 @@ public enum Fixers {
         AccountLockFixer(),
         SambaGuestFixer(),
         FaillockFixer(),
+        PwqualityFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

@@ -32,9 +32,15 @@ public enum RemediationAction: Sendable, Hashable {
     /// Run a program. `touches` lists every host file it may change, so each is kept before it runs.
     /// With `inRoot`, the program runs inside the host root (`chroot`) when the root is not `/`.
     case runCommand(arguments: [String], touches: [String], inRoot: Bool)
-    /// Debian's own mechanism for PAM stacks: `pam-auth-update --package --enable PROFILES`, run on a
-    /// staged copy of `/etc/pam.d`; the result is tried with real PAM before it replaces the live files.
-    case updatePam(enable: [String])
+    /// A program that changes PAM stacks the distribution's way (`pam-auth-update --enable …`, or a
+    /// package install whose maintainer script runs it), run inside the host root on a staged copy of
+    /// `/etc/pam.d`; the result is tried with real PAM before it replaces the live files.
+    case stagedPam(arguments: [String])
+
+    /// `pam-auth-update --package --enable PROFILES` on a staged pam.d.
+    public static func enablePamProfiles(_ profiles: [String]) -> RemediationAction {
+        .stagedPam(arguments: ["pam-auth-update", "--package", "--enable"] + profiles)
+    }
 
     /// The PAM files `pam-auth-update` writes.
     public static let pamAuthUpdateFiles = ["auth", "account", "password", "session", "session-noninteractive"].flatMap {
@@ -46,7 +52,7 @@ public enum RemediationAction: Sendable, Hashable {
         switch self {
         case .writeFile(let path, _, _, _): return [path]
         case .runCommand(_, let touches, _): return touches
-        case .updatePam: return Self.pamAuthUpdateFiles
+        case .stagedPam: return Self.pamAuthUpdateFiles
         }
     }
 }

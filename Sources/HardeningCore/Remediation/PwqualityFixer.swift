@@ -1,0 +1,51 @@
+import Foundation
+
+/// VN-TD-PW-001 (Điều 9 khoản 6: at least 6 characters with upper, lower, digit and special; Điều 6 —
+/// Trang thiết bị — khoản 3). Installs libpam-pwquality (its package script adds it to the password
+/// stack through pam-auth-update, here on a staged pam.d), then a drop-in with the profile's values, and
+/// comments out the main file's keys that would override it (pwquality.conf is read last and wins).
+public struct PwqualityFixer: Fixer {
+    public let name = "pwquality"
+    public init() {}
+
+    static let managedKeys = ["minlen", "dcredit", "ucredit", "lcredit", "ocredit", "minclass", "enforcing", "enforce_for_root"]
+    static let dropIn = "/etc/security/pwquality.conf.d/50-vn-td.conf"
+
+    public func reads(_ facts: HostFacts) -> [String] { ["/etc/security/pwquality.conf", Self.dropIn] }
+
+    public func plan(_ context: FixContext) throws -> [RemediationAction] {
+        let minlen = try context.int("minlen")
+        var actions: [RemediationAction] = []
+        let installed = context.facts.packages.value?.installed.contains { $0.name == "libpam-pwquality" } ?? false
+        let inStack = context.facts.authentication.value?.passwordChange.qualityModule != nil
+        if !installed {
+            actions.append(.stagedPam(arguments: ["apt-get", "install", "-y", "--no-install-recommends", "libpam-pwquality"]))
+        } else if !inStack {
+            actions.append(.enablePamProfiles(["pwquality"]))
+        }
+        let dropIn = """
+            # attt \(context.control.id) (Điều 9 khoản 6): at least \(minlen) characters, with upper case,
+            # lower case, a digit and a special character; root too. Written by attt fix; attt rollback removes it.
+            minlen = \(minlen)
+            dcredit = -1
+            ucredit = -1
+            lcredit = -1
+            ocredit = -1
+            enforcing = 1
+            enforce_for_root
+
+            """
+        if context.files[Self.dropIn] != Data(dropIn.utf8) {
+            actions.append(.writeFile(path: Self.dropIn, content: Data(dropIn.utf8), mode: 0o644))
+        }
+        if let main = context.text("/etc/security/pwquality.conf") {
+            let lines = main.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                let key = ConfigEdit.keyOf(String(line).trimmingPrefixBlanks, style: .equals)
+                return key.map(Self.managedKeys.contains) == true ? "# (attt \(context.control.id): set in \(Self.dropIn)) " + line : String(line)
+            }
+            let edited = lines.joined(separator: "\n")
+            if edited != main { actions.append(.writeFile(path: "/etc/security/pwquality.conf", content: Data(edited.utf8), mode: 0o644)) }
+        }
+        return actions
+    }
+}
