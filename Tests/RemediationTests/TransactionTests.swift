@@ -250,7 +250,8 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(out.status == 0)
         #expect(out.stdout.contains("$ [in root] apt-get install -y --no-install-recommends libpam-pwquality"))
         #expect(out.stdout.contains("+++ b/etc/security/pwquality.conf.d/50-vn-td.conf\n"))
-        #expect(out.stdout.contains("+minlen = 6\n"))
+        // libpwquality's own default (8) is stricter than the floor (6): never worse.
+        #expect(out.stdout.contains("+minlen = 8\n"))
     }
 
     /// The main file is read last and wins: its keys are commented out, not left to override the drop-in.
@@ -261,6 +262,8 @@ func snapshot(_ root: URL) throws -> [String: String] {
         let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-PW-001", "--tailoring", host.url("/etc/attt/tailoring.yaml").path] + now)
         #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
         #expect(try host.read("/etc/security/pwquality.conf").contains("set in /etc/security/pwquality.conf.d/50-vn-td.conf) dcredit = 0"))
+        // Never worse: the hardened host's minlen 12 stays, although the regulation asks for 6.
+        #expect(try host.read("/etc/security/pwquality.conf.d/50-vn-td.conf").contains("minlen = 12\n"))
         #expect(try result("VN-TD-PW-001", root: host.root).status == .pass)
     }
 }

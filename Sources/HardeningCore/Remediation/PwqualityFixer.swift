@@ -14,7 +14,10 @@ public struct PwqualityFixer: Fixer {
     public func reads(_ facts: HostFacts) -> [String] { ["/etc/security/pwquality.conf", Self.dropIn] }
 
     public func plan(_ context: FixContext) throws -> [RemediationAction] {
-        let minlen = try context.int("minlen")
+        // Never worse: a stricter value already in force is kept.
+        let current = context.facts.authentication.value?.passwordChange.pwquality
+        let minlen = max(try context.int("minlen"), current?.minlen.value ?? 0)
+        func credit(_ value: Sourced<Int>?) -> Int { min(-1, value?.value ?? -1) }
         var actions: [RemediationAction] = []
         let installed = context.facts.packages.value?.installed.contains { $0.name == "libpam-pwquality" } ?? false
         let inStack = context.facts.authentication.value?.passwordChange.qualityModule != nil
@@ -27,10 +30,10 @@ public struct PwqualityFixer: Fixer {
             # attt \(context.control.id) (Điều 9 khoản 6): at least \(minlen) characters, with upper case,
             # lower case, a digit and a special character; root too. Written by attt fix; attt rollback removes it.
             minlen = \(minlen)
-            dcredit = -1
-            ucredit = -1
-            lcredit = -1
-            ocredit = -1
+            dcredit = \(credit(current?.dcredit))
+            ucredit = \(credit(current?.ucredit))
+            lcredit = \(credit(current?.lcredit))
+            ocredit = \(credit(current?.ocredit))
             enforcing = 1
             enforce_for_root
 
