@@ -103,7 +103,7 @@ public struct Applier {
     // MARK: Backups
 
     func backup(_ path: String, into directory: String, number: Int) throws -> Journal.Backup {
-        let local = host.local(path)
+        let local = host.local(path, followFinal: false)
         var st = stat()
         guard lstat(local, &st) == 0 else {
             // Note the highest missing ancestor, so a rollback leaves no empty directory behind.
@@ -114,6 +114,11 @@ public struct Applier {
                 parent = (parent as NSString).deletingLastPathComponent
             }
             return Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil, createdDirectory: missing)
+        }
+        if st.st_mode & S_IFMT == S_IFLNK {
+            var backup = Journal.Backup(path: path, existed: true, copy: nil, mode: nil, owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
+            backup.linkTarget = try FileManager.default.destinationOfSymbolicLink(atPath: local)
+            return backup
         }
         let copy = "files/\(number)"
         let data = try Data(contentsOf: URL(fileURLWithPath: local))
@@ -126,8 +131,12 @@ public struct Applier {
     func restore(_ journal: Journal) throws {
         let directory = "\(store)/\(journal.id)"
         for backup in journal.backups.reversed() {
-            let local = host.local(backup.path)
-            if backup.existed, let copy = backup.copy {
+            let local = host.local(backup.path, followFinal: false)
+            if let target = backup.linkTarget {
+                try? FileManager.default.removeItem(atPath: local)
+                try FileManager.default.createSymbolicLink(atPath: local, withDestinationPath: target)
+                lchown(local, backup.owner ?? 0, backup.group ?? 0)
+            } else if backup.existed, let copy = backup.copy {
                 let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(copy)"))
                 try AtomicFile.write(data, to: local, mode: backup.mode ?? 0o644, owner: backup.owner ?? 0, group: backup.group ?? 0)
             } else {
@@ -213,7 +222,9 @@ public struct Applier {
     }
 
     func fingerprint(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: host.local(path)) else { return nil }
+        let local = host.local(path, followFinal: false)
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: local) { return "link:" + target }
+        guard let data = FileManager.default.contents(atPath: local) else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)

@@ -29,6 +29,8 @@ public struct Journal: Codable, Sendable, Hashable {
         public var after: String?
         /// The topmost directory that did not exist either (created with the file, removed with it).
         public var createdDirectory: String?
+        /// The path was a symbolic link (systemd enablement, alternatives): where it pointed.
+        public var linkTarget: String? = nil
     }
 
     public struct Step: Codable, Sendable, Hashable {

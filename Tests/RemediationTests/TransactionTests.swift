@@ -267,3 +267,45 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(try result("VN-TD-PW-001", root: host.root).status == .pass)
     }
 }
+
+@Suite struct SymlinkBackupTests {
+    /// systemd enablement links and alternatives are kept and restored as links, never followed.
+    @Test func aLinkIsRestoredAsTheSameLink() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let link = "/etc/systemd/system/multi-user.target.wants/cron.service"
+        let before = try snapshot(host.root)
+        let plan = RemediationPlan(steps: [RemediationStep(
+            control: "VN-TD-AV-001", fixer: "test", description: "test",
+            action: .runCommand(arguments: ["ln", "-sfn", "/dev/null", host.url(link).path], touches: [link], inRoot: false)
+        )])
+        let applier = Applier(root: host.root.path)
+        let journal = try applier.apply(plan, officer: nil)
+        #expect(journal.state == .applied)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: host.url(link).path) == "/dev/null")
+        _ = try applier.rollback(nil)
+        #expect(try snapshot(host.root) == before)
+    }
+}
+
+@Suite struct ClamAVFixerTests {
+    @Test func dryRunInstallsEnablesAndSchedules() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-AV-001", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("$ [in root] apt-get install -y --no-install-recommends clamav clamav-freshclam"))
+        #expect(out.stdout.contains("$ systemctl --root \(host.root.path) enable clamav-freshclam.service"))
+        #expect(out.stdout.contains("+30 12 * * 3 root nice -n 19 ionice -c3 clamscan"))
+        // No resident daemon (clamd) is installed.
+        #expect(!out.stdout.contains("clamav-daemon"))
+    }
+
+    @Test func enablesTheUpdaterAndTheScanWhenClamAVIsThere() throws {
+        let host = try FixtureHost("debian12-broken")
+        // The unit clamav-freshclam ships (a fixture tree has no /lib), which systemctl --root enables.
+        try host.write("/lib/systemd/system/clamav-freshclam.service", "[Unit]\nDescription=ClamAV virus database updater\n[Service]\nExecStart=/usr/bin/freshclam -d --foreground=true\n[Install]\nWantedBy=multi-user.target\n")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-AV-001", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: host.url(ClamAVFixer.wantsLink).path) == "/lib/systemd/system/clamav-freshclam.service")
+        #expect(try result("VN-TD-AV-001", root: host.root).status == .pass)
+    }
+}

@@ -6,5 +6,6 @@ public enum Fixers {
         SambaGuestFixer(),
         FaillockFixer(),
         PwqualityFixer(),
+        ClamAVFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }
