@@ -26,12 +26,19 @@ struct Fix: ParsableCommand {
     @Option(help: .hidden)
     var pamConfdir: String?
 
+    /// Tests kill the process at a named point of the transaction (debug builds only).
+    @Option(help: .hidden)
+    var killAt: String?
+
     @Option(help: "vi or en.")
     var lang: Language = .vi
 
     func run() throws {
         let prepared = try scan.prepare()
-        let applier = Applier(root: prepared.root)
+        var applier = Applier(root: prepared.root)
+        #if DEBUG
+        if let killAt { applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
+        #endif
         if !dryRun {
             for journal in try applier.recover() {
                 print(lang == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")

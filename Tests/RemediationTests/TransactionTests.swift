@@ -309,3 +309,31 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(try result("VN-TD-AV-001", root: host.root).status == .pass)
     }
 }
+
+/// The real thing: `attt fix` killed with SIGKILL at every point of its transaction. Each file is then
+/// old or new, and the next attt run rolls the transaction back.
+@Suite struct KilledRunTests {
+    @Test func killedAtEveryStepAndRecoveredByTheNextRun() throws {
+        let args = ["--yes", "--control", "VN-TD-PW-004", "--control", "VN-TD-PW-003", "--now", "2026-11-25T08:00:00Z"]
+        let complete = try FixtureHost("debian12-broken")
+        let old = try snapshot(complete.root)
+        #expect(try AtttBinary.run(["fix", "--root", complete.root.path] + args).status <= 1)
+        let new = try snapshot(complete.root)
+        #expect(old != new)
+        let steps = try AtttBinary.run(["history", "--root", complete.root.path]).stdout.split(separator: "\n").filter { $0.hasPrefix("    ") }.count
+        #expect(steps >= 3)
+        for step in 1...steps {
+            for point in ["before-step-\(step)", "after-step-\(step)"] {
+                let host = try FixtureHost("debian12-broken")
+                let killed = try AtttBinary.run(["fix", "--root", host.root.path, "--kill-at", point] + args)
+                #expect(killed.status == 9 || killed.status == 137 || killed.status != 0, "\(point) was not killed")
+                for (path, state) in try snapshot(host.root) where !path.hasPrefix("etc/.pwd.lock") {
+                    #expect(state == old[path] || state == new[path], "\(point): \(path) is neither old nor new")
+                }
+                let history = try AtttBinary.run(["history", "--root", host.root.path])
+                #expect(history.stdout.contains("recovered"), "\(point)")
+                #expect(try snapshot(host.root).filter { !$0.key.hasPrefix("etc/.pwd.lock") } == old.filter { !$0.key.hasPrefix("etc/.pwd.lock") }, "\(point)")
+            }
+        }
+    }
+}
