@@ -55,6 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )

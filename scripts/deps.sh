@@ -2,8 +2,8 @@
 # Building needs the headers of Linux-PAM and libaudit (the LinuxPAM and LinuxAudit modules).
 BUILD_PACKAGES=(libpam0g-dev libaudit-dev)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
-# validated with testparm (samba-common-bin).
-TEST_PACKAGES=(python3-jsonschema samba-common-bin)
+# validated with testparm (samba-common-bin); the Debian system test builds its tree with debootstrap.
+TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap)
 
 install_debian_packages() {
     local missing=()

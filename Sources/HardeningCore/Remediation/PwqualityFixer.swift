@@ -19,12 +19,16 @@ public struct PwqualityFixer: Fixer {
         let minlen = max(try context.int("minlen"), current?.minlen.value ?? 0)
         func credit(_ value: Sourced<Int>?) -> Int { min(-1, value?.value ?? -1) }
         var actions: [RemediationAction] = []
-        let installed = context.facts.packages.value?.installed.contains { $0.name == "libpam-pwquality" } ?? false
+        let packages = Set(context.facts.packages.value?.installed.map(\.name) ?? [])
         let inStack = context.facts.authentication.value?.passwordChange.qualityModule != nil
-        if !installed {
-            actions.append(.stagedPam(arguments: ["apt-get", "install", "-y", "--no-install-recommends", "libpam-pwquality"]))
-        } else if !inStack {
-            actions.append(.enablePamProfiles(["pwquality"]))
+        // Without cracklib's dictionary, dictcheck refuses every new password: install it with the module.
+        if !packages.contains("libpam-pwquality") {
+            actions.append(.stagedPam(arguments: ["apt-get", "install", "-y", "--no-install-recommends", "libpam-pwquality", "cracklib-runtime"]))
+        } else {
+            if !packages.contains("cracklib-runtime") {
+                actions.append(.runCommand(arguments: ["apt-get", "install", "-y", "--no-install-recommends", "cracklib-runtime"], touches: [], inRoot: true))
+            }
+            if !inStack { actions.append(.enablePamProfiles(["pwquality"])) }
         }
         let dropIn = """
             # attt \(context.control.id) (Điều 9 khoản 6): at least \(minlen) characters, with upper case,

@@ -42,10 +42,10 @@ public enum RemediationAction: Sendable, Hashable {
         .stagedPam(arguments: ["pam-auth-update", "--package", "--enable"] + profiles)
     }
 
-    /// The PAM files `pam-auth-update` writes.
+    /// The files `pam-auth-update` writes: the stacks, its own state, and its debconf answers.
     public static let pamAuthUpdateFiles = ["auth", "account", "password", "session", "session-noninteractive"].flatMap {
         ["/etc/pam.d/common-\($0)", "/var/lib/pam/\($0)"]
-    } + ["/var/lib/pam/seen"]
+    } + ["/var/lib/pam/seen", "/var/cache/debconf/config.dat", "/var/cache/debconf/config.dat-old"]
 
     /// The host files this action may change.
     public var touchedFiles: [String] {

@@ -1,0 +1,106 @@
+import AtttTestSupport
+import Foundation
+import Testing
+
+/// attt on a real Debian 12 system made with debootstrap: check, fix, check again, then real PAM
+/// (pamtester inside the tree) refuses a weak password and locks an account after repeated failures,
+/// then rollback leaves the tree byte-identical. Needs root, debootstrap and the Debian mirror this
+/// machine's apt uses; the base tree is cached in /var/cache/attt-tests between runs.
+@Suite(.serialized) struct DebianSystemTests {
+    static let cache = "/var/cache/attt-tests/debian12-pam-v2.tar"
+
+    /// Why the test cannot run here, or nil.
+    static var unavailable: String? {
+        if geteuid() != 0 { return "needs root (debootstrap, chroot and mount namespaces)" }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") { return "needs debootstrap (scripts/test.sh installs it)" }
+        if !FileManager.default.fileExists(atPath: cache) && mirror == nil { return "no Debian mirror in this machine's apt sources to build the tree from" }
+        return nil
+    }
+
+    /// The Debian mirror this machine's apt is configured with (never a host written in the code).
+    static var mirror: String? {
+        var texts: [String] = []
+        if let files = try? FileManager.default.contentsOfDirectory(atPath: "/etc/apt/sources.list.d") {
+            texts += files.filter { $0.hasSuffix(".sources") }.compactMap { try? String(contentsOfFile: "/etc/apt/sources.list.d/\($0)", encoding: .utf8) }
+        }
+        for text in texts {
+            for line in text.split(separator: "\n") where line.hasPrefix("URIs:") {
+                if let uri = line.dropFirst(5).split(separator: " ").first, !uri.contains("security") { return String(uri) }
+            }
+        }
+        let list = (try? String(contentsOfFile: "/etc/apt/sources.list", encoding: .utf8)) ?? ""
+        for line in list.split(separator: "\n") where line.hasPrefix("deb ") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 3, !fields[1].contains("security") { return String(fields[1]) }
+        }
+        return nil
+    }
+
+    static func sh(_ command: String, input: String? = nil) throws -> AtttBinary.Output {
+        try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", command], input: input)
+    }
+
+    /// A fresh copy of the cached tree (made once with debootstrap).
+    static func tree() throws -> URL {
+        if !FileManager.default.fileExists(atPath: cache) {
+            let build = "/var/cache/attt-tests/build-\(UUID().uuidString)"
+            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
+            guard out.status == 0 else { throw Failure(message: "debootstrap failed: \(out.stdout.suffix(2000))\(out.stderr.suffix(2000))") }
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-debian-\(UUID())")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let out = try sh("tar -C \(root.path) -xpf \(cache)")
+        guard out.status == 0 else { throw Failure(message: "cannot unpack the cached tree: \(out.stderr)") }
+        return root
+    }
+
+    struct Failure: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
+    /// Every path with mode, owner, type and link target, and the checksum of every regular file — but
+    /// the agent's own state and log, and /run (faillock's counters live there). find and md5sum do it:
+    /// the tree is 200 MB.
+    static func state(_ root: URL) throws -> String {
+        let prune = "\\( -path ./run -o -path ./var/lib/attt -o -path ./var/log/attt -o -path ./proc -o -path ./dev \\) -prune"
+        let out = try sh("cd \(root.path) && find . -xdev \(prune) -o -printf '%p %m %U:%G %y %l\\n' | sort && find . -xdev \(prune) -o -type f -print0 | sort -z | xargs -0 md5sum")
+        guard out.status == 0 else { throw Failure(message: "cannot list the tree: \(out.stderr)") }
+        return out.stdout
+    }
+
+    @Test(.enabled(if: unavailable == nil, "debootstrap test skipped: \(unavailable ?? "")"))
+    func checkFixProveWithPamAndRollBack() throws {
+        let root = try Self.tree()
+        defer { _ = try? Self.sh("rm -rf \(root.path)") }
+        let r = root.path
+        #expect(try Self.sh("chroot \(r) useradd -m -s /bin/bash nhanvien && echo 'nhanvien:Mat-Khau-Cu-2026' | chroot \(r) chpasswd").status == 0)
+        let before = try Self.state(root)
+        let controls = ["--control", "VN-TD-PW-001", "--control", "VN-TD-AUTH-001"]
+
+        let first = try AtttBinary.run(["check", "--root", r, "--lang", "en"] + controls)
+        #expect(first.status == 1, "\(first.stdout)")
+
+        let fix = try AtttBinary.run(["fix", "--root", r, "--yes", "--lang", "en"] + controls)
+        #expect(fix.status == 0, "\(fix.stdout)\(fix.stderr)")
+        #expect(fix.stdout.contains("VN-TD-PW-001: pass") && fix.stdout.contains("VN-TD-AUTH-001: pass"))
+        #expect(try AtttBinary.run(["check", "--root", r] + controls).status == 0)
+
+        // Real PAM inside the tree: the new password policy refuses a weak password…
+        let weak = try Self.sh("chroot \(r) pamtester passwd nhanvien chauthtok", input: "abc12\nabc12\nabc12\nabc12\nabc12\nabc12\n")
+        #expect(weak.status != 0, "a weak password was accepted: \(weak.stdout)\(weak.stderr)")
+        // …and the account locks after the allowed number of failures (deny = 3, Debian's default).
+        for _ in 1...3 {
+            _ = try Self.sh("chroot \(r) pamtester login nhanvien authenticate", input: "sai-mat-khau\n")
+        }
+        let locked = try Self.sh("chroot \(r) pamtester login nhanvien authenticate", input: "Mat-Khau-Cu-2026\n")
+        #expect(locked.status != 0, "the right password still logs in after 3 failures: \(locked.stdout)\(locked.stderr)")
+
+        let rollback = try AtttBinary.run(["rollback", "--root", r])
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        #expect(try Self.state(root) == before)
+
+        // The policy refuses weak passwords, not all of them: with the fix applied again, a strong one is
+        // accepted (without cracklib's dictionary every password would be refused).
+        #expect(try AtttBinary.run(["fix", "--root", r, "--yes"] + controls).status == 0)
+        let strong = try Self.sh("chroot \(r) pamtester passwd nhanvien chauthtok", input: "Tru@ng-Thon-Tu-Dan-26\nTru@ng-Thon-Tu-Dan-26\n")
+        #expect(strong.status == 0, "a strong password was refused: \(strong.stdout)\(strong.stderr)")
+    }
+}
