@@ -317,3 +317,31 @@ func snapshot(_ root: URL) throws -> [String: String] {
         }
     }
 }
+
+@Suite struct SharingFixerTests {
+    @Test func noRootSquashAndAnonymousFtpAreRemovedTheExportStays() throws {
+        let host = try FixtureHost("debian12-hardened")
+        try host.write("/etc/exports", "# /etc/exports\n/srv/ketoan 192.168.10.0/24(rw,sync,no_root_squash)\n")
+        try host.write("/etc/vsftpd.conf", "listen=YES\nanonymous_enable=YES\n")
+        #expect(try result("VN-TD-SHR-002", root: host.root, role: .server).status == .fail)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--role", "server", "--control", "VN-TD-SHR-002", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(try host.read("/etc/exports") == "# /etc/exports\n/srv/ketoan 192.168.10.0/24(rw,sync)\n")
+        #expect(try host.read("/etc/vsftpd.conf").contains("\nanonymous_enable=NO"))
+        #expect(try result("VN-TD-SHR-002", root: host.root, role: .server).status == .pass)
+    }
+
+    @Test func anExportToEveryHostIsReportedNotGuessed() throws {
+        let host = try FixtureHost("debian12-hardened")
+        try host.write("/etc/exports", "/srv/chung *(ro)\n")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--role", "server", "--control", "VN-TD-SHR-002", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.stdout.contains("allowed hosts"))
+        #expect(try host.read("/etc/exports") == "/srv/chung *(ro)\n")
+    }
+
+    @Test func signaturesAreRefreshedInsideTheRoot() throws {
+        let host = try FixtureHost("debian12-broken")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-AV-002", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.stdout.contains("$ [in root] freshclam --quiet"))
+    }
+}

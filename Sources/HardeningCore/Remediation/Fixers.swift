@@ -7,5 +7,7 @@ public enum Fixers {
         FaillockFixer(),
         PwqualityFixer(),
         ClamAVFixer(),
+        NfsExportFixer(),
+        FreshclamFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }
