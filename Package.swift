@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "LinuxAudit", dependencies: ["CAudit"]),
         // The only code that writes to a host: transactions, backups, atomic writes, rollback.
         .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM"]),
+        // The agent's scheduled side: the on-disk outbox of reports (issue 4 builds the rest here).
+        .target(name: "AgentRuntime", dependencies: ["HardeningCore"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
@@ -56,12 +58,13 @@ let package = Package(
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 
 // Each module's README says what it is for; it is documentation, not a resource.
-let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation"]
+let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime"]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
 }

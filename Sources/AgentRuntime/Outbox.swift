@@ -1,0 +1,183 @@
+public import Foundation
+public import HardeningCore
+
+/// Reports waiting to reach the collector, kept on disk so nothing is lost across crashes, reboots
+/// and days offline (peers drop data when their buffer is full; attt compacts it and says so).
+///
+/// Layout under `<root>/var/lib/attt/outbox/`: one file per report, named so that names sort by time
+/// (`<startedAt>-<reportId>.json`); every write is atomic (temp file, fsync, rename). When the outbox
+/// grows past its bounds, the oldest full reports become summaries (counts and failing controls), and
+/// when summaries alone are too many, the oldest are folded into one `compacted` record that counts
+/// them — so the collector always learns how many reports it did not get in full.
+public struct Outbox {
+    public struct Limits: Sendable {
+        /// Total size of the outbox.
+        public var maxBytes: Int
+        /// Full reports older than this become summaries.
+        public var maxAge: TimeInterval
+        /// At most this many summaries are kept one by one; older ones are folded into the compacted record.
+        public var maxSummaries: Int
+
+        public init(maxBytes: Int = 20 << 20, maxAge: TimeInterval = 30 * 86_400, maxSummaries: Int = 1_000) {
+            self.maxBytes = maxBytes
+            self.maxAge = maxAge
+            self.maxSummaries = maxSummaries
+        }
+    }
+
+    /// What a full report is reduced to: enough for the collector's status history.
+    public struct Summary: Codable, Sendable, Hashable {
+        public var schema = "attt.report-summary.v1"
+        public var reportId: UUID
+        public var startedAt: Timestamp
+        public var summary: Report.Summary
+        public var failing: [String]
+    }
+
+    /// Reports folded away when even their summaries did not fit: how many, from when to when, and how
+    /// often each control failed in them.
+    public struct Compacted: Codable, Sendable, Hashable {
+        public var schema = "attt.report-compacted.v1"
+        public var count: Int
+        public var from: Timestamp
+        public var to: Timestamp
+        public var failures: [String: Int]
+    }
+
+    public enum Item: Sendable, Hashable {
+        case report(UUID, Data)
+        case summary(Summary)
+        case compacted(Compacted)
+    }
+
+    public let directory: URL
+    public var limits: Limits
+
+    public init(root: String, limits: Limits = Limits()) {
+        self.directory = URL(fileURLWithPath: root).appendingPathComponent("var/lib/attt/outbox")
+        self.limits = limits
+    }
+
+    static let compactedName = "0000-compacted.json"
+
+    // MARK: Writing
+
+    /// Keeps a report until the collector has it, then enforces the bounds.
+    public func enqueue(_ report: Report, now: Date = Date()) throws {
+        let data = try Self.encoder.encode(report)
+        try write(data, name: Self.name(report.startedAt, report.reportId, kind: "report"))
+        try enforceLimits(now: now)
+    }
+
+    /// The collector confirmed it stored this item: forget it.
+    public func acknowledge(_ item: Item) throws {
+        let name: String
+        switch item {
+        case .report(let id, _): name = try files().first { $0.contains(id.uuidString) } ?? ""
+        case .summary(let s): name = Self.name(s.startedAt, s.reportId, kind: "summary")
+        case .compacted: name = Self.compactedName
+        }
+        guard !name.isEmpty else { return }
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+    }
+
+    /// Everything waiting, oldest first (the compacted record first of all).
+    public func pending() throws -> [Item] {
+        try files().compactMap { name in
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { return nil }
+            if name == Self.compactedName { return .compacted(try Self.decoder.decode(Compacted.self, from: data)) }
+            if name.hasSuffix("-summary.json") { return .summary(try Self.decoder.decode(Summary.self, from: data)) }
+            let report = try Self.decoder.decode(Report.self, from: data)
+            return .report(report.reportId, data)
+        }
+    }
+
+    // MARK: Bounds
+
+    /// Oldest full reports become summaries while the outbox is too large or they are too old; then the
+    /// oldest summaries fold into the compacted record while there are too many or it is still too large.
+    public func enforceLimits(now: Date) throws {
+        for name in try files() where name.hasSuffix("-report.json") {
+            guard try size() > limits.maxBytes || age(of: name, now: now) > limits.maxAge else { break }
+            try summarize(name)
+        }
+        var summaries = try files().filter { $0.hasSuffix("-summary.json") }
+        while !summaries.isEmpty {
+            let tooLarge = try size() > limits.maxBytes
+            guard summaries.count > limits.maxSummaries || tooLarge else { break }
+            try fold(summaries.removeFirst())
+        }
+    }
+
+    func summarize(_ name: String) throws {
+        let url = directory.appendingPathComponent(name)
+        let report = try Self.decoder.decode(Report.self, from: Data(contentsOf: url))
+        let summary = Summary(reportId: report.reportId, startedAt: report.startedAt, summary: report.summary,
+                              failing: report.results.filter { $0.status == .fail }.map(\.control))
+        // The summary is written before the report goes: a crash in between leaves both, never neither.
+        try write(try Self.encoder.encode(summary), name: Self.name(report.startedAt, report.reportId, kind: "summary"))
+        try FileManager.default.removeItem(at: url)
+    }
+
+    func fold(_ name: String) throws {
+        let url = directory.appendingPathComponent(name)
+        let summary = try Self.decoder.decode(Summary.self, from: Data(contentsOf: url))
+        let compactedURL = directory.appendingPathComponent(Self.compactedName)
+        var record = (try? Self.decoder.decode(Compacted.self, from: Data(contentsOf: compactedURL)))
+            ?? Compacted(count: 0, from: summary.startedAt, to: summary.startedAt, failures: [:])
+        record.count += 1
+        record.from = min(record.from, summary.startedAt)
+        record.to = max(record.to, summary.startedAt)
+        for control in summary.failing { record.failures[control, default: 0] += 1 }
+        try write(try Self.encoder.encode(record), name: Self.compactedName)
+        try FileManager.default.removeItem(at: url)
+    }
+
+    // MARK: Files
+
+    func files() throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        // A temporary file is a write a crash interrupted: the item it would have been was never acknowledged.
+        for stale in names where stale.hasPrefix(".tmp-") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale)) }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+    }
+
+    func size() throws -> Int {
+        try files().reduce(0) { total, name in
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            return total + ((attributes[.size] as? NSNumber)?.intValue ?? 0)
+        }
+    }
+
+    func age(of name: String, now: Date) throws -> TimeInterval {
+        let stamp = String(name.prefix(20))
+        guard let date = Timestamp.parse(stamp) else { return 0 }
+        return now.timeIntervalSince(date)
+    }
+
+    /// `2026-11-25T08:00:00Z-<uuid>-report.json`: sorts by time.
+    static func name(_ time: Timestamp, _ id: UUID, kind: String) -> String {
+        "\(time)-\(id.uuidString)-\(kind).json"
+    }
+
+    func write(_ data: Data, name: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == data.count, synced == 0, rename(temporary.path, directory.appendingPathComponent(name).path) == 0 else {
+            unlink(temporary.path)
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+    static let decoder = JSONDecoder()
+}
