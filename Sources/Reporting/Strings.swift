@@ -52,6 +52,10 @@ enum Strings {
     static let fix = Key(vi: "Khắc phục", en: "Fix")
     static let defaultValue = Key(vi: "mặc định", en: "default")
     static let unknownHost = Key(vi: "(không rõ)", en: "(unknown)")
+    static let statusHeading = Key(vi: "KẾT QUẢ", en: "RESULT")
+    static let controlHeading = Key(vi: "BIỆN PHÁP", en: "CONTROL")
+    static let severityHeading = Key(vi: "MỨC ĐỘ", en: "SEVERITY")
+    static let titleHeading = Key(vi: "NỘI DUNG", en: "TITLE")
 
     static func profileName(_ p: Profile, _ l: Language) -> String {
         switch (p, l) {

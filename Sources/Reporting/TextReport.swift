@@ -30,14 +30,19 @@ public struct TextReport {
             if a.severity != b.severity { return a.severity > b.severity }
             return a.control < b.control
         }
+        // Columns: status, control, severity, title — padded by characters, so Vietnamese diacritics align.
         let width = Self.order.map { Strings.status($0, l).count }.max()!
+        let idWidth = sorted.map(\.control.count).max() ?? 0
+        let severityWidth = Severity.allCases.map { Strings.severity($0, l).count }.max()!
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        out += pad(Strings.text(Strings.statusHeading, l), width) + "  " + pad(Strings.text(Strings.controlHeading, l), idWidth) + "  "
+            + pad(Strings.text(Strings.severityHeading, l), severityWidth) + "  " + Strings.text(Strings.titleHeading, l) + "\n"
         for result in sorted {
             let status = Strings.status(result.status, l)
-            let padded = status + String(repeating: " ", count: width - status.count)
-            out += "\(paint(padded, result.status))  \(result.control)  \(result.title.text(l))\n"
+            out += "\(paint(pad(status, width), result.status))  \(pad(result.control, idWidth))  \(pad(Strings.severity(result.severity, l), severityWidth))  \(result.title.text(l))\n"
             let indent = String(repeating: " ", count: width + 2)
             if result.status == .fail || result.status == .error || result.status == .manual {
-                out += "\(indent)\(Strings.text(Strings.clause, l)): \(result.references.joined(separator: "; ")) · \(Strings.severity(result.severity, l))\n"
+                out += "\(indent)\(Strings.text(Strings.clause, l)): \(result.references.joined(separator: "; "))\n"
             }
             if let reason = result.reason {
                 out += "\(indent)\(Strings.text(Strings.reason, l)): \(reason.text(l))\n"
