@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "AtttCommands",
             dependencies: [
-                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit",
+                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -135,3 +135,19 @@ import Testing
         #expect(try FactEncoder.encode(facts) == viaJSON)
     }
 }
+
+@Suite struct ScheduledRunTests {
+    /// The timer's run keeps each report in the outbox and exits 0 although controls fail.
+    @Test func runKeepsTheReportForTheCollector() throws {
+        let host = try FixtureHost("debian12-desktop")
+        for _ in 0..<2 {
+            let out = try AtttBinary.run(["run", "--root", host.root.path, "--now", "2026-11-25T08:00:00Z"])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.contains("failing of 12"))
+        }
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: host.url("/var/lib/attt/outbox").path).filter { $0.hasSuffix("-report.json") }
+        #expect(outbox.count == 2)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: host.url("/var/lib/attt/outbox/" + outbox[0]))) as? [String: Any]
+        #expect(report?["schema"] as? String == "attt.report.v1")
+    }
+}
