@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM"]),
         // The agent's scheduled side: the on-disk outbox of reports (issue 4 builds the rest here).
         .target(name: "AgentRuntime", dependencies: ["HardeningCore"]),
+        // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
+        .target(name: "CollectorStore", dependencies: ["HardeningCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
@@ -59,12 +62,13 @@ let package = Package(
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore"]),
+        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "HardeningCore"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 
 // Each module's README says what it is for; it is documentation, not a resource.
-let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime"]
+let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime", "CollectorStore"]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
 }

@@ -1,6 +1,6 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
-# Building needs the headers of Linux-PAM and libaudit (the LinuxPAM and LinuxAudit modules).
-BUILD_PACKAGES=(libpam0g-dev libaudit-dev)
+# Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit) and SQLite (GRDB, for the collector).
+BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
 # validated with testparm (samba-common-bin); the Debian system test builds its tree with debootstrap.
 TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap)

@@ -1,0 +1,42 @@
+public import Foundation
+public import HardeningCore
+
+/// Where the collector keeps what agents send. Routes talk to this protocol only, so PostgreSQL can
+/// be added beside SQLite without touching them.
+public protocol ReportStore: Sendable {
+    /// Stores a report once: a report sent again (same `reportId`) is acknowledged and not stored twice.
+    func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome
+    /// The latest report of every host of a unit.
+    func latestStatus(unit: String) throws -> [HostStatus]
+    /// Every host whose latest report fails this control.
+    func hostsFailing(control: String) throws -> [HostStatus]
+    /// A host's reports, newest first.
+    func history(host: String, limit: Int) throws -> [HostStatus]
+}
+
+/// Who sent a report, as the collector knows it from the agent's identity (never from the report body).
+public struct HostIdentity: Sendable, Hashable {
+    public var id: String
+    public var unit: String
+
+    public init(id: String, unit: String) {
+        self.id = id
+        self.unit = unit
+    }
+}
+
+public enum IngestOutcome: Sendable, Hashable {
+    case stored
+    case duplicate
+}
+
+/// One host's state as of one report.
+public struct HostStatus: Sendable, Hashable {
+    public var host: String
+    public var hostname: String?
+    public var unit: String
+    public var reportId: UUID
+    public var startedAt: Timestamp
+    public var summary: Report.Summary
+    public var failing: [String]
+}
