@@ -1,0 +1,76 @@
+public import Foundation
+
+/// How the agent reaches the collector; the HTTPS client (mutual TLS) implements it, tests fake it.
+public protocol CollectorTransport {
+    /// Sends one outbox item. Returns when the collector has stored it (or had it already).
+    /// Throws ``UploadError`` when it did not.
+    func send(_ item: Outbox.Item) throws
+}
+
+public enum UploadError: Error, Sendable, Hashable {
+    /// Worth trying again: no network, a timeout, the collector restarting (HTTP 5xx, 429).
+    case transient(String)
+    /// The collector refuses this item (HTTP 4xx): retrying will not help; it stays in the outbox and is reported.
+    case rejected(String)
+}
+
+/// Exponential backoff with full jitter: attempt n waits a random time in [0, min(cap, base·2ⁿ)], so a
+/// thousand PCs coming back online together do not hit the collector at the same second.
+public struct Backoff: Sendable {
+    public var base: TimeInterval
+    public var cap: TimeInterval
+
+    public init(base: TimeInterval = 2, cap: TimeInterval = 600) {
+        self.base = base
+        self.cap = cap
+    }
+
+    public func delay<R: RandomNumberGenerator>(attempt: Int, using random: inout R) -> TimeInterval {
+        let ceiling = min(cap, base * pow(2, Double(max(0, attempt))))
+        return Double.random(in: 0...ceiling, using: &random)
+    }
+}
+
+/// Empties the outbox oldest first, acknowledging each item the collector confirmed.
+public struct Uploader {
+    public var backoff = Backoff()
+    /// Tries per item in one run; what is left waits for the next run.
+    public var attempts = 6
+
+    public init() {}
+
+    public struct Outcome: Sendable, Hashable {
+        public var sent = 0
+        public var rejected: [String] = []
+        /// Items still waiting because the collector could not be reached.
+        public var waiting = 0
+    }
+
+    public func drain<R: RandomNumberGenerator>(_ outbox: Outbox, to transport: any CollectorTransport, sleep: (TimeInterval) -> Void, random: inout R) throws -> Outcome {
+        var outcome = Outcome()
+        let items = try outbox.pending()
+        for (index, item) in items.enumerated() {
+            var attempt = 0
+            while true {
+                do {
+                    try transport.send(item)
+                    try outbox.acknowledge(item)
+                    outcome.sent += 1
+                    break
+                } catch UploadError.rejected(let why) {
+                    outcome.rejected.append(why)
+                    break
+                } catch {
+                    attempt += 1
+                    guard attempt < attempts else {
+                        // Unreachable for now: keep this item and the rest for the next run, in order.
+                        outcome.waiting = items.count - index
+                        return outcome
+                    }
+                    sleep(backoff.delay(attempt: attempt, using: &random))
+                }
+            }
+        }
+        return outcome
+    }
+}
