@@ -137,13 +137,6 @@ public struct HostRoot: Sendable {
     public func linkTarget(_ hostPath: String) -> String? {
         try? FileManager.default.destinationOfSymbolicLink(atPath: local(hostPath, followFinal: false))
     }
-
-    /// The modification time of a file.
-    public func modified(_ hostPath: String) -> Date? {
-        var st = stat()
-        guard stat(local(hostPath), &st) == 0 else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
-    }
 }
 
 /// A file read by offset; closed when released.

@@ -8,8 +8,11 @@ enum LoginRecords {
     static let utmpRecordSize = 384
     static let userProcess: Int16 = 7
 
-    /// The last login time of `uid` from lastlog, or `nil` for never.
-    static func lastlog(_ data: Data, uid: Int) -> Date? {
+    /// Where `uid`'s record starts in lastlog (the file is indexed by UID, and sparse).
+    static func lastlogOffset(uid: Int) -> UInt64 { UInt64(max(0, uid)) * UInt64(lastlogRecordSize) }
+
+    /// The login time in a lastlog record (or a whole file, at `uid`'s place), or `nil` for never.
+    static func lastlog(_ data: Data, uid: Int = 0) -> Date? {
         let offset = uid * lastlogRecordSize
         guard uid >= 0, offset + 4 <= data.count else { return nil }
         let seconds = data.withUnsafeBytes { raw in raw.loadUnaligned(fromByteOffset: offset, as: Int32.self) }

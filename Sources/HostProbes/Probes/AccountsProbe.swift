@@ -58,7 +58,7 @@ struct AccountsProbe {
             // A person's account, as the shadow suite counts them: UID_MIN..UID_MAX. root is handled on its own.
             let interactive = loginShell && p.uid >= uidMin && p.uid <= uidMax
             var lastLogin: Sourced<Timestamp>? = nil
-            if let lastlog, let date = LoginRecords.lastlog(lastlog.read(at: UInt64(p.uid) * UInt64(LoginRecords.lastlogRecordSize), count: 4), uid: 0) {
+            if let lastlog, let date = LoginRecords.lastlog(lastlog.read(at: LoginRecords.lastlogOffset(uid: p.uid), count: 4)) {
                 lastLogin = Sourced(Timestamp(date), SourceLocation(path: "/var/log/lastlog"))
             }
             if let date = wtmp[p.name], lastLogin.map({ $0.value.date < date }) ?? true {
