@@ -34,7 +34,9 @@ public struct Planner {
             do {
                 var files: [String: Data] = [:]
                 for path in fixer.reads(facts) { files[path] = try host.read(path) }
-                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root)
+                var catalogs: [String: [FactValue]] = [:]
+                for name in evaluator.policy.catalogs.keys { catalogs[name] = evaluator.catalogList(name) }
+                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root, catalogs: catalogs)
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {

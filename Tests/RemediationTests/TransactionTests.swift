@@ -345,3 +345,14 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(out.stdout.contains("$ [in root] freshclam --quiet"))
     }
 }
+
+@Suite struct MandatorySoftwareFixerTests {
+    @Test func missingOrOldMandatoryPackagesAreInstalledInTheRoot() throws {
+        let stock = try FixtureHost("debian12-desktop")
+        let out = try AtttBinary.run(["fix", "--root", stock.root.path, "--dry-run", "--control", "VN-TD-SW-002", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.stdout.contains("$ [in root] apt-get install -y --no-install-recommends clamav"))
+        let old = try FixtureHost("debian12-broken")
+        let upgrade = try AtttBinary.run(["fix", "--root", old.root.path, "--dry-run", "--control", "VN-TD-SW-002", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(upgrade.stdout.contains("apt-get install -y --no-install-recommends clamav"))
+    }
+}

@@ -97,7 +97,7 @@ public struct Evaluator: Sendable {
     }
 
     /// A catalogue list for this role: `all` plus the role's own entries.
-    func catalogList(_ name: String) -> [FactValue]? {
+    public func catalogList(_ name: String) -> [FactValue]? {
         guard let entry = policy.catalogs[name] else { return nil }
         switch entry {
         case .array(let items):

@@ -9,5 +9,6 @@ public enum Fixers {
         ClamAVFixer(),
         NfsExportFixer(),
         FreshclamFixer(),
+        MandatorySoftwareFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

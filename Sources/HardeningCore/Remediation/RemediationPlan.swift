@@ -67,13 +67,16 @@ public struct FixContext: Sendable {
     public var files: [String: Data]
     /// The host root; commands that take a root option (`chage --root`) use it when it is not `/`.
     public var root: String
+    /// Catalogue lists for the host's role (`software.mandatory`).
+    public var catalogs: [String: [FactValue]]
 
-    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String) {
+    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String, catalogs: [String: [FactValue]] = [:]) {
         self.facts = facts
         self.control = control
         self.parameters = parameters
         self.files = files
         self.root = root
+        self.catalogs = catalogs
     }
 
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
