@@ -24,15 +24,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let prepared = try scan.prepare()
-        let (facts, results) = try prepared.run()
-        let policy = prepared.evaluator.policy
-        let report = Report(
-            reportId: UUID(), agent: "attt \(AtttVersion.current)",
-            host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root),
-            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: scan.profile, role: scan.role, tailoring: prepared.tailoringFile),
-            startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
-        )
+        let (facts, report) = try scan.prepare().report(started: started)
         let data: Data
         switch format {
         case .json:

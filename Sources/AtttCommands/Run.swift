@@ -16,15 +16,8 @@ struct Run: ParsableCommand {
     func run() throws {
         let started = Date()
         let prepared = try scan.prepare()
-        let (facts, results) = try prepared.run()
+        let (facts, report) = try prepared.report(started: started)
         if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
-        let policy = prepared.evaluator.policy
-        let report = Report(
-            reportId: UUID(), agent: "attt \(AtttVersion.current)",
-            host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root),
-            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: scan.profile, role: scan.role, tailoring: prepared.tailoringFile),
-            startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
-        )
         let outbox = Outbox(root: prepared.root)
         try outbox.enqueue(report, now: prepared.evaluator.context.now)
         let waiting = try outbox.pending().count

@@ -65,4 +65,17 @@ struct Scan {
             throw CommandFailure.scanFailed("could not prepare the collected facts: \(error)")
         }
     }
+
+    /// Probes, evaluates and wraps the results in the report `check` prints and `run` keeps.
+    func report(started: Date) throws -> (facts: HostFacts, report: Report) {
+        let (facts, results) = try run()
+        let policy = evaluator.policy
+        let report = Report(
+            reportId: UUID(), agent: "attt \(AtttVersion.current)",
+            host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root),
+            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: evaluator.context.profile, role: evaluator.context.role, tailoring: tailoringFile),
+            startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
+        )
+        return (facts, report)
+    }
 }

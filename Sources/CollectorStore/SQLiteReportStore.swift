@@ -79,13 +79,15 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    /// The newest report of each host (by the agent's start time), with its failing controls.
-    static let latestPerHost = """
+    /// A report row with its host and failing controls; callers add the WHERE clause.
+    static let reportWithFailing = """
         SELECT r.*, h.unit, h.hostname,
                (SELECT group_concat(control, ',') FROM (SELECT control FROM result WHERE report_id = r.id AND status = 'fail' ORDER BY control)) AS failing
         FROM report r JOIN host h ON h.id = r.host_id
-        WHERE r.started_at = (SELECT max(started_at) FROM report WHERE host_id = r.host_id)
         """
+
+    /// The newest report of each host (by the agent's start time).
+    static let latestPerHost = reportWithFailing + " WHERE r.started_at = (SELECT max(started_at) FROM report WHERE host_id = r.host_id)"
 
     public func latestStatus(unit: String) throws -> [HostStatus] {
         try database.read { db in
@@ -104,12 +106,8 @@ public final class SQLiteReportStore: ReportStore {
 
     public func history(host: String, limit: Int) throws -> [HostStatus] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.*, h.unit, h.hostname,
-                       (SELECT group_concat(control, ',') FROM (SELECT control FROM result WHERE report_id = r.id AND status = 'fail' ORDER BY control)) AS failing
-                FROM report r JOIN host h ON h.id = r.host_id
-                WHERE r.host_id = ? ORDER BY r.started_at DESC LIMIT ?
-                """, arguments: [host, limit]).map(Self.status)
+            try Row.fetchAll(db, sql: Self.reportWithFailing + " WHERE r.host_id = ? ORDER BY r.started_at DESC LIMIT ?",
+                             arguments: [host, limit]).map(Self.status)
         }
     }
 
