@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,12 +6,24 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "attt", targets: ["attt"]),
+        .executable(name: "attt-collector", targets: ["attt-collector"]),
         .library(name: "HardeningCore", targets: ["HardeningCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The collector's HTTPS server and the agent's client: one NIO/BoringSSL stack for both.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The collector's CA, the agents' keys and certificate requests.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // The collector's configuration: file, environment and flags, in that order of precedence.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -31,10 +43,53 @@ let package = Package(
         .target(name: "LinuxAudit", dependencies: ["CAudit"]),
         // The only code that writes to a host: transactions, backups, atomic writes, rollback.
         .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM"]),
-        // The agent's scheduled side: the on-disk outbox of reports (issue 4 builds the rest here).
-        .target(name: "AgentRuntime", dependencies: ["HardeningCore"]),
+        // Keys, certificate requests and the collector's CA: how an agent gets its own identity.
+        .target(
+            name: "Enrollment",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The agent's scheduled side: the on-disk outbox, the upload with backoff, the HTTPS link.
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "HardeningCore", "Enrollment", "CollectorAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The messages agents and the collector exchange (openapi/collector.yaml).
+        .target(name: "CollectorAPI"),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
-        .target(name: "CollectorStore", dependencies: ["HardeningCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The collector's HTTPS server: API for agents (mutual TLS), web pages for officers (PAM sign-in).
+        .target(
+            name: "CollectorServer",
+            dependencies: [
+                "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
+            name: "CollectorCommands",
+            dependencies: [
+                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(name: "attt-collector", dependencies: ["CollectorCommands"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
@@ -42,6 +97,7 @@ let package = Package(
             name: "AtttCommands",
             dependencies: [
                 "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
+                "CollectorAPI", "Enrollment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +118,7 @@ let package = Package(
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore"]),
-        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "HardeningCore"]),
+        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )

@@ -25,24 +25,8 @@ public struct Outbox {
         }
     }
 
-    /// What a full report is reduced to: enough for the collector's status history.
-    public struct Summary: Codable, Sendable, Hashable {
-        public var schema = "attt.report-summary.v1"
-        public var reportId: UUID
-        public var startedAt: Timestamp
-        public var summary: Report.Summary
-        public var failing: [String]
-    }
-
-    /// Reports folded away when even their summaries did not fit: how many, from when to when, and how
-    /// often each control failed in them.
-    public struct Compacted: Codable, Sendable, Hashable {
-        public var schema = "attt.report-compacted.v1"
-        public var count: Int
-        public var from: Timestamp
-        public var to: Timestamp
-        public var failures: [String: Int]
-    }
+    public typealias Summary = ReportSummary
+    public typealias Compacted = CompactedReports
 
     public enum Item: Sendable, Hashable {
         case report(UUID, Data)
@@ -112,8 +96,7 @@ public struct Outbox {
     func summarize(_ name: String) throws {
         let url = directory.appendingPathComponent(name)
         let report = try Self.decoder.decode(Report.self, from: Data(contentsOf: url))
-        let summary = Summary(reportId: report.reportId, startedAt: report.startedAt, summary: report.summary,
-                              failing: report.results.filter { $0.status == .fail }.map(\.control))
+        let summary = Summary(report)
         // The summary is written before the report goes: a crash in between leaves both, never neither.
         try write(try Self.encoder.encode(summary), name: Self.name(report.startedAt, report.reportId, kind: "summary"))
         try FileManager.default.removeItem(at: url)

@@ -4,7 +4,7 @@ public import Foundation
 public protocol CollectorTransport {
     /// Sends one outbox item. Returns when the collector has stored it (or had it already).
     /// Throws ``UploadError`` when it did not.
-    func send(_ item: Outbox.Item) throws
+    func send(_ item: Outbox.Item) async throws
 }
 
 public enum UploadError: Error, Sendable, Hashable {
@@ -46,14 +46,14 @@ public struct Uploader {
         public var waiting = 0
     }
 
-    public func drain<R: RandomNumberGenerator>(_ outbox: Outbox, to transport: any CollectorTransport, sleep: (TimeInterval) -> Void, random: inout R) throws -> Outcome {
+    public func drain<R: RandomNumberGenerator>(_ outbox: Outbox, to transport: any CollectorTransport, sleep: (TimeInterval) async -> Void, random: inout R) async throws -> Outcome {
         var outcome = Outcome()
         let items = try outbox.pending()
         for (index, item) in items.enumerated() {
             var attempt = 0
             while true {
                 do {
-                    try transport.send(item)
+                    try await transport.send(item)
                     try outbox.acknowledge(item)
                     outcome.sent += 1
                     break
@@ -67,7 +67,7 @@ public struct Uploader {
                         outcome.waiting = items.count - index
                         return outcome
                     }
-                    sleep(backoff.delay(attempt: attempt, using: &random))
+                    await sleep(backoff.delay(attempt: attempt, using: &random))
                 }
             }
         }

@@ -2,7 +2,7 @@ public import ArgumentParser
 import Foundation
 
 /// `attt`: checks this machine against the regulation's measures.
-public struct Attt: ParsableCommand {
+public struct Attt: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "attt",
         abstract: "Kiểm tra an toàn thông tin theo Quy định — information security check of this machine.",
@@ -10,17 +10,21 @@ public struct Attt: ParsableCommand {
             Exit codes: 0 nothing applicable fails · 1 something fails · 2 bad usage or bad input · 3 the scan could not run.
             """,
         version: AtttVersion.current,
-        subcommands: [Check.self, Inventory.self, Fix.self, Rollback.self, History.self, Run.self],
+        subcommands: [Check.self, Inventory.self, Fix.self, Rollback.self, History.self, Run.self, Enroll.self],
         defaultSubcommand: Check.self
     )
 
     public init() {}
 
     /// Runs the command line and exits with attt's exit codes: usage errors exit 2, not 64.
-    public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+    public static func runAndExit(_ arguments: [String]? = nil) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

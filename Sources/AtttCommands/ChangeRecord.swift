@@ -15,6 +15,7 @@ enum ChangeRecord {
         var state: String
         var controls: [String]
         var officer: String?
+        var job: String?
         var audit: String
     }
 
@@ -25,11 +26,11 @@ enum ChangeRecord {
             AuditTrail.field("tx", journal.id),
             AuditTrail.field("controls", journal.controls.joined(separator: ",")),
             AuditTrail.field("officer", journal.officer ?? "unknown"),
-        ].joined(separator: " ")
+        ].joined(separator: " ") + (journal.job.map { " " + AuditTrail.field("job", $0) } ?? "")
         let outcome = AuditTrail.configurationChange(message, success: journal.state != .failed)
         var auditText = "recorded"
         if case .refused(let reason) = outcome { auditText = "refused: \(reason)" }
-        let entry = Entry(time: Timestamp(Date()), event: event, transaction: journal.id, state: journal.state.rawValue, controls: journal.controls, officer: journal.officer, audit: auditText)
+        let entry = Entry(time: Timestamp(Date()), event: event, transaction: journal.id, state: journal.state.rawValue, controls: journal.controls, officer: journal.officer, job: journal.job, audit: auditText)
         let logPath = HostRoot(root).local("/var/log/attt/remediation.log")
         var logged = false
         if let data = try? JSONEncoder().encode(entry) {

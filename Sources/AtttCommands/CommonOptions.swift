@@ -59,8 +59,8 @@ func emit(_ data: Data, to output: String?) throws {
         return
     }
     do {
-        var st = stat()
-        if stat(output, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        let type = (try? FileManager.default.attributesOfItem(atPath: output))?[.type] as? FileAttributeType
+        if let type, type != .typeRegular {
             guard let handle = FileHandle(forWritingAtPath: output) else { throw CocoaError(.fileWriteNoPermission) }
             defer { try? handle.close() }
             try handle.write(contentsOf: data)

@@ -34,19 +34,16 @@ struct Fix: ParsableCommand {
     var lang: Language = .vi
 
     func run() throws {
-        let prepared = try scan.prepare()
-        var applier = Applier(root: prepared.root)
+        var session = FixSession(scan: try scan.prepare())
         #if DEBUG
-        if let killAt { applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
+        if let killAt { session.applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
         #endif
         if !dryRun {
-            for journal in try applier.recover() {
+            for journal in try session.applier.recover() {
                 print(lang == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
             }
         }
-        let (facts, results) = try prepared.run()
-        let planner = Planner(evaluator: prepared.evaluator, root: prepared.root)
-        let proposals = planner.proposals(for: results, facts: facts)
+        let proposals = try session.proposals()
         if proposals.isEmpty {
             print(lang == .vi ? "Không có biện pháp nào cần khắc phục." : "Nothing to fix.")
             return
@@ -62,20 +59,15 @@ struct Fix: ParsableCommand {
             steps += proposal.steps
         }
         guard !dryRun, !steps.isEmpty else { return }
-        let officer = try approve()
-        let journal = try applier.apply(RemediationPlan(steps: steps), officer: officer)
-        if let note = ChangeRecord.record("fix", journal, root: prepared.root, language: lang) { print(note) }
+        let outcome = try session.apply(steps, officer: try approve(), language: lang)
+        let journal = outcome.journal
+        if let note = outcome.auditNote { print(note) }
         if journal.state == .failed {
             throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) failed and was rolled back: \(journal.error ?? "")")
         }
         print((lang == .vi ? "Giao dịch " : "Transaction ") + journal.id + (lang == .vi ? " đã áp dụng. Kiểm tra lại:" : " applied. Checking again:"))
-        let recheck = try Scan(root: prepared.root, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: journal.controls).run()
-        var stillFailing = false
-        for result in recheck.results {
-            print("   \(result.control): \(result.status.rawValue)")
-            if result.status != .pass { stillFailing = true }
-        }
-        if stillFailing { throw ExitCode(1) }
+        for result in outcome.recheck { print("   \(result.control): \(result.status.rawValue)") }
+        if outcome.stillFailing { throw ExitCode(1) }
     }
 
     /// Who approves: an officer signing in at the terminal, or (`--yes`, root, no terminal) the agent

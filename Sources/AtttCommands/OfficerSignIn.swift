@@ -27,7 +27,7 @@ struct OfficerSignIn {
         guard outcome.succeeded else {
             throw Refused(description: (vi ? "đăng nhập không thành công: " : "sign-in failed: ") + outcome.description)
         }
-        guard Self.isMember(user, of: group) else {
+        guard SystemGroup.isMember(user, of: group) else {
             throw Refused(description: vi ? "\(user) không thuộc nhóm cán bộ CNTT (\(group))" : "\(user) is not in the officer group \(group)")
         }
         return user
@@ -48,20 +48,5 @@ struct OfficerSignIn {
             FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true) ?? ""
-    }
-
-    /// Membership as the system sees it on the machine running attt: the primary group and the
-    /// supplementary ones (getgrouplist).
-    static func isMember(_ user: String, of groupName: String) -> Bool {
-        guard let account = getpwnam(user), let group = getgrnam(groupName) else { return false }
-        let wanted = group.pointee.gr_gid
-        if account.pointee.pw_gid == wanted { return true }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(user, account.pointee.pw_gid, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(user, account.pointee.pw_gid, &groups, &count) >= 0 else { return false }
-        }
-        return groups.prefix(Int(count)).contains(wanted)
     }
 }

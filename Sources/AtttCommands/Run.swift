@@ -1,27 +1,128 @@
 import AgentRuntime
 import ArgumentParser
+import CollectorAPI
 import Foundation
 import HardeningCore
+import Remediation
 
-/// `attt run`: what the timer starts. Checks the host and keeps the report in the outbox until the
-/// collector has it. A failing control is the report's business, not the run's: the run exits 0 when
-/// the report is safely stored, so the timer's unit does not show as failed.
-struct Run: ParsableCommand {
+/// `attt run`: what the timer starts. Checks the host, keeps the report in the outbox, uploads
+/// everything pending, then applies the fixes an officer approved at the collector. A failing control
+/// is the report's business, not the run's: the run exits 0 once the report is safely in the outbox
+/// (an unreachable collector included), so the timer's unit does not show as failed.
+struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Lần tự kiểm tra theo lịch — the scheduled self-check: check, then keep the report for the collector."
+        abstract: "Lần tự kiểm tra theo lịch — the scheduled self-check: check, send to the collector, apply approved fixes."
     )
 
     @OptionGroup var scan: ScanOptions
 
-    func run() throws {
-        let started = Date()
+    /// Tries per outbox item in this run (the rest waits for the next run).
+    @Option(help: .hidden)
+    var uploadAttempts = 6
+
+    /// First backoff step in seconds (tests shorten it).
+    @Option(help: .hidden)
+    var backoffBase: Double = 2
+
+    func run() async throws {
         let prepared = try scan.prepare()
-        let (facts, report) = try prepared.report(started: started)
-        if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
         let outbox = Outbox(root: prepared.root)
-        try outbox.enqueue(report, now: prepared.evaluator.context.now)
-        let waiting = try outbox.pending().count
-        // Upload comes with enrollment (issue 4); until then reports wait, bounded, in the outbox.
-        print("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total); \(waiting) waiting for the collector in /var/lib/attt/outbox")
+        try await checkAndKeep(prepared, outbox: outbox)
+        guard let identity = try loadIdentity(prepared.root) else {
+            say("not enrolled with a collector (attt enroll): \(try outbox.pending().count) report(s) wait in /var/lib/attt/outbox")
+            return
+        }
+        let client = try CollectorClient(identity: identity)
+        do {
+            guard try await upload(outbox, client) else { await client.shutdown(); return }
+            let jobs: [ApprovedJob]
+            do {
+                jobs = try await client.approvedJobs()
+            } catch let error as UploadError {
+                say("could not fetch approved fixes: \(error)")
+                await client.shutdown()
+                return
+            }
+            if !jobs.isEmpty {
+                for job in jobs { try await apply(job, prepared, client) }
+                // The officer sees the new state at once, not at the next scheduled run.
+                try await checkAndKeep(prepared, outbox: outbox)
+                _ = try await upload(outbox, client)
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    func checkAndKeep(_ prepared: Scan, outbox: Outbox) async throws {
+        let (facts, report) = try prepared.report(started: Date())
+        if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
+        try outbox.enqueue(report, now: Date())
+        say("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total)")
+    }
+
+    func loadIdentity(_ root: String) throws -> AgentIdentity? {
+        do {
+            return try AgentIdentity.load(root: root)
+        } catch {
+            throw CommandFailure.badInput("\(error)")
+        }
+    }
+
+    /// True when the outbox is empty afterwards.
+    func upload(_ outbox: Outbox, _ client: CollectorClient) async throws -> Bool {
+        var uploader = Uploader()
+        uploader.attempts = max(1, uploadAttempts)
+        uploader.backoff.base = backoffBase
+        var random = SystemRandomNumberGenerator()
+        let outcome = try await uploader.drain(outbox, to: client, sleep: { seconds in
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+        }, random: &random)
+        for why in outcome.rejected { say("the collector refused an item (kept in the outbox): \(why)") }
+        say("sent \(outcome.sent); \(outcome.waiting) waiting for the collector")
+        return outcome.waiting == 0 && outcome.rejected.isEmpty
+    }
+
+    /// Applies one approved job as an `attt fix` transaction and reports the result with the
+    /// transaction id. A job already in this host's journal is reported again, never applied twice.
+    func apply(_ job: ApprovedJob, _ prepared: Scan, _ client: CollectorClient) async throws {
+        let result = try jobResult(job, prepared)
+        say("job \(job.id) (\(job.controls.joined(separator: ",")), approved by \(job.approvedBy)): \(result.state.rawValue)" + (result.transaction.map { " tx \($0)" } ?? ""))
+        do {
+            _ = try await client.report(job: job.id, result: result)
+        } catch {
+            // The journal keeps the job id: the next run reports it again without applying it.
+            say("could not report job \(job.id) yet: \(error)")
+        }
+    }
+
+    func jobResult(_ job: ApprovedJob, _ prepared: Scan) throws -> JobResult {
+        let scoped = Scan(root: prepared.root, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil })
+        let session = FixSession(scan: scoped)
+        _ = try session.applier.recover()
+        if let done = try session.applier.history().last(where: { $0.job == job.id.uuidString }) {
+            return JobResult(state: done.state == .applied ? .applied : .failed, transaction: done.id, message: "applied earlier" + (done.error.map { ": \($0)" } ?? ""), fixed: nil)
+        }
+        guard !scoped.only.isEmpty else { return JobResult(state: .failed, transaction: nil, message: "none of these controls is in this host's policy", fixed: nil) }
+        guard geteuid() == 0 else { return JobResult(state: .failed, transaction: nil, message: "the agent does not run as root", fixed: nil) }
+        let proposals = try session.proposals()
+        let steps = proposals.flatMap { $0.problem == nil ? $0.steps : [] }
+        let problems = proposals.compactMap { p in p.problem.map { "\(p.control.id): \($0)" } }
+        guard !steps.isEmpty else {
+            return JobResult(state: .nothingToFix, transaction: nil, message: problems.isEmpty ? "already passing" : problems.joined(separator: "; "), fixed: nil)
+        }
+        let outcome = try session.apply(steps, officer: "\(job.approvedBy) (collector job)", job: job.id.uuidString, language: .en)
+        let journal = outcome.journal
+        if journal.state == .failed {
+            return JobResult(state: .failed, transaction: journal.id, message: "rolled back: \(journal.error ?? "")", fixed: [])
+        }
+        let notes = problems + (outcome.auditNote.map { [$0] } ?? [])
+        return JobResult(state: .applied, transaction: journal.id, message: notes.isEmpty ? nil : notes.joined(separator: "; "), fixed: outcome.fixed)
+    }
+
+    func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

@@ -1,3 +1,4 @@
+public import CollectorAPI
 public import Foundation
 public import HardeningCore
 
@@ -6,6 +7,12 @@ public import HardeningCore
 public protocol ReportStore: Sendable {
     /// Stores a report once: a report sent again (same `reportId`) is acknowledged and not stored twice.
     func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome
+    /// A report the agent's outbox had to reduce to its summary; idempotent the same way.
+    func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome
+    /// Reports the agent folded away: the collector keeps the latest count under the record's id.
+    func ingest(_ compacted: CompactedReports, host: HostIdentity) throws -> IngestOutcome
+    /// How many reports each host had to fold away, in total.
+    func compactedCount(host: String) throws -> Int
     /// The latest report of every host of a unit.
     func latestStatus(unit: String) throws -> [HostStatus]
     /// Every host whose latest report fails this control.
@@ -25,10 +32,7 @@ public struct HostIdentity: Sendable, Hashable {
     }
 }
 
-public enum IngestOutcome: Sendable, Hashable {
-    case stored
-    case duplicate
-}
+public typealias IngestOutcome = IngestResponse.Outcome
 
 /// One host's state as of one report.
 public struct HostStatus: Sendable, Hashable {
@@ -39,4 +43,6 @@ public struct HostStatus: Sendable, Hashable {
     public var startedAt: Timestamp
     public var summary: Report.Summary
     public var failing: [String]
+    /// The collector only has this report's summary (the agent's outbox compacted it).
+    public var summaryOnly: Bool
 }

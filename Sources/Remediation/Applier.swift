@@ -21,13 +21,13 @@ public struct Applier {
     // MARK: Apply
 
     /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
-    public func apply(_ plan: RemediationPlan, officer: String?) throws -> Journal {
+    public func apply(_ plan: RemediationPlan, officer: String?, job: String? = nil) throws -> Journal {
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var journal = Journal(
             id: Applier.newId(sequence: (try history().count) + 1), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
             state: .applying,
             steps: plan.steps.map { Journal.Step(control: $0.control, fixer: $0.fixer, summary: Applier.summary($0.action), done: false) },
-            backups: [], error: nil
+            backups: [], error: nil, job: job
         )
         let directory = "\(store)/\(journal.id)"
         try FileManager.default.createDirectory(atPath: "\(directory)/files", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -49,4 +49,6 @@ public struct Journal: Codable, Sendable, Hashable {
     public var steps: [Step]
     public var backups: [Backup]
     public var error: String?
+    /// The collector job this transaction applied, so a job is applied at most once on this host.
+    public var job: String? = nil
 }

@@ -1,3 +1,3 @@
 import AtttCommands
 
-Attt.runAndExit()
+await Attt.runAndExit()

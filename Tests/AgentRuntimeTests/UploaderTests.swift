@@ -12,7 +12,7 @@ final class FakeCollector: CollectorTransport {
 
     init(failures: Int) { failuresLeft = failures }
 
-    func send(_ item: Outbox.Item) throws {
+    func send(_ item: Outbox.Item) async throws {
         calls += 1
         if failuresLeft > 0 {
             failuresLeft -= 1
@@ -44,13 +44,13 @@ final class FakeCollector: CollectorTransport {
         return (outbox, ids)
     }
 
-    @Test func retriesWithBackoffThenSendsEverythingInOrder() throws {
+    @Test func retriesWithBackoffThenSendsEverythingInOrder() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (outbox, ids) = try fill(3)
         let collector = FakeCollector(failures: 3)
         var waits: [TimeInterval] = []
         var random = SystemRandomNumberGenerator()
-        let outcome = try Uploader().drain(outbox, to: collector, sleep: { waits.append($0) }, random: &random)
+        let outcome = try await Uploader().drain(outbox, to: collector, sleep: { waits.append($0) }, random: &random)
         #expect(outcome.sent == 3 && outcome.waiting == 0)
         #expect(collector.stored == ids.map(\.uuidString))
         #expect(try outbox.pending().isEmpty)
@@ -59,11 +59,11 @@ final class FakeCollector: CollectorTransport {
         for (n, wait) in waits.enumerated() { #expect(wait >= 0 && wait <= 2 * pow(2, Double(n + 1))) }
     }
 
-    @Test func anUnreachableCollectorLeavesEverythingForTheNextRun() throws {
+    @Test func anUnreachableCollectorLeavesEverythingForTheNextRun() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (outbox, _) = try fill(4)
         var random = SystemRandomNumberGenerator()
-        let outcome = try Uploader().drain(outbox, to: FakeCollector(failures: 1_000), sleep: { _ in }, random: &random)
+        let outcome = try await Uploader().drain(outbox, to: FakeCollector(failures: 1_000), sleep: { _ in }, random: &random)
         #expect(outcome.sent == 0 && outcome.waiting == 4)
         #expect(try outbox.pending().count == 4)
     }

@@ -1,9 +1,10 @@
+import CollectorAPI
 import CollectorStore
 import Foundation
 import HardeningCore
 import Testing
 
-@Suite struct SQLiteReportStoreTests {
+@Suite struct SQLiteCollectorStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-store-\(UUID()).sqlite").path
 
     func report(_ hostname: String, day: Int, failing: [String]) -> Report {
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func aReportSentTwiceIsStoredOnce() throws {
-        let store = try SQLiteReportStore(path: path)
+        let store = try SQLiteCollectorStore(path: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = report("pc01", day: 0, failing: ["VN-TD-PW-001"])
         let host = HostIdentity(id: "m-01", unit: "UBND xã Tứ Dân")
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func latestStatusFailingHostsAndHistory() throws {
-        let store = try SQLiteReportStore(path: path)
+        let store = try SQLiteCollectorStore(path: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let unit = "UBND xã Tứ Dân"
         let a = HostIdentity(id: "m-a", unit: unit), b = HostIdentity(id: "m-b", unit: unit), c = HostIdentity(id: "m-c", unit: "Trạm y tế")
@@ -50,7 +51,7 @@ import Testing
     /// Reopening an existing database applies the versioned migrations once and keeps the data.
     @Test func reopeningKeepsData() throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try SQLiteReportStore(path: path).ingest(report("pc01", day: 0, failing: []), host: HostIdentity(id: "m", unit: "u"))
-        #expect(try SQLiteReportStore(path: path).latestStatus(unit: "u").count == 1)
+        _ = try SQLiteCollectorStore(path: path).ingest(report("pc01", day: 0, failing: []), host: HostIdentity(id: "m", unit: "u"))
+        #expect(try SQLiteCollectorStore(path: path).latestStatus(unit: "u").count == 1)
     }
 }

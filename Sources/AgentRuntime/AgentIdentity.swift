@@ -1,0 +1,72 @@
+public import Enrollment
+public import Foundation
+public import HardeningCore
+
+/// The host's identity at its collector, kept under `<root>/var/lib/attt/identity/` (state: purge
+/// removes it, an upgrade keeps it): the private key made on this PC (0600, never sent), the
+/// certificate the collector issued, the collector's CA, and where the collector is.
+public struct AgentIdentity: Sendable, Hashable {
+    public struct Link: Codable, Sendable, Hashable {
+        public var collector: String
+        public var hostId: String
+        public var unit: String
+        public var enrolledAt: Timestamp
+
+        public init(collector: String, hostId: String, unit: String, enrolledAt: Timestamp) {
+            self.collector = collector
+            self.hostId = hostId
+            self.unit = unit
+            self.enrolledAt = enrolledAt
+        }
+    }
+
+    public var link: Link
+    public var keyPEM: String
+    public var certificatePEM: String
+    public var caPEM: String
+
+    public init(link: Link, keyPEM: String, certificatePEM: String, caPEM: String) {
+        self.link = link
+        self.keyPEM = keyPEM
+        self.certificatePEM = certificatePEM
+        self.caPEM = caPEM
+    }
+
+    public static func directory(root: String) -> String {
+        (root == "/" ? "" : root) + "/var/lib/attt/identity"
+    }
+
+    /// Nil when the host never enrolled; an error when the files are there but damaged.
+    public static func load(root: String) throws -> AgentIdentity? {
+        let directory = directory(root: root)
+        let linkPath = directory + "/collector.json"
+        guard FileManager.default.fileExists(atPath: linkPath) else { return nil }
+        func read(_ name: String) throws -> String {
+            guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else {
+                throw EnrollmentError.unreadable(path: directory + "/" + name, reason: "missing or unreadable: enroll this PC again (attt enroll)")
+            }
+            return text
+        }
+        let link: Link
+        do {
+            link = try JSONDecoder().decode(Link.self, from: Data(try read("collector.json").utf8))
+        } catch let error as EnrollmentError {
+            throw error
+        } catch {
+            throw EnrollmentError.unreadable(path: linkPath, reason: "not valid (\(error)): enroll this PC again (attt enroll)")
+        }
+        return AgentIdentity(link: link, keyPEM: try read("host.key"), certificatePEM: try read("host.pem"), caPEM: try read("ca.pem"))
+    }
+
+    /// Written file by file with the link last, so a half-written identity is never taken as enrolled.
+    public func save(root: String) throws {
+        let directory = Self.directory(root: root)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try SecretFile.write(keyPEM, to: directory + "/host.key", mode: 0o600)
+        try SecretFile.write(certificatePEM, to: directory + "/host.pem", mode: 0o644)
+        try SecretFile.write(caPEM, to: directory + "/ca.pem", mode: 0o644)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try SecretFile.write(String(decoding: try encoder.encode(link), as: UTF8.self) + "\n", to: directory + "/collector.json", mode: 0o644)
+    }
+}

@@ -1,0 +1,64 @@
+import AgentRuntime
+import ArgumentParser
+import CollectorAPI
+import Enrollment
+import Foundation
+import HardeningCore
+
+/// `attt enroll --collector URL --token T --ca-cert FILE`: makes this PC's key, trades the one-time
+/// token and a certificate request for the host's certificate, and keeps the identity for `attt run`.
+struct Enroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Đăng ký máy với máy chủ tổng hợp — enroll this PC with the collector (once, with a token from the officer).",
+        discussion: "The officer creates the token with: attt-collector token create --unit \"…\", and gives you the collector's ca.pem."
+    )
+
+    @OptionGroup var host: HostOptions
+
+    @Option(help: "The collector's address, https://HOST:PORT.")
+    var collector: String
+
+    @Option(help: "The one-time enrollment token.")
+    var token: String
+
+    @Option(help: ArgumentHelp("The collector's CA certificate (PEM), copied from the collector.", valueName: "file"))
+    var caCert: String
+
+    @Flag(help: "Replace an existing enrollment.")
+    var force = false
+
+    func run() async throws {
+        let root = try host.validatedRoot()
+        guard let caPEM = try? String(contentsOfFile: caCert, encoding: .utf8), caPEM.contains("BEGIN CERTIFICATE") else {
+            throw CommandFailure.badInput("--ca-cert \(caCert): not a readable PEM certificate (copy the collector's ca.pem)")
+        }
+        if !force, (try? AgentIdentity.load(root: root)) != nil {
+            throw CommandFailure.badInput("this PC is already enrolled (\(AgentIdentity.directory(root: root))); add --force to enroll it again")
+        }
+        let key = HostKey.generate()
+        let hostname = ProcessInfo.processInfo.hostName
+        let client: CollectorClient
+        do {
+            client = try CollectorClient(collector: collector, caPEM: caPEM)
+        } catch {
+            throw CommandFailure.badInput("\(error)")
+        }
+        let answer: EnrollResponse
+        do {
+            answer = try await client.enroll(EnrollRequest(token: token.trimmingCharacters(in: .whitespacesAndNewlines), csr: try key.certificateRequest(hostname: hostname).pemString))
+            await client.shutdown()
+        } catch UploadError.rejected(let why) {
+            await client.shutdown()
+            throw CommandFailure(exitCode: 1, message: "the collector refused the enrollment: \(why)")
+        } catch {
+            await client.shutdown()
+            throw CommandFailure(exitCode: 3, message: "could not reach the collector: \(error)")
+        }
+        let identity = AgentIdentity(
+            link: AgentIdentity.Link(collector: collector, hostId: answer.hostId, unit: answer.unit, enrolledAt: Timestamp(Date())),
+            keyPEM: try key.pem, certificatePEM: answer.certificate, caPEM: answer.caCertificate
+        )
+        try identity.save(root: root)
+        print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.directory(root: root))")
+    }
+}

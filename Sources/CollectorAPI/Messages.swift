@@ -1,0 +1,136 @@
+public import Foundation
+
+// The messages agents and the collector exchange, as `openapi/collector.yaml` describes them.
+// Both sides use these types, so the agent and the server cannot drift apart; the OpenAPI test holds
+// the running server to the document.
+
+/// `POST /v1/enroll`: a one-time token and a certificate request made on the PC.
+public struct EnrollRequest: Codable, Sendable, Hashable {
+    public var token: String
+    /// PEM `CERTIFICATE REQUEST`; its key never leaves the PC.
+    public var csr: String
+
+    public init(token: String, csr: String) {
+        self.token = token
+        self.csr = csr
+    }
+}
+
+public struct EnrollResponse: Codable, Sendable, Hashable {
+    /// The id the collector gave the host: the subject of its certificate.
+    public var hostId: String
+    public var unit: String
+    /// PEM certificate for mutual TLS.
+    public var certificate: String
+    public var caCertificate: String
+
+    public init(hostId: String, unit: String, certificate: String, caCertificate: String) {
+        self.hostId = hostId
+        self.unit = unit
+        self.certificate = certificate
+        self.caCertificate = caCertificate
+    }
+}
+
+/// The answer to every upload: stored now, or stored before (a retry after a lost acknowledgement).
+public struct IngestResponse: Codable, Sendable, Hashable {
+    public enum Outcome: String, Codable, Sendable, Hashable { case stored, duplicate }
+    public var outcome: Outcome
+
+    public init(outcome: Outcome) {
+        self.outcome = outcome
+    }
+}
+
+/// A fix an officer approved for this host.
+public struct ApprovedJob: Codable, Sendable, Hashable {
+    public var id: UUID
+    public var controls: [String]
+    public var approvedBy: String
+    public var approvedAt: String
+    public var expiresAt: String
+
+    public init(id: UUID, controls: [String], approvedBy: String, approvedAt: String, expiresAt: String) {
+        self.id = id
+        self.controls = controls
+        self.approvedBy = approvedBy
+        self.approvedAt = approvedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct JobsResponse: Codable, Sendable, Hashable {
+    public var jobs: [ApprovedJob]
+
+    public init(jobs: [ApprovedJob]) {
+        self.jobs = jobs
+    }
+}
+
+/// How a job ended on the host.
+public enum JobState: String, Codable, Sendable, Hashable {
+    case approved, applied, failed, expired
+    /// Nothing to change: the controls already pass, or none can be fixed automatically.
+    case nothingToFix = "nothing-to-fix"
+}
+
+/// `POST /v1/jobs/{id}/result`.
+public struct JobResult: Codable, Sendable, Hashable {
+    public var state: JobState
+    /// The `attt fix` transaction id on the host (see `attt history`).
+    public var transaction: String?
+    public var message: String?
+    /// Controls that pass on the host's re-check after the transaction.
+    public var fixed: [String]?
+
+    public init(state: JobState, transaction: String?, message: String?, fixed: [String]?) {
+        self.state = state
+        self.transaction = transaction
+        self.message = message
+        self.fixed = fixed
+    }
+}
+
+public struct JobResultResponse: Codable, Sendable, Hashable {
+    public enum Outcome: String, Codable, Sendable, Hashable {
+        case recorded
+        case alreadyFinished = "already-finished"
+    }
+    public var outcome: Outcome
+
+    public init(outcome: Outcome) {
+        self.outcome = outcome
+    }
+}
+
+/// `POST /v1/officer/jobs`: an officer approves a fix (the officer comes from the session, not the body).
+public struct ApproveJobRequest: Codable, Sendable, Hashable {
+    public var host: String
+    public var controls: [String]
+
+    public init(host: String, controls: [String]) {
+        self.host = host
+        self.controls = controls
+    }
+}
+
+/// `POST /v1/officer/session`.
+public struct SignInRequest: Codable, Sendable, Hashable {
+    public var user: String
+    public var password: String
+
+    public init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
+}
+
+public struct SignInResponse: Codable, Sendable, Hashable {
+    public var officer: String
+    public var expiresAt: String
+
+    public init(officer: String, expiresAt: String) {
+        self.officer = officer
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import CollectorAPI
+import CollectorServer
+import CollectorStore
+import Foundation
+import HardeningCore
+
+/// `attt-collector token create --unit "…"`: a one-time enrollment token for one unit's PCs.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mã đăng ký máy — one-time enrollment tokens.",
+        subcommands: [Create.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a one-time, expiring enrollment token for a unit.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Option(help: "The unit the PC belongs to, as the reports should name it.")
+        var unit: String
+
+        @Option(help: "How long the token may wait to be used: 90m, 24h, 7d (default: setting tokens.lifetime).")
+        var expires: String?
+
+        @Option(help: "The collector address agents use, for the printed command.")
+        var collector: String?
+
+        func run() async throws {
+            let unit = unit.trimmingCharacters(in: .whitespaces)
+            guard !unit.isEmpty else { throw CollectorFailure.badInput("--unit must name the unit") }
+            let loaded = try await settings.load()
+            let lifetime: TimeInterval
+            if let expires {
+                guard let seconds = SettingsLoader.parseDuration(expires) else { throw CollectorFailure.badInput("--expires \(expires) is not a duration (90m, 24h, 7d)") }
+                lifetime = seconds
+            } else {
+                lifetime = loaded.tokenLifetime
+            }
+            let store = try settings.openStore(loaded)
+            let token = OfficerAuthenticator.newToken()
+            let now = Date()
+            try store.createToken(hash: OfficerAuthenticator.hash(token), unit: unit, createdBy: LocalOfficer.name, expiresAt: now.addingTimeInterval(lifetime), now: now)
+            let url = collector ?? "https://\(loaded.serverNames.first ?? ProcessInfo.processInfo.hostName):\(loaded.listenPort)"
+            print(token)
+            FileHandle.standardError.write(Data("""
+                Mã dùng một lần cho \(unit), hết hạn \(Timestamp(now.addingTimeInterval(lifetime))). Trên máy cần đăng ký, chạy:
+                  sudo attt enroll --collector \(url) --token \(token) --ca-cert ca.pem
+                (ca.pem: copy of \(loaded.caCertificatePath))
+
+                """.utf8))
+        }
+    }
+}
+
+/// `attt-collector jobs approve|list`: fixes officers approve for a host.
+struct Jobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "Lệnh khắc phục — approve fixes for a host and follow them.",
+        subcommands: [Approve.self, List.self]
+    )
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a fix of some controls on one host; the host applies it on its next run.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Option(help: "The host id (see attt-collector hosts list).")
+        var host: String
+
+        @Option(name: .customLong("control"), help: "A control to fix; repeat for several.")
+        var controls: [String]
+
+        func run() async throws {
+            let loaded = try await settings.load()
+            let store = try settings.openStore(loaded)
+            let controls = controls.filter { $0.hasPrefix("VN-TD-") }
+            guard !controls.isEmpty, controls.count == self.controls.count else { throw CollectorFailure.badInput("--control takes control ids such as VN-TD-PW-001") }
+            let now = Date()
+            do {
+                let job = try store.approveJob(host: host, controls: controls, officer: LocalOfficer.name, expiresAt: now.addingTimeInterval(loaded.jobLifetime), now: now)
+                print("\(job.id)  \(job.host)  \(job.controls.joined(separator: ","))  approved by \(job.approvedBy), expires \(job.expiresAt)")
+            } catch let error as StoreError {
+                throw CollectorFailure.badInput(error.description)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Option(help: "Only this host's jobs.")
+        var host: String?
+
+        func run() async throws {
+            let store = try settings.openStore(try await settings.load())
+            for job in try store.jobs(host: host, now: Date()) {
+                let tx = job.transaction.map { " tx \($0)" } ?? ""
+                print("\(job.id)  \(job.host)  \(job.state.rawValue)\(tx)  \(job.controls.joined(separator: ","))  by \(job.approvedBy) \(job.approvedAt)" + (job.message.map { "  — \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+/// `attt-collector hosts list|revoke`.
+struct Hosts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Máy đã đăng ký — enrolled hosts.",
+        subcommands: [List.self, Revoke.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enrolled hosts with their latest status.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Option(help: "Only this unit.")
+        var unit: String?
+
+        func run() async throws {
+            let store = try settings.openStore(try await settings.load())
+            let hosts = try store.hosts(unit: unit)
+            let latest = try Set(hosts.map(\.unit)).flatMap { try store.latestStatus(unit: $0) }
+            let byHost = Dictionary(latest.map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
+            for host in hosts {
+                let status = byHost[host.id].map { "\($0.summary.fail) failing of \($0.summary.total) at \($0.startedAt)" + ($0.failing.isEmpty ? "" : ": " + $0.failing.joined(separator: ",")) } ?? "no report yet"
+                print("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a host's certificate from now on (a lost or retired PC).")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Argument(help: "The host id.")
+        var host: String
+
+        func run() async throws {
+            let store = try settings.openStore(try await settings.load())
+            let count = try store.revoke(host: host, now: Date())
+            guard count > 0 else { throw CollectorFailure.badInput("no valid certificate for host \(host)") }
+            print("revoked \(count) certificate(s) of \(host)")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import CollectorServer
+import CollectorStore
+import Foundation
+import Hummingbird
+
+/// `attt-collector serve`: starts with no configuration at all; on first start creates the state
+/// directory, the CA, the server certificate and the database, and says where they are.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Chạy máy chủ tổng hợp — run the HTTPS server.")
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Option(help: "Address to listen on (setting listen.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (setting listen.port).")
+    var port: Int?
+
+    @Option(help: "Name or address agents use to reach this collector; repeat for several (setting server.names).")
+    var name: [String] = []
+
+    /// Tests sign officers in against staged PAM service files; release builds ignore it.
+    @Option(help: .hidden)
+    var pamConfdir: String?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        if let host { flags["listen.host"] = host }
+        if let port { flags["listen.port"] = String(port) }
+        if !name.isEmpty { flags["server.names"] = name.joined(separator: ",") }
+        let loaded = try await settings.load(extra: flags)
+        let state: CollectorState
+        let store: SQLiteCollectorStore
+        do {
+            state = try CollectorState.open(loaded)
+            store = try SQLiteCollectorStore(path: loaded.databasePath)
+        } catch {
+            throw CollectorFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
+        }
+        var confdir: String? = nil
+        #if DEBUG
+        confdir = pamConfdir
+        #endif
+        for path in state.created { Self.say("created \(path)") }
+        Self.say("database: \(loaded.databasePath)")
+        Self.say("CA certificate for agents (attt enroll --ca-cert): \(loaded.caCertificatePath)")
+        let app = try CollectorServer.application(state: state, store: store, pamConfdir: confdir) { port in
+            Self.say("listening on https://\(loaded.listenHost):\(port)")
+        }
+        try await app.runService()
+    }
+
+    /// Unbuffered, so a supervisor (or a test) reading the output sees each line as it happens.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

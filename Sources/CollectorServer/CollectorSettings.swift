@@ -1,0 +1,38 @@
+public import Foundation
+
+/// What the collector runs with. Every value has a default, so `attt-collector serve` starts with no
+/// configuration at all; a YAML file, `ATTT_COLLECTOR_*` environment variables and flags override it,
+/// in that order (see ``SettingsLoader``).
+public struct CollectorSettings: Sendable, Hashable {
+    /// Address and port the HTTPS server listens on.
+    public var listenHost = "0.0.0.0"
+    public var listenPort = 8443
+    /// Database, CA and server certificate live here.
+    public var stateDirectory = "/var/lib/attt-collector"
+    /// Names and addresses agents use to reach the collector; they go into the server certificate.
+    /// Empty means this machine's hostname, `localhost` and `127.0.0.1`.
+    public var serverNames: [String] = []
+    /// How long an enrollment token may wait to be used.
+    public var tokenLifetime: TimeInterval = 7 * 86_400
+    /// How long a host certificate is valid; agents re-enroll before it ends.
+    public var hostCertificateLifetime: TimeInterval = 2 * 365 * 86_400
+    /// How long an approved fix waits for its host.
+    public var jobLifetime: TimeInterval = 7 * 86_400
+    /// PAM service and group for officers signing in to the web pages.
+    public var pamService = "attt-collector"
+    public var officerGroup = "sudo"
+    /// Failed sign-ins allowed per account within the window before it is locked for the window
+    /// (Điều 7 khoản 2; the same numbers VN-TD-AUTH-001 asks of PCs).
+    public var lockoutAttempts = 5
+    public var lockoutWindow: TimeInterval = 900
+    public var sessionLifetime: TimeInterval = 8 * 3600
+
+    public init() {}
+
+    public var databasePath: String { stateDirectory + "/collector.sqlite" }
+    public var caDirectory: String { stateDirectory + "/ca" }
+    public var caCertificatePath: String { caDirectory + "/ca.pem" }
+    public var caKeyPath: String { caDirectory + "/ca.key" }
+    public var serverCertificatePath: String { caDirectory + "/server.pem" }
+    public var serverKeyPath: String { caDirectory + "/server.key" }
+}

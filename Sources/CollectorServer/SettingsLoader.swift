@@ -1,0 +1,121 @@
+public import Configuration
+public import Foundation
+import SystemPackage
+import Yams
+
+/// Reads ``CollectorSettings`` from, lowest to highest precedence: built-in defaults, a YAML file
+/// (`/etc/attt-collector/collector.yaml` when present, or `--config`), `ATTT_COLLECTOR_*` environment
+/// variables (`listen.port` → `ATTT_COLLECTOR_LISTEN_PORT`), and flags.
+///
+/// swift-configuration does the layering; the file is checked first with Yams so that a typo is an
+/// error naming the file, line and key instead of a setting silently ignored.
+public enum SettingsLoader {
+    public static let defaultFile = "/etc/attt-collector/collector.yaml"
+
+    /// Every key the file may hold, with its kind.
+    static let keys: [String: Kind] = [
+        "listen.host": .string, "listen.port": .int, "state.directory": .string, "server.names": .strings,
+        "tokens.lifetime": .duration, "certificates.lifetime": .duration, "jobs.lifetime": .duration,
+        "officers.pam-service": .string, "officers.group": .string, "officers.lockout-attempts": .int,
+        "officers.lockout-window": .duration, "officers.session-lifetime": .duration,
+    ]
+
+    enum Kind { case string, int, strings, duration }
+
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// - Parameters:
+    ///   - file: an explicit file (must exist), or nil for the default file if it exists.
+    ///   - flags: values from the command line, by key.
+    ///   - environment: the process environment (tests pass their own).
+    public static func load(file: String?, flags: [String: String], environment: [String: String]) async throws -> CollectorSettings {
+        let path = file ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: Dictionary(uniqueKeysWithValues: flags.map { (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false)) })),
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey("attt.collector")),
+        ]
+        for key in flags.keys where keys[key] == nil { throw Problem(description: "unknown setting \(key)") }
+        if let path {
+            try validate(file: path)
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
+        }
+        let reader = ConfigReader(providers: providers)
+        var settings = CollectorSettings()
+        func text(_ key: String) -> String? { reader.string(forKey: ConfigKey(key)) }
+        func number(_ key: String) throws -> Int? {
+            guard let value = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else { return nil }
+            guard let n = Int(value), n > 0 else { throw Problem(description: "\(key): \(value) is not a positive whole number") }
+            return n
+        }
+        func duration(_ key: String) throws -> TimeInterval? {
+            guard let value = text(key) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else { return nil }
+            guard let seconds = parseDuration(value) else { throw Problem(description: "\(key): \(value) is not a duration (write 90s, 15m, 8h or 7d)") }
+            return seconds
+        }
+        if let v = text("listen.host") { settings.listenHost = v }
+        if let v = try number("listen.port") { settings.listenPort = v }
+        if let v = text("state.directory") { settings.stateDirectory = v }
+        if let v = reader.stringArray(forKey: ConfigKey("server.names")) ?? text("server.names").map({ $0.split(separator: ",").map(String.init) }) {
+            settings.serverNames = v.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let v = try duration("tokens.lifetime") { settings.tokenLifetime = v }
+        if let v = try duration("certificates.lifetime") { settings.hostCertificateLifetime = v }
+        if let v = try duration("jobs.lifetime") { settings.jobLifetime = v }
+        if let v = text("officers.pam-service") { settings.pamService = v }
+        if let v = text("officers.group") { settings.officerGroup = v }
+        if let v = try number("officers.lockout-attempts") { settings.lockoutAttempts = v }
+        if let v = try duration("officers.lockout-window") { settings.lockoutWindow = v }
+        if let v = try duration("officers.session-lifetime") { settings.sessionLifetime = v }
+        return settings
+    }
+
+    /// `90s`, `15m`, `8h`, `7d`, or plain seconds.
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = t.last, let unit = units[last], let n = Double(t.dropLast()), n > 0 { return n * unit }
+        if let n = Double(t), n > 0 { return n }
+        return nil
+    }
+
+    /// Syntax and keys, with the line of each problem.
+    static func validate(file path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Problem(description: "\(path): cannot be read (check that it exists and is UTF-8)")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Problem(description: "\(path): not valid YAML: \(error)")
+        }
+        guard let node else { return }
+        guard let mapping = node.mapping else { throw Problem(description: "\(path):\(node.mark?.line ?? 1): expected settings as `key: value` lines") }
+        func walk(_ mapping: Node.Mapping, prefix: String) throws {
+            for (key, value) in mapping {
+                let name = prefix + (key.string ?? "")
+                let line = key.mark?.line ?? 0
+                if let inner = value.mapping, keys[name] == nil {
+                    try walk(inner, prefix: name + ".")
+                    continue
+                }
+                guard let kind = keys[name] else {
+                    throw Problem(description: "\(path):\(line): unknown setting \(name) (known: \(keys.keys.sorted().joined(separator: ", ")))")
+                }
+                switch kind {
+                case .strings:
+                    guard value.sequence != nil || value.scalar != nil else { throw Problem(description: "\(path):\(line): \(name) must be a list of names") }
+                case .int:
+                    guard let s = value.scalar?.string, Int(s).map({ $0 > 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a positive whole number") }
+                case .duration:
+                    guard let s = value.scalar?.string, parseDuration(s) != nil else { throw Problem(description: "\(path):\(line): \(name) must be a duration such as 15m, 8h or 7d") }
+                case .string:
+                    guard value.scalar != nil else { throw Problem(description: "\(path):\(line): \(name) must be a single value") }
+                }
+            }
+        }
+        try walk(mapping, prefix: "")
+    }
+}

@@ -1,0 +1,50 @@
+public import Foundation
+
+/// One-time enrollment tokens and the certificates issued with them.
+public protocol EnrollmentStore: Sendable {
+    /// Keeps a new token (only its hash: the token itself is shown once to the officer).
+    func createToken(hash: String, unit: String, createdBy: String, expiresAt: Date, now: Date) throws
+    /// Redeems a token and registers the host in one transaction: the token is consumed only if
+    /// `issue` (which signs the certificate) succeeds, and a token is never redeemed twice.
+    func enroll(tokenHash: String, hostname: String, now: Date, issue: (HostIdentity) throws -> IssuedCertificate) throws -> HostIdentity
+    /// The host a client certificate belongs to, or nil when the serial is unknown or revoked.
+    func certifiedHost(serial: String) throws -> HostIdentity?
+    /// Revokes every certificate of a host; returns how many.
+    func revoke(host: String, now: Date) throws -> Int
+    /// Enrolled hosts, by unit.
+    func hosts(unit: String?) throws -> [HostRecord]
+}
+
+public struct IssuedCertificate: Sendable, Hashable {
+    public var serial: String
+    public var notAfter: Date
+
+    public init(serial: String, notAfter: Date) {
+        self.serial = serial
+        self.notAfter = notAfter
+    }
+}
+
+public struct HostRecord: Sendable, Hashable {
+    public var id: String
+    public var unit: String
+    public var hostname: String?
+    public var enrolledAt: String
+    public var lastSeen: String
+    public var revoked: Bool
+}
+
+/// Why a token was not accepted; the agent's officer sees it as is.
+public enum EnrollmentRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownToken
+    case usedToken
+    case expiredToken
+
+    public var description: String {
+        switch self {
+        case .unknownToken: return "the enrollment token is not known to this collector"
+        case .usedToken: return "the enrollment token was already used; ask the collector's officer for a new one"
+        case .expiredToken: return "the enrollment token has expired; ask the collector's officer for a new one"
+        }
+    }
+}

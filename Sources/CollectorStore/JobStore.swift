@@ -1,0 +1,47 @@
+public import CollectorAPI
+public import Foundation
+
+/// Fixes an officer approved at the collector for one host (Điều 13: the supervising office directs
+/// remediation). A job names the officer, expires, and is finished at most once.
+public protocol JobStore: Sendable {
+    func approveJob(host: String, controls: [String], officer: String, expiresAt: Date, now: Date) throws -> Job
+    /// The host's approved jobs that have not expired, oldest first; marks them fetched.
+    func pendingJobs(host: String, now: Date) throws -> [Job]
+    /// Records the agent's result; a job already finished keeps its first result.
+    func finishJob(id: UUID, host: String, result: JobResult, now: Date) throws -> JobFinish
+    /// Jobs of one host (or all), newest first, with expiry applied.
+    func jobs(host: String?, now: Date) throws -> [Job]
+}
+
+public struct Job: Sendable, Hashable, Codable {
+    public typealias State = JobState
+
+    public var id: UUID
+    public var host: String
+    public var controls: [String]
+    public var approvedBy: String
+    public var approvedAt: String
+    public var expiresAt: String
+    public var state: State
+    public var transaction: String?
+    public var message: String?
+
+    public init(id: UUID, host: String, controls: [String], approvedBy: String, approvedAt: String, expiresAt: String,
+                state: State, transaction: String? = nil, message: String? = nil) {
+        self.id = id
+        self.host = host
+        self.controls = controls
+        self.approvedBy = approvedBy
+        self.approvedAt = approvedAt
+        self.expiresAt = expiresAt
+        self.state = state
+        self.transaction = transaction
+        self.message = message
+    }
+}
+
+public enum JobFinish: String, Sendable, Hashable, Codable {
+    case recorded
+    case alreadyFinished = "already-finished"
+    case notFound = "not-found"
+}

@@ -1,0 +1,171 @@
+public import Foundation
+public import CollectorAPI
+import GRDB
+import HardeningCore
+
+extension SQLiteCollectorStore: EnrollmentStore {
+    public func createToken(hash: String, unit: String, createdBy: String, expiresAt: Date, now: Date) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO enrollment_token (hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [hash, unit, createdBy, Timestamp(now).description, Timestamp(expiresAt).description])
+        }
+    }
+
+    public func enroll(tokenHash: String, hostname: String, now: Date, issue: (HostIdentity) throws -> IssuedCertificate) throws -> HostIdentity {
+        let stamp = Timestamp(now).description
+        return try database.write { db in
+            guard let token = try Row.fetchOne(db, sql: "SELECT unit, expires_at, used_at FROM enrollment_token WHERE hash = ?", arguments: [tokenHash]) else {
+                throw EnrollmentRefusal.unknownToken
+            }
+            guard token["used_at"] as String? == nil else { throw EnrollmentRefusal.usedToken }
+            guard (token["expires_at"] as String) > stamp else { throw EnrollmentRefusal.expiredToken }
+            // The collector names the host; what the PC calls itself is kept as its hostname only.
+            let host = HostIdentity(id: "h-" + UUID().uuidString.lowercased(), unit: token["unit"])
+            let issued = try issue(host)
+            try db.execute(sql: "UPDATE enrollment_token SET used_at = ?, used_by_host = ? WHERE hash = ? AND used_at IS NULL",
+                           arguments: [stamp, host.id, tokenHash])
+            guard db.changesCount == 1 else { throw EnrollmentRefusal.usedToken }
+            try db.execute(sql: "INSERT INTO host (id, unit, hostname, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [host.id, host.unit, hostname, stamp, stamp])
+            try db.execute(sql: "INSERT INTO host_certificate (serial, host_id, issued_at, not_after) VALUES (?, ?, ?, ?)",
+                           arguments: [issued.serial, host.id, stamp, Timestamp(issued.notAfter).description])
+            return host
+        }
+    }
+
+    public func certifiedHost(serial: String) throws -> HostIdentity? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT h.id, h.unit FROM host_certificate c JOIN host h ON h.id = c.host_id
+                WHERE c.serial = ? AND c.revoked_at IS NULL
+                """, arguments: [serial]).map { HostIdentity(id: $0["id"], unit: $0["unit"]) }
+        }
+    }
+
+    public func revoke(host: String, now: Date) throws -> Int {
+        try database.write { db in
+            try db.execute(sql: "UPDATE host_certificate SET revoked_at = ? WHERE host_id = ? AND revoked_at IS NULL",
+                           arguments: [Timestamp(now).description, host])
+            return db.changesCount
+        }
+    }
+
+    public func hosts(unit: String?) throws -> [HostRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT h.*, NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL) AS revoked
+                FROM host h WHERE (?1 IS NULL OR h.unit = ?1) ORDER BY h.unit, h.hostname, h.id
+                """, arguments: [unit]).map {
+                HostRecord(id: $0["id"], unit: $0["unit"], hostname: $0["hostname"], enrolledAt: $0["first_seen"],
+                           lastSeen: $0["last_seen"], revoked: $0["revoked"])
+            }
+        }
+    }
+}
+
+extension SQLiteCollectorStore: JobStore {
+    public func approveJob(host: String, controls: [String], officer: String, expiresAt: Date, now: Date) throws -> Job {
+        let job = Job(id: UUID(), host: host, controls: controls, approvedBy: officer, approvedAt: Timestamp(now).description,
+                      expiresAt: Timestamp(expiresAt).description, state: .approved)
+        try database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM host WHERE id = ?)", arguments: [host]) == true else {
+                throw StoreError.unknownHost(host)
+            }
+            try db.execute(sql: """
+                INSERT INTO job (id, host_id, controls, approved_by, approved_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'approved')
+                """, arguments: [job.id.uuidString, host, controls.joined(separator: ","), officer, job.approvedAt, job.expiresAt])
+        }
+        return job
+    }
+
+    public func pendingJobs(host: String, now: Date) throws -> [Job] {
+        let stamp = Timestamp(now).description
+        return try database.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM job WHERE host_id = ? AND state = 'approved' AND expires_at > ? ORDER BY approved_at
+                """, arguments: [host, stamp])
+            try db.execute(sql: "UPDATE job SET fetched_at = coalesce(fetched_at, ?) WHERE host_id = ? AND state = 'approved' AND expires_at > ?",
+                           arguments: [stamp, host, stamp])
+            return rows.map { Self.job($0, now: stamp) }
+        }
+    }
+
+    public func finishJob(id: UUID, host: String, result: JobResult, now: Date) throws -> JobFinish {
+        try database.write { db in
+            // Only the host the job is for can finish it, and only once.
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM job WHERE id = ? AND host_id = ?", arguments: [id.uuidString, host]) else {
+                return .notFound
+            }
+            guard state == Job.State.approved.rawValue else { return .alreadyFinished }
+            var message = result.message
+            if let fixed = result.fixed, !fixed.isEmpty { message = [message, "passing now: " + fixed.joined(separator: ",")].compactMap { $0 }.joined(separator: "; ") }
+            try db.execute(sql: "UPDATE job SET state = ?, finished_at = ?, transaction_id = ?, message = ? WHERE id = ?",
+                           arguments: [result.state.rawValue, Timestamp(now).description, result.transaction, message, id.uuidString])
+            return .recorded
+        }
+    }
+
+    public func jobs(host: String?, now: Date) throws -> [Job] {
+        let stamp = Timestamp(now).description
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE (?1 IS NULL OR host_id = ?1) ORDER BY approved_at DESC", arguments: [host])
+                .map { Self.job($0, now: stamp) }
+        }
+    }
+
+    static func job(_ row: Row, now: String) -> Job {
+        var state = Job.State(rawValue: row["state"]) ?? .failed
+        if state == .approved, (row["expires_at"] as String) <= now { state = .expired }
+        let controls: String = row["controls"]
+        return Job(id: UUID(uuidString: row["id"]) ?? UUID(), host: row["host_id"], controls: controls.split(separator: ",").map(String.init),
+                   approvedBy: row["approved_by"], approvedAt: row["approved_at"], expiresAt: row["expires_at"], state: state,
+                   transaction: row["transaction_id"], message: row["message"])
+    }
+}
+
+extension SQLiteCollectorStore: OfficerStore {
+    public func recordSignInFailure(user: String, address: String?, at: Date) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO sign_in_failure (user, address, at) VALUES (?, ?, ?)", arguments: [user, address, Timestamp(at).description])
+        }
+    }
+
+    public func signInFailures(user: String, since: Date) throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sign_in_failure WHERE user = ? AND at >= ?", arguments: [user, Timestamp(since).description]) ?? 0
+        }
+    }
+
+    public func clearSignInFailures(user: String) throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM sign_in_failure WHERE user = ?", arguments: [user]) }
+    }
+
+    public func createSession(tokenHash: String, user: String, expiresAt: Date, now: Date) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM officer_session WHERE expires_at <= ?", arguments: [Timestamp(now).description])
+            try db.execute(sql: "INSERT INTO officer_session (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [tokenHash, user, Timestamp(now).description, Timestamp(expiresAt).description])
+        }
+    }
+
+    public func sessionUser(tokenHash: String, now: Date) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT user FROM officer_session WHERE token_hash = ? AND expires_at > ?",
+                                arguments: [tokenHash, Timestamp(now).description])
+        }
+    }
+
+    public func deleteSession(tokenHash: String) throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM officer_session WHERE token_hash = ?", arguments: [tokenHash]) }
+    }
+}
+
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownHost(String)
+
+    public var description: String {
+        switch self {
+        case .unknownHost(let id): return "no host \(id) is enrolled at this collector (see attt-collector host list)"
+        }
+    }
+}

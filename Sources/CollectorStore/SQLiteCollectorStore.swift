@@ -1,0 +1,251 @@
+public import Foundation
+public import CollectorAPI
+import GRDB
+public import HardeningCore
+
+/// The embedded default: one SQLite file, no set-up. Schema changes are versioned migrations.
+///
+/// A `DatabasePool` in WAL mode: readers (the officers' pages) never wait for the writer (agents'
+/// uploads), and a collector killed mid-write loses nothing that was acknowledged.
+public final class SQLiteCollectorStore: ReportStore {
+    let database: DatabasePool
+
+    /// Opens (or creates) the database file and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    /// Versioned and append-only: a released migration is never edited; a change is a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE host (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    unit TEXT NOT NULL,
+                    hostname TEXT,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL
+                );
+                CREATE INDEX host_unit ON host(unit);
+                CREATE TABLE report (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    host_id TEXT NOT NULL REFERENCES host(id),
+                    started_at TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    profile TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    policy_version TEXT NOT NULL,
+                    pass INTEGER NOT NULL, fail INTEGER NOT NULL, not_applicable INTEGER NOT NULL,
+                    error INTEGER NOT NULL, manual INTEGER NOT NULL, total INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX report_host_time ON report(host_id, started_at);
+                CREATE TABLE result (
+                    report_id TEXT NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+                    control TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    PRIMARY KEY (report_id, control)
+                ) WITHOUT ROWID;
+                CREATE INDEX result_control_status ON result(control, status);
+                """)
+        }
+        migrator.registerMigration("v2-enrollment-jobs-officers") { db in
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN summary_only INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE compaction (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    host_id TEXT NOT NULL REFERENCES host(id),
+                    count INTEGER NOT NULL,
+                    first_at TEXT NOT NULL,
+                    last_at TEXT NOT NULL,
+                    failures TEXT NOT NULL,
+                    received_at TEXT NOT NULL
+                );
+                CREATE INDEX compaction_host ON compaction(host_id);
+                CREATE TABLE enrollment_token (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    unit TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    used_at TEXT,
+                    used_by_host TEXT
+                );
+                CREATE TABLE host_certificate (
+                    serial TEXT PRIMARY KEY NOT NULL,
+                    host_id TEXT NOT NULL REFERENCES host(id),
+                    issued_at TEXT NOT NULL,
+                    not_after TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                CREATE INDEX host_certificate_host ON host_certificate(host_id);
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    host_id TEXT NOT NULL REFERENCES host(id),
+                    controls TEXT NOT NULL,
+                    approved_by TEXT NOT NULL,
+                    approved_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    fetched_at TEXT,
+                    finished_at TEXT,
+                    transaction_id TEXT,
+                    message TEXT
+                );
+                CREATE INDEX job_host_state ON job(host_id, state);
+                CREATE TABLE sign_in_failure (
+                    user TEXT NOT NULL,
+                    address TEXT,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX sign_in_failure_user ON sign_in_failure(user, at);
+                CREATE TABLE officer_session (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    user TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    public func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome {
+        let body = try JSONEncoder().encode(report)
+        let now = Timestamp(Date()).description
+        return try database.write { db in
+            // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)", arguments: [report.reportId.uuidString]) == true {
+                return .duplicate
+            }
+            try Self.touch(host, hostname: report.host.hostname, now: now, in: db)
+            let s = report.summary
+            try db.execute(sql: """
+                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
+                                    pass, fail, not_applicable, error, manual, total, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [report.reportId.uuidString, host.id, report.startedAt.description, now,
+                                 report.policy.profile.rawValue, report.policy.role.rawValue, report.policy.version,
+                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, body])
+            for result in report.results {
+                try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, ?, ?)",
+                               arguments: [report.reportId.uuidString, result.control, result.status.rawValue, result.severity.rawValue])
+            }
+            return .stored
+        }
+    }
+
+    public func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome {
+        let body = try JSONEncoder().encode(summary)
+        let now = Timestamp(Date()).description
+        return try database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)", arguments: [summary.reportId.uuidString]) == true {
+                return .duplicate
+            }
+            try Self.touch(host, hostname: nil, now: now, in: db)
+            let s = summary.summary
+            try db.execute(sql: """
+                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
+                                    pass, fail, not_applicable, error, manual, total, body, summary_only)
+                VALUES (?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, ?, 1)
+                """, arguments: [summary.reportId.uuidString, host.id, summary.startedAt.description, now,
+                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, body])
+            // Only the failing controls are known; the others are counted, not named.
+            for control in Set(summary.failing) {
+                try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, 'fail', '')",
+                               arguments: [summary.reportId.uuidString, control])
+            }
+            return .stored
+        }
+    }
+
+    public func ingest(_ compacted: CompactedReports, host: HostIdentity) throws -> IngestOutcome {
+        let failures = String(decoding: try JSONEncoder().encode(compacted.failures), as: UTF8.self)
+        let now = Timestamp(Date()).description
+        return try database.write { db in
+            try Self.touch(host, hostname: nil, now: now, in: db)
+            let existing = try Int.fetchOne(db, sql: "SELECT count FROM compaction WHERE id = ? AND host_id = ?",
+                                            arguments: [compacted.id.uuidString, host.id])
+            // The record only grows under one id: a resend replaces the count, it never adds to it.
+            try db.execute(sql: """
+                INSERT INTO compaction (id, host_id, count, first_at, last_at, failures, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET count = max(count, excluded.count), first_at = excluded.first_at,
+                    last_at = excluded.last_at, failures = excluded.failures, received_at = excluded.received_at
+                WHERE compaction.host_id = excluded.host_id
+                """, arguments: [compacted.id.uuidString, host.id, compacted.count, compacted.from.description,
+                                 compacted.to.description, failures, now])
+            return existing == compacted.count ? .duplicate : .stored
+        }
+    }
+
+    public func compactedCount(host: String) throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM compaction WHERE host_id = ?", arguments: [host]) ?? 0
+        }
+    }
+
+    /// The host is known from its certificate; a report refreshes when it was last seen.
+    static func touch(_ host: HostIdentity, hostname: String?, now: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO host (id, unit, hostname, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, hostname = coalesce(excluded.hostname, host.hostname), last_seen = excluded.last_seen
+            """, arguments: [host.id, host.unit, hostname, now, now])
+    }
+
+    /// A report row with its host and failing controls; callers add the WHERE clause.
+    static let reportWithFailing = """
+        SELECT r.*, h.unit, h.hostname,
+               (SELECT group_concat(control, ',') FROM (SELECT control FROM result WHERE report_id = r.id AND status = 'fail' ORDER BY control)) AS failing
+        FROM report r JOIN host h ON h.id = r.host_id
+        """
+
+    /// The newest report of each host (by the agent's start time).
+    static let latestPerHost = reportWithFailing + " WHERE r.started_at = (SELECT max(started_at) FROM report WHERE host_id = r.host_id)"
+
+    public func latestStatus(unit: String) throws -> [HostStatus] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: Self.latestPerHost + " AND h.unit = ? ORDER BY h.hostname, h.id", arguments: [unit]).map(Self.status)
+        }
+    }
+
+    public func hostsFailing(control: String) throws -> [HostStatus] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: Self.latestPerHost + """
+                 AND EXISTS (SELECT 1 FROM result WHERE report_id = r.id AND control = ? AND status = 'fail')
+                 ORDER BY h.unit, h.hostname, h.id
+                """, arguments: [control]).map(Self.status)
+        }
+    }
+
+    public func history(host: String, limit: Int) throws -> [HostStatus] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: Self.reportWithFailing + " WHERE r.host_id = ? ORDER BY r.started_at DESC LIMIT ?",
+                             arguments: [host, limit]).map(Self.status)
+        }
+    }
+
+    static func status(_ row: Row) -> HostStatus {
+        var summary = Report.Summary([])
+        summary.pass = row["pass"]
+        summary.fail = row["fail"]
+        summary.notApplicable = row["not_applicable"]
+        summary.error = row["error"]
+        summary.manual = row["manual"]
+        summary.total = row["total"]
+        let failing: String? = row["failing"]
+        let started: String = row["started_at"]
+        let id: String = row["id"]
+        return HostStatus(
+            host: row["host_id"], hostname: row["hostname"], unit: row["unit"],
+            reportId: UUID(uuidString: id) ?? UUID(), startedAt: Timestamp(Timestamp.parse(started) ?? Date(timeIntervalSince1970: 0)),
+            summary: summary, failing: failing.map { $0.split(separator: ",").map(String.init) } ?? [],
+            summaryOnly: row["summary_only"] as Bool? ?? false
+        )
+    }
+}

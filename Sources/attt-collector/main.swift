@@ -1,0 +1,2 @@
+import CollectorCommands
+await Collector.runAndExit()
