@@ -12,11 +12,25 @@ public final class SQLiteCollectorStore: ReportStore {
 
     /// Opens (or creates) the database file and brings its schema up to date.
     public init(path: String) throws {
+        database = try Self.open(path)
+        try Self.migrator.migrate(database)
+    }
+
+    /// Stops at an older schema version: tests use it to prove a released database migrates.
+    public init(path: String, migrateUpTo version: String) throws {
+        database = try Self.open(path)
+        try Self.migrator.migrate(database, upTo: version)
+    }
+
+    static func open(_ path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        database = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    public func appliedMigrations() throws -> [String] {
+        try database.read { db in try Self.migrator.appliedMigrations(db) }
     }
 
     /// Versioned and append-only: a released migration is never edited; a change is a new one.

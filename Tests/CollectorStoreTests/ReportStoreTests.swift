@@ -4,7 +4,7 @@ import Foundation
 import HardeningCore
 import Testing
 
-@Suite struct SQLiteCollectorStoreTests {
+@Suite struct ReportStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-store-\(UUID()).sqlite").path
 
     func report(_ hostname: String, day: Int, failing: [String]) -> Report {

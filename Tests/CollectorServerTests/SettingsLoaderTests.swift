@@ -1,0 +1,86 @@
+import CollectorServer
+import Foundation
+import Testing
+
+@Suite struct SettingsLoaderTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attt-settings-\(UUID())")
+
+    func file(_ text: String) throws -> String {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("collector.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsWithNoConfigurationAtAll() async throws {
+        let settings = try await SettingsLoader.load(file: nil, flags: [:], environment: [:])
+        #expect(settings == CollectorSettings())
+        #expect(settings.listenPort == 8443 && settings.stateDirectory == "/var/lib/attt-collector")
+    }
+
+    /// Flags win over the environment, which wins over the file, which wins over the defaults.
+    @Test func fileThenEnvironmentThenFlags() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try file("""
+            listen:
+              port: 9443
+              host: 127.0.0.1
+            state:
+              directory: /srv/attt
+            server:
+              names: [collector.xa.local, 10.0.0.2]
+            officers:
+              lockout-attempts: 3
+              lockout-window: 30m
+            jobs:
+              lifetime: 2d
+            """)
+        let fromFile = try await SettingsLoader.load(file: path, flags: [:], environment: [:])
+        #expect(fromFile.listenPort == 9443 && fromFile.listenHost == "127.0.0.1" && fromFile.stateDirectory == "/srv/attt")
+        #expect(fromFile.serverNames == ["collector.xa.local", "10.0.0.2"])
+        #expect(fromFile.lockoutAttempts == 3 && fromFile.lockoutWindow == 1800 && fromFile.jobLifetime == 2 * 86_400)
+
+        let environment = ["ATTT_COLLECTOR_LISTEN_PORT": "10443", "ATTT_COLLECTOR_OFFICERS_GROUP": "cntt", "LISTEN_PORT": "1"]
+        let fromEnvironment = try await SettingsLoader.load(file: path, flags: [:], environment: environment)
+        #expect(fromEnvironment.listenPort == 10443 && fromEnvironment.officerGroup == "cntt" && fromEnvironment.stateDirectory == "/srv/attt")
+
+        let fromFlags = try await SettingsLoader.load(file: path, flags: ["listen.port": "11443"], environment: environment)
+        #expect(fromFlags.listenPort == 11443 && fromFlags.officerGroup == "cntt")
+    }
+
+    /// A typo is an error with the file, the line and the known keys, never a setting silently ignored.
+    @Test func badFilesNameTheLine() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cases: [(String, String)] = [
+            ("listen:\n  port: 9443\n  hots: 127.0.0.1\n", ":3: unknown setting listen.hots"),
+            ("listen:\n  port: many\n", ":2: listen.port must be a positive whole number"),
+            ("jobs:\n  lifetime: soon\n", ":2: jobs.lifetime must be a duration"),
+            ("listen: [1, 2\n", "not valid YAML"),
+            ("- a\n- b\n", ":1: expected settings"),
+        ]
+        for (text, expected) in cases {
+            let path = try file(text)
+            await #expect(throws: SettingsLoader.Problem.self) { try await SettingsLoader.load(file: path, flags: [:], environment: [:]) }
+            do {
+                _ = try await SettingsLoader.load(file: path, flags: [:], environment: [:])
+            } catch {
+                #expect("\(error)".contains(path) && "\(error)".contains(expected), "\(error)")
+            }
+        }
+        await #expect(throws: SettingsLoader.Problem.self) {
+            try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_LISTEN_PORT": "-3"])
+        }
+        await #expect(throws: SettingsLoader.Problem.self) {
+            try await SettingsLoader.load(file: directory.appendingPathComponent("missing.yaml").path, flags: [:], environment: [:])
+        }
+    }
+
+    @Test func durations() {
+        #expect(SettingsLoader.parseDuration("90s") == 90)
+        #expect(SettingsLoader.parseDuration("15m") == 900)
+        #expect(SettingsLoader.parseDuration("8h") == 28_800)
+        #expect(SettingsLoader.parseDuration("7d") == 604_800)
+        #expect(SettingsLoader.parseDuration("600") == 600)
+        for bad in ["", "d", "-1h", "0", "1w", "abc"] { #expect(SettingsLoader.parseDuration(bad) == nil, "\(bad)") }
+    }
+}

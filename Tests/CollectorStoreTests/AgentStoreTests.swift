@@ -1,0 +1,130 @@
+import CollectorAPI
+import CollectorStore
+import Foundation
+import HardeningCore
+import Testing
+
+/// Enrollment tokens, certificates, jobs and officer sign-ins in the SQLite store.
+@Suite struct AgentStoreTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-agents-\(UUID()).sqlite").path
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func store() throws -> SQLiteCollectorStore { try SQLiteCollectorStore(path: path) }
+
+    func enroll(_ store: SQLiteCollectorStore, token: String = "t1", serial: String = "01", unit: String = "UBND xã Tứ Dân") throws -> HostIdentity {
+        try? store.createToken(hash: token, unit: unit, createdBy: "officer", expiresAt: now.addingTimeInterval(3600), now: now)
+        return try store.enroll(tokenHash: token, hostname: "pc01", now: now) { _ in IssuedCertificate(serial: serial, notAfter: now.addingTimeInterval(86_400)) }
+    }
+
+    @Test func aTokenIsUsedOnceAndExpires() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let host = try enroll(store)
+        #expect(host.unit == "UBND xã Tứ Dân" && host.id.hasPrefix("h-"))
+        #expect(throws: EnrollmentRefusal.usedToken) { try enroll(store) }
+        #expect(throws: EnrollmentRefusal.unknownToken) { try store.enroll(tokenHash: "nope", hostname: "x", now: now) { _ in IssuedCertificate(serial: "9", notAfter: now) } }
+        try store.createToken(hash: "old", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
+        #expect(throws: EnrollmentRefusal.expiredToken) {
+            try store.enroll(tokenHash: "old", hostname: "x", now: now.addingTimeInterval(61)) { _ in IssuedCertificate(serial: "9", notAfter: now) }
+        }
+    }
+
+    /// When signing fails, the token is not spent: the officer's PC can try again.
+    @Test func aFailedIssueKeepsTheToken() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try store.createToken(hash: "t", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
+        struct SigningFailed: Error {}
+        #expect(throws: SigningFailed.self) { try store.enroll(tokenHash: "t", hostname: "x", now: now) { _ in throw SigningFailed() } }
+        #expect(try store.hosts(unit: nil).isEmpty)
+        _ = try store.enroll(tokenHash: "t", hostname: "x", now: now) { _ in IssuedCertificate(serial: "5", notAfter: now) }
+        #expect(try store.hosts(unit: nil).count == 1)
+    }
+
+    @Test func certificatesIdentifyHostsUntilRevoked() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let host = try enroll(store, serial: "abcd")
+        #expect(try store.certifiedHost(serial: "abcd") == host)
+        #expect(try store.certifiedHost(serial: "ffff") == nil)
+        #expect(try store.revoke(host: host.id, now: now) == 1)
+        #expect(try store.certifiedHost(serial: "abcd") == nil)
+        #expect(try store.hosts(unit: nil).first?.revoked == true)
+    }
+
+    @Test func jobsExpireAreFetchedByTheirHostAndFinishOnce() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let a = try enroll(store, token: "a", serial: "0a"), b = try enroll(store, token: "b", serial: "0b")
+        let job = try store.approveJob(host: a.id, controls: ["VN-TD-PW-001"], officer: "nguyenvana", expiresAt: now.addingTimeInterval(3600), now: now)
+        _ = try store.approveJob(host: a.id, controls: ["VN-TD-PW-004"], officer: "nguyenvana", expiresAt: now.addingTimeInterval(60), now: now)
+        #expect(throws: StoreError.unknownHost("h-none")) { try store.approveJob(host: "h-none", controls: ["x"], officer: "o", expiresAt: now, now: now) }
+
+        // The short job has expired an hour later; the other host sees nothing.
+        let later = now.addingTimeInterval(120)
+        #expect(try store.pendingJobs(host: a.id, now: later).map(\.id) == [job.id])
+        #expect(try store.pendingJobs(host: b.id, now: later).isEmpty)
+        #expect(try store.jobs(host: a.id, now: later).map(\.state).sorted { $0.rawValue < $1.rawValue } == [.approved, .expired])
+
+        // Only the job's own host can finish it, and only once.
+        let result = JobResult(state: .applied, transaction: "000001-x", message: nil, fixed: ["VN-TD-PW-001"])
+        #expect(try store.finishJob(id: job.id, host: b.id, result: result, now: later) == .notFound)
+        #expect(try store.finishJob(id: job.id, host: a.id, result: result, now: later) == .recorded)
+        #expect(try store.finishJob(id: job.id, host: a.id, result: JobResult(state: .failed, transaction: nil, message: "x", fixed: nil), now: later) == .alreadyFinished)
+        let finished = try #require(try store.jobs(host: a.id, now: later).first { $0.id == job.id })
+        #expect(finished.state == .applied && finished.transaction == "000001-x" && finished.approvedBy == "nguyenvana")
+        #expect(try store.pendingJobs(host: a.id, now: later).isEmpty)
+    }
+
+    @Test func summariesAndCompactionsAreIdempotent() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let host = try enroll(store)
+        var counts = Report.Summary([])
+        counts.fail = 2
+        counts.total = 12
+        let summary = ReportSummary(reportId: UUID(), startedAt: Timestamp(now), summary: counts, failing: ["VN-TD-PW-001", "VN-TD-AV-001"])
+        #expect(try store.ingest(summary, host: host) == .stored)
+        #expect(try store.ingest(summary, host: host) == .duplicate)
+        let latest = try #require(try store.latestStatus(unit: host.unit).first)
+        #expect(latest.summaryOnly && latest.failing == ["VN-TD-AV-001", "VN-TD-PW-001"] && latest.summary.total == 12)
+        #expect(try store.hostsFailing(control: "VN-TD-AV-001").map(\.host) == [host.id])
+
+        // A compacted record grows under one id: a resend replaces, never adds.
+        var record = CompactedReports(count: 3, from: Timestamp(now), to: Timestamp(now), failures: ["VN-TD-PW-001": 3])
+        #expect(try store.ingest(record, host: host) == .stored)
+        #expect(try store.ingest(record, host: host) == .duplicate)
+        record.count = 5
+        #expect(try store.ingest(record, host: host) == .stored)
+        #expect(try store.ingest(CompactedReports(count: 2, from: Timestamp(now), to: Timestamp(now), failures: [:]), host: host) == .stored)
+        #expect(try store.compactedCount(host: host.id) == 7)
+    }
+
+    @Test func signInFailuresAndSessions() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for i in 0..<3 { try store.recordSignInFailure(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(Double(i) * 60)) }
+        #expect(try store.signInFailures(user: "nguyenvana", since: now.addingTimeInterval(30)) == 2)
+        #expect(try store.signInFailures(user: "other", since: now) == 0)
+        try store.clearSignInFailures(user: "nguyenvana")
+        #expect(try store.signInFailures(user: "nguyenvana", since: now) == 0)
+
+        try store.createSession(tokenHash: "s1", user: "nguyenvana", expiresAt: now.addingTimeInterval(60), now: now)
+        #expect(try store.sessionUser(tokenHash: "s1", now: now) == "nguyenvana")
+        #expect(try store.sessionUser(tokenHash: "s1", now: now.addingTimeInterval(61)) == nil)
+        #expect(try store.sessionUser(tokenHash: "s2", now: now) == nil)
+        try store.deleteSession(tokenHash: "s1")
+        #expect(try store.sessionUser(tokenHash: "s1", now: now) == nil)
+    }
+
+    /// A database made by the first released schema (v1) is migrated and keeps its reports.
+    @Test func migratesAVersionOneDatabase() throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let v1 = try SQLiteCollectorStore(path: path, migrateUpTo: "v1-reports")
+        _ = try v1.ingest(ReportStoreTests().report("pc01", day: 0, failing: ["VN-TD-PW-001"]), host: HostIdentity(id: "m", unit: "u"))
+        let migrated = try SQLiteCollectorStore(path: path)
+        let status = try #require(try migrated.latestStatus(unit: "u").first)
+        #expect(status.failing == ["VN-TD-PW-001"] && !status.summaryOnly)
+        #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers"])
+    }
+}
