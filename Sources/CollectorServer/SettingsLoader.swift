@@ -44,9 +44,9 @@ public enum SettingsLoader {
         let reader = ConfigReader(providers: providers)
         var settings = CollectorSettings()
         func text(_ key: String) -> String? { reader.string(forKey: ConfigKey(key)) }
-        func number(_ key: String) throws -> Int? {
+        func number(_ key: String, in range: ClosedRange<Int> = 1...Int.max) throws -> Int? {
             guard let value = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else { return nil }
-            guard let n = Int(value), n > 0 else { throw Problem(description: "\(key): \(value) is not a positive whole number") }
+            guard let n = Int(value), range.contains(n) else { throw Problem(description: "\(key): \(value) is not a whole number in \(range.lowerBound)…\(range.upperBound)") }
             return n
         }
         func duration(_ key: String) throws -> TimeInterval? {
@@ -55,7 +55,8 @@ public enum SettingsLoader {
             return seconds
         }
         if let v = text("listen.host") { settings.listenHost = v }
-        if let v = try number("listen.port") { settings.listenPort = v }
+        // 0 asks the system for a free port (tests); the server prints the one it got.
+        if let v = try number("listen.port", in: 0...65_535) { settings.listenPort = v }
         if let v = text("state.directory") { settings.stateDirectory = v }
         if let v = reader.stringArray(forKey: ConfigKey("server.names")) ?? text("server.names").map({ $0.split(separator: ",").map(String.init) }) {
             settings.serverNames = v.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -108,7 +109,7 @@ public enum SettingsLoader {
                 case .strings:
                     guard value.sequence != nil || value.scalar != nil else { throw Problem(description: "\(path):\(line): \(name) must be a list of names") }
                 case .int:
-                    guard let s = value.scalar?.string, Int(s).map({ $0 > 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a positive whole number") }
+                    guard let s = value.scalar?.string, Int(s).map({ $0 >= 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a whole number") }
                 case .duration:
                     guard let s = value.scalar?.string, parseDuration(s) != nil else { throw Problem(description: "\(path):\(line): \(name) must be a duration such as 15m, 8h or 7d") }
                 case .string:

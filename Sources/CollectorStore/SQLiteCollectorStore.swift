@@ -220,7 +220,11 @@ public final class SQLiteCollectorStore: ReportStore {
         """
 
     /// The newest report of each host (by the agent's start time).
-    static let latestPerHost = reportWithFailing + " WHERE r.started_at = (SELECT max(started_at) FROM report WHERE host_id = r.host_id)"
+    /// Times have one-second precision, so two reports of one run can share a start time: the one
+    /// received last wins.
+    static let latestPerHost = reportWithFailing + """
+         WHERE r.rowid = (SELECT rowid FROM report WHERE host_id = r.host_id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+        """
 
     public func latestStatus(unit: String) throws -> [HostStatus] {
         try database.read { db in

@@ -2,14 +2,21 @@ public import Foundation
 
 /// Runs the built `attt` binary as an officer would, capturing its output and exit status.
 public enum AtttBinary {
-    public static var url: URL {
-        // The test bundle sits next to the products of the same build.
+    public static var url: URL { product("attt") }
+    public static var collectorURL: URL { product("attt-collector") }
+
+    /// A product of the same build: the test bundle sits next to it.
+    public static func product(_ name: String) -> URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [beside, beside.deletingLastPathComponent(), Repository.root.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("attt")
+            let candidate = dir.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        return Repository.root.appendingPathComponent(".build/debug/attt")
+        return Repository.root.appendingPathComponent(".build/debug/\(name)")
+    }
+
+    public static func collector(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try run(executable: collectorURL, arguments, environment: environment)
     }
 
     public struct Output: Sendable {
@@ -24,12 +31,13 @@ public enum AtttBinary {
     }
 
     /// Standard input is the given text, or empty (never the test runner's own).
-    public static func run(executable: URL, _ arguments: [String], input: String? = nil) throws -> Output {
+    public static func run(executable: URL, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env.merge(environment) { _, new in new }
         process.environment = env
         let stdin = Pipe()
         process.standardInput = stdin

@@ -53,7 +53,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases: [(String, String)] = [
             ("listen:\n  port: 9443\n  hots: 127.0.0.1\n", ":3: unknown setting listen.hots"),
-            ("listen:\n  port: many\n", ":2: listen.port must be a positive whole number"),
+            ("listen:\n  port: many\n", ":2: listen.port must be a whole number"),
             ("jobs:\n  lifetime: soon\n", ":2: jobs.lifetime must be a duration"),
             ("listen: [1, 2\n", "not valid YAML"),
             ("- a\n- b\n", ":1: expected settings"),
