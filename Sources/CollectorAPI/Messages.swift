@@ -134,3 +134,10 @@ public struct SignInResponse: Codable, Sendable, Hashable {
         self.expiresAt = expiresAt
     }
 }
+
+/// `VN-TD-` and upper-case letters, digits and dashes: the policy's control ids.
+public enum ControlId {
+    public static func isValid(_ id: String) -> Bool {
+        id.hasPrefix("VN-TD-") && id.count <= 64 && id.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+    }
+}

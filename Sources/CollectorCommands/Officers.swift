@@ -75,7 +75,7 @@ struct Jobs: AsyncParsableCommand {
         func run() async throws {
             let loaded = try await settings.load()
             let store = try settings.openStore(loaded)
-            let controls = controls.filter { $0.hasPrefix("VN-TD-") }
+            let controls = controls.filter(ControlId.isValid)
             guard !controls.isEmpty, controls.count == self.controls.count else { throw CollectorFailure.badInput("--control takes control ids such as VN-TD-PW-001") }
             let now = Date()
             do {

@@ -30,15 +30,15 @@ public struct CollectorRoutes: Sendable {
         let agent = router.group("/v1").add(middleware: AgentIdentityMiddleware(store: store))
         agent.post("reports") { request, context -> IngestResponse in
             let report = try await request.decode(as: Report.self, context: context)
-            return IngestResponse(outcome: try store.ingest(report, host: try context.requireHost()))
+            return try Self.ingest { try store.ingest(report, host: try context.requireHost()) }
         }
         agent.post("report-summaries") { request, context -> IngestResponse in
             let summary = try await request.decode(as: ReportSummary.self, context: context)
-            return IngestResponse(outcome: try store.ingest(summary, host: try context.requireHost()))
+            return try Self.ingest { try store.ingest(summary, host: try context.requireHost()) }
         }
         agent.post("compactions") { request, context -> IngestResponse in
             let record = try await request.decode(as: CompactedReports.self, context: context)
-            return IngestResponse(outcome: try store.ingest(record, host: try context.requireHost()))
+            return try Self.ingest { try store.ingest(record, host: try context.requireHost()) }
         }
         agent.get("jobs") { _, context -> JobsResponse in
             let jobs = try store.pendingJobs(host: try context.requireHost().id, now: Date())
@@ -95,7 +95,7 @@ public struct CollectorRoutes: Sendable {
         } catch {
             throw HTTPError(.badRequest, message: "csr is not a PEM certificate request: \(error)")
         }
-        let hostname = csr.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) } ?? ""
+        let hostname = csr.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) } ?? ""
         var issued: Certificate?
         do {
             let host = try store.enroll(tokenHash: OfficerAuthenticator.hash(body.token), hostname: String(hostname.prefix(253)), now: Date()) { host in
@@ -114,8 +114,8 @@ public struct CollectorRoutes: Sendable {
 
     /// One approval: the host must be enrolled, the controls named, the officer known.
     public func approve(_ body: ApproveJobRequest, officer: String) throws -> ApprovedJob {
-        let controls = body.controls.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !controls.isEmpty, controls.allSatisfy({ $0.hasPrefix("VN-TD-") }) else {
+        let controls = body.controls.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !controls.isEmpty, controls.allSatisfy(ControlId.isValid) else {
             throw HTTPError(.badRequest, message: "name the controls to fix, such as VN-TD-PW-001")
         }
         let now = Date()
@@ -124,6 +124,15 @@ public struct CollectorRoutes: Sendable {
             return ApprovedJob(id: job.id, controls: job.controls, approvedBy: job.approvedBy, approvedAt: job.approvedAt, expiresAt: job.expiresAt)
         } catch let error as StoreError {
             throw HTTPError(.notFound, message: error.description)
+        }
+    }
+
+    /// Store errors an agent can cause: a record id another host already used.
+    static func ingest(_ body: () throws -> IngestOutcome) throws -> IngestResponse {
+        do {
+            return IngestResponse(outcome: try body())
+        } catch let error as StoreError {
+            throw HTTPError(.conflict, message: error.description)
         }
     }
 

@@ -3,6 +3,7 @@ import Crypto
 public import Foundation
 import Hummingbird
 import LinuxPAM
+import Logging
 import NIOPosix
 
 /// Officers sign in to the collector with their account on the collector host, checked through PAM
@@ -21,6 +22,7 @@ public struct OfficerAuthenticator: Sendable {
     let settings: CollectorSettings
     /// Staged PAM service files (tests); nil uses /etc/pam.d.
     let pamConfdir: String?
+    let logger = Logger(label: "attt-collector.officers")
 
     public init(store: any CollectorDatabase, settings: CollectorSettings, pamConfdir: String?) {
         self.store = store
@@ -31,7 +33,8 @@ public struct OfficerAuthenticator: Sendable {
     public func signIn(user: String, password: String, address: String?, now: Date = Date()) async throws -> Outcome {
         let user = user.trimmingCharacters(in: .whitespaces)
         guard !user.isEmpty, user.utf8.count <= 64, !password.isEmpty else { return .refused }
-        if try store.signInFailures(user: user, since: now.addingTimeInterval(-settings.lockoutWindow)) >= settings.lockoutAttempts {
+        guard try store.admitSignIn(user: user, address: address, at: now, window: settings.lockoutWindow, limit: settings.lockoutAttempts) else {
+            logger.notice("officer sign-in refused: account locked", metadata: ["user": "\(user)", "address": "\(address ?? "-")"])
             return .locked(minutes: Int((settings.lockoutWindow / 60).rounded(.up)))
         }
         let (service, confdir, group) = (settings.pamService, pamConfdir, settings.officerGroup)
@@ -41,10 +44,12 @@ public struct OfficerAuthenticator: Sendable {
                 && SystemGroup.isMember(user, of: group)
         }
         guard accepted else {
-            try store.recordSignInFailure(user: user, address: address, at: now)
+            // The attempt stays counted (admitSignIn recorded it).
+            logger.notice("officer sign-in failed", metadata: ["user": "\(user)", "address": "\(address ?? "-")"])
             return .refused
         }
         try store.clearSignInFailures(user: user)
+        logger.notice("officer signed in", metadata: ["user": "\(user)", "address": "\(address ?? "-")"])
         let token = Self.newToken()
         let expiresAt = now.addingTimeInterval(settings.sessionLifetime)
         try store.createSession(tokenHash: Self.hash(token), user: user, expiresAt: expiresAt, now: now)
@@ -59,9 +64,10 @@ public struct OfficerAuthenticator: Sendable {
         try store.deleteSession(tokenHash: Self.hash(token))
     }
 
-    /// 256 random bits, URL-safe: session cookies and enrollment tokens.
+    /// 256 random bits, URL-safe: session cookies and enrollment tokens. The prefix keeps a token
+    /// from starting with `-`, which a command line would take for an option.
     public static func newToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        "attt_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

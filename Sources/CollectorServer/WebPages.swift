@@ -12,11 +12,12 @@ struct WebPages: Sendable {
     let settings: CollectorSettings
 
     func add(to router: Router<CollectorContext>) {
-        router.get("/sign-in") { request, _ in
-            Self.html(Self.signInPage(message: request.uri.queryParameters["locked"] != nil ? "Tài khoản tạm khóa do đăng nhập sai nhiều lần." : nil))
-        }
+        router.get("/sign-in") { _, _ in Self.html(Self.signInPage(message: nil)) }
         router.post("/sign-in") { request, context -> Response in
-            let form = try await URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: request.body.collect(upTo: 16_384)))
+            let text = String(buffer: try await request.body.collect(upTo: 16_384))
+            guard let form = try? URLEncodedFormDecoder().decode(SignInForm.self, from: text) else {
+                return Self.html(Self.signInPage(message: "Hãy nhập tài khoản và mật khẩu."), status: .badRequest)
+            }
             switch try await officers.signIn(user: form.user, password: form.password, address: context.remoteAddress) {
             case .signedIn(_, let token, let expiresAt):
                 var response = Response.redirect(to: "/", type: .found)
@@ -58,7 +59,8 @@ struct WebPages: Sendable {
             body += "<section><h2>\(Self.escape(unit))</h2><p class=\"unit-summary\">\(hosts.count) máy, \(failingHosts) máy có biện pháp không đạt</p>"
             body += "<table><thead><tr><th>Máy</th><th>Lần kiểm tra gần nhất</th><th>Đạt</th><th>Không đạt</th><th>Biện pháp không đạt</th></tr></thead><tbody>"
             for host in hosts {
-                let name = Self.escape(host.hostname ?? host.id)
+                // Two PCs may share a name; the short id tells them apart.
+                let name = Self.escape(host.hostname ?? "—") + " <small>\(Self.escape(String(host.id.prefix(10))))</small>"
                 guard let status = latest[host.id] else {
                     body += "<tr class=\"host\" data-host=\"\(Self.escape(host.id))\"><td>\(name)</td><td colspan=\"4\">chưa gửi báo cáo</td></tr>"
                     continue
@@ -67,13 +69,23 @@ struct WebPages: Sendable {
                 let failing = status.failing.map { "<span class=\"control\">\(Self.escape($0))</span>" }.joined(separator: " ")
                 body += """
                     <tr class="host \(state)" data-host="\(Self.escape(host.id))"><td>\(name)\(host.revoked ? " (đã thu hồi)" : "")</td>\
-                    <td>\(Self.escape(status.startedAt.description))\(status.summaryOnly ? " (tóm tắt)" : "")</td>\
+                    <td>\(Self.localTime(status.startedAt))\(status.summaryOnly ? " (tóm tắt)" : "")</td>\
                     <td class="pass">\(status.summary.pass)</td><td class="fail">\(status.summary.fail)</td><td>\(failing.isEmpty ? "—" : failing)</td></tr>
                     """
             }
             body += "</tbody></table></section>"
         }
         return Self.document(title: "attt — tình hình các đơn vị", body: body)
+    }
+
+    /// Vietnam's time (UTC+7, no daylight saving), the way officers read dates: 25/11/2026 15:00.
+    static func localTime(_ time: Timestamp) -> String {
+        guard let date = Timestamp.parse(time.description) else { return escape(time.description) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "vi_VN")
+        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        return "<time datetime=\"\(escape(time.description))\">\(formatter.string(from: date))</time>"
     }
 
     static func signInPage(message: String?) -> String {

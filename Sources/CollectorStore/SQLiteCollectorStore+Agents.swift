@@ -26,7 +26,7 @@ extension SQLiteCollectorStore: EnrollmentStore {
                            arguments: [stamp, host.id, tokenHash])
             guard db.changesCount == 1 else { throw EnrollmentRefusal.usedToken }
             try db.execute(sql: "INSERT INTO host (id, unit, hostname, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [host.id, host.unit, hostname, stamp, stamp])
+                           arguments: [host.id, host.unit, hostname.isEmpty ? nil : hostname, stamp, stamp])
             try db.execute(sql: "INSERT INTO host_certificate (serial, host_id, issued_at, not_after) VALUES (?, ?, ?, ?)",
                            arguments: [issued.serial, host.id, stamp, Timestamp(issued.notAfter).description])
             return host
@@ -68,7 +68,8 @@ extension SQLiteCollectorStore: JobStore {
         let job = Job(id: UUID(), host: host, controls: controls, approvedBy: officer, approvedAt: Timestamp(now).description,
                       expiresAt: Timestamp(expiresAt).description, state: .approved)
         try database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM host WHERE id = ?)", arguments: [host]) == true else {
+            // Only a host that can still fetch it: enrolled, with a certificate that is not revoked.
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM host_certificate WHERE host_id = ? AND revoked_at IS NULL)", arguments: [host]) == true else {
                 throw StoreError.unknownHost(host)
             }
             try db.execute(sql: """
@@ -124,9 +125,15 @@ extension SQLiteCollectorStore: JobStore {
 }
 
 extension SQLiteCollectorStore: OfficerStore {
-    public func recordSignInFailure(user: String, address: String?, at: Date) throws {
+    public func admitSignIn(user: String, address: String?, at: Date, window: TimeInterval, limit: Int) throws -> Bool {
         try database.write { db in
+            // Old attempts are forgotten, so guessed names cannot grow the table without bound.
+            try db.execute(sql: "DELETE FROM sign_in_failure WHERE at < ?", arguments: [Timestamp(at.addingTimeInterval(-max(window, 86_400))).description])
+            let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM sign_in_failure WHERE user = ? AND at >= ?",
+                                          arguments: [user, Timestamp(at.addingTimeInterval(-window)).description]) ?? 0
+            guard recent < limit else { return false }
             try db.execute(sql: "INSERT INTO sign_in_failure (user, address, at) VALUES (?, ?, ?)", arguments: [user, address, Timestamp(at).description])
+            return true
         }
     }
 
@@ -162,10 +169,13 @@ extension SQLiteCollectorStore: OfficerStore {
 
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownHost(String)
+    /// The id is already taken by another host's record.
+    case conflict(String)
 
     public var description: String {
         switch self {
-        case .unknownHost(let id): return "no host \(id) is enrolled at this collector (see attt-collector host list)"
+        case .unknownHost(let id): return "no host \(id) is enrolled at this collector with a valid certificate (see attt-collector hosts list)"
+        case .conflict(let id): return "\(id) belongs to another host's record"
         }
     }
 }

@@ -135,9 +135,7 @@ public final class SQLiteCollectorStore: ReportStore {
         let now = Timestamp(Date()).description
         return try database.write { db in
             // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)", arguments: [report.reportId.uuidString]) == true {
-                return .duplicate
-            }
+            if try Self.alreadyStored(report.reportId, host: host, in: db) { return .duplicate }
             try Self.touch(host, hostname: report.host.hostname, now: now, in: db)
             let s = report.summary
             try db.execute(sql: """
@@ -159,9 +157,7 @@ public final class SQLiteCollectorStore: ReportStore {
         let body = try JSONEncoder().encode(summary)
         let now = Timestamp(Date()).description
         return try database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)", arguments: [summary.reportId.uuidString]) == true {
-                return .duplicate
-            }
+            if try Self.alreadyStored(summary.reportId, host: host, in: db) { return .duplicate }
             try Self.touch(host, hostname: nil, now: now, in: db)
             let s = summary.summary
             try db.execute(sql: """
@@ -184,17 +180,20 @@ public final class SQLiteCollectorStore: ReportStore {
         let now = Timestamp(Date()).description
         return try database.write { db in
             try Self.touch(host, hostname: nil, now: now, in: db)
-            let existing = try Int.fetchOne(db, sql: "SELECT count FROM compaction WHERE id = ? AND host_id = ?",
-                                            arguments: [compacted.id.uuidString, host.id])
-            // The record only grows under one id: a resend replaces the count, it never adds to it.
+            let existing = try Row.fetchOne(db, sql: "SELECT host_id, count FROM compaction WHERE id = ?", arguments: [compacted.id.uuidString])
+            if let existing {
+                guard existing["host_id"] as String == host.id else { throw StoreError.conflict(compacted.id.uuidString) }
+                // The record only grows under one id: a resend replaces it, never adds to it, and an
+                // older copy arriving late changes nothing.
+                guard compacted.count > existing["count"] as Int else { return .duplicate }
+            }
             try db.execute(sql: """
                 INSERT INTO compaction (id, host_id, count, first_at, last_at, failures, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET count = max(count, excluded.count), first_at = excluded.first_at,
+                ON CONFLICT(id) DO UPDATE SET count = excluded.count, first_at = excluded.first_at,
                     last_at = excluded.last_at, failures = excluded.failures, received_at = excluded.received_at
-                WHERE compaction.host_id = excluded.host_id
                 """, arguments: [compacted.id.uuidString, host.id, compacted.count, compacted.from.description,
                                  compacted.to.description, failures, now])
-            return existing == compacted.count ? .duplicate : .stored
+            return .stored
         }
     }
 
@@ -202,6 +201,13 @@ public final class SQLiteCollectorStore: ReportStore {
         try database.read { db in
             try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM compaction WHERE host_id = ?", arguments: [host]) ?? 0
         }
+    }
+
+    /// True when this host already sent the report; another host's report with the same id is a conflict.
+    static func alreadyStored(_ id: UUID, host: HostIdentity, in db: Database) throws -> Bool {
+        guard let owner = try String.fetchOne(db, sql: "SELECT host_id FROM report WHERE id = ?", arguments: [id.uuidString]) else { return false }
+        guard owner == host.id else { throw StoreError.conflict(id.uuidString) }
+        return true
     }
 
     /// The host is known from its certificate; a report refreshes when it was last seen.

@@ -6,13 +6,16 @@ public final class CollectorProcess: @unchecked Sendable {
     public let stateDirectory: URL
     public let environment: [String: String]
     public let extraArguments: [String]
+    /// The address it listens on.
+    public let host: String
     public private(set) var port: Int
     var process: Process?
     let log: URL
 
     /// Starts on a free port (or `port`); returns once the server listens.
-    public init(stateDirectory: URL, port: Int = 0, environment: [String: String] = [:], arguments: [String] = []) throws {
+    public init(stateDirectory: URL, host: String = "127.0.0.1", port: Int = 0, environment: [String: String] = [:], arguments: [String] = []) throws {
         self.stateDirectory = stateDirectory
+        self.host = host
         self.environment = environment
         self.extraArguments = arguments
         self.port = port
@@ -33,7 +36,7 @@ public final class CollectorProcess: @unchecked Sendable {
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = AtttBinary.collectorURL
-        process.arguments = ["serve", "--state-dir", stateDirectory.path, "--host", "127.0.0.1", "--port", String(port)] + extraArguments
+        process.arguments = ["serve", "--state-dir", stateDirectory.path, "--host", host, "--port", String(port)] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process.environment = env
@@ -46,7 +49,7 @@ public final class CollectorProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let text = output
-            let parts = text.components(separatedBy: "listening on https://127.0.0.1:")
+            let parts = text.components(separatedBy: "listening on https://\(host):")
             if parts.count > before, let line = parts.last?.split(separator: "\n").first, let listening = Int(line) {
                 port = listening
                 return

@@ -50,6 +50,8 @@ import Testing
         #expect(try store.revoke(host: host.id, now: now) == 1)
         #expect(try store.certifiedHost(serial: "abcd") == nil)
         #expect(try store.hosts(unit: nil).first?.revoked == true)
+        // No job for a host that can no longer fetch it.
+        #expect(throws: StoreError.unknownHost(host.id)) { try store.approveJob(host: host.id, controls: ["VN-TD-PW-001"], officer: "o", expiresAt: now, now: now) }
     }
 
     @Test func jobsExpireAreFetchedByTheirHostAndFinishOnce() throws {
@@ -96,16 +98,28 @@ import Testing
         #expect(try store.ingest(record, host: host) == .duplicate)
         record.count = 5
         #expect(try store.ingest(record, host: host) == .stored)
+        // An older copy arriving late changes nothing.
+        var stale = record
+        stale.count = 4
+        #expect(try store.ingest(stale, host: host) == .duplicate)
         #expect(try store.ingest(CompactedReports(count: 2, from: Timestamp(now), to: Timestamp(now), failures: [:]), host: host) == .stored)
         #expect(try store.compactedCount(host: host.id) == 7)
+        // Another host cannot overwrite this host's records, nor have its report counted as theirs.
+        let other = try enroll(store, token: "t2", serial: "02")
+        #expect(throws: StoreError.conflict(record.id.uuidString)) { try store.ingest(record, host: other) }
+        #expect(throws: StoreError.conflict(summary.reportId.uuidString)) { try store.ingest(summary, host: other) }
     }
 
     @Test func signInFailuresAndSessions() throws {
         let store = try store()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for i in 0..<3 { try store.recordSignInFailure(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(Double(i) * 60)) }
+        // Three attempts in the window are admitted (each counted until it succeeds); the fourth is not.
+        for i in 0..<3 { #expect(try store.admitSignIn(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(Double(i) * 60), window: 900, limit: 3)) }
+        #expect(try !store.admitSignIn(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(180), window: 900, limit: 3))
         #expect(try store.signInFailures(user: "nguyenvana", since: now.addingTimeInterval(30)) == 2)
-        #expect(try store.signInFailures(user: "other", since: now) == 0)
+        #expect(try store.admitSignIn(user: "other", address: nil, at: now, window: 900, limit: 3))
+        // The window passes: admitted again.
+        #expect(try store.admitSignIn(user: "nguyenvana", address: nil, at: now.addingTimeInterval(1_100), window: 900, limit: 3))
         try store.clearSignInFailures(user: "nguyenvana")
         #expect(try store.signInFailures(user: "nguyenvana", since: now) == 0)
 
