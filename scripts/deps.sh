@@ -3,7 +3,7 @@
 BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
 # validated with testparm (samba-common-bin); the Debian system test builds its tree with debootstrap.
-TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap openssl)
+TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools)
 
 install_debian_packages() {
     local missing=()
