@@ -133,14 +133,14 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "AtttTestSupport",
+                "AtttTestSupport", "Enrollment",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            exclude: ["browser"]
+            exclude: ["browser", "openapi"]
         ),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]

@@ -1,0 +1,177 @@
+import AtttTestSupport
+import Enrollment
+import Foundation
+import NIOHTTP1
+import NIOSSL
+import Testing
+
+/// The running collector held to openapi/collector.yaml: every documented operation is called, with
+/// its success and its refusals, and every answer's status and body must be what the document says.
+@Suite(.serialized) struct OpenAPIConformanceTests {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-openapi-\(UUID())")
+
+    final class Exchanges: @unchecked Sendable {
+        let lock = NSLock()
+        var items: [[String: Any]] = []
+
+        func add(_ method: String, _ url: String, _ answer: HTTPS.Answer) {
+            let path = url.replacingOccurrences(of: #"^https://[^/]+"#, with: "", options: .regularExpression)
+            let type = answer.headers.first { $0.0.lowercased() == "content-type" }?.1 ?? ""
+            lock.lock()
+            items.append(["method": method, "path": path, "status": answer.status, "contentType": type, "body": String(decoding: answer.body, as: UTF8.self)])
+            lock.unlock()
+        }
+    }
+
+    static var canRun: Bool { OfficerTests.pamExecPresent && FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/yaml") }
+
+    @Test(.enabled(if: canRun, "needs pam_exec.so and Debian's python3-yaml and python3-jsonschema (scripts/test.sh installs them)"))
+    func theRunningServerMatchesTheDocument() async throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let officers = OfficerTests()
+        let collector = try CollectorProcess(
+            stateDirectory: work.appendingPathComponent("state"),
+            environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_LOCKOUT_ATTEMPTS": "2"],
+            arguments: ["--pam-confdir", try officers.pamConfdir().path]
+        )
+        defer { collector.stop() }
+        let base = collector.url
+        let ca = try NIOSSLCertificate.fromPEMFile(collector.caPath)
+        let exchanges = Exchanges()
+        var anonymous = try HTTPS(trust: ca)
+        anonymous.recorder = exchanges.add
+        defer { anonymous.close() }
+        func json(_ text: String) -> Data { Data(text.utf8) }
+
+        _ = try await anonymous.get(base + "/v1/health")
+
+        // Enrollment: a bad request, an unknown token, then two hosts for real.
+        let key = HostKey.generate()
+        let csr = try key.certificateRequest(hostname: "pc-openapi").pemString
+        _ = try await anonymous.post(base + "/v1/enroll", try JSONEncoder().encode(["token": "attt_x", "csr": "not a csr"]))
+        _ = try await anonymous.post(base + "/v1/enroll", try JSONEncoder().encode(["token": "attt_unknown", "csr": csr]))
+        func enroll(_ key: HostKey, _ name: String) async throws -> HTTPS {
+            let token = try collector.token(unit: "UBND xã Tứ Dân")
+            let answer = try await anonymous.post(base + "/v1/enroll", try JSONEncoder().encode(["token": token, "csr": try key.certificateRequest(hostname: name).pemString]))
+            let enrolled = try JSONDecoder().decode([String: String].self, from: answer.body)
+            let dir = work.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try key.pem.write(to: dir.appendingPathComponent("host.key"), atomically: true, encoding: .utf8)
+            try (enrolled["certificate"] ?? "").write(to: dir.appendingPathComponent("host.pem"), atomically: true, encoding: .utf8)
+            var client = try HTTPS(trust: ca, identity: (dir.appendingPathComponent("host.pem").path, dir.appendingPathComponent("host.key").path))
+            client.recorder = exchanges.add
+            return client
+        }
+        let agent = try await enroll(key, "pc-openapi")
+        defer { agent.close() }
+        let other = try await enroll(HostKey.generate(), "pc-other")
+        defer { other.close() }
+        let hostId = try #require(try collector.command(["hosts", "list"]).stdout.split(separator: "\n").first { $0.contains("pc-openapi") }?.split(separator: " ").first.map(String.init))
+
+        // Agent uploads: stored, duplicate, malformed, without certificate, another host's id.
+        let report = try Data(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/reports/broken-report.json"))
+        _ = try await agent.post(base + "/v1/reports", report)
+        _ = try await agent.post(base + "/v1/reports", report)
+        _ = try await agent.post(base + "/v1/reports", json(#"{"reportId": 5}"#))
+        _ = try await anonymous.post(base + "/v1/reports", report)
+        _ = try await other.post(base + "/v1/reports", report)
+        let summary = json(#"{"schema":"attt.report-summary.v1","reportId":"6F0E2C52-7A54-4B0B-9D0B-2C1D7A1F0E11","startedAt":"2026-11-20T08:00:00Z","summary":{"pass":1,"fail":1,"not_applicable":0,"error":0,"manual":0,"total":2},"failing":["VN-TD-PW-001"]}"#)
+        _ = try await agent.post(base + "/v1/report-summaries", summary)
+        _ = try await agent.post(base + "/v1/report-summaries", json("[]"))
+        _ = try await anonymous.post(base + "/v1/report-summaries", summary)
+        let compacted = json(#"{"schema":"attt.report-compacted.v1","id":"0B7B6C1E-5E57-4E3C-9F55-3D8F2E7C1A22","count":4,"from":"2026-10-01T08:00:00Z","to":"2026-10-04T08:00:00Z","failures":{"VN-TD-PW-001":4}}"#)
+        _ = try await agent.post(base + "/v1/compactions", compacted)
+        _ = try await other.post(base + "/v1/compactions", compacted)
+        _ = try await anonymous.post(base + "/v1/compactions", compacted)
+
+        // Officers: refused, locked, signed in; then approvals and queries.
+        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"root"}"#))
+        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
+        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
+        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
+        let session = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"root","password":"\#(OfficerTests.password)"}"#))
+        let cookie = try #require(session.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
+        func officer(_ method: HTTPMethod, _ path: String, _ body: Data? = nil, signedIn: Bool = true) async throws -> HTTPS.Answer {
+            try await anonymous.send(base + path, method: method, body: body, headers: signedIn ? [("Cookie", cookie)] : [])
+        }
+        let approved = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"\#(hostId)","controls":["VN-TD-PW-004"]}"#))
+        let job = try #require(try JSONDecoder().decode([String: AnyCodable].self, from: approved.body)["id"]?.text)
+        _ = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"\#(hostId)","controls":[]}"#))
+        _ = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"h-nobody","controls":["VN-TD-PW-004"]}"#))
+        _ = try await officer(.POST, "/v1/officer/jobs", json("{}"), signedIn: false)
+        _ = try await officer(.GET, "/v1/officer/status?unit=UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n")
+        _ = try await officer(.GET, "/v1/officer/status")
+        _ = try await officer(.GET, "/v1/officer/status?unit=x", signedIn: false)
+        _ = try await officer(.GET, "/v1/officer/failing?control=VN-TD-PW-001")
+        _ = try await officer(.GET, "/v1/officer/failing")
+
+        // The agent fetches and finishes the job; refusals for a bad id, another's job, no certificate.
+        _ = try await agent.get(base + "/v1/jobs")
+        _ = try await anonymous.get(base + "/v1/jobs")
+        let result = json(#"{"state":"applied","transaction":"000001-20261125T080000Z","fixed":["VN-TD-PW-004"]}"#)
+        _ = try await other.post(base + "/v1/jobs/\(job)/result", result)
+        _ = try await agent.post(base + "/v1/jobs/\(job)/result", result)
+        _ = try await agent.post(base + "/v1/jobs/\(job)/result", result)
+        _ = try await agent.post(base + "/v1/jobs/not-a-uuid/result", result)
+        _ = try await agent.post(base + "/v1/jobs/\(job)/result", json(#"{"state":"approved"}"#))
+
+        // Web pages.
+        _ = try await anonymous.get(base + "/sign-in")
+        _ = try await anonymous.get(base + "/")
+        _ = try await anonymous.post(base + "/sign-in", json("user=root&password=wrong"), type: "application/x-www-form-urlencoded")
+        _ = try await anonymous.post(base + "/sign-in", json("user=root"), type: "application/x-www-form-urlencoded")
+        _ = try await anonymous.post(base + "/sign-in", json("user=lock-me&password=x"), type: "application/x-www-form-urlencoded")
+        let web = try await anonymous.post(base + "/sign-in", json("user=root&password=\(OfficerTests.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"), type: "application/x-www-form-urlencoded")
+        let webCookie = try #require(web.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
+        _ = try await anonymous.send(base + "/", method: .GET, body: nil, headers: [("Cookie", webCookie)])
+        _ = try await anonymous.send(base + "/sign-out", method: .POST, body: nil, headers: [("Cookie", webCookie)])
+
+        // Revoked: the agent's certificate is refused from now on.
+        #expect(try collector.command(["hosts", "revoke", hostId]).status == 0)
+        _ = try await agent.post(base + "/v1/reports", report)
+        _ = try await agent.get(base + "/v1/jobs")
+
+        // Every kind of answer was provoked, so the document's refusals are held to the server too.
+        let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
+        #expect(statuses == [200, 201, 302, 400, 401, 403, 404, 409, 429], "\(statuses.sorted())")
+        let file = work.appendingPathComponent("exchanges.json")
+        try JSONSerialization.data(withJSONObject: exchanges.items, options: [.prettyPrinted]).write(to: file)
+        let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [
+            Repository.root.appendingPathComponent("Tests/CollectorTests/openapi/conformance.py").path,
+            Repository.root.appendingPathComponent("openapi/collector.yaml").path, file.path,
+        ])
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains(#""problems": 0"#))
+    }
+
+    /// The checker is not blind: an undocumented status and a body off its schema are caught.
+    @Test(.enabled(if: canRun, "needs Debian's python3-yaml and python3-jsonschema"))
+    func theCheckerCatchesDeviations() throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let file = work.appendingPathComponent("bad.json")
+        let bad: [[String: Any]] = [
+            ["method": "GET", "path": "/v1/health", "status": 418, "contentType": "application/json", "body": "{}"],
+            ["method": "POST", "path": "/v1/reports", "status": 200, "contentType": "application/json", "body": #"{"outcome":"maybe"}"#],
+            ["method": "GET", "path": "/v1/nowhere", "status": 200, "contentType": "", "body": ""],
+        ]
+        try JSONSerialization.data(withJSONObject: bad).write(to: file)
+        let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [
+            Repository.root.appendingPathComponent("Tests/CollectorTests/openapi/conformance.py").path,
+            Repository.root.appendingPathComponent("openapi/collector.yaml").path, file.path,
+        ])
+        #expect(checked.status == 1)
+        for expected in ["GET /v1/health → 418: status not documented", "outcome: 'maybe' is not one of", "/v1/nowhere → 200: path not in the document", "documented but never exercised"] {
+            #expect(checked.stdout.contains(expected), "\(checked.stdout)")
+        }
+    }
+}
+
+/// Just enough to read one string member of a JSON object of mixed members.
+struct AnyCodable: Decodable {
+    var text: String?
+
+    init(from decoder: any Decoder) throws {
+        text = try? decoder.singleValueContainer().decode(String.self)
+    }
+}
