@@ -91,6 +91,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "attt-collector", dependencies: ["CollectorCommands"]),
+        // benchmarks/collector-load.sh: simulated agents against a running collector.
+        .executableTarget(
+            name: "attt-collector-load",
+            dependencies: ["AgentRuntime", "CollectorAPI", "Enrollment", "HardeningCore"],
+            path: "benchmarks/collector-load"
+        ),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // The agent's commands; the executable only calls into this.
@@ -147,7 +153,10 @@ let package = Package(
 )
 
 // Each module's README says what it is for; it is documentation, not a resource.
-let documented: Set<String> = ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime", "CollectorStore"]
+let documented: Set<String> = [
+    "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
+    "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment",
+]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
 }

@@ -24,9 +24,19 @@ struct Run: AsyncParsableCommand {
     @Option(help: .hidden)
     var backoffBase: Double = 2
 
+    /// Outbox bounds (tests make them tiny to force compaction).
+    @Option(help: .hidden)
+    var outboxMaxBytes: Int?
+
+    @Option(help: .hidden)
+    var outboxMaxSummaries: Int?
+
     func run() async throws {
         let prepared = try scan.prepare()
-        let outbox = Outbox(root: prepared.root)
+        var limits = Outbox.Limits()
+        if let outboxMaxBytes { limits.maxBytes = outboxMaxBytes }
+        if let outboxMaxSummaries { limits.maxSummaries = outboxMaxSummaries }
+        let outbox = Outbox(root: prepared.root, limits: limits)
         try await checkAndKeep(prepared, outbox: outbox)
         guard let identity = try loadIdentity(prepared.root) else {
             say("not enrolled with a collector (attt enroll): \(try outbox.pending().count) report(s) wait in /var/lib/attt/outbox")

@@ -26,6 +26,9 @@ struct Token: AsyncParsableCommand {
         @Option(help: "The collector address agents use, for the printed command.")
         var collector: String?
 
+        @Option(help: "How many tokens to make (one per PC), printed one a line.")
+        var count = 1
+
         func run() async throws {
             let unit = unit.trimmingCharacters(in: .whitespaces)
             guard !unit.isEmpty else { throw CollectorFailure.badInput("--unit must name the unit") }
@@ -37,14 +40,18 @@ struct Token: AsyncParsableCommand {
             } else {
                 lifetime = loaded.tokenLifetime
             }
+            guard (1...10_000).contains(count) else { throw CollectorFailure.badInput("--count takes 1 to 10000") }
             let store = try settings.openStore(loaded)
-            let token = OfficerAuthenticator.newToken()
             let now = Date()
-            try store.createToken(hash: OfficerAuthenticator.hash(token), unit: unit, createdBy: LocalOfficer.name, expiresAt: now.addingTimeInterval(lifetime), now: now)
+            var token = ""
+            for _ in 0..<count {
+                token = OfficerAuthenticator.newToken()
+                try store.createToken(hash: OfficerAuthenticator.hash(token), unit: unit, createdBy: LocalOfficer.name, expiresAt: now.addingTimeInterval(lifetime), now: now)
+                print(token)
+            }
             let url = collector ?? "https://\(loaded.serverNames.first ?? ProcessInfo.processInfo.hostName):\(loaded.listenPort)"
-            print(token)
             FileHandle.standardError.write(Data("""
-                Mã dùng một lần cho \(unit), hết hạn \(Timestamp(now.addingTimeInterval(lifetime))). Trên máy cần đăng ký, chạy:
+                \(count == 1 ? "Mã" : "\(count) mã, mỗi mã") dùng một lần cho \(unit), hết hạn \(Timestamp(now.addingTimeInterval(lifetime))). Trên máy cần đăng ký, chạy:
                   sudo attt enroll --collector \(url) --token \(token) --ca-cert ca.pem
                 (ca.pem: copy of \(loaded.caCertificatePath))
 
@@ -127,7 +134,8 @@ struct Hosts: AsyncParsableCommand {
             let byHost = Dictionary(latest.map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
             for host in hosts {
                 let status = byHost[host.id].map { "\($0.summary.fail) failing of \($0.summary.total) at \($0.startedAt)" + ($0.failing.isEmpty ? "" : ": " + $0.failing.joined(separator: ",")) } ?? "no report yet"
-                print("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)")
+                let compacted = try store.compactedCount(host: host.id)
+                print("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)" + (compacted > 0 ? "  (\(compacted) older reports compacted by the agent)" : ""))
             }
         }
     }

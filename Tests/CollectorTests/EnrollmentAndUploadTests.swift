@@ -79,6 +79,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: pc.appendingPathComponent("var/lib/attt/outbox").path).isEmpty)
     }
 
+    /// A PC that could not reach the collector for long compacted its outbox: the collector is told
+    /// how many reports it will never get in full.
+    @Test func compactedReportsAreCounted() throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let pc = try agent("pc01")
+        let tiny = ["--outbox-max-bytes", "1", "--outbox-max-summaries", "0"]
+        for _ in 0..<3 { #expect(try AtttBinary.run(["run", "--root", pc.path] + tiny).status == 0) }
+        let outbox = pc.appendingPathComponent("var/lib/attt/outbox")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path) == ["0000-compacted.json"])
+
+        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"))
+        defer { collector.stop() }
+        #expect(try enroll(pc, collector).status == 0)
+        let sent = try AtttBinary.run(["run", "--root", pc.path, "--upload-attempts", "2", "--backoff-base", "0.05"] + tiny)
+        #expect(sent.stdout.contains("sent 1; 0 waiting"), "\(sent.stdout)")
+        #expect(try collector.command(["hosts", "list"]).stdout.contains("(4 older reports compacted by the agent)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty)
+    }
+
     /// No certificate, a certificate from another CA, a revoked certificate: all refused, and a report
     /// is always filed under the host of the certificate, whatever its body says.
     @Test func onlyEnrolledHostsAndOnlyTheirOwnData() async throws {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Ingest load on the collector: AGENTS simulated agents (default 1000) enroll, then each uploads one
+# report per round through the agent's own mutual-TLS client, CONCURRENCY at a time. Prints the
+# loader's JSON (throughput, latency percentiles) and the collector's peak memory and database size.
+#
+#   bash benchmarks/collector-load.sh
+#
+# Knobs: AGENTS [1000], CONCURRENCY [64], ROUNDS [3], PORT [18943].
+# Builds release binaries into .build-bench (git-ignored); writes only under benchmarks/out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+OUT=$REPO/benchmarks/out/collector-load
+SCRATCH=$REPO/.build-bench
+AGENTS=${AGENTS:-1000}
+CONCURRENCY=${CONCURRENCY:-64}
+ROUNDS=${ROUNDS:-3}
+PORT=${PORT:-18943}
+log() { echo "collector-load.sh: $*" >&2; }
+
+log "building release binaries"
+for product in attt attt-collector attt-collector-load; do
+    swift build -c release --product "$product" --scratch-path "$SCRATCH" --static-swift-stdlib >&2
+done
+BIN=$SCRATCH/release
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+"$BIN/attt" check --root Tests/Fixtures/hosts/debian12-broken --format json --now 2026-11-25T08:00:00Z > "$OUT/report.json" || true
+"$BIN/attt-collector" serve --state-dir "$OUT/state" --host 127.0.0.1 --port "$PORT" > "$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$OUT/server.log" && break; sleep 0.1; done
+"$BIN/attt-collector" token create --state-dir "$OUT/state" --unit "Bench" --count "$AGENTS" > "$OUT/tokens" 2>/dev/null
+
+log "$AGENTS agents, $CONCURRENCY at a time, $ROUNDS upload rounds"
+"$BIN/attt-collector-load" --collector "https://127.0.0.1:$PORT" --ca "$OUT/state/ca/ca.pem" --tokens "$OUT/tokens" \
+    --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" | tee "$OUT/result.json"
+
+echo "collector peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status)"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+echo "database: $(du -sh "$OUT/state/collector.sqlite"* | awk '{print $1}' | paste -sd+ ) (collector.sqlite, -wal, -shm); reports stored: $(( AGENTS * ROUNDS ))"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
