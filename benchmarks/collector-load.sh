@@ -36,6 +36,9 @@ log "$AGENTS agents, $CONCURRENCY at a time, $ROUNDS upload rounds"
 "$BIN/attt-collector-load" --collector "https://127.0.0.1:$PORT" --ca "$OUT/state/ca/ca.pem" --tokens "$OUT/tokens" \
     --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" | tee "$OUT/result.json"
 
+# The officers' questions on the loaded database, through the CLI (process start included).
+start=$(date +%s%N); "$BIN/attt-collector" hosts list --state-dir "$OUT/state" > "$OUT/hosts.txt"; end=$(date +%s%N)
+echo "hosts list (latest status of $AGENTS hosts, one unit): $(( (end - start) / 1000000 )) ms, $(wc -l < "$OUT/hosts.txt") lines"
 echo "collector peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status)"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 echo "database: $(du -sh "$OUT/state/collector.sqlite"* | awk '{print $1}' | paste -sd+ ) (collector.sqlite, -wal, -shm); reports stored: $(( AGENTS * ROUNDS ))"

@@ -4,6 +4,7 @@ import CollectorAPI
 import Enrollment
 import Foundation
 import HardeningCore
+import HostProbes
 
 /// `attt enroll --collector URL --token T --ca-cert FILE`: makes this PC's key, trades the one-time
 /// token and a certificate request for the host's certificate, and keeps the identity for `attt run`.
@@ -36,7 +37,8 @@ struct Enroll: AsyncParsableCommand {
             throw CommandFailure.badInput("this PC is already enrolled (\(AgentIdentity.directory(root: root))); add --force to enroll it again")
         }
         let key = HostKey.generate()
-        let hostname = ProcessInfo.processInfo.hostName
+        // The host under the root names itself (its /etc/hostname), not the machine running attt.
+        let hostname = HostProbe(root: root, antivirusEngines: []).system().hostname ?? ProcessInfo.processInfo.hostName
         let client: CollectorClient
         do {
             client = try CollectorClient(collector: collector, caPEM: caPEM)

@@ -31,7 +31,8 @@ public struct HostProbe: Sendable {
         )
     }
 
-    func system() -> SystemFacts {
+    /// Hostname, machine id and OS release of the host under the root.
+    public func system() -> SystemFacts {
         let hostname = (try? host.text("/etc/hostname"))??.trimmed
         let machineId = (try? host.text("/etc/machine-id"))??.trimmed
         var os = OperatingSystem(id: nil, versionId: nil, prettyName: nil)
