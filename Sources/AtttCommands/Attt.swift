@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import HardeningCore
 
 /// `attt`: checks this machine against the regulation's measures.
 public struct Attt: AsyncParsableCommand {
@@ -44,9 +45,6 @@ public struct Attt: AsyncParsableCommand {
     }
 }
 
-public enum AtttVersion {
-    public static let current = "0.1.0"
-}
 
 /// A failure that ends the command with a message and one of attt's exit codes.
 struct CommandFailure: Error {

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import CollectorServer
 import Foundation
+import HardeningCore
 
 /// `attt-collector`: the supervising office's server and the officer's tools for it.
 public struct Collector: AsyncParsableCommand {
@@ -8,6 +9,7 @@ public struct Collector: AsyncParsableCommand {
         commandName: "attt-collector",
         abstract: "Máy chủ tổng hợp attt — receives every agent's reports, approves fixes, shows each unit's status.",
         discussion: "Exit codes: 0 done · 2 bad usage, bad input or bad configuration · 3 the server could not start.",
+        version: AtttVersion.current,
         subcommands: [Serve.self, Token.self, Jobs.self, Hosts.self]
     )
 

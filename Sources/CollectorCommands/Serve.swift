@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
         if let host { flags["listen.host"] = host }
         if let port { flags["listen.port"] = String(port) }
         if !name.isEmpty { flags["server.names"] = name.joined(separator: ",") }
+        // The database holds token and session hashes, the CA directory keys: nobody else reads them.
+        umask(0o077)
         let loaded = try await settings.load(extra: flags)
         let state: CollectorState
         let store: SQLiteCollectorStore

@@ -37,8 +37,8 @@ public enum SettingsLoader {
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey("attt.collector")),
         ]
         for key in flags.keys where keys[key] == nil { throw Problem(description: "unknown setting \(key)") }
-        if let path {
-            try validate(file: path)
+        // A file of comments only (as the package ships it) holds no settings: nothing to read.
+        if let path, try validate(file: path) {
             providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
         }
         let reader = ConfigReader(providers: providers)
@@ -81,8 +81,8 @@ public enum SettingsLoader {
         return nil
     }
 
-    /// Syntax and keys, with the line of each problem.
-    static func validate(file path: String) throws {
+    /// Syntax and keys, with the line of each problem; false when the file holds no settings at all.
+    static func validate(file path: String) throws -> Bool {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Problem(description: "\(path): cannot be read (check that it exists and is UTF-8)")
         }
@@ -92,7 +92,7 @@ public enum SettingsLoader {
         } catch let error as YamlError {
             throw Problem(description: "\(path): not valid YAML: \(error)")
         }
-        guard let node else { return }
+        guard let node else { return false }
         guard let mapping = node.mapping else { throw Problem(description: "\(path):\(node.mark?.line ?? 1): expected settings as `key: value` lines") }
         func walk(_ mapping: Node.Mapping, prefix: String) throws {
             for (key, value) in mapping {
@@ -118,5 +118,6 @@ public enum SettingsLoader {
             }
         }
         try walk(mapping, prefix: "")
+        return true
     }
 }

@@ -48,6 +48,17 @@ import Testing
         #expect(fromFlags.listenPort == 11443 && fromFlags.officerGroup == "cntt")
     }
 
+    /// The file as the package ships it: every key commented out.
+    @Test func theShippedFileIsValidAndChangesNothing() async throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("packaging/etc/attt-collector/collector.yaml").path
+        #expect(try await SettingsLoader.load(file: shipped, flags: [:], environment: [:]) == CollectorSettings())
+        // And uncommented, it is read.
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = try String(contentsOfFile: shipped, encoding: .utf8).replacingOccurrences(of: "# listen:\n#   host: 0.0.0.0\n#   port: 8443", with: "listen:\n  host: 0.0.0.0\n  port: 9000")
+        #expect(try await SettingsLoader.load(file: try file(text), flags: [:], environment: [:]).listenPort == 9000)
+    }
+
     /// A typo is an error with the file, the line and the known keys, never a setting silently ignored.
     @Test func badFilesNameTheLine() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
