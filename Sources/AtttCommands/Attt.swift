@@ -45,7 +45,6 @@ public struct Attt: AsyncParsableCommand {
     }
 }
 
-
 /// A failure that ends the command with a message and one of attt's exit codes.
 struct CommandFailure: Error {
     var exitCode: Int32

@@ -81,7 +81,8 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// True when the outbox is empty afterwards.
+    /// True when the collector answered for every item (a refused item stays in the outbox, but the
+    /// collector was reached, so approved jobs are still fetched).
     func upload(_ outbox: Outbox, _ client: CollectorClient) async throws -> Bool {
         var uploader = Uploader()
         uploader.attempts = max(1, uploadAttempts)
@@ -92,7 +93,7 @@ struct Run: AsyncParsableCommand {
         }, random: &random)
         for why in outcome.rejected { say("the collector refused an item (kept in the outbox): \(why)") }
         say("sent \(outcome.sent); \(outcome.waiting) waiting for the collector")
-        return outcome.waiting == 0 && outcome.rejected.isEmpty
+        return outcome.waiting == 0
     }
 
     /// Applies one approved job as an `attt fix` transaction and reports the result with the
