@@ -42,8 +42,10 @@ let package = Package(
         // libaudit: the same shape.
         .systemLibrary(name: "CAudit", providers: [.apt(["libaudit-dev"])]),
         .target(name: "LinuxAudit", dependencies: ["CAudit"]),
-        // The only code that writes to a host: transactions, backups, atomic writes, rollback.
-        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM"]),
+        // Writes a crash leaves old or new, never half: every file attt writes goes through it.
+        .target(name: "DurableFiles"),
+        // The only code that writes to a host's configuration: transactions, backups, rollback.
+        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM", "DurableFiles"]),
         // Keys, certificate requests and the collector's CA: how an agent gets its own identity.
         .target(
             name: "Enrollment",
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "HardeningCore", "Enrollment", "CollectorAPI",
+                "HardeningCore", "Enrollment", "CollectorAPI", "DurableFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "CollectorServer",
             dependencies: [
-                "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM",
+                "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -85,7 +87,7 @@ let package = Package(
         .target(
             name: "CollectorCommands",
             dependencies: [
-                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore",
+                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -99,12 +101,14 @@ let package = Package(
         ),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
+        // What both programs share on the command line: failures and exit codes.
+        .target(name: "CommandLineSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The agent's commands; the executable only calls into this.
         .target(
             name: "AtttCommands",
             dependencies: [
                 "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
-                "CollectorAPI", "Enrollment",
+                "CollectorAPI", "Enrollment", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -155,7 +159,7 @@ let package = Package(
 // Each module's README says what it is for; it is documentation, not a resource.
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
-    "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment",
+    "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")

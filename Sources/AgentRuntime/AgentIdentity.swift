@@ -1,3 +1,4 @@
+import DurableFiles
 public import Enrollment
 public import Foundation
 public import HardeningCore
@@ -62,11 +63,11 @@ public struct AgentIdentity: Sendable, Hashable {
     public func save(root: String) throws {
         let directory = Self.directory(root: root)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try SecretFile.write(keyPEM, to: directory + "/host.key", mode: 0o600)
-        try SecretFile.write(certificatePEM, to: directory + "/host.pem", mode: 0o644)
-        try SecretFile.write(caPEM, to: directory + "/ca.pem", mode: 0o644)
+        try AtomicFile.write(Data(keyPEM.utf8), to: directory + "/host.key", mode: 0o600)
+        try AtomicFile.write(Data(certificatePEM.utf8), to: directory + "/host.pem", mode: 0o644)
+        try AtomicFile.write(Data(caPEM.utf8), to: directory + "/ca.pem", mode: 0o644)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try SecretFile.write(String(decoding: try encoder.encode(link), as: UTF8.self) + "\n", to: directory + "/collector.json", mode: 0o644)
+        try AtomicFile.write(try encoder.encode(link) + Data("\n".utf8), to: directory + "/collector.json", mode: 0o644)
     }
 }

@@ -1,3 +1,4 @@
+import DurableFiles
 public import Foundation
 public import HardeningCore
 
@@ -120,8 +121,9 @@ public struct Outbox {
 
     func files() throws -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        // A temporary file is a write a crash interrupted: the item it would have been was never acknowledged.
-        for stale in names where stale.hasPrefix(".tmp-") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale)) }
+        // A hidden file is a write a crash interrupted (items are never hidden): the item it would have
+        // been was never acknowledged.
+        for stale in names where stale.hasPrefix(".") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale)) }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
     }
 
@@ -145,16 +147,7 @@ public struct Outbox {
 
     func write(_ data: Data, name: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == data.count, synced == 0, rename(temporary.path, directory.appendingPathComponent(name).path) == 0 else {
-            unlink(temporary.path)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        try AtomicFile.write(data, to: directory.appendingPathComponent(name).path, mode: 0o600)
     }
 
     static let encoder: JSONEncoder = {

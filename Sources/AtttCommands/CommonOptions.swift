@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CommandLineSupport
 import Foundation
 public import HardeningCore
 import PolicyLoading

@@ -1,6 +1,7 @@
 import AgentRuntime
 import ArgumentParser
 import CollectorAPI
+import CommandLineSupport
 import Enrollment
 import Foundation
 import HardeningCore

@@ -1,6 +1,7 @@
 import AgentRuntime
 import ArgumentParser
 import CollectorAPI
+import CommandLineSupport
 import Foundation
 import HardeningCore
 import Remediation

@@ -2,6 +2,7 @@ import ArgumentParser
 import CollectorAPI
 import CollectorServer
 import CollectorStore
+import CommandLineSupport
 import Foundation
 import HardeningCore
 
@@ -31,16 +32,16 @@ struct Token: AsyncParsableCommand {
 
         func run() async throws {
             let unit = unit.trimmingCharacters(in: .whitespaces)
-            guard !unit.isEmpty else { throw CollectorFailure.badInput("--unit must name the unit") }
+            guard !unit.isEmpty else { throw CommandFailure.badInput("--unit must name the unit") }
             let loaded = try await settings.load()
             let lifetime: TimeInterval
             if let expires {
-                guard let seconds = SettingsLoader.parseDuration(expires) else { throw CollectorFailure.badInput("--expires \(expires) is not a duration (90m, 24h, 7d)") }
+                guard let seconds = SettingsLoader.parseDuration(expires) else { throw CommandFailure.badInput("--expires \(expires) is not a duration (90m, 24h, 7d)") }
                 lifetime = seconds
             } else {
                 lifetime = loaded.tokenLifetime
             }
-            guard (1...10_000).contains(count) else { throw CollectorFailure.badInput("--count takes 1 to 10000") }
+            guard (1...10_000).contains(count) else { throw CommandFailure.badInput("--count takes 1 to 10000") }
             let store = try settings.openStore(loaded)
             let now = Date()
             var token = ""
@@ -83,13 +84,13 @@ struct Jobs: AsyncParsableCommand {
             let loaded = try await settings.load()
             let store = try settings.openStore(loaded)
             let controls = controls.filter(ControlId.isValid)
-            guard !controls.isEmpty, controls.count == self.controls.count else { throw CollectorFailure.badInput("--control takes control ids such as VN-TD-PW-001") }
+            guard !controls.isEmpty, controls.count == self.controls.count else { throw CommandFailure.badInput("--control takes control ids such as VN-TD-PW-001") }
             let now = Date()
             do {
                 let job = try store.approveJob(host: host, controls: controls, officer: LocalOfficer.name, expiresAt: now.addingTimeInterval(loaded.jobLifetime), now: now)
                 print("\(job.id)  \(job.host)  \(job.controls.joined(separator: ","))  approved by \(job.approvedBy), expires \(job.expiresAt)")
             } catch let error as StoreError {
-                throw CollectorFailure.badInput(error.description)
+                throw CommandFailure.badInput(error.description)
             }
         }
     }
@@ -151,7 +152,7 @@ struct Hosts: AsyncParsableCommand {
         func run() async throws {
             let store = try settings.openStore(try await settings.load())
             let count = try store.revoke(host: host, now: Date())
-            guard count > 0 else { throw CollectorFailure.badInput("no valid certificate for host \(host)") }
+            guard count > 0 else { throw CommandFailure.badInput("no valid certificate for host \(host)") }
             print("revoked \(count) certificate(s) of \(host)")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CollectorServer
 import CollectorStore
+import CommandLineSupport
 import Foundation
 import Hummingbird
 
@@ -38,7 +39,7 @@ struct Serve: AsyncParsableCommand {
             state = try CollectorState.open(loaded)
             store = try SQLiteCollectorStore(path: loaded.databasePath)
         } catch {
-            throw CollectorFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
+            throw CommandFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
         }
         var confdir: String? = nil
         #if DEBUG

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CollectorServer
 import CollectorStore
+import CommandLineSupport
 import Foundation
 
 /// Where the settings come from; every subcommand reads the same ones, so `token create` writes to
@@ -20,7 +21,7 @@ struct SettingsOptions: ParsableArguments {
 
     func openStore(_ settings: CollectorSettings) throws -> SQLiteCollectorStore {
         guard FileManager.default.fileExists(atPath: settings.databasePath) else {
-            throw CollectorFailure.badInput("no collector database at \(settings.databasePath): start attt-collector serve once (or pass --state-dir)")
+            throw CommandFailure.badInput("no collector database at \(settings.databasePath): start attt-collector serve once (or pass --state-dir)")
         }
         return try SQLiteCollectorStore(path: settings.databasePath)
     }

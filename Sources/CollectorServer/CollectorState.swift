@@ -1,3 +1,4 @@
+import DurableFiles
 public import Enrollment
 public import Foundation
 import SwiftASN1
@@ -21,15 +22,15 @@ public struct CollectorState: Sendable {
             authority = try CertificateAuthority(certificatePEM: try read(settings.caCertificatePath), keyPEM: try read(settings.caKeyPath))
         } else {
             authority = try CertificateAuthority.create(name: "attt collector CA (\(ProcessInfo.processInfo.hostName))", now: now)
-            try SecretFile.write(try authority.keyPEM, to: settings.caKeyPath, mode: 0o600)
-            try SecretFile.write(try authority.certificate.pemString, to: settings.caCertificatePath, mode: 0o644)
+            try AtomicFile.write(Data(try authority.keyPEM.utf8), to: settings.caKeyPath, mode: 0o600)
+            try AtomicFile.write(Data(try authority.certificate.pemString.utf8), to: settings.caCertificatePath, mode: 0o644)
             created.append(settings.caCertificatePath)
         }
         let names = settings.serverNames.isEmpty ? [ProcessInfo.processInfo.hostName, "localhost", "127.0.0.1", "::1"] : settings.serverNames
         if try needsServerCertificate(settings, authority: authority, names: names, now: now) {
             let (certificate, key) = try authority.issueServerCertificate(names: names, now: now)
-            try SecretFile.write(try key.serializeAsPEM().pemString, to: settings.serverKeyPath, mode: 0o600)
-            try SecretFile.write(try certificate.pemString, to: settings.serverCertificatePath, mode: 0o644)
+            try AtomicFile.write(Data(try key.serializeAsPEM().pemString.utf8), to: settings.serverKeyPath, mode: 0o600)
+            try AtomicFile.write(Data(try certificate.pemString.utf8), to: settings.serverCertificatePath, mode: 0o644)
             created.append(settings.serverCertificatePath)
         }
         return CollectorState(settings: settings, authority: authority, created: created)

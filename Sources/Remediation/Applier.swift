@@ -1,4 +1,5 @@
-public import Foundation
+import DurableFiles
+import Foundation
 public import HardeningCore
 import HostProbes
 

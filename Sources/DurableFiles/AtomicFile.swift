@@ -1,18 +1,28 @@
-import Foundation
+public import Foundation
 
 /// Writes that a crash can only leave old or new: a temporary file in the same directory, written,
 /// given its owner and mode, flushed to disk, then renamed over the target, and the directory flushed.
-enum AtomicFile {
-    struct Failure: Error, CustomStringConvertible {
-        var path: String
-        var call: String
-        var code: Int32
-        var description: String { "\(path): \(call) failed: \(String(cString: strerror(code)))" }
+/// Every file attt writes goes through here: fixes on a host, transaction journals, the outbox, keys.
+public enum AtomicFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public var path: String
+        public var call: String
+        public var code: Int32
+        public var description: String { "\(path): \(call) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Names of staged files: a crash between write and rename leaves one behind.
+    public static let temporaryPrefix = ".attt-"
+
+    /// A file of this process's user with exactly this mode (keys, the outbox): an existing file's
+    /// mode is not kept.
+    public static func write(_ data: Data, to path: String, mode: UInt16) throws {
+        try write(data, to: path, mode: mode, owner: getuid(), group: getgid())
     }
 
     /// Keeps an existing file's owner, group and mode; a new file gets `newFileMode`, owned by root.
     /// `validate` sees the staged file before it replaces the target; throwing leaves the target alone.
-    static func write(_ data: Data, to path: String, newFileMode: UInt16, validate: (String) throws -> Void = { _ in }) throws {
+    public static func write(_ data: Data, to path: String, newFileMode: UInt16, validate: (String) throws -> Void = { _ in }) throws {
         var st = stat()
         if stat(path, &st) == 0 {
             try write(data, to: path, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, validate: validate)
@@ -21,10 +31,10 @@ enum AtomicFile {
         }
     }
 
-    static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }) throws {
+    public static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = "\(directory)/.attt-\(UUID().uuidString)"
+        let temporary = "\(directory)/\(temporaryPrefix)\(UUID().uuidString)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: temporary, call: "open", code: errno) }
         var ok = false
@@ -56,37 +66,6 @@ enum AtomicFile {
         if dirFd >= 0 {
             fsync(dirFd)
             close(dirFd)
-        }
-    }
-}
-
-/// Runs a program and turns a failure into an error that says what it printed.
-enum Command {
-    struct Failure: Error, CustomStringConvertible {
-        var arguments: [String]
-        var status: Int32
-        var output: String
-        var description: String { "\(arguments.joined(separator: " ")) exited with \(status): \(output)" }
-    }
-
-    static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        // Commands are the distribution's tools: C locale for messages, no prompts.
-        var environment = ProcessInfo.processInfo.environment
-        environment["LC_ALL"] = "C"
-        environment["DEBIAN_FRONTEND"] = "noninteractive"
-        process.environment = environment
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(arguments: arguments, status: process.terminationStatus, output: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 }
