@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The collector's HTTPS server and the agent's client: one NIO/BoringSSL stack for both.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -23,19 +22,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // The collector's configuration: file, environment and flags, in that order of precedence.
-        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        // No traits: its YAML trait brings Yams and, through it, ICU into every binary (packaging/README.md).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+        // File descriptors without Foundation's FileHandle (which links ICU into a static binary).
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
         .target(name: "HardeningCore"),
+        // libyaml (libyaml-dev) and the one Swift module that imports it: YAML text → nodes with line and column.
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "YAMLParsing", dependencies: ["CYAML"]),
         // YAML policy files → validated core types, errors with file:line.
-        .target(
-            name: "PolicyLoading",
-            dependencies: ["HardeningCore", .product(name: "Yams", package: "Yams")]
-        ),
+        .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
         // Reads a host through a root prefix into HostFacts.
-        .target(name: "HostProbes", dependencies: ["HardeningCore"]),
+        .target(name: "HostProbes", dependencies: ["HardeningCore", .product(name: "SystemPackage", package: "swift-system")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),
@@ -80,8 +81,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "SystemPackage", package: "swift-system"),
+                "YAMLParsing",
             ]
         ),
         .target(
@@ -102,14 +102,18 @@ let package = Package(
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
-        .target(name: "CommandLineSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // The agent's commands; the executable only calls into this.
         .target(
             name: "AtttCommands",
             dependencies: [
                 "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
-                "CollectorAPI", "Enrollment", "CommandLineSupport",
+                "CollectorAPI", "Enrollment", "CommandLineSupport", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(name: "attt", dependencies: ["AtttCommands"]),
@@ -119,6 +123,7 @@ let package = Package(
             path: "Tests/AtttTestSupport"
         ),
         .testTarget(name: "HardeningCoreTests", dependencies: ["HardeningCore"]),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing", "AtttTestSupport"]),
         .testTarget(name: "PolicyLoadingTests", dependencies: ["PolicyLoading", "AtttTestSupport"]),
         .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "AtttTestSupport"]),
         .testTarget(
@@ -160,6 +165,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
+    "YAMLParsing",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")

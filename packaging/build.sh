@@ -44,7 +44,9 @@ common() {
     help2man --no-info --section 1 --name "$summary" --version-string "$VERSION" --include "$include" \
         "$stage/usr/bin/$name" | gzip -9n > "$stage/usr/share/man/man1/$name.1.gz"
     install -D -m 0644 "$PKG/debian/copyright" "$stage/usr/share/doc/$name/copyright"
-    install -D -m 0644 "$PKG/lintian/$name" "$stage/usr/share/lintian/overrides/$name"
+    if [ -f "$PKG/lintian/$name" ]; then
+        install -D -m 0644 "$PKG/lintian/$name" "$stage/usr/share/lintian/overrides/$name"
+    fi
     sed "s/@VERSION@/$VERSION/" "$PKG/debian/changelog" | gzip -9n > "$stage/usr/share/doc/$name/changelog.gz"
     chmod 0644 "$stage/usr/share/doc/$name/changelog.gz" "$stage/usr/share/man/man1/$name.1.gz"
 }

@@ -1,6 +1,6 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
-# Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit) and SQLite (GRDB, for the collector).
-BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev)
+# Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit), SQLite (GRDB, for the collector) and libyaml (YAMLParsing).
+BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev)
 # Building the .deb packages (packaging/build.sh): dpkg-shlibdeps and dpkg-deb, help2man for the man pages.
 PACKAGING_PACKAGES=(dpkg-dev help2man)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is

@@ -1,6 +1,6 @@
 import DurableFiles
 public import Enrollment
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 
 /// The host's identity at its collector, kept under `<root>/var/lib/attt/identity/` (state: purge

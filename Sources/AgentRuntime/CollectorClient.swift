@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
 public import CollectorAPI
 import Enrollment
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 import NIOCore
 import NIOHTTP1

@@ -1,5 +1,6 @@
 import DurableFiles
-public import Foundation
+public import FoundationEssentials
+import Glibc
 public import HardeningCore
 
 /// Reports waiting to reach the collector, kept on disk so nothing is lost across crashes, reboots
@@ -129,8 +130,8 @@ public struct Outbox {
 
     func size() throws -> Int {
         try files().reduce(0) { total, name in
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
-            return total + ((attributes[.size] as? NSNumber)?.intValue ?? 0)
+            var st = stat()
+            return total + (stat(directory.appendingPathComponent(name).path, &st) == 0 ? Int(st.st_size) : 0)
         }
     }
 

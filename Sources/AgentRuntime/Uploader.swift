@@ -1,4 +1,5 @@
-public import Foundation
+public import FoundationEssentials
+import Glibc
 
 /// How the agent reaches the collector; the HTTPS client (mutual TLS) implements it, tests fake it.
 public protocol CollectorTransport {

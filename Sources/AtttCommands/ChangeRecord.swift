@@ -1,8 +1,10 @@
-import Foundation
+import DurableFiles
+import FoundationEssentials
 import HardeningCore
 import HostProbes
 import LinuxAudit
 import Remediation
+import SystemPackage
 
 /// Every applied and rolled-back transaction goes to the kernel audit trail and to the agent's log
 /// (`/var/log/attt/remediation.log` in the host root, one JSON object a line). When the kernel refuses
@@ -34,13 +36,11 @@ enum ChangeRecord {
         let logPath = HostRoot(root).local("/var/log/attt/remediation.log")
         var logged = false
         if let data = try? JSONEncoder().encode(entry) {
-            try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o640]) }
-            if let handle = FileHandle(forWritingAtPath: logPath) {
-                handle.seekToEndOfFile()
-                handle.write(data + Data("\n".utf8))
-                try? handle.close()
-                logged = true
+            try? FileManager.default.createDirectory(atPath: AtomicFile.parentDirectory(of: logPath), withIntermediateDirectories: true)
+            // One write(2) in append mode: concurrent writers never interleave inside a line.
+            if let fd = try? FileDescriptor.open(logPath, .writeOnly, options: [.append, .create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead]) {
+                logged = (try? fd.writeAll(data + Data("\n".utf8))) != nil
+                try? fd.close()
             }
         }
         guard case .refused(let reason) = outcome else { return nil }

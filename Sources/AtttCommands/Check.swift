@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandLineSupport
-import Foundation
+import FoundationEssentials
+import Glibc
 import HardeningCore
 import HostProbes
 import PolicyLoading

@@ -1,8 +1,11 @@
 public import ArgumentParser
 import CommandLineSupport
-import Foundation
+import DurableFiles
+import FoundationEssentials
+import Glibc
 public import HardeningCore
 import PolicyLoading
+import SystemPackage
 
 /// Options shared by `check` and `inventory`.
 struct HostOptions: ParsableArguments {
@@ -14,8 +17,8 @@ struct HostOptions: ParsableArguments {
 
     /// The root, checked: a root that is not a directory is bad input.
     func validatedRoot() throws -> String {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+        var isDir = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir else {
             throw CommandFailure.badInput("--root \(root): no such directory — give the directory that holds the host's etc/ and var/")
         }
         return root
@@ -56,19 +59,20 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// anything else that exists (`/dev/null`, a pipe) is written in place, never replaced.
 func emit(_ data: Data, to output: String?) throws {
     guard let output else {
-        FileHandle.standardOutput.write(data)
+        StandardStreams.output(data)
         return
     }
     do {
-        let type = (try? FileManager.default.attributesOfItem(atPath: output))?[.type] as? FileAttributeType
-        if let type, type != .typeRegular {
-            guard let handle = FileHandle(forWritingAtPath: output) else { throw CocoaError(.fileWriteNoPermission) }
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
+        var st = stat()
+        if stat(output, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            let fd = try FileDescriptor.open(output, .writeOnly, options: [.closeOnExec])
+            defer { try? fd.close() }
+            try fd.writeAll(data)
         } else {
-            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+            guard FileManager.default.fileExists(atPath: AtomicFile.parentDirectory(of: output)) else { throw Errno.noSuchFileOrDirectory }
+            try AtomicFile.write(data, to: output, newFileMode: 0o644)
         }
     } catch {
-        throw CommandFailure.badInput("--output \(output): cannot write (\(error.localizedDescription)) — choose a writable path")
+        throw CommandFailure.badInput("--output \(output): cannot write (\(error)) — choose a writable path")
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import CollectorAPI
 import CommandLineSupport
 import Enrollment
-import Foundation
+import FoundationEssentials
 import HardeningCore
 import HostProbes
 
@@ -48,7 +48,7 @@ struct Enroll: AsyncParsableCommand {
         }
         let answer: EnrollResponse
         do {
-            answer = try await client.enroll(EnrollRequest(token: token.trimmingCharacters(in: .whitespacesAndNewlines), csr: try key.certificateRequest(hostname: hostname).pemString))
+            answer = try await client.enroll(EnrollRequest(token: token.trimmed, csr: try key.certificateRequest(hostname: hostname).pemString))
             await client.shutdown()
         } catch UploadError.rejected(let why) {
             await client.shutdown()

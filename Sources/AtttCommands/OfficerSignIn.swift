@@ -1,4 +1,6 @@
-import Foundation
+import CommandLineSupport
+import FoundationEssentials
+import Glibc
 import HardeningCore
 import LinuxPAM
 
@@ -18,8 +20,8 @@ struct OfficerSignIn {
     /// Asks on the terminal; returns the officer's account name.
     func run(language: Language) throws -> String {
         let vi = language == .vi
-        FileHandle.standardError.write(Data((vi ? "Tài khoản cán bộ CNTT: " : "IT officer account: ").utf8))
-        guard let user = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !user.isEmpty else {
+        StandardStreams.error((vi ? "Tài khoản cán bộ CNTT: " : "IT officer account: "))
+        guard let user = readLine(strippingNewline: true)?.trimmed, !user.isEmpty else {
             throw Refused(description: vi ? "chưa nhập tài khoản" : "no account given")
         }
         let password = Self.readSecret(prompt: vi ? "Mật khẩu: " : "Password: ")
@@ -35,7 +37,7 @@ struct OfficerSignIn {
 
     /// Reads a line with the terminal's echo off.
     static func readSecret(prompt: String) -> String {
-        FileHandle.standardError.write(Data(prompt.utf8))
+        StandardStreams.error(prompt)
         var saved = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         if isTerminal {
@@ -45,7 +47,7 @@ struct OfficerSignIn {
         }
         defer {
             if isTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardStreams.error("\n")
         }
         return readLine(strippingNewline: true) ?? ""
     }

@@ -2,7 +2,8 @@ import AgentRuntime
 import ArgumentParser
 import CollectorAPI
 import CommandLineSupport
-import Foundation
+import FoundationEssentials
+import Glibc
 import HardeningCore
 import Remediation
 
@@ -135,6 +136,6 @@ struct Run: AsyncParsableCommand {
     }
 
     func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardStreams.output(line + "\n")
     }
 }

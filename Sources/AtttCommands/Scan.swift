@@ -1,6 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
-import Foundation
+import FoundationEssentials
 import HardeningCore
 import HostProbes
 import PolicyLoading

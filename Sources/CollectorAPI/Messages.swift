@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 // The messages agents and the collector exchange, as `openapi/collector.yaml` describes them.
 // Both sides use these types, so the agent and the server cannot drift apart; the OpenAPI test holds

@@ -1,14 +1,14 @@
 public import Configuration
 public import Foundation
-import SystemPackage
-import Yams
+import YAMLParsing
 
 /// Reads ``CollectorSettings`` from, lowest to highest precedence: built-in defaults, a YAML file
 /// (`/etc/attt-collector/collector.yaml` when present, or `--config`), `ATTT_COLLECTOR_*` environment
 /// variables (`listen.port` → `ATTT_COLLECTOR_LISTEN_PORT`), and flags.
 ///
-/// swift-configuration does the layering; the file is checked first with Yams so that a typo is an
-/// error naming the file, line and key instead of a setting silently ignored.
+/// swift-configuration does the layering. The file is read with attt's YAML parser and checked key by
+/// key, so that a typo is an error naming the file, line and key instead of a setting silently
+/// ignored; its values then enter the layering as one more provider.
 public enum SettingsLoader {
     public static let defaultFile = "/etc/attt-collector/collector.yaml"
 
@@ -38,8 +38,8 @@ public enum SettingsLoader {
         ]
         for key in flags.keys where keys[key] == nil { throw Problem(description: "unknown setting \(key)") }
         // A file of comments only (as the package ships it) holds no settings: nothing to read.
-        if let path, try validate(file: path) {
-            providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
+        if let path {
+            providers.append(InMemoryProvider(name: path, values: try read(file: path)))
         }
         let reader = ConfigReader(providers: providers)
         var settings = CollectorSettings()
@@ -81,23 +81,25 @@ public enum SettingsLoader {
         return nil
     }
 
-    /// Syntax and keys, with the line of each problem; false when the file holds no settings at all.
-    static func validate(file path: String) throws -> Bool {
+    /// The file's settings by key, after checking syntax, keys and kinds with the line of each problem.
+    /// A file of comments only (as the package ships it) holds no settings.
+    static func read(file path: String) throws -> [AbsoluteConfigKey: ConfigValue] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Problem(description: "\(path): cannot be read (check that it exists and is UTF-8)")
         }
-        let node: Node?
+        let node: YAMLNode?
         do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw Problem(description: "\(path): not valid YAML: \(error)")
+            node = try YAMLParser.compose(text)
+        } catch {
+            throw Problem(description: "\(path):\(error.line ?? 1): not valid YAML: \(error.problem)")
         }
-        guard let node else { return false }
-        guard let mapping = node.mapping else { throw Problem(description: "\(path):\(node.mark?.line ?? 1): expected settings as `key: value` lines") }
-        func walk(_ mapping: Node.Mapping, prefix: String) throws {
+        guard let node else { return [:] }
+        guard let mapping = node.mapping else { throw Problem(description: "\(path):\(node.mark.line): expected settings as `key: value` lines") }
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func walk(_ mapping: YAMLNode.Mapping, prefix: String) throws {
             for (key, value) in mapping {
                 let name = prefix + (key.string ?? "")
-                let line = key.mark?.line ?? 0
+                let line = key.mark.line
                 if let inner = value.mapping, keys[name] == nil {
                     try walk(inner, prefix: name + ".")
                     continue
@@ -105,19 +107,32 @@ public enum SettingsLoader {
                 guard let kind = keys[name] else {
                     throw Problem(description: "\(path):\(line): unknown setting \(name) (known: \(keys.keys.sorted().joined(separator: ", ")))")
                 }
+                let content: ConfigContent
                 switch kind {
                 case .strings:
-                    guard value.sequence != nil || value.scalar != nil else { throw Problem(description: "\(path):\(line): \(name) must be a list of names") }
+                    if let list = value.sequence {
+                        let names = list.compactMap(\.string)
+                        guard names.count == list.count else { throw Problem(description: "\(path):\(line): \(name) must be a list of names") }
+                        content = .stringArray(names)
+                    } else if let s = value.string {
+                        content = .string(s)
+                    } else {
+                        throw Problem(description: "\(path):\(line): \(name) must be a list of names")
+                    }
                 case .int:
-                    guard let s = value.scalar?.string, Int(s).map({ $0 >= 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a whole number") }
+                    guard let s = value.string, Int(s).map({ $0 >= 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a whole number") }
+                    content = .string(s)
                 case .duration:
-                    guard let s = value.scalar?.string, parseDuration(s) != nil else { throw Problem(description: "\(path):\(line): \(name) must be a duration such as 15m, 8h or 7d") }
+                    guard let s = value.string, parseDuration(s) != nil else { throw Problem(description: "\(path):\(line): \(name) must be a duration such as 15m, 8h or 7d") }
+                    content = .string(s)
                 case .string:
-                    guard value.scalar != nil else { throw Problem(description: "\(path):\(line): \(name) must be a single value") }
+                    guard let s = value.string else { throw Problem(description: "\(path):\(line): \(name) must be a single value") }
+                    content = .string(s)
                 }
+                values[AbsoluteConfigKey(ConfigKey(name))] = ConfigValue(content, isSecret: false)
             }
         }
         try walk(mapping, prefix: "")
-        return true
+        return values
     }
 }

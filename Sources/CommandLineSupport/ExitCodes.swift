@@ -1,5 +1,5 @@
 public import ArgumentParser
-import Foundation
+import Glibc
 
 /// A failure that ends a command with a message and one of attt's exit codes.
 public struct CommandFailure: Error {
@@ -29,21 +29,21 @@ extension ParsableCommand {
             } else {
                 try command.run()
             }
-            Foundation.exit(0)
+            Glibc.exit(0)
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            Glibc.exit(exit.rawValue)
         } catch {
             if let failure = error as? CommandFailure ?? known(error) {
-                FileHandle.standardError.write(Data((name + ": " + failure.message + "\n").utf8))
-                Foundation.exit(failure.exitCode)
+                StandardStreams.error(name + ": " + failure.message + "\n")
+                Glibc.exit(failure.exitCode)
             }
             let message = fullMessage(for: error)
             if exitCode(for: error) == .success {
                 print(message)
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(2)
+            StandardStreams.error(message + "\n")
+            Glibc.exit(2)
         }
     }
 }

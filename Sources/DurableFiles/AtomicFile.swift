@@ -1,4 +1,5 @@
-public import Foundation
+public import FoundationEssentials
+import Glibc
 
 /// Writes that a crash can only leave old or new: a temporary file in the same directory, written,
 /// given its owner and mode, flushed to disk, then renamed over the target, and the directory flushed.
@@ -32,7 +33,7 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parentDirectory(of: path)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = "\(directory)/\(temporaryPrefix)\(UUID().uuidString)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -67,5 +68,15 @@ public enum AtomicFile {
             fsync(dirFd)
             close(dirFd)
         }
+    }
+
+    /// The directory a path is in, as `dirname` has it: `/a/b/` → `/a`, `/a` → `/`, `a` → `.`.
+    public static func parentDirectory(of path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "." }
+        var parent = p[..<slash]
+        while parent.hasSuffix("/") { parent = parent.dropLast() }
+        return parent.isEmpty ? "/" : String(parent)
     }
 }

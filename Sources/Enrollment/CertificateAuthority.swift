@@ -1,5 +1,6 @@
 public import Crypto
-public import Foundation
+public import FoundationEssentials
+import Glibc
 import SwiftASN1
 public import X509
 
@@ -122,7 +123,10 @@ extension Certificate {
     }
 
     /// The serial as lowercase hex, the way the collector stores and revokes it.
-    public var serialHex: String { serialNumber.bytes.map { String(format: "%02x", $0) }.joined() }
+    public var serialHex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: serialNumber.bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
 }
 
 /// An IPv4 or IPv6 literal, for a certificate's IP address names.

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 
 /// Collects ``HostFacts`` from a host through its root prefix. Every probe reads files only;

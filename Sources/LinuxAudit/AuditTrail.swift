@@ -1,5 +1,5 @@
 import CAudit
-import Foundation
+import Glibc
 
 /// Writes attt's own events to the kernel audit trail: a fix applied or rolled back is a user-space
 /// configuration change (`AUDIT_USYS_CONFIG`), naming the transaction, the controls and the officer
@@ -29,6 +29,7 @@ public enum AuditTrail {
     public static func field(_ key: String, _ value: String) -> String {
         let safe = !value.isEmpty && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=") }
         if safe { return "\(key)=\(value)" }
-        return "\(key)=" + value.utf8.map { String(format: "%02X", $0) }.joined()
+        let digits = Array("0123456789ABCDEF".utf8)
+        return "\(key)=" + String(decoding: value.utf8.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 }

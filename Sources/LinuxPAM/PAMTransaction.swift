@@ -1,5 +1,5 @@
 import CPAM
-import Foundation
+import FoundationEssentials
 
 /// What a PAM run ended with.
 public struct PAMOutcome: Sendable, Hashable, CustomStringConvertible {

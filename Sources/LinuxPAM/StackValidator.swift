@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Tries a staged `pam.d` before it replaces the live one: every login service must still run and
 /// refuse a user that does not exist. A stack that cannot run (a missing module, a broken line) or

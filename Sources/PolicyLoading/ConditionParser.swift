@@ -1,5 +1,5 @@
 import HardeningCore
-import Yams
+import YAMLParsing
 
 /// Reads the condition language of `Policies/controls/*.yaml`.
 ///
@@ -22,11 +22,11 @@ struct ConditionParser {
     static let comparisonKeys: Set<String> = ["fact", "op", "value", "param", "catalog", "ref", "var", "label", "when"]
     static let quantifierKeys: Set<String> = ["every", "none", "some", "as", "name_by", "where", "require", "label", "when"]
 
-    func parse(_ node: Node, _ context: String) throws -> Condition {
+    func parse(_ node: YAMLNode, _ context: String) throws -> Condition {
         guard case .mapping(let mapping) = node else {
             throw reader.fail(node, "\(context): a condition must be a mapping such as {fact: …, op: …, value: …} or {all: […]}")
         }
-        let keys = Set(mapping.keys.compactMap(\.string))
+        let keys = Set(mapping.compactMap(\.key.string))
         var guardClause: Guard? = nil
         if let when = mapping["when"] { guardClause = try parseGuard(when, context) }
         let condition: Condition
@@ -51,7 +51,7 @@ struct ConditionParser {
         return condition
     }
 
-    func parseGuard(_ node: Node, _ context: String) throws -> Guard {
+    func parseGuard(_ node: YAMLNode, _ context: String) throws -> Guard {
         var result = Guard(profiles: nil, roles: nil)
         for m in try reader.mapping(node, allowed: ["profile", "role"], context: "\(context).when") {
             let names: [String]
@@ -71,9 +71,9 @@ struct ConditionParser {
         return result
     }
 
-    func parseComparison(_ node: Node, _ context: String) throws -> Comparison {
+    func parseComparison(_ node: YAMLNode, _ context: String) throws -> Comparison {
         var fact = "", opName = "", label: LocalizedText? = nil, operand: Operand? = nil
-        var opNode: Node? = nil
+        var opNode: YAMLNode? = nil
         for m in try reader.mapping(node, allowed: Self.comparisonKeys, required: ["fact", "op"], context: context) {
             switch m.key {
             case "fact": fact = try path(m.node, context)
@@ -93,7 +93,7 @@ struct ConditionParser {
         return Comparison(fact: fact, op: op, operand: operand, label: label)
     }
 
-    func parseOperand(key: String, _ node: Node, _ context: String) throws -> Operand {
+    func parseOperand(key: String, _ node: YAMLNode, _ context: String) throws -> Operand {
         switch key {
         case "value": return .literal(try reader.value(node))
         case "param":
@@ -113,7 +113,7 @@ struct ConditionParser {
         }
     }
 
-    func parseQuantifier(_ node: Node, head: String, _ context: String) throws -> Condition {
+    func parseQuantifier(_ node: YAMLNode, head: String, _ context: String) throws -> Condition {
         var q = Quantifier(over: .literal(.null), binding: nil, itemLabel: nil, filter: nil, requirement: nil, label: nil)
         for m in try reader.mapping(node, allowed: Self.quantifierKeys, context: context) {
             switch m.key {
@@ -148,13 +148,13 @@ struct ConditionParser {
     }
 
     /// `label: minlen` (a technical name, the same in both languages) or `label: {vi: …, en: …}`.
-    func label(_ node: Node, _ context: String) throws -> LocalizedText {
+    func label(_ node: YAMLNode, _ context: String) throws -> LocalizedText {
         if case .mapping = node { return try reader.localized(node, "\(context).label") }
         let text = try reader.string(node, "\(context).label")
         return LocalizedText(vi: text, en: text)
     }
 
-    func path(_ node: Node, _ context: String) throws -> String {
+    func path(_ node: YAMLNode, _ context: String) throws -> String {
         let text = try reader.string(node, context)
         let valid = !text.isEmpty && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
             !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }

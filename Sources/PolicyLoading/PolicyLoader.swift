@@ -1,6 +1,6 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
-import Yams
+import YAMLParsing
 
 /// Loads a policy directory: `policy.yaml`, `controls/*.yaml`, `catalogs/*.yaml`.
 ///
@@ -11,8 +11,8 @@ public struct PolicyLoader {
 
     public func load(directory: URL) throws -> Policy {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
+        var isDir = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDir), isDir else {
             throw PolicyError(file: directory.path, line: nil, message: "policy directory not found", hint: "pass --policy DIR with policy.yaml, controls/ and catalogs/")
         }
         let policyFile = directory.appendingPathComponent("policy.yaml")
@@ -78,7 +78,7 @@ public struct PolicyLoader {
         return header
     }
 
-    func readParameters(_ node: Node, _ reader: YAMLReader, _ context: String) throws -> [Parameter] {
+    func readParameters(_ node: YAMLNode, _ reader: YAMLReader, _ context: String) throws -> [Parameter] {
         try reader.mapping(node, allowed: nil, context: context).map { m in
             var p = Parameter(name: m.key, description: nil, stricter: .any, regulation: .null, recommended: .null)
             var hasRecommended = false
@@ -145,7 +145,7 @@ public struct PolicyLoader {
         guard case .sequence(let list) = members[0].node else {
             throw reader.fail(members[0].node, "controls must be a list of controls")
         }
-        return try list.map { (try readControl($0, reader, policyParameters: policyParameters, catalogs: catalogs), $0.mark?.line) }
+        return try list.map { (try readControl($0, reader, policyParameters: policyParameters, catalogs: catalogs), $0.mark.line) }
     }
 
     /// `VN-TD-AREA-NNN` (checked by hand: a regular expression would load ICU for one test).
@@ -156,7 +156,7 @@ public struct PolicyLoader {
             && parts[3].count == 3 && parts[3].allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    func readControl(_ node: Node, _ reader: YAMLReader, policyParameters: Set<String>, catalogs: Set<String>) throws -> Control {
+    func readControl(_ node: YAMLNode, _ reader: YAMLReader, policyParameters: Set<String>, catalogs: Set<String>) throws -> Control {
         var c = Control(id: "", references: [], title: LocalizedText(vi: "", en: ""), rationale: nil, severity: .medium, roles: [], area: "", parameters: [], applicability: nil, notApplicableReason: nil, condition: nil, attestation: nil, fix: nil)
         let members = try reader.mapping(node, allowed: Self.controlKeys, required: ["id", "references", "title", "severity", "roles", "area"], context: "control")
         // Parameters first: conditions may name them.
@@ -219,10 +219,10 @@ public struct PolicyLoader {
 
 extension YAMLReader {
     /// A mapping whose keys are free (parameter names, catalogue lists).
-    func mapping(_ node: Node, allowed: Set<String>?, required: Set<String> = [], context: String) throws -> [(key: String, node: Node, keyNode: Node)] {
+    func mapping(_ node: YAMLNode, allowed: Set<String>?, required: Set<String> = [], context: String) throws -> [(key: String, node: YAMLNode, keyNode: YAMLNode)] {
         if let allowed { return try mapping(node, allowed: allowed, required: required, context: context) }
         guard case .mapping(let mapping) = node else { throw fail(node, "\(context) must be a mapping") }
-        var result: [(key: String, node: Node, keyNode: Node)] = []
+        var result: [(key: String, node: YAMLNode, keyNode: YAMLNode)] = []
         for (k, v) in mapping {
             guard let key = k.string else { throw fail(k, "\(context): keys must be text") }
             result.append((key, v, k))

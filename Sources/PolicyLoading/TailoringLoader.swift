@@ -1,6 +1,6 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
-import Yams
+import YAMLParsing
 
 /// Reads a unit's tailoring file: parameter values that override the profile's, never below the floor.
 ///
@@ -40,7 +40,7 @@ public struct TailoringLoader {
                         throw reader.fail(p.keyNode, "'\(p.key)' is not a policy-wide parameter", hint: "known: \(policy.parameters.map(\.name).sorted().joined(separator: ", "))")
                     }
                     values[p.key] = try reader.value(p.node)
-                    lines[p.key] = p.node.mark?.line
+                    lines[p.key] = p.node.mark.line
                 }
             default:
                 for c in try reader.mapping(m.node, allowed: nil, context: "controls") {
@@ -51,7 +51,7 @@ public struct TailoringLoader {
                         }
                         let key = "\(c.key).\(p.key)"
                         values[key] = try reader.value(p.node)
-                        lines[key] = p.node.mark?.line
+                        lines[key] = p.node.mark.line
                     }
                 }
             }

@@ -1,54 +1,32 @@
 import HardeningCore
-import Yams
+import YAMLParsing
 
 /// Reads YAML nodes with their positions, so every complaint names the file and line.
 struct YAMLReader {
     let file: String
 
-    func parse(_ text: String) throws -> Node {
+    func parse(_ text: String) throws -> YAMLNode {
+        let node: YAMLNode?
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw PolicyError(file: file, line: nil, message: "the file is empty")
-            }
-            return node
-        } catch let error as YamlError {
-            throw PolicyError(file: file, line: YAMLReader.line(of: error), message: "not valid YAML: \(YAMLReader.summary(of: error))", hint: "fix the YAML syntax at that line")
+            node = try YAMLParser.compose(text)
+        } catch {
+            throw PolicyError(file: file, line: error.line, message: "not valid YAML: \(error.problem)", hint: "fix the YAML syntax at that line")
         }
+        guard let node else { throw PolicyError(file: file, line: nil, message: "the file is empty") }
+        return node
     }
 
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        case .duplicatedKeysInMapping(_, let context):
-            return context.mark.line
-        default:
-            return nil
-        }
-    }
-
-    static func summary(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicated keys \(duplicates.joined(separator: ", "))"
-        default:
-            return "\(error)"
-        }
-    }
-
-    func fail(_ node: Node?, _ message: String, hint: String? = nil) -> PolicyError {
-        PolicyError(file: file, line: node?.mark?.line, message: message, hint: hint)
+    func fail(_ node: YAMLNode?, _ message: String, hint: String? = nil) -> PolicyError {
+        PolicyError(file: file, line: node?.mark.line, message: message, hint: hint)
     }
 
     /// A mapping with string keys; unknown keys are refused so that typos never pass silently.
-    func mapping(_ node: Node, allowed: Set<String>, required: Set<String> = [], context: String) throws -> [(key: String, node: Node, keyNode: Node)] {
+    func mapping(_ node: YAMLNode, allowed: Set<String>, required: Set<String> = [], context: String) throws -> [(key: String, node: YAMLNode, keyNode: YAMLNode)] {
         guard case .mapping(let mapping) = node else {
             throw fail(node, "\(context) must be a mapping (key: value)")
         }
         var seen = Set<String>()
-        var members: [(key: String, node: Node, keyNode: Node)] = []
+        var members: [(key: String, node: YAMLNode, keyNode: YAMLNode)] = []
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw fail(keyNode, "\(context): keys must be text") }
             guard allowed.contains(key) else {
@@ -63,29 +41,29 @@ struct YAMLReader {
         return members
     }
 
-    func string(_ node: Node, _ context: String) throws -> String {
+    func string(_ node: YAMLNode, _ context: String) throws -> String {
         guard case .scalar(let scalar) = node else { throw fail(node, "\(context) must be text") }
         return scalar.string
     }
 
-    func strings(_ node: Node, _ context: String) throws -> [String] {
+    func strings(_ node: YAMLNode, _ context: String) throws -> [String] {
         guard case .sequence(let seq) = node else { throw fail(node, "\(context) must be a list") }
         return try seq.map { try string($0, context) }
     }
 
-    func localized(_ node: Node, _ context: String) throws -> LocalizedText {
+    func localized(_ node: YAMLNode, _ context: String) throws -> LocalizedText {
         let members = try mapping(node, allowed: ["vi", "en"], required: ["vi", "en"], context: context)
         var vi = "", en = ""
         for m in members {
             let text = try string(m.node, "\(context).\(m.key)")
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { throw fail(m.node, "\(context).\(m.key) is empty") }
+            if text.trimmed.isEmpty { throw fail(m.node, "\(context).\(m.key) is empty") }
             if m.key == "vi" { vi = text } else { en = text }
         }
         return LocalizedText(vi: vi, en: en)
     }
 
     /// Any YAML value as a fact value: plain scalars are typed (numbers, booleans, null), quoted ones are text.
-    func value(_ node: Node) throws -> FactValue {
+    func value(_ node: YAMLNode) throws -> FactValue {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain {
@@ -114,4 +92,4 @@ struct YAMLReader {
     }
 }
 
-import Foundation
+import FoundationEssentials

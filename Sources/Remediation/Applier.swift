@@ -1,5 +1,6 @@
 import DurableFiles
-import Foundation
+import FoundationEssentials
+import Glibc
 public import HardeningCore
 import HostProbes
 
@@ -84,7 +85,7 @@ public struct Applier {
         let live = host.local("/etc/pam.d")
         let stageHost = "/var/lib/attt/staging/pam.d-\(UUID().uuidString)"
         let stage = host.local(stageHost)
-        try FileManager.default.createDirectory(atPath: (stage as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: AtomicFile.parentDirectory(of: stage), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: live, toPath: stage)
         defer { try? FileManager.default.removeItem(atPath: stage) }
         let update = (root == "/" ? [] : ["chroot", root]) + arguments
@@ -109,10 +110,10 @@ public struct Applier {
         guard lstat(local, &st) == 0 else {
             // Note the highest missing ancestor, so a rollback leaves no empty directory behind.
             var missing: String? = nil
-            var parent = (path as NSString).deletingLastPathComponent
+            var parent = AtomicFile.parentDirectory(of: path)
             while parent != "/" && !parent.isEmpty && !host.exists(parent) {
                 missing = parent
-                parent = (parent as NSString).deletingLastPathComponent
+                parent = AtomicFile.parentDirectory(of: parent)
             }
             return Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil, createdDirectory: missing)
         }
@@ -144,9 +145,9 @@ public struct Applier {
                 if FileManager.default.fileExists(atPath: local) { try FileManager.default.removeItem(atPath: local) }
                 // rmdir only removes empty directories: anything else put there since stays.
                 if let top = backup.createdDirectory {
-                    var directory = (backup.path as NSString).deletingLastPathComponent
+                    var directory = AtomicFile.parentDirectory(of: backup.path)
                     while directory.hasPrefix(top), rmdir(host.local(directory)) == 0 {
-                        directory = (directory as NSString).deletingLastPathComponent
+                        directory = AtomicFile.parentDirectory(of: directory)
                     }
                 }
             }
@@ -234,8 +235,13 @@ public struct Applier {
     /// `000007-20261125T193512Z`: a sequence number first, so ids sort in the order transactions were
     /// applied even within one second or when the clock steps back; then the time, for people.
     static func newId(sequence: Int) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return String(format: "%06d-%04d%02d%02dT%02d%02d%02dZ", sequence, parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 0)!, from: Date())
+        func digits(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return digits(sequence, 6) + "-" + digits(parts.year!, 4) + digits(parts.month!, 2) + digits(parts.day!, 2)
+            + "T" + digits(parts.hour!, 2) + digits(parts.minute!, 2) + digits(parts.second!, 2) + "Z"
     }
 
     static func summary(_ action: RemediationAction) -> String {

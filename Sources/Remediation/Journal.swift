@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 
 /// The record of one `attt fix` run, kept under `/var/lib/attt/transactions/<id>/journal.json` in the

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 import HostProbes
 
@@ -69,6 +69,6 @@ public struct Planner {
     }
 
     static func shellQuoted(_ word: String) -> String {
-        word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }) && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }) && !word.isEmpty ? word : "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 public import HardeningCore
 
 /// The machine-readable report (`attt.report.v1`, described by `schemas/report.schema.json`).

@@ -83,6 +83,11 @@ import Testing
         #expect(parsed.buildTime == Date(timeIntervalSince1970: 1_795_418_760))
         let noSeconds = try #require(ClamAVDatabaseHeader.parse(Data("ClamAV-VDB:23 Nov 2026 07-26 +0000:27832:2076421:90".utf8)))
         #expect(noSeconds.buildTime == Timestamp.parse("2026-11-23T07:26:00Z"))
+        // The zone is honoured (sigtool writes the builder's local time), and a date that does not exist is refused.
+        #expect(ClamAVDatabaseHeader.buildTime("23 Nov 2026 14-26 +0700") == Timestamp.parse("2026-11-23T07:26:00Z"))
+        #expect(ClamAVDatabaseHeader.buildTime("23 Nov 2026 02-26 -0500") == Timestamp.parse("2026-11-23T07:26:00Z"))
+        #expect(ClamAVDatabaseHeader.buildTime("31 Feb 2026 07-26 +0000") == nil)
+        #expect(ClamAVDatabaseHeader.buildTime("23 Foo 2026 07-26 +0000") == nil)
         #expect(ClamAVDatabaseHeader.parse(Data("not a database".utf8)) == nil)
     }
 

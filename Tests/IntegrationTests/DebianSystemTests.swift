@@ -7,7 +7,7 @@ import Testing
 /// then rollback leaves the tree byte-identical. Needs root, debootstrap and the Debian mirror this
 /// machine's apt uses; the base tree is cached in /var/cache/attt-tests between runs.
 @Suite(.serialized) struct DebianSystemTests {
-    static let cache = "/var/cache/attt-tests/debian12-pam-v3.tar"
+    static let cache = "/var/cache/attt-tests/debian12-pam-v4.tar"
 
     /// Why the test cannot run here, or nil.
     static var unavailable: String? {
@@ -44,7 +44,7 @@ import Testing
     static func tree() throws -> URL {
         if !FileManager.default.fileExists(atPath: cache) {
             let build = "/var/cache/attt-tests/build-\(UUID().uuidString)"
-            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester,libsqlite3-0 bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
+            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester,libsqlite3-0,libyaml-0-2 bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
             guard out.status == 0 else { throw Failure(message: "debootstrap failed: \(out.stdout.suffix(2000))\(out.stderr.suffix(2000))") }
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-debian-\(UUID())")

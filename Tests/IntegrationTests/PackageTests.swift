@@ -58,6 +58,18 @@ import Testing
         #expect(seen > 0, "\(out.stdout)")
     }
 
+    /// The agent goes to every office PC: its package stays under 15 MB (issue 5). What would break
+    /// that is ICU (34 MiB of data), which static Foundation links in as soon as anything in the agent
+    /// uses full Foundation instead of FoundationEssentials (packaging/README.md).
+    @Test(.enabled(if: unavailable == nil, "packaging test skipped: \(unavailable ?? "")"))
+    func theAgentPackageStaysSmallAndWithoutICU() throws {
+        let (agent, _) = try Self.packages.get()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: agent)[.size] as? Int)
+        #expect(size < 15_000_000, "the agent's .deb is \(size) bytes")
+        let icu = try DebianSystemTests.sh("dpkg-deb --fsys-tarfile \(agent) | tar -xO ./usr/bin/attt | grep -a -c icudt || true")
+        #expect(icu.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "ICU's data is in the agent's binary: something there uses Foundation beyond FoundationEssentials")
+    }
+
     @Test(.enabled(if: unavailable == nil, "packaging test skipped: \(unavailable ?? "")"))
     func theAgentInstallsRunsKeepsEditsAndPurges() throws {
         let (agent, _) = try Self.packages.get()

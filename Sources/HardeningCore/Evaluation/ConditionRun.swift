@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The current item of a quantifier and the names bound around it.
 struct Scope {
@@ -238,7 +238,7 @@ struct Run {
         if let x = a.numberValue, let y = b.numberValue, !(a.stringValue != nil && b.stringValue != nil) { return x == y }
         if case .bool = a, let y = b.boolValue { return a.boolValue == y }
         if case .bool = b, let x = a.boolValue { return b.boolValue == x }
-        if let x = a.stringValue, let y = b.stringValue { return x.caseInsensitiveCompare(y) == .orderedSame }
+        if let x = a.stringValue, let y = b.stringValue { return x.lowercased() == y.lowercased() }
         return a == b
     }
 

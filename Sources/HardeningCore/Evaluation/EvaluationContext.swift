@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// Everything besides the facts that decides a result: profile, role, time and tailored values.
 public struct EvaluationContext: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns facts and a policy into results. Pure: the same facts, policy and context give the same results.
 public struct Evaluator: Sendable {

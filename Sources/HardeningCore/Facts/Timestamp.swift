@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// A point in time in facts and reports, always written as an ISO 8601 UTC string.
 public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {

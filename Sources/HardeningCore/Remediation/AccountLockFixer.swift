@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-PW-003 (Điều 9 khoản 6: every account must have a password): locks login accounts that
 /// have an empty password, so the IT officer sets one, and turns display-manager auto-login off.

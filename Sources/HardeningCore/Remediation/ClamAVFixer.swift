@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-AV-001 (Điều 6 — Trang thiết bị — khoản 2: every computer protected against malware):
 /// ClamAV and its updater from the distribution, freshclam enabled at boot, and a weekly scan of user

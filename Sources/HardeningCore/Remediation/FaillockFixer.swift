@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-AUTH-001 (Điều 7 khoản 2: lock an account after repeated failed logins). Through Debian's
 /// mechanism: two pam-configs profiles (preauth before pam_unix, authfail after it, and the account

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-SW-002 (Điều 13 khoản 2 điểm d): installs the mandatory software the catalogue lists for the
 /// host's role, from the host's configured (approved) repositories, inside the root. A package that

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-PW-004 (Điều 9 khoản 6, Điều 7 khoản 2): password aging in login.defs for new accounts, and
 /// `chage` for people's existing accounts. Only values weaker than the profile's are changed; it never

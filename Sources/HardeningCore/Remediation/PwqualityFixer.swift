@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-PW-001 (Điều 9 khoản 6: at least 6 characters with upper, lower, digit and special; Điều 6 —
 /// Trang thiết bị — khoản 3). Installs libpam-pwquality (its package script adds it to the password

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// What a fix will do, decided before anything changes: files to write and commands to run.
 /// Pure data: `attt fix --dry-run` prints it, the applier carries it out as one transaction.

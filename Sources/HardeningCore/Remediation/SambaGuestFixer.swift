@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-SHR-001 (Điều 7 khoản 1: shares need a password, never a whole disk): guests off for file-manager
 /// shares and for every share, whole-disk shares disabled with `available = no` — never deleted. Each

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// VN-TD-SHR-002 (Điều 7 khoản 1): NFS has no password, so no export lets a client's root act as
 /// root (`no_root_squash` is removed, root_squash is NFS's default), and anonymous FTP is turned off.
@@ -24,16 +24,16 @@ public struct NfsExportFixer: Fixer {
             for export in shares.nfsExports where export.source.path == path && export.noRootSquash {
                 guard let line = export.source.line, line >= 1, line <= lines.count else { continue }
                 lines[line - 1] = lines[line - 1]
-                    .replacingOccurrences(of: "no_root_squash,", with: "")
-                    .replacingOccurrences(of: ",no_root_squash", with: "")
-                    .replacingOccurrences(of: "(no_root_squash)", with: "")
+                    .replacing("no_root_squash,", with: "")
+                    .replacing(",no_root_squash", with: "")
+                    .replacing("(no_root_squash)", with: "")
             }
             actions.append(.writeFile(path: path, content: Data(lines.joined(separator: "\n").utf8), mode: 0o644))
         }
         if shares.ftpAnonymous?.value == true {
             let text = context.text("/etc/vsftpd.conf") ?? ""
             let edited = ConfigEdit.set("anonymous_enable", to: "NO", in: text, style: .equals, comment: "attt \(context.control.id) (Điều 7 khoản 1)")
-                .replacingOccurrences(of: "anonymous_enable = NO", with: "anonymous_enable=NO")
+                .replacing("anonymous_enable = NO", with: "anonymous_enable=NO")
             actions.append(.writeFile(path: "/etc/vsftpd.conf", content: Data(edited.utf8), mode: 0o644))
         }
         if actions.isEmpty, shares.nfsExports.contains(where: \.world) {

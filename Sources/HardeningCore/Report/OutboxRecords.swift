@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// What a full report is reduced to when the agent's outbox is over its bounds: enough for the
 /// collector's status history (counts and failing controls), never silently dropped.

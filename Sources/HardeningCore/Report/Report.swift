@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// The outcome of one control on one host.
 public enum ResultStatus: String, Sendable, Codable, CaseIterable {

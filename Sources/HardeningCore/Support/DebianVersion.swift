@@ -6,7 +6,7 @@ public struct DebianVersion: Comparable, Sendable, Hashable, CustomStringConvert
     public let revision: String
 
     public init(_ text: String) {
-        var rest = Substring(text.trimmingCharacters(in: " \t"))
+        var rest = Substring(text.trimmed(" \t"))
         if let colon = rest.firstIndex(of: ":"), let e = Int(rest[..<colon]) {
             epoch = e
             rest = rest[rest.index(after: colon)...]
@@ -72,15 +72,5 @@ public struct DebianVersion: Comparable, Sendable, Hashable, CustomStringConvert
             if firstDiff != 0 { return firstDiff < 0 ? -1 : 1 }
         }
         return 0
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
-        while let l = s.last, chars.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

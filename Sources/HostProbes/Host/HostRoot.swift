@@ -1,5 +1,7 @@
-public import Foundation
+public import FoundationEssentials
+import Glibc
 public import HardeningCore
+import SystemPackage
 
 /// The only door to the host: every path a probe reads goes through this root prefix.
 ///
@@ -61,8 +63,8 @@ public struct HostRoot: Sendable {
     }
 
     public func isDirectory(_ hostPath: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: local(hostPath), isDirectory: &isDir) && isDir.boolValue
+        var isDir = false
+        return FileManager.default.fileExists(atPath: local(hostPath), isDirectory: &isDir) && isDir
     }
 
     /// Reads a file, or says why it cannot: `nil` when the file does not exist.
@@ -75,14 +77,21 @@ public struct HostRoot: Sendable {
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw ProbeError(path: hostPath, reason: "is a directory") }
         if Int(st.st_size) > maxFileSize { throw ProbeError(path: hostPath, reason: "larger than \(maxFileSize >> 20) MiB") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ProbeError(path: hostPath, reason: access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "cannot open")
-        }
-        defer { try? handle.close() }
+        let fd = try open(path, hostPath)
+        defer { try? fd.close() }
         do {
-            return try handle.readToEnd() ?? Data()
+            return try fd.readAll(upTo: maxFileSize)
         } catch {
-            throw ProbeError(path: hostPath, reason: "\(error.localizedDescription)")
+            throw ProbeError(path: hostPath, reason: "\(error)")
+        }
+    }
+
+    /// Opens for reading; an `open(2)` failure becomes the reason, in the C library's words.
+    func open(_ path: String, _ hostPath: String) throws(ProbeError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
+        } catch {
+            throw ProbeError(path: hostPath, reason: "\(error)")
         }
     }
 
@@ -96,28 +105,22 @@ public struct HostRoot: Sendable {
     /// directory user has a large UID), to read records by offset. `nil` when the file is absent.
     public func records(_ hostPath: String) throws(ProbeError) -> RecordFile? {
         let path = try resolve(hostPath)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            if !exists(hostPath) { return nil }
-            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
-        }
-        return RecordFile(handle: handle)
+        if !exists(hostPath) { return nil }
+        return RecordFile(descriptor: try open(path, hostPath))
     }
 
     /// Reads the last `count` bytes of a file (for logs that only grow, like wtmp).
     public func tail(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
         let path = try resolve(hostPath)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            if !exists(hostPath) { return nil }
-            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
-        }
-        defer { try? handle.close() }
+        if !exists(hostPath) { return nil }
+        let fd = try open(path, hostPath)
+        defer { try? fd.close() }
         do {
-            let size = try handle.seekToEnd()
-            let start = size > UInt64(count) ? size - UInt64(count) : 0
-            try handle.seek(toOffset: start)
-            return try handle.readToEnd() ?? Data()
+            let size = try fd.seek(offset: 0, from: .end)
+            try fd.seek(offset: max(0, size - Int64(count)), from: .start)
+            return try fd.readAll(upTo: count)
         } catch {
-            throw ProbeError(path: hostPath, reason: "\(error.localizedDescription)")
+            throw ProbeError(path: hostPath, reason: "\(error)")
         }
     }
 
@@ -127,7 +130,7 @@ public struct HostRoot: Sendable {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         } catch {
-            var isDir: ObjCBool = false
+            var isDir = false
             if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) { return [] }
             throw ProbeError(path: hostPath, reason: "cannot list the directory")
         }
@@ -141,15 +144,45 @@ public struct HostRoot: Sendable {
 
 /// A file read by offset; closed when released.
 public final class RecordFile {
-    let handle: FileHandle
+    let descriptor: FileDescriptor
 
-    init(handle: FileHandle) { self.handle = handle }
-    deinit { try? handle.close() }
+    init(descriptor: FileDescriptor) { self.descriptor = descriptor }
+    deinit { try? descriptor.close() }
 
-    /// Up to `count` bytes at `offset`; empty past the end.
+    /// Up to `count` bytes at `offset`; empty past the end or on a read error.
     public func read(at offset: UInt64, count: Int) -> Data {
-        guard (try? handle.seek(toOffset: offset)) != nil else { return Data() }
-        return (try? handle.read(upToCount: count)) ?? Data()
+        guard count > 0, let start = Int64(exactly: offset) else { return Data() }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = (try? bytes.withUnsafeMutableBytes { buffer in
+                try descriptor.read(fromAbsoluteOffset: start + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            }) ?? 0
+            if n == 0 { break }
+            filled += n
+        }
+        return Data(bytes[..<filled])
+    }
+}
+
+extension FileDescriptor {
+    /// Everything from the current offset to the end, refusing more than `limit` bytes.
+    func readAll(upTo limit: Int) throws(Errno) -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            } catch let error as Errno {
+                throw error
+            } catch {
+                throw Errno.ioError
+            }
+            if n == 0 { return data }
+            guard data.count + n <= limit else { throw Errno.fileTooLarge }
+            data.append(contentsOf: chunk[..<n])
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// The binary login records: `/var/log/lastlog` (one record per UID) and `/var/log/wtmp` (utmp records).
 enum LoginRecords {

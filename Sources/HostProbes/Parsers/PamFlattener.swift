@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import HardeningCore
 
 /// Writes a service's stacks with every include resolved, as one flat file.
@@ -30,7 +30,7 @@ public enum PamFlattener {
                 case .substack(let marker, _):
                     problems.append("\(marker.source): a substack cannot be flattened; this stack is not tried")
                 case .rule(let rule, _):
-                    let arguments = rule.arguments.map { $0.contains(" ") ? "[" + $0.replacingOccurrences(of: "]", with: "\\]") + "]" : $0 }
+                    let arguments = rule.arguments.map { $0.contains(" ") ? "[" + $0.replacing("]", with: "\\]") + "]" : $0 }
                     lines.append(([rule.type, rule.control, rule.module] + arguments).joined(separator: " "))
                     if type != "session", !rule.module.hasPrefix("/") {
                         let found = moduleDirectories.contains { root.exists("\($0)/\(rule.module)") }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HardeningCore
 
 /// Local accounts from passwd, shadow and group; last logins; who holds administrative rights.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import HardeningCore
 
 /// An anti-malware engine the antivirus catalogue knows how to find.
@@ -172,12 +172,27 @@ enum ClamAVDatabaseHeader {
         if fields.count >= 9, let seconds = Int(fields[8]), seconds > 0 {
             header.buildTime = Date(timeIntervalSince1970: TimeInterval(seconds))
         } else {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "dd MMM yyyy HH-mm Z"
-            header.buildTime = formatter.date(from: fields[1])
+            header.buildTime = buildTime(fields[1])
         }
         return header
+    }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `16 Nov 2026 07-26 +0000` (sigtool's `%d %b %Y %H-%M %z`, always in English).
+    static func buildTime(_ text: String) -> Date? {
+        let parts = text.fields
+        guard parts.count == 5, let day = Int(parts[0]), let month = months.firstIndex(of: parts[1]), let year = Int(parts[2]) else { return nil }
+        let clock = parts[3].split(separator: "-").compactMap { Int($0) }
+        let zone = parts[4]
+        guard clock.count == 2, zone.count == 5, let sign = zone.first, sign == "+" || sign == "-",
+              let hhmm = Int(zone.dropFirst()),
+              let timeZone = TimeZone(secondsFromGMT: (hhmm / 100 * 3600 + hhmm % 100 * 60) * (sign == "-" ? -1 : 1)) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: year, month: month + 1, day: day, hour: clock[0], minute: clock[1])
+        guard components.isValidDate(in: calendar) else { return nil }
+        return calendar.date(from: components)
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HardeningCore
 
 /// Installed packages from the dpkg database; manual installs from apt's `extended_states`;

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HardeningCore
 
 /// Samba shares and user shares, NFS exports, anonymous FTP. Điều 7 khoản 1: never share a whole
@@ -42,7 +42,7 @@ struct SharesProbe {
             for line in ConfigLines.meaningful(fstab) {
                 let f = line.text.fields
                 guard f.count >= 3, f[1].hasPrefix("/"), f[2] != "swap" else { continue }
-                paths.insert(SharesProbe.normalize(f[1].replacingOccurrences(of: "\\040", with: " ")))
+                paths.insert(SharesProbe.normalize(f[1].replacing("\\040", with: " ")))
             }
         }
         return paths
