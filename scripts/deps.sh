@@ -5,10 +5,11 @@ BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev)
 PACKAGING_PACKAGES=(dpkg-dev help2man)
 # The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
 # validated with testparm (samba-common-bin); the Debian system and package tests build their tree
-# with debootstrap and check the packages with lintian; the collector tests use openssl (a foreign
-# certificate), iproute2 (network namespaces), python3-yaml (the OpenAPI document) and a headless
-# Chromium driven by Selenium (the officers' web page; libnss3-tools trusts the collector's CA).
-TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap lintian openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
+# with debootstrap, check the packages with lintian and their units with systemd-analyze (systemd);
+# the collector tests use openssl (a foreign certificate), iproute2 (network namespaces), python3-yaml
+# (the OpenAPI document) and a headless Chromium driven by Selenium (the officers' web page;
+# libnss3-tools trusts the collector's CA).
+TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

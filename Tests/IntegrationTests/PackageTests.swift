@@ -119,6 +119,25 @@ import Testing
         }
     }
 
+    /// The shipped units as systemd reads them: `systemd-analyze verify` on both packages unpacked over
+    /// this machine's own unit directory (the test tree is minbase, without systemd), so an unknown key,
+    /// a bad value or a missing binary is an error here and not on an office PC.
+    @Test(.enabled(if: unavailable == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
+                   "unit check skipped: \(unavailable ?? "needs systemd-analyze (scripts/test.sh installs systemd)")"))
+    func theSystemdUnitsVerify() throws {
+        let (agent, collector) = try Self.packages.get()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-units-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root)")
+        #expect(prepared.status == 0, "\(prepared.stderr)")
+        let units = ["attt.service", "attt.timer", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
+        let verdict = try DebianSystemTests.sh("systemd-analyze verify --man=no --root=\(root) \(units.joined(separator: " ")) 2>&1")
+        #expect(verdict.status == 0 && verdict.stdout.isEmpty, "\(verdict.stdout)")
+        // The check is not blind: a misspelt key in a copy of the unit is reported.
+        let broken = try DebianSystemTests.sh("sed 's/^Nice=/NiceLevel=/' \(units[0]) > \(root)/lib/systemd/system/attt-broken.service && systemd-analyze verify --man=no --root=\(root) \(root)/lib/systemd/system/attt-broken.service 2>&1")
+        #expect(broken.stdout.contains("Unknown key 'NiceLevel'"), "\(broken.stdout)")
+    }
+
     @Test(.enabled(if: unavailable == nil, "packaging test skipped: \(unavailable ?? "")"))
     func theCollectorInstallsAndRunsAsItsOwnUser() throws {
         let (_, collector) = try Self.packages.get()
