@@ -24,10 +24,13 @@ public struct HostProbe: Sendable {
             try AntivirusProbe(host: host, engines: antivirusEngines, packages: packages.value?.installed ?? [], services: services).collect()
         }
         let shares = Probed.collect { try SharesProbe(host: host).collect() }
+        let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
+        let network = Probed.collect { try NetworkProbe(host: host).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
-            services: services, antivirus: antivirus, shares: shares
+            services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
+            network: network
         )
     }
 

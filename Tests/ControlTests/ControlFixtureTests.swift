@@ -29,6 +29,8 @@ import Testing
         #expect(results["VN-TD-SW-001"]?.evidence("anydesk · denied").isEmpty == false)
         #expect(results["VN-TD-AV-002"]?.evidence("daily signatures built").first?.actual == "2026-10-25T06:10:00Z")
         #expect(results["VN-TD-SHR-001"]?.evidence("o-d · whole disk").first?.source == "/etc/samba/smb.conf:245")
+        #expect(results["VN-TD-AUTH-002"]?.evidence("MaxAuthTries").first?.source == "/etc/ssh/sshd_config.d/10-vendor.conf:2")
+        #expect(results["VN-TD-NET-002"]?.evidence("net.ipv4.tcp_syncookies").first?.source == "/etc/sysctl.conf:71")
     }
 
     @Test func stockDebianFailsWhatTheRegulationAsksToChange() throws {
@@ -182,6 +184,86 @@ import Testing
         #expect(r.evidence("even_deny_root").first?.source == "/etc/pam.d/common-auth:17")
         try host.replace("/etc/pam.d/common-auth", "even_deny_root", with: "even_deny_root root_unlock_time=900")
         #expect(try result("VN-TD-AUTH-001", root: host.root).status == .pass)
+    }
+
+    // MARK: VN-TD-AUTH-002
+
+    @Test func auth002StockDesktopHasNoSshServer() throws {
+        let r = try result("VN-TD-AUTH-002", root: stock)
+        #expect(r.status == .notApplicable)
+        #expect(r.reason?.vi.contains("sshd_config") == true)
+    }
+
+    @Test func auth002HardenedValuesComeFromTheDropIn() throws {
+        let r = try result("VN-TD-AUTH-002", root: hardened)
+        #expect(r.status == .pass)
+        let tries = try #require(r.evidence("MaxAuthTries").first)
+        #expect(tries.actual == "3" && tries.source == "/etc/ssh/sshd_config.d/50-vn-td.conf:3")
+        #expect(r.evidence("PermitEmptyPasswords").first?.source == "/etc/ssh/sshd_config.d/50-vn-td.conf:2")
+        // The recommended profile also wants AllowGroups, which the hardened host does not set.
+        let rec = try result("VN-TD-AUTH-002", root: hardened, profile: .recommended)
+        #expect(rec.status == .fail)
+        #expect(rec.evidence("AllowGroups").first?.source == "default:openssh")
+    }
+
+    /// Debian's shipped file with nothing changed: OpenSSH's default MaxAuthTries (6) is above 5.
+    @Test func auth002DebianDefaultsFailOnMaxAuthTries() throws {
+        let host = try FixtureHost()
+        try FileManager.default.removeItem(at: host.url("/etc/ssh/sshd_config.d/50-vn-td.conf"))
+        let r = try result("VN-TD-AUTH-002", root: host.root)
+        #expect(r.status == .fail)
+        let tries = try #require(r.evidence("MaxAuthTries").first)
+        #expect(tries.actual == "6" && tries.expected == "≤ 5" && tries.source == "default:openssh")
+        #expect(r.evidence("LogLevel").first?.actual == "INFO")
+    }
+
+    @Test func auth002MatchBlocksAndTheDropInThatSortsFirst() throws {
+        let r = try result("VN-TD-AUTH-002", root: Repository.host("debian12-broken"))
+        #expect(r.status == .fail)
+        let tries = try #require(r.evidence("MaxAuthTries").first)
+        #expect(tries.actual == "10" && tries.source == "/etc/ssh/sshd_config.d/10-vendor.conf:2")
+        let empty = try #require(r.evidence("User ketoan Address 192.168.1.* · PermitEmptyPasswords").first)
+        #expect(empty.actual == "true" && empty.source == "/etc/ssh/sshd_config:125")
+    }
+
+    @Test func auth002UnreadableConfigurationIsAnErrorNotAPass() throws {
+        let host = try FixtureHost()
+        try host.write("/etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\nBanner \"/etc/issue\n")
+        let r = try result("VN-TD-AUTH-002", root: host.root)
+        #expect(r.status == .error)
+        #expect(r.reason?.en.contains("unterminated quote") == true)
+    }
+
+    // MARK: VN-TD-NET-002
+
+    /// Debian 12 sets none of these: the kernel's defaults accept ICMP redirects.
+    @Test func net002StockAcceptsRedirects() throws {
+        let r = try result("VN-TD-NET-002", root: stock)
+        #expect(r.status == .fail)
+        let redirects = try #require(r.evidence("net.ipv4.conf.all.accept_redirects").first)
+        #expect(redirects.actual == "1" && redirects.source == "default:linux")
+        #expect(r.evidence("net.ipv4.tcp_syncookies").first?.actual == "1")
+    }
+
+    @Test func net002HardenedDropInAndTheLaterFileThatUndoesIt() throws {
+        let r = try result("VN-TD-NET-002", root: hardened)
+        #expect(r.status == .pass)
+        #expect(r.evidence("net.ipv6.conf.all.accept_redirects").first?.source == "/etc/sysctl.d/60-vn-td.conf:5")
+        // /etc/sysctl.conf comes last (through 99-sysctl.conf): what it sets wins.
+        let broken = try result("VN-TD-NET-002", root: Repository.host("debian12-broken"))
+        #expect(broken.status == .fail)
+        let cookies = try #require(broken.evidence("net.ipv4.tcp_syncookies").first)
+        #expect(cookies.actual == "0" && cookies.expected == "= 1")
+        #expect(broken.evidence("net.ipv4.conf.all.accept_redirects").first?.source == "/etc/sysctl.conf:72")
+    }
+
+    @Test func net002RecommendedWantsReversePathFiltering() throws {
+        let host = try FixtureHost()
+        try host.replace("/etc/sysctl.d/60-vn-td.conf", "net.ipv4.conf.all.rp_filter = 2", with: "net.ipv4.conf.all.rp_filter = 0")
+        #expect(try result("VN-TD-NET-002", root: host.root).status == .pass)
+        let rec = try result("VN-TD-NET-002", root: host.root, profile: .recommended)
+        #expect(rec.status == .fail)
+        #expect(rec.evidence("rp_filter").first?.actual == "0")
     }
 
     // MARK: VN-TD-ACC-001

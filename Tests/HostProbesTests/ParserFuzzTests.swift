@@ -67,6 +67,29 @@ import Testing
         }
     }
 
+    @Test func sshdConfig() {
+        let seed = (try? String(contentsOf: Repository.host("debian12-broken").appendingPathComponent("etc/ssh/sshd_config"), encoding: .utf8)) ?? ""
+        fuzz([seed, "Include /etc/ssh/sshd_config.d/*.conf\nMatch User \"a b\"\n\tMaxAuthTries=3\n"], seed: 8) { text in
+            let files = ["/etc/ssh/sshd_config": text, "/etc/ssh/sshd_config.d/x.conf": text]
+            let config = try? SshdConfig.load(readFile: { files[$0] }, list: { $0 == "/etc/ssh/sshd_config.d" ? ["x.conf"] : [] })
+            guard let config = config ?? nil else { Issue.record("the main file exists"); return }
+            let facts = RemoteAccessProbe.server(config)
+            #expect(config.matches.allSatisfy { !$0.criteria.isEmpty })
+            #expect(facts.logLevel.value == facts.logLevel.value.uppercased())
+        }
+    }
+
+    @Test func sysctlFiles() {
+        let seed = (try? String(contentsOf: Repository.host("debian12-broken").appendingPathComponent("etc/sysctl.conf"), encoding: .utf8)) ?? ""
+        fuzz([seed, "net.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.all.rp_filter\nnet/ipv4/conf/eth0.10/rp_filter=1\n"], seed: 9) { text in
+            var config = SysctlConfig()
+            config.read(text, path: "/etc/sysctl.conf")
+            for key in ["net.ipv4.tcp_syncookies", "net.ipv4.conf.all.rp_filter", "net/ipv4/conf/eth0.10/rp_filter"] {
+                if let a = config.value(key) { #expect(a.source.line.map { $0 >= 1 } == true) }
+            }
+        }
+    }
+
     @Test func sharingFiles() {
         let exports = "/srv/a 192.168.1.0/24(rw,sync) *(ro)\n\"/srv/b c\" -ro host\n"
         fuzz(Self.seeds(["/etc/samba/smb.conf"], extra: [exports, "path=/home/an/Public\nguest_ok=y\nusershare_acl=S-1-1-0:F,\n"]), seed: 5) { text in

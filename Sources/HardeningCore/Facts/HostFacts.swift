@@ -14,12 +14,15 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var services: ServiceFacts
     public var antivirus: Probed<AntivirusFacts>
     public var shares: Probed<ShareFacts>
+    public var remoteAccess: Probed<RemoteAccessFacts>
+    public var network: Probed<NetworkFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
-        antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>
+        antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
+        network: Probed<NetworkFacts>
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -30,6 +33,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.services = services
         self.antivirus = antivirus
         self.shares = shares
+        self.remoteAccess = remoteAccess
+        self.network = network
     }
 }
 

@@ -63,4 +63,11 @@ with open(p("var/lib/clamav/daily.cld"), "wb") as f: f.write(header.encode().lju
 # SHR-001 / SHR-002: the whole disk shared to guests, and an NFS export of / to everyone.
 write("etc/samba/smb.conf", read("etc/samba/smb.conf") + "\n[o-d]\n   path = /\n   guest ok = yes\n   read only = no\n")
 write("etc/exports", "# /etc/exports\n/ *(rw,no_root_squash)\n")
+# AUTH-002: a vendor's drop-in that sorts before attt's (so its MaxAuthTries wins), and a Match block
+# that lets the accountant's account in with an empty password.
+write("etc/ssh/sshd_config.d/10-vendor.conf", "# remote support tool\nMaxAuthTries 10\n")
+write("etc/ssh/sshd_config", read("etc/ssh/sshd_config") + "\nMatch User ketoan Address 192.168.1.*\n\tPermitEmptyPasswords yes\n\tPasswordAuthentication yes\n")
+# NET-002: an old "network tuning" copied into /etc/sysctl.conf, which Debian applies last
+# (99-sysctl.conf links to it), so it overrides attt's 60-vn-td.conf.
+write("etc/sysctl.conf", read("etc/sysctl.conf") + "\n# tuning from the old server\nnet.ipv4.tcp_syncookies=0\nnet/ipv4/conf/all/accept_redirects = 1\n")
 print("broken fixture written to", out)

@@ -160,4 +160,26 @@ tailoring: attt.tailoring.v1
 parameters:
   it_accounts: [cbcntt]
 """)
+
+# SSH server (VN-TD-AUTH-002): Debian 12's sshd_config as openssh-server 1:9.2p1-2+deb12u* installs it
+# (kept next to this script), and the drop-in attt's fixer writes. Debian's file includes
+# sshd_config.d/*.conf at the top, so the drop-in's values come first and win.
+write("etc/ssh/sshd_config", open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "debian12-sshd_config")).read())
+write("etc/ssh/sshd_config.d/50-vn-td.conf", """# attt VN-TD-AUTH-002 (Điều 7 khoản 2, Điều 9 khoản 3): remote logins are limited and logged.
+PermitEmptyPasswords no
+MaxAuthTries 3
+LogLevel VERBOSE
+PermitRootLogin no
+""")
+# Kernel network parameters (VN-TD-NET-002): the drop-in attt's fixer writes. Debian's
+# 99-sysctl.conf (a link to /etc/sysctl.conf, every line commented) comes later and sets nothing.
+write("etc/sysctl.d/60-vn-td.conf", """# attt VN-TD-NET-002 (Điều 6 khoản 4, trang thiết bị): limit denial-of-service on the host.
+net.ipv4.tcp_syncookies = 1
+net.ipv4.conf.all.accept_redirects = 0
+net.ipv4.conf.default.accept_redirects = 0
+net.ipv6.conf.all.accept_redirects = 0
+net.ipv6.conf.default.accept_redirects = 0
+net.ipv4.conf.all.rp_filter = 2
+net.ipv4.conf.default.rp_filter = 2
+""")
 print("hardened fixture written to", out)

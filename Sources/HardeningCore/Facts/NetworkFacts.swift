@@ -1,0 +1,51 @@
+/// The host's own network defences (Điều 6 — the second one, on equipment — khoản 4; Điều 9 khoản 2).
+public struct NetworkFacts: Codable, Sendable, Hashable {
+    public var kernel: KernelNetworkParameters
+
+    public init(kernel: KernelNetworkParameters) {
+        self.kernel = kernel
+    }
+}
+
+/// The kernel parameters that blunt floods and redirect tricks, as they will be after the next boot
+/// (sysctl.d, with the line that sets each, or `default:linux`) and, on the live host, as they are now.
+public struct KernelNetworkParameters: Codable, Sendable, Hashable {
+    /// `net.ipv4.tcp_syncookies`: SYN cookies keep the host answering during a SYN flood.
+    public var tcpSyncookies: KernelParameter
+    /// `net.ipv4.conf.all.accept_redirects` and `….default.…`: ICMP redirects can reroute traffic.
+    public var acceptRedirects: KernelParameter
+    public var defaultAcceptRedirects: KernelParameter
+    /// `net.ipv6.conf.all.accept_redirects`.
+    public var ipv6AcceptRedirects: KernelParameter
+    /// `net.ipv4.conf.all.rp_filter`: 1 strict, 2 loose (what VPN and multi-homed hosts need), 0 off.
+    public var rpFilter: KernelParameter
+    /// The `*.conf` files read, in the order `systemd-sysctl` applies them.
+    public var files: [String]
+
+    public init(
+        tcpSyncookies: KernelParameter, acceptRedirects: KernelParameter, defaultAcceptRedirects: KernelParameter,
+        ipv6AcceptRedirects: KernelParameter, rpFilter: KernelParameter, files: [String]
+    ) {
+        self.tcpSyncookies = tcpSyncookies
+        self.acceptRedirects = acceptRedirects
+        self.defaultAcceptRedirects = defaultAcceptRedirects
+        self.ipv6AcceptRedirects = ipv6AcceptRedirects
+        self.rpFilter = rpFilter
+        self.files = files
+    }
+}
+
+public struct KernelParameter: Codable, Sendable, Hashable {
+    /// Dotted name, `net.ipv4.tcp_syncookies`.
+    public var name: String
+    /// After the next boot: the last sysctl.d line that sets it, or the kernel's default.
+    public var configured: Sourced<String>
+    /// `/proc/sys` now; only on the live host (absent under another root).
+    public var running: Sourced<String>?
+
+    public init(name: String, configured: Sourced<String>, running: Sourced<String>?) {
+        self.name = name
+        self.configured = configured
+        self.running = running
+    }
+}
