@@ -31,6 +31,7 @@ import Testing
         #expect(results["VN-TD-SHR-001"]?.evidence("o-d · whole disk").first?.source == "/etc/samba/smb.conf:245")
         #expect(results["VN-TD-AUTH-002"]?.evidence("MaxAuthTries").first?.source == "/etc/ssh/sshd_config.d/10-vendor.conf:2")
         #expect(results["VN-TD-NET-002"]?.evidence("net.ipv4.tcp_syncookies").first?.source == "/etc/sysctl.conf:71")
+        #expect(results["VN-TD-UPD-001"]?.evidence("APT::Periodic::Unattended-Upgrade").first?.source == "/etc/apt/apt.conf.d/99-tiet-kiem-bang-thong:2")
     }
 
     @Test func stockDebianFailsWhatTheRegulationAsksToChange() throws {
@@ -264,6 +265,40 @@ import Testing
         let rec = try result("VN-TD-NET-002", root: host.root, profile: .recommended)
         #expect(rec.status == .fail)
         #expect(rec.evidence("rp_filter").first?.actual == "0")
+    }
+
+    // MARK: VN-TD-UPD-001
+
+    /// A stock Debian 12 desktop leaves updates to GNOME Software: nothing installs them unattended.
+    @Test func upd001StockHasNoUnattendedUpgrades() throws {
+        let r = try result("VN-TD-UPD-001", root: stock)
+        #expect(r.status == .fail)
+        #expect(r.evidence("APT::Periodic::Unattended-Upgrade").first?.source == "default:apt")
+        #expect(r.evidence("unattended-upgrades package").first?.actual?.hasPrefix("0") == true)
+    }
+
+    @Test func upd001HardenedRunsDailyFromTheSecurityArchive() throws {
+        let r = try result("VN-TD-UPD-001", root: hardened)
+        #expect(r.status == .pass)
+        #expect(r.evidence("APT::Periodic::Unattended-Upgrade").first?.source == "/etc/apt/apt.conf.d/20auto-upgrades:2")
+        #expect(r.evidence("label=Debian-Security").contains { $0.source == "/etc/apt/apt.conf.d/50unattended-upgrades:32" })
+        #expect(r.evidence("last run").first?.actual == "2026-11-24T06:31:22Z")
+    }
+
+    @Test func upd001BrokenTurnedOffAndFailing() throws {
+        let r = try result("VN-TD-UPD-001", root: Repository.host("debian12-broken"))
+        #expect(r.status == .fail)
+        let error = try #require(r.evidence("ERROR in the last run").first)
+        #expect(error.actual == "Cache has broken packages, exiting" && error.source == "/var/log/unattended-upgrades/unattended-upgrades.log:3")
+        #expect(r.evidence("last run").first?.actual == "2026-11-05T06:30:11Z")
+    }
+
+    @Test func upd001SecurityOriginRemoved() throws {
+        let host = try FixtureHost()
+        try host.write("/etc/apt/apt.conf.d/60-no-security", "#clear Unattended-Upgrade::Origins-Pattern;\nUnattended-Upgrade::Origins-Pattern { \"origin=Debian,codename=${distro_codename},label=Debian\"; };\n")
+        let r = try result("VN-TD-UPD-001", root: host.root)
+        #expect(r.status == .fail)
+        #expect(r.evidence("security origin").first?.actual?.hasPrefix("0") == true)
     }
 
     // MARK: VN-TD-ACC-001

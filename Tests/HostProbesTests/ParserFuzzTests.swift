@@ -90,6 +90,17 @@ import Testing
         }
     }
 
+    @Test func aptConfiguration() {
+        let seed = (try? String(contentsOf: Repository.host("debian12-hardened").appendingPathComponent("etc/apt/apt.conf.d/50unattended-upgrades"), encoding: .utf8)) ?? ""
+        let autoremove = (try? String(contentsOf: Repository.host("debian12-desktop").appendingPathComponent("etc/apt/apt.conf.d/01autoremove"), encoding: .utf8)) ?? ""
+        fuzz([seed, autoremove], seed: 10) { text in
+            var config = AptConfig()
+            config.read(text, path: "/etc/apt/apt.conf.d/50x")
+            for item in config.list("Unattended-Upgrade::Origins-Pattern") { #expect(item.source.line.map { $0 >= 1 } == true) }
+            _ = config.value("APT::Periodic::Unattended-Upgrade")
+        }
+    }
+
     @Test func sharingFiles() {
         let exports = "/srv/a 192.168.1.0/24(rw,sync) *(ro)\n\"/srv/b c\" -ro host\n"
         fuzz(Self.seeds(["/etc/samba/smb.conf"], extra: [exports, "path=/home/an/Public\nguest_ok=y\nusershare_acl=S-1-1-0:F,\n"]), seed: 5) { text in

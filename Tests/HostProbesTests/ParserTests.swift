@@ -135,3 +135,34 @@ enum WtmpBuilder {
         return data
     }
 }
+
+/// Files saved with Windows line ends ("\r\n", one Character for Swift) read exactly as with "\n".
+@Suite struct WindowsLineEndTests {
+    func crlf(_ text: String) -> String { text.replacing("\n", with: "\r\n") }
+
+    @Test func linesSplitAtEveryLineFeed() {
+        #expect("a\r\nb\r\n".lines == ["a", "b", ""])
+        #expect("a\r\nb\nc".rawLines == ["a\r", "b", "c"])
+        #expect("a\r\nb\nc".rawLines.joined(separator: "\n") == "a\r\nb\nc")
+    }
+
+    @Test func parsersReadTheSameFacts() throws {
+        let defs = "PASS_MAX_DAYS\t90\nPASS_MIN_DAYS 1\n"
+        #expect(ConfigLines.whitespaceSeparated(crlf(defs), path: "/etc/login.defs") == ConfigLines.whitespaceSeparated(defs, path: "/etc/login.defs"))
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nan:x:1000:1000::/home/an:/bin/bash\n"
+        #expect(AccountDatabase.rows(crlf(passwd)).map(\.1) == AccountDatabase.rows(passwd).map(\.1))
+        let sshd = "Include /etc/ssh/sshd_config.d/*.conf\nMaxAuthTries 3\nMatch User a\n  PermitEmptyPasswords yes\n"
+        for text in [sshd, crlf(sshd)] {
+            let config = try #require(try SshdConfig.load(readFile: { $0 == "/etc/ssh/sshd_config" ? text : nil }, list: { _ in [] }))
+            #expect(config.effective("maxauthtries")?.arguments == ["3"])
+            #expect(config.matches.first?.directives.first?.arguments == ["yes"])
+        }
+        var sysctl = SysctlConfig()
+        sysctl.read(crlf("net.ipv4.tcp_syncookies = 0\nkernel.sysrq=1\n"), path: "/etc/sysctl.conf")
+        #expect(sysctl.value("net.ipv4.tcp_syncookies")?.value == "0")
+        var apt = AptConfig()
+        apt.read(crlf("APT::Periodic::Unattended-Upgrade \"1\";\n// x\nA { B { \"c\"; }; };\n"), path: "/etc/apt/apt.conf.d/20x")
+        #expect(apt.value("APT::Periodic::Unattended-Upgrade")?.text == "1")
+        #expect(apt.list("A::B").map(\.text) == ["c"])
+    }
+}

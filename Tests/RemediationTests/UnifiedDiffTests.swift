@@ -60,6 +60,13 @@ import Testing
 }
 
 @Suite struct ConfigEditTests {
+    /// A file saved with Windows line ends is edited line by line and keeps them.
+    @Test func windowsLineEndsAreKept() {
+        let text = "PASS_MAX_DAYS\t99999\r\nPASS_MIN_DAYS\t0\r\n"
+        #expect(ConfigEdit.set("PASS_MAX_DAYS", to: "90", in: text, style: .whitespace) == "PASS_MAX_DAYS\t90\r\nPASS_MIN_DAYS\t0\r\n")
+        #expect(ConfigEdit.set("PASS_WARN_AGE", to: "14", in: text, style: .whitespace) == "PASS_MAX_DAYS\t99999\r\nPASS_MIN_DAYS\t0\r\n\r\nPASS_WARN_AGE\t14\r\n")
+    }
+
     @Test func changesTheLastSettingInPlace() {
         let text = "# PASS_MAX_DAYS 1\nPASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\n"
         #expect(ConfigEdit.set("PASS_MAX_DAYS", to: "90", in: text, style: .whitespace) == "# PASS_MAX_DAYS 1\nPASS_MAX_DAYS\t90\nPASS_MIN_DAYS\t0\n")

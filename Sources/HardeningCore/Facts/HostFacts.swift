@@ -16,13 +16,14 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var shares: Probed<ShareFacts>
     public var remoteAccess: Probed<RemoteAccessFacts>
     public var network: Probed<NetworkFacts>
+    public var updates: Probed<UpdateFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
-        network: Probed<NetworkFacts>
+        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -35,6 +36,7 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.shares = shares
         self.remoteAccess = remoteAccess
         self.network = network
+        self.updates = updates
     }
 }
 

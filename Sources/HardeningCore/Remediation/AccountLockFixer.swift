@@ -21,7 +21,7 @@ public struct AccountLockFixer: Fixer {
         let settings = context.facts.authentication.value?.autoLogin ?? []
         for path in Array(Set(settings.map(\.source.path))).sorted() {
             guard let text = context.text(path) else { continue }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = text.rawLines.map(String.init)
             for setting in settings where setting.source.path == path {
                 guard let line = setting.source.line, line >= 1, line <= lines.count else { continue }
                 lines[line - 1] = "# attt \(context.control.id): auto-login off (Điều 9 khoản 6)\n#" + lines[line - 1]

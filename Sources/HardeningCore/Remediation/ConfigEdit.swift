@@ -12,8 +12,10 @@ public enum ConfigEdit {
     /// commented out, since for most of these files the last one wins); a missing key is appended
     /// after `comment`. Returns the text unchanged when it already says so.
     public static func set(_ key: String, to value: String, in text: String, style: Style, comment: String? = nil, section: String? = nil) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let hadFinalNewline = text.hasSuffix("\n")
+        // A file saved with Windows line ends keeps them: lines are edited without their "\r\n".
+        let lineEnd = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.lines.map(String.init)
+        let hadFinalNewline = text.unicodeScalars.last == "\n"
         if hadFinalNewline { lines.removeLast() }
         var matches: [Int] = []
         var current: String? = nil
@@ -53,7 +55,7 @@ public enum ConfigEdit {
                 lines += block
             }
         }
-        return lines.joined(separator: "\n") + (hadFinalNewline || matches.isEmpty ? "\n" : "")
+        return lines.joined(separator: lineEnd) + (hadFinalNewline || matches.isEmpty ? lineEnd : "")
     }
 
     /// The key an uncommented line sets, or nil.

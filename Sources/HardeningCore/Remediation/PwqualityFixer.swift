@@ -46,7 +46,7 @@ public struct PwqualityFixer: Fixer {
             actions.append(.writeFile(path: Self.dropIn, content: Data(dropIn.utf8), mode: 0o644))
         }
         if let main = context.text("/etc/security/pwquality.conf") {
-            let lines = main.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let lines = main.rawLines.map { line -> String in
                 let key = ConfigEdit.keyOf(String(line).trimmingPrefixBlanks, style: .equals)
                 return key.map(Self.managedKeys.contains) == true ? "# (attt \(context.control.id): set in \(Self.dropIn)) " + line : String(line)
             }

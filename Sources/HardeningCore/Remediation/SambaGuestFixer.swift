@@ -40,7 +40,7 @@ public struct SambaGuestFixer: Fixer {
         // File-manager shares: guest_ok=y becomes n; the share itself stays.
         for share in samba.usershares where share.guestOk {
             guard let text = context.text(share.source.path) else { continue }
-            let fixed = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.lowercased().hasPrefix("guest_ok=") ? "guest_ok=n" : String($0) }
+            let fixed = text.rawLines.map { $0.lowercased().hasPrefix("guest_ok=") ? "guest_ok=n" : String($0) }
             actions.append(.writeFile(path: share.source.path, content: Data(fixed.joined(separator: "\n").utf8), mode: 0o644))
         }
         return actions
@@ -57,7 +57,7 @@ enum SambaEdit {
     /// Sets a parameter in a section, commenting out every other spelling of it there; adds the section
     /// parameter at the end of the section when absent.
     static func set(_ name: String, _ value: String, section: String, in text: String, note: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.rawLines.map(String.init)
         let wanted = canonical(name)
         var current: String? = nil
         var sectionEnd: Int? = nil

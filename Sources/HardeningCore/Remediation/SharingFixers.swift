@@ -20,7 +20,7 @@ public struct NfsExportFixer: Fixer {
         for path in Array(Set(shares.nfsExports.filter(\.noRootSquash).map(\.source.path))).sorted() {
             guard let text = context.text(path) else { continue }
             // Only the option goes: `no_root_squash,` / `,no_root_squash` / `(no_root_squash)`.
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = text.rawLines.map(String.init)
             for export in shares.nfsExports where export.source.path == path && export.noRootSquash {
                 guard let line = export.source.line, line >= 1, line <= lines.count else { continue }
                 lines[line - 1] = lines[line - 1]

@@ -43,7 +43,7 @@ public enum UnifiedDiff {
     }
 
     static func lines(_ text: String) -> [String] {
-        var result = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var result = text.rawLines.map(String.init)
         if result.last == "" { result.removeLast() }
         return result
     }

@@ -9,8 +9,7 @@ enum AccountDatabase {
 
     static func rows(_ text: String) -> [(Int, [String])] {
         var rows: [(Int, [String])] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        for (i, line) in text.lines.enumerated() {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("+") || line.hasPrefix("-") { continue }
             rows.append((i + 1, line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)))
         }

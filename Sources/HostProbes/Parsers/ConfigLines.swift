@@ -12,9 +12,8 @@ enum ConfigLines {
     static func meaningful(_ text: String, comment: Set<Character> = ["#"], continuation: Bool = false) -> [ConfigLine] {
         var result: [ConfigLine] = []
         var pending: (Int, String)? = nil
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.lines.enumerated() {
             var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
             if continuation {
                 if let p = pending {
                     line = p.1 + line

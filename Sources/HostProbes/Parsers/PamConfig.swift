@@ -103,7 +103,7 @@ enum PamConfigParser {
 
     /// Linux-PAM drops everything from `#` to the end of the line.
     static func stripComments(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        text.lines.map { line in
             if let hash = line.firstIndex(of: "#") { return String(line[..<hash]) }
             return String(line)
         }.joined(separator: "\n")

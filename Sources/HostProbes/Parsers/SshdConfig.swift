@@ -72,7 +72,7 @@ struct SshdConfig {
         mutating func read(_ text: String, path: String, depth: Int, into config: inout SshdConfig, match enclosing: Int?) {
             var current = enclosing
             var number = 0
-            for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for rawLine in text.lines {
                 number += 1
                 let source = SourceLocation(path: path, line: number)
                 let words: [String]

@@ -109,7 +109,7 @@ struct AccountsProbe {
     }
 
     func passwdPasswordField(_ text: String, line: Int) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.lines
         guard line - 1 < lines.count else { return "x" }
         let fields = lines[line - 1].split(separator: ":", omittingEmptySubsequences: false)
         return fields.count > 1 ? String(fields[1]) : "x"

@@ -96,7 +96,7 @@ struct AntivirusProbe {
     func outdatedWarning() throws -> Sourced<Bool> {
         let path = "/var/log/clamav/freshclam.log"
         guard let data = try host.tail(path, bytes: 256 << 10) else { return Sourced(false, SourceLocation(path: path)) }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: data, as: UTF8.self).lines
         // Only the last update run counts: an old warning may have been fixed since.
         let start = lines.lastIndex { $0.contains("update process started") } ?? 0
         if let hit = lines[start...].firstIndex(where: { $0.contains("OUTDATED") }) {

@@ -70,4 +70,10 @@ write("etc/ssh/sshd_config", read("etc/ssh/sshd_config") + "\nMatch User ketoan 
 # NET-002: an old "network tuning" copied into /etc/sysctl.conf, which Debian applies last
 # (99-sysctl.conf links to it), so it overrides attt's 60-vn-td.conf.
 write("etc/sysctl.conf", read("etc/sysctl.conf") + "\n# tuning from the old server\nnet.ipv4.tcp_syncookies=0\nnet/ipv4/conf/all/accept_redirects = 1\n")
+# UPD-001: updates switched off in a later file "to save bandwidth", and the last run, weeks ago, failed.
+write("etc/apt/apt.conf.d/99-tiet-kiem-bang-thong", '// tiết kiệm băng thông\nAPT::Periodic::Unattended-Upgrade "0";\n')
+write("var/log/unattended-upgrades/unattended-upgrades.log", """2026-11-05 06:30:11,201 INFO Starting unattended upgrades script
+2026-11-05 06:30:11,202 INFO Allowed origins are: origin=Debian,codename=bookworm,label=Debian, origin=Debian,codename=bookworm,label=Debian-Security, origin=Debian,codename=bookworm-security,label=Debian-Security
+2026-11-05 06:30:14,730 ERROR Cache has broken packages, exiting
+""")
 print("broken fixture written to", out)

@@ -164,7 +164,7 @@ parameters:
 # SSH server (VN-TD-AUTH-002): Debian 12's sshd_config as openssh-server 1:9.2p1-2+deb12u* installs it
 # (kept next to this script), and the drop-in attt's fixer writes. Debian's file includes
 # sshd_config.d/*.conf at the top, so the drop-in's values come first and win.
-write("etc/ssh/sshd_config", open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "debian12-sshd_config")).read())
+write("etc/ssh/sshd_config", open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/openssh-server/sshd_config")).read())
 write("etc/ssh/sshd_config.d/50-vn-td.conf", """# attt VN-TD-AUTH-002 (Điều 7 khoản 2, Điều 9 khoản 3): remote logins are limited and logged.
 PermitEmptyPasswords no
 MaxAuthTries 3
@@ -182,4 +182,20 @@ net.ipv6.conf.default.accept_redirects = 0
 net.ipv4.conf.all.rp_filter = 2
 net.ipv4.conf.default.rp_filter = 2
 """)
+# Security updates (VN-TD-UPD-001): unattended-upgrades 2.9.1+nmu3 installed (its status stanza is the
+# package's control file with dpkg's Status and Conffiles), its two apt.conf.d files as its postinst
+# installs them, and the log of the last two daily runs.
+pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/unattended-upgrades")
+write("var/lib/dpkg/status", read("var/lib/dpkg/status").rstrip("\n") + "\n\n" + open(os.path.join(pkgs, "status-stanza")).read())
+write("etc/apt/apt.conf.d/50unattended-upgrades", open(os.path.join(pkgs, "50unattended-upgrades")).read())
+write("etc/apt/apt.conf.d/20auto-upgrades", open(os.path.join(pkgs, "20auto-upgrades")).read())
+runs = ""
+for day in ["2026-11-23", "2026-11-24"]:
+    runs += f"""{day} 06:31:22,415 INFO Starting unattended upgrades script
+{day} 06:31:22,416 INFO Allowed origins are: origin=Debian,codename=bookworm,label=Debian, origin=Debian,codename=bookworm,label=Debian-Security, origin=Debian,codename=bookworm-security,label=Debian-Security
+{day} 06:31:22,416 INFO Initial blacklist: 
+{day} 06:31:22,416 INFO Initial whitelist (not strict): 
+{day} 06:31:25,102 INFO No packages found that can be upgraded unattended and no pending auto-removals
+"""
+write("var/log/unattended-upgrades/unattended-upgrades.log", runs)
 print("hardened fixture written to", out)
