@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "AtttTestSupport", "Enrollment",
+                "AtttTestSupport", "Enrollment", "HardeningCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
