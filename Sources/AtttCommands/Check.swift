@@ -15,7 +15,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var scan: ScanOptions
 
-    @Option(help: "text or json.")
+    @Option(help: "text, json, or html (one self-contained page to open in a browser or print).")
     var format: OutputFormat = .text
 
     @Option(help: "vi or en.")
@@ -31,6 +31,8 @@ struct Check: ParsableCommand {
         switch format {
         case .json:
             data = try JSONReport.encode(report)
+        case .html:
+            data = Data(HTMLReport(language: lang).render(report).utf8)
         case .text:
             let color = output == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             data = Data(TextReport(language: lang, color: color).render(report).utf8)

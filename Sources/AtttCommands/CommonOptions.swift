@@ -52,7 +52,7 @@ extension Role: ExpressibleByArgument {}
 extension Profile: ExpressibleByArgument {}
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, html
 }
 
 /// Writes a regular file atomically (temp file, then rename), so a reader never sees half a report;

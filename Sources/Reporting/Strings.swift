@@ -56,6 +56,39 @@ enum Strings {
     static let controlHeading = Key(vi: "BIỆN PHÁP", en: "CONTROL")
     static let severityHeading = Key(vi: "MỨC ĐỘ", en: "SEVERITY")
     static let titleHeading = Key(vi: "NỘI DUNG", en: "TITLE")
+    static let severityLabel = Key(vi: "Mức độ", en: "Severity")
+    static let total = Key(vi: "biện pháp", en: "controls")
+    static let byArea = Key(vi: "Theo lĩnh vực", en: "By area")
+    static let byArticle = Key(vi: "Theo điều của Quy định", en: "By article of the regulation")
+    static let results = Key(vi: "Kết quả từng biện pháp", en: "Each control")
+    static let item = Key(vi: "Nội dung kiểm tra", en: "Checked")
+    static let foundHeading = Key(vi: "Thực tế", en: "Found")
+    static let expectedHeading = Key(vi: "Yêu cầu", en: "Expected")
+    static let `where` = Key(vi: "Đọc từ", en: "Read from")
+    static let fixByAttt = Key(vi: "attt khắc phục được", en: "attt can fix it")
+
+    static func areaName(_ area: String, _ l: Language) -> String {
+        guard l == .vi else { return area }
+        let names = [
+            "passwords": "Mật khẩu", "authentication": "Xác thực, đăng nhập", "accounts": "Tài khoản",
+            "software": "Phần mềm", "antivirus": "Phòng chống mã độc", "shares": "Chia sẻ dữ liệu",
+            "network": "Mạng", "updates": "Cập nhật bản vá", "organisation": "Tổ chức, quản lý",
+        ]
+        return names[area] ?? area
+    }
+
+    /// The evaluator's words (`true`, `absent`, `not empty`, …) as a Vietnamese reader says them.
+    static let vietnameseWords: [String: String] = [
+        "true": "có", "false": "không", "all": "tất cả", "found": "có", "exists": "có", "absent": "không có",
+        "empty": "rỗng", "not": "không", "within": "trong vòng", "days:": "ngày:",
+    ]
+
+    static func word(_ value: String, _ l: Language) -> String {
+        guard l == .vi else { return value }
+        return value.split(separator: " ", omittingEmptySubsequences: false)
+            .map { vietnameseWords[String($0)] ?? String($0) }
+            .joined(separator: " ")
+    }
 
     static func profileName(_ p: Profile, _ l: Language) -> String {
         switch (p, l) {

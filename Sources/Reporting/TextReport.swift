@@ -13,6 +13,16 @@ public struct TextReport {
 
     static let order: [ResultStatus] = [.fail, .error, .manual, .pass, .notApplicable]
 
+    /// Failures first, then errors, what to attest, passes; within each, the most severe first.
+    static func sorted(_ results: [ControlResult]) -> [ControlResult] {
+        results.sorted { a, b in
+            let ia = order.firstIndex(of: a.status)!, ib = order.firstIndex(of: b.status)!
+            if ia != ib { return ia < ib }
+            if a.severity != b.severity { return a.severity > b.severity }
+            return a.control < b.control
+        }
+    }
+
     public func render(_ report: Report) -> String {
         let l = language
         var out = ""
@@ -24,12 +34,7 @@ public struct TextReport {
         out += "\(Strings.text(Strings.policy, l)): \(report.policy.id) \(report.policy.version) · \(Strings.text(Strings.profile, l)): \(Strings.profileName(report.policy.profile, l)) · \(Strings.text(Strings.role, l)): \(Strings.roleName(report.policy.role, l))\n"
         out += "\(Strings.text(Strings.time, l)): \(report.startedAt) · \(report.durationMs) ms\n\n"
 
-        let sorted = report.results.sorted { a, b in
-            let ia = Self.order.firstIndex(of: a.status)!, ib = Self.order.firstIndex(of: b.status)!
-            if ia != ib { return ia < ib }
-            if a.severity != b.severity { return a.severity > b.severity }
-            return a.control < b.control
-        }
+        let sorted = Self.sorted(report.results)
         // Columns: status, control, severity, title — padded by characters, so Vietnamese diacritics align.
         let width = Self.order.map { Strings.status($0, l).count }.max()!
         let idWidth = sorted.map(\.control.count).max() ?? 0
@@ -75,18 +80,7 @@ public struct TextReport {
         return parts.joined(separator: " ")
     }
 
-    /// The evaluator's words (`true`, `absent`, `not empty`, …) as a Vietnamese reader says them.
-    static let vietnameseWords: [String: String] = [
-        "true": "có", "false": "không", "all": "tất cả", "found": "có", "exists": "có", "absent": "không có",
-        "empty": "rỗng", "not": "không", "within": "trong vòng", "days:": "ngày:",
-    ]
-
-    func word(_ value: String) -> String {
-        guard language == .vi else { return value }
-        return value.split(separator: " ", omittingEmptySubsequences: false)
-            .map { Self.vietnameseWords[String($0)] ?? String($0) }
-            .joined(separator: " ")
-    }
+    func word(_ value: String) -> String { Strings.word(value, language) }
 
     func paint(_ text: String, _ status: ResultStatus) -> String {
         guard color else { return text }
