@@ -32,6 +32,7 @@ import Testing
         #expect(results["VN-TD-AUTH-002"]?.evidence("MaxAuthTries").first?.source == "/etc/ssh/sshd_config.d/10-vendor.conf:2")
         #expect(results["VN-TD-NET-002"]?.evidence("net.ipv4.tcp_syncookies").first?.source == "/etc/sysctl.conf:71")
         #expect(results["VN-TD-UPD-001"]?.evidence("APT::Periodic::Unattended-Upgrade").first?.source == "/etc/apt/apt.conf.d/99-tiet-kiem-bang-thong:2")
+        #expect(results["VN-TD-NET-001"]?.evidence("firewalls enabled at boot").first?.actual == "2")
     }
 
     @Test func stockDebianFailsWhatTheRegulationAsksToChange() throws {
@@ -279,6 +280,49 @@ import Testing
         let rec = try result("VN-TD-NET-002", root: host.root, profile: .recommended)
         #expect(rec.status == .fail)
         #expect(rec.evidence("rp_filter").first?.actual == "0")
+    }
+
+    // MARK: VN-TD-NET-001
+
+    /// Debian 12 installs nftables but does not enable it, and has no other firewall.
+    @Test func net001StockHasNoFirewallAtBoot() throws {
+        let r = try result("VN-TD-NET-001", root: stock)
+        #expect(r.status == .fail)
+        #expect(r.evidence("firewalls enabled at boot").first?.actual == "0")
+    }
+
+    @Test func net001HardenedUfwDropsIncoming() throws {
+        let r = try result("VN-TD-NET-001", root: hardened)
+        #expect(r.status == .pass)
+        let v6 = try #require(r.evidence("ufw · incoming default (IPv6)").first)
+        #expect(v6.actual == "drop" && v6.source == "/etc/default/ufw:11")
+    }
+
+    @Test func net001BrokenTwoManagersThatAcceptAll() throws {
+        let r = try result("VN-TD-NET-001", root: Repository.host("debian12-broken"))
+        #expect(r.status == .fail)
+        #expect(r.evidence("ufw · incoming default (IPv4)").first?.actual == "accept")
+        #expect(r.evidence("nftables · incoming default (IPv4)").first?.source == "/etc/nftables.conf:6")
+    }
+
+    @Test func net001UfwWithoutIPv6LeavesIPv6Open() throws {
+        let host = try FixtureHost()
+        try host.replace("/etc/default/ufw", "IPV6=yes", with: "IPV6=no")
+        let r = try result("VN-TD-NET-001", root: host.root)
+        #expect(r.status == .fail)
+        #expect(r.evidence("ufw · incoming default (IPv6)").first?.actual == nil)
+    }
+
+    @Test func net001NftablesAloneWithADropPolicyPasses() throws {
+        let host = try FixtureHost()
+        try FileManager.default.removeItem(at: host.url("/etc/systemd/system/multi-user.target.wants/ufw.service"))
+        try host.replace("/etc/ufw/ufw.conf", "ENABLED=yes", with: "ENABLED=no")
+        try FileManager.default.createSymbolicLink(atPath: host.url("/etc/systemd/system/multi-user.target.wants/nftables.service").path, withDestinationPath: "/lib/systemd/system/nftables.service")
+        #expect(try result("VN-TD-NET-001", root: host.root).status == .fail)
+        try host.replace("/etc/nftables.conf", "type filter hook input priority filter;", with: "type filter hook input priority filter; policy drop;")
+        let r = try result("VN-TD-NET-001", root: host.root)
+        #expect(r.status == .pass)
+        #expect(r.evidence("nftables · incoming default (IPv6)").first?.source == "/etc/nftables.conf:6")
     }
 
     // MARK: VN-TD-UPD-001

@@ -101,6 +101,16 @@ import Testing
         }
     }
 
+    @Test func nftablesRulesets() {
+        let shipped = (try? String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/tools/packages/nftables/nftables.conf"), encoding: .utf8)) ?? ""
+        fuzz([shipped, "table ip f {\n set s { type ipv4_addr; elements = { 1.2.3.4 } }\n chain input { type filter hook input priority 0; policy drop; }\n}\n"], seed: 11) { text in
+            var config = NftablesConfig()
+            config.read(text, path: "/etc/nftables.conf", depth: 0, readFile: { _ in nil }, list: { _ in [] })
+            for chain in config.chains { #expect(chain.source.line.map { $0 >= 1 } == true) }
+            _ = config.inputPolicy(ipv6: true)
+        }
+    }
+
     @Test func sharingFiles() {
         let exports = "/srv/a 192.168.1.0/24(rw,sync) *(ro)\n\"/srv/b c\" -ro host\n"
         fuzz(Self.seeds(["/etc/samba/smb.conf"], extra: [exports, "path=/home/an/Public\nguest_ok=y\nusershare_acl=S-1-1-0:F,\n"]), seed: 5) { text in

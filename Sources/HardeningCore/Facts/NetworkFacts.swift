@@ -1,9 +1,34 @@
 /// The host's own network defences (Điều 6 — the second one, on equipment — khoản 4; Điều 9 khoản 2).
 public struct NetworkFacts: Codable, Sendable, Hashable {
     public var kernel: KernelNetworkParameters
+    /// ufw, firewalld and nftables: each one configured on the host, whether it starts at boot, and
+    /// the default it gives incoming packets.
+    public var firewalls: [FirewallManager]
+    /// How many of them start at boot (two managers fight over the same kernel tables).
+    public var firewallsEnabled: Int
 
-    public init(kernel: KernelNetworkParameters) {
+    public init(kernel: KernelNetworkParameters, firewalls: [FirewallManager]) {
         self.kernel = kernel
+        self.firewalls = firewalls
+        self.firewallsEnabled = firewalls.filter(\.enabled.value).count
+    }
+}
+
+public struct FirewallManager: Codable, Sendable, Hashable {
+    /// `ufw`, `firewalld` or `nftables`.
+    public var name: String
+    /// Starts at boot: ufw's `ENABLED=yes`, or the systemd unit enabled (firewalld, nftables).
+    public var enabled: Sourced<Bool>
+    /// What happens to an incoming packet no rule matches: `drop`, `reject` or `accept` (lower case),
+    /// for IPv4 and IPv6; absent when the manager does not filter that version at all.
+    public var inputIPv4: Sourced<String>?
+    public var inputIPv6: Sourced<String>?
+
+    public init(name: String, enabled: Sourced<Bool>, inputIPv4: Sourced<String>?, inputIPv6: Sourced<String>?) {
+        self.name = name
+        self.enabled = enabled
+        self.inputIPv4 = inputIPv4
+        self.inputIPv6 = inputIPv6
     }
 }
 

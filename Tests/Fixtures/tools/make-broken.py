@@ -76,4 +76,8 @@ write("var/log/unattended-upgrades/unattended-upgrades.log", """2026-11-05 06:30
 2026-11-05 06:30:11,202 INFO Allowed origins are: origin=Debian,codename=bookworm,label=Debian, origin=Debian,codename=bookworm,label=Debian-Security, origin=Debian,codename=bookworm-security,label=Debian-Security
 2026-11-05 06:30:14,730 ERROR Cache has broken packages, exiting
 """)
+# NET-001: ufw told to accept everything (to make a network printer work), and nftables.service enabled
+# too, with Debian's nftables.conf that filters nothing: two managers at boot, both letting all in.
+edit("etc/default/ufw", 'DEFAULT_INPUT_POLICY="DROP"', 'DEFAULT_INPUT_POLICY="ACCEPT"')
+os.symlink("/lib/systemd/system/nftables.service", p("etc/systemd/system/multi-user.target.wants/nftables.service"))
 print("broken fixture written to", out)

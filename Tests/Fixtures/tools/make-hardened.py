@@ -198,4 +198,14 @@ for day in ["2026-11-23", "2026-11-24"]:
 {day} 06:31:25,102 INFO No packages found that can be upgraded unattended and no pending auto-removals
 """
 write("var/log/unattended-upgrades/unattended-upgrades.log", runs)
+# Host firewall (VN-TD-NET-001): ufw 0.36.2-1 installed (status stanza from its control file) and
+# enabled the way `ufw enable` does (ENABLED=yes in the ufw.conf its postinst copies from the
+# template); its /etc/default/ufw as shipped (DEFAULT_INPUT_POLICY="DROP", IPV6=yes); ufw.service
+# enabled by its postinst.
+pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/ufw")
+write("var/lib/dpkg/status", read("var/lib/dpkg/status").rstrip("\n") + "\n\n" + open(os.path.join(pkgs, "status-stanza")).read())
+write("etc/ufw/ufw.conf", open(os.path.join(pkgs, "ufw.conf")).read().replace("ENABLED=no", "ENABLED=yes"))
+write("etc/default/ufw", open(os.path.join(pkgs, "ufw")).read())
+os.makedirs(p("etc/systemd/system/multi-user.target.wants"), exist_ok=True)
+os.symlink("/lib/systemd/system/ufw.service", p("etc/systemd/system/multi-user.target.wants/ufw.service"))
 print("hardened fixture written to", out)

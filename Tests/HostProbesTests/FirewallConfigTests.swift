@@ -1,0 +1,64 @@
+import AtttTestSupport
+import Foundation
+import HardeningCore
+@testable import HostProbes
+import Testing
+
+/// nftables rulesets and firewalld zones read for what decides incoming packets.
+@Suite struct FirewallConfigTests {
+    func load(_ files: [String: String]) throws -> NftablesConfig? {
+        try NftablesConfig.load(
+            path: "/etc/nftables.conf", readFile: { files[$0] },
+            list: { dir in files.keys.filter { $0.hasPrefix(dir + "/") }.map { String($0.dropFirst(dir.count + 1)) } }
+        )
+    }
+
+    @Test func debiansShippedRulesetAcceptsEverything() throws {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/tools/packages/nftables/nftables.conf"), encoding: .utf8)
+        let config = try #require(try load(["/etc/nftables.conf": text]))
+        #expect(config.chains.map(\.hook) == ["input", "forward", "output"])
+        #expect(config.inputPolicy(ipv6: false).map { "\($0.policy) \($0.source)" } == "accept /etc/nftables.conf:6")
+        #expect(config.inputPolicy(ipv6: true)?.family == "inet")
+    }
+
+    @Test func policiesPerFamilyIncludesAndTheAddForm() throws {
+        let config = try #require(try load([
+            "/etc/nftables.conf": """
+                #!/usr/sbin/nft -f
+                flush ruleset
+                include "/etc/nftables.d/*.nft"
+                table ip filter {
+                  set allowed { type ipv4_addr; elements = { 10.0.0.1, 10.0.0.2 } }
+                  chain input { type filter hook input priority 0; policy drop;
+                    tcp dport { 22, 445 } accept   # managed ports
+                  }
+                }
+                """,
+            "/etc/nftables.d/20-v6.nft": "add table ip6 f6\nadd chain ip6 f6 in6 { type filter hook input priority 0 ; policy accept ; }\n",
+            "/etc/nftables.d/10-none.nft": "# nothing\n",
+        ]))
+        #expect(config.problems.isEmpty)
+        #expect(config.inputPolicy(ipv6: false).map { "\($0.family) \($0.chain) \($0.policy) \($0.source)" } == "ip input drop /etc/nftables.conf:6")
+        #expect(config.inputPolicy(ipv6: true).map { "\($0.chain) \($0.policy) \($0.source)" } == "in6 accept /etc/nftables.d/20-v6.nft:2")
+    }
+
+    /// Every base chain on the input hook sees a packet: one that drops by default is enough.
+    @Test func anyDroppingInputChainDecides() throws {
+        let config = try #require(try load(["/etc/nftables.conf": "table inet a {\n chain i { type filter hook input priority 0; }\n}\ntable inet b {\n chain i { type filter hook input priority 10; policy drop; }\n}\n"]))
+        #expect(config.inputPolicy(ipv6: false)?.table == "b")
+        #expect(config.inputPolicy(ipv6: true)?.policy == "drop")
+    }
+
+    @Test func whatNftWouldRefuseIsAProblem() throws {
+        let config = try #require(try load(["/etc/nftables.conf": "table inet f {\n chain input {\n"]))
+        #expect(config.problems == ["/etc/nftables.conf: `{` not closed at the end of the file"])
+        let loop = try #require(try load(["/etc/nftables.conf": "include \"/etc/nftables.conf\"\n"]))
+        #expect(loop.problems.first?.contains("deeper than 16") == true)
+    }
+
+    @Test func firewalldZoneTarget() {
+        #expect(NetworkProbe.attribute("target", ofFirst: "zone", in: #"<?xml version="1.0" encoding="utf-8"?>\#n<zone target="DROP">\#n  <short>Drop</short>"#) == "DROP")
+        #expect(NetworkProbe.attribute("target", ofFirst: "zone", in: "<zone>\n<short>Public</short>") == nil)
+        #expect(NetworkProbe.attribute("target", ofFirst: "zone", in: "<zone version='1' target='ACCEPT'>") == "ACCEPT")
+    }
+}
