@@ -2,6 +2,7 @@ import CollectorStore
 import Foundation
 import HardeningCore
 import Hummingbird
+import Reporting
 
 /// The officers' first page, in Vietnamese: every unit, its hosts with their latest status and
 /// failing controls. Server-rendered HTML with no script and no external asset, so it works on any
@@ -120,18 +121,5 @@ struct WebPages: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLReport.escape(text) }
 }

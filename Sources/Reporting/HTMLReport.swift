@@ -127,8 +127,10 @@ public struct HTMLReport {
         return html + "</article>\n"
     }
 
-    /// Text for HTML content and attribute values.
-    func escape(_ text: String) -> String {
+    func escape(_ text: String) -> String { Self.escape(text) }
+
+    /// Text for HTML content and attribute values (the collector's pages use it too).
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {

@@ -8,10 +8,8 @@ import Testing
 /// add up across files, `#clear`, and comments that never cut a quoted string.
 @Suite struct AptConfigTests {
     func load(_ files: [String: String]) throws -> AptConfig {
-        try AptConfig.load(
-            readFile: { files[$0] },
-            list: { dir in files.keys.filter { $0.hasPrefix(dir + "/") }.map { String($0.dropFirst(dir.count + 1)) } }
-        )
+        let host = MemoryFiles(files)
+        return try AptConfig.load(readFile: host.read, list: host.list)
     }
 
     @Test func laterFilesWinAndKeysIgnoreCase() throws {

@@ -7,10 +7,8 @@ import Testing
 /// nftables rulesets and firewalld zones read for what decides incoming packets.
 @Suite struct FirewallConfigTests {
     func load(_ files: [String: String]) throws -> NftablesConfig? {
-        try NftablesConfig.load(
-            path: "/etc/nftables.conf", readFile: { files[$0] },
-            list: { dir in files.keys.filter { $0.hasPrefix(dir + "/") }.map { String($0.dropFirst(dir.count + 1)) } }
-        )
+        let host = MemoryFiles(files)
+        return try NftablesConfig.load(path: "/etc/nftables.conf", readFile: host.read, list: host.list)
     }
 
     @Test func debiansShippedRulesetAcceptsEverything() throws {

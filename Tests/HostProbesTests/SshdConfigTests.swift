@@ -9,13 +9,8 @@ import Testing
 @Suite struct SshdConfigTests {
     /// A host made of in-memory files.
     func load(_ files: [String: String]) throws -> SshdConfig? {
-        try SshdConfig.load(
-            readFile: { path in files[path] },
-            list: { dir in
-                let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-                return Set(files.keys.filter { $0.hasPrefix(prefix) }.compactMap { $0.dropFirst(prefix.count).split(separator: "/").first.map(String.init) }).sorted()
-            }
-        )
+        let host = MemoryFiles(files)
+        return try SshdConfig.load(readFile: host.read, list: host.list)
     }
 
     @Test func firstValueWinsAcrossIncludesInSortedOrder() throws {

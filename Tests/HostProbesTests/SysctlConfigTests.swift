@@ -8,11 +8,8 @@ import Testing
 /// file of the same name, the last assignment winning, globs only where no line names the parameter.
 @Suite struct SysctlConfigTests {
     func load(_ files: [String: String], links: [String: String] = [:]) throws -> SysctlConfig {
-        try SysctlConfig.load(
-            readFile: { files[$0] },
-            list: { dir in files.keys.filter { $0.hasPrefix(dir + "/") }.map { String($0.dropFirst(dir.count + 1)) } },
-            linkTarget: { links[$0] }
-        )
+        let host = MemoryFiles(files)
+        return try SysctlConfig.load(readFile: host.read, list: host.list, linkTarget: { links[$0] })
     }
 
     @Test func filesInNameOrderAcrossDirectoriesAndTheLastValueWins() throws {

@@ -57,7 +57,9 @@ struct NftablesConfig {
                     problems.append("\(path):\(statementLine): include nested deeper than 16 files")
                     return
                 }
-                for file in expand(statement[1], list: list, at: SourceLocation(path: path, line: statementLine)) {
+                let at = "\(path):\(statementLine)"
+                let files = IncludePattern.expand(statement[1], relativeTo: "/etc", list: list) { problems.append("\(at): include \(statement[1]): \($0.reason)") }
+                for file in files {
                     do {
                         if let included = try readFile(file) { read(included, path: file, depth: depth + 1, readFile: readFile, list: list) }
                     } catch {
@@ -116,23 +118,6 @@ struct NftablesConfig {
         }
         finishStatement()
         if !scopes.isEmpty { problems.append("\(path): `{` not closed at the end of the file") }
-    }
-
-    /// `include` paths: absolute, or relative to /etc; `*`, `?` and `[…]` in any component; sorted.
-    func expand(_ pattern: String, list: ListDirectory, at source: SourceLocation) -> [String] {
-        let absolute = pattern.hasPrefix("/") ? pattern : "/etc/" + pattern
-        var paths = ["/"]
-        for component in absolute.split(separator: "/") {
-            let glob = Glob(String(component))
-            var next: [String] = []
-            for base in paths {
-                let prefix = base == "/" ? "/" : base + "/"
-                if glob.isLiteral { next.append(prefix + component); continue }
-                next += ((try? list(base)) ?? []).filter { !$0.hasPrefix(".") && glob.matches($0) }.map { prefix + $0 }
-            }
-            paths = next
-        }
-        return paths.sorted()
     }
 
     /// Words (quotes removed), braces, and statement ends (`;` or a line end).

@@ -113,7 +113,8 @@ struct SshdConfig {
                         continue
                     }
                     for pattern in arguments {
-                        for file in expand(pattern, source: source, into: &config) {
+                        let files = IncludePattern.expand(pattern, relativeTo: "/etc/ssh", list: list) { config.problems.append("\(source): Include \(pattern): \($0.reason)") }
+                        for file in files {
                             filesRead += 1
                             guard filesRead <= Self.maxFiles else {
                                 config.problems.append("\(source): more than \(Self.maxFiles) included files")
@@ -132,30 +133,6 @@ struct SshdConfig {
                     if let current { config.matches[current].directives.append(directive) } else { config.global.append(directive) }
                 }
             }
-        }
-
-        /// `Include` patterns: relative to /etc/ssh; `*`, `?` and `[…]` in any component; sorted, as glob(3).
-        func expand(_ pattern: String, source: SourceLocation, into config: inout SshdConfig) -> [String] {
-            let absolute = pattern.hasPrefix("/") ? pattern : "/etc/ssh/" + pattern
-            var paths = ["/"]
-            for component in absolute.split(separator: "/") {
-                let glob = Glob(String(component))
-                var next: [String] = []
-                for base in paths {
-                    let prefix = base == "/" ? "/" : base + "/"
-                    if glob.isLiteral {
-                        next.append(prefix + component)
-                        continue
-                    }
-                    do {
-                        next += try list(base).filter { !$0.hasPrefix(".") && glob.matches($0) }.map { prefix + $0 }
-                    } catch {
-                        config.problems.append("\(source): Include \(pattern): \(error.reason)")
-                    }
-                }
-                paths = next
-            }
-            return paths.sorted()
         }
     }
 
