@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "HardeningCoreTests", dependencies: ["HardeningCore"]),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing", "AtttTestSupport"]),
         .testTarget(name: "PolicyLoadingTests", dependencies: ["PolicyLoading", "AtttTestSupport"]),
-        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "AtttTestSupport"]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
         .testTarget(
             name: "ControlTests",
             dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"],

@@ -2,6 +2,7 @@ import AtttTestSupport
 import HardeningCore
 import Foundation
 @testable import HostProbes
+import SystemPackage
 import Testing
 
 /// The root prefix is the only door: links inside a host tree never lead out of it.
@@ -27,6 +28,23 @@ import Testing
         #expect(throws: ProbeError.self) { try root.text("/etc/pam.d") }
         #expect(try root.list("/etc/pam.d").contains("common-auth"))
         #expect(try root.list("/nope") == [])
+    }
+}
+
+/// Reads through file descriptors: the end of a log, bounded reads.
+@Suite struct DescriptorReadTests {
+    @Test func tailAndBoundedReads() throws {
+        let host = try FixtureHost()
+        try host.write("/var/log/x.log", "0123456789")
+        let root = HostRoot(host.root.path)
+        #expect(try root.tail("/var/log/x.log", bytes: 4).map { String(decoding: $0, as: UTF8.self) } == "6789")
+        #expect(try root.tail("/var/log/x.log", bytes: 100).map { String(decoding: $0, as: UTF8.self) } == "0123456789")
+        #expect(try root.tail("/var/log/none.log", bytes: 4) == nil)
+        let fd = try FileDescriptor.open(host.url("/var/log/x.log").path, .readOnly)
+        defer { try? fd.close() }
+        #expect(throws: Errno.fileTooLarge) { try fd.readAll(upTo: 5) }
+        try fd.seek(offset: 0, from: .start)
+        #expect(try fd.readAll(upTo: 5, beyond: .stop) == Data("01234".utf8))
     }
 }
 

@@ -118,7 +118,8 @@ public struct HostRoot: Sendable {
         do {
             let size = try fd.seek(offset: 0, from: .end)
             try fd.seek(offset: max(0, size - Int64(count)), from: .start)
-            return try fd.readAll(upTo: count)
+            // A log may grow while it is read: take what was there, never fail for the new lines.
+            return try fd.readAll(upTo: count, beyond: .stop)
         } catch {
             throw ProbeError(path: hostPath, reason: "\(error)")
         }
@@ -166,8 +167,11 @@ public final class RecordFile {
 }
 
 extension FileDescriptor {
-    /// Everything from the current offset to the end, refusing more than `limit` bytes.
-    func readAll(upTo limit: Int) throws(Errno) -> Data {
+    enum Beyond { case fail, stop }
+
+    /// Everything from the current offset to the end; past `limit` bytes, an error (`.fail`) or only
+    /// the first `limit` bytes (`.stop`).
+    func readAll(upTo limit: Int, beyond: Beyond = .fail) throws(Errno) -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -180,7 +184,11 @@ extension FileDescriptor {
                 throw Errno.ioError
             }
             if n == 0 { return data }
-            guard data.count + n <= limit else { throw Errno.fileTooLarge }
+            guard data.count + n <= limit else {
+                if beyond == .fail { throw Errno.fileTooLarge }
+                data.append(contentsOf: chunk[..<(limit - data.count)])
+                return data
+            }
             data.append(contentsOf: chunk[..<n])
         }
     }
