@@ -33,6 +33,7 @@ import Testing
         #expect(results["VN-TD-NET-002"]?.evidence("net.ipv4.tcp_syncookies").first?.source == "/etc/sysctl.conf:71")
         #expect(results["VN-TD-UPD-001"]?.evidence("APT::Periodic::Unattended-Upgrade").first?.source == "/etc/apt/apt.conf.d/99-tiet-kiem-bang-thong:2")
         #expect(results["VN-TD-NET-001"]?.evidence("firewalls enabled at boot").first?.actual == "2")
+        #expect(results["VN-TD-NET-003"]?.evidence("QuanCafe · security").first?.actual == "open")
     }
 
     @Test func stockDebianFailsWhatTheRegulationAsksToChange() throws {
@@ -323,6 +324,36 @@ import Testing
         let r = try result("VN-TD-NET-001", root: host.root)
         #expect(r.status == .pass)
         #expect(r.evidence("nftables · incoming default (IPv6)").first?.source == "/etc/nftables.conf:6")
+    }
+
+    // MARK: VN-TD-NET-003
+
+    @Test func net003KeyLengthNeverTheKey() throws {
+        let r = try result("VN-TD-NET-003", root: hardened)
+        #expect(r.status == .pass)
+        let key = try #require(r.evidence("UBND-Xa · key length").first)
+        #expect(key.actual == "21" && key.source == "/etc/NetworkManager/system-connections/UBND-Xa.nmconnection:15")
+        // The key itself is nowhere in the facts or the evidence.
+        let facts = try AtttBinary.run(["inventory", "--root", hardened.path, "--format", "json"])
+        #expect(!facts.stdout.contains("Only-Key") && facts.stdout.contains("UBND-Xa"))
+        #expect(!r.evidence.contains { ($0.actual ?? "").contains("Only-Key") })
+    }
+
+    @Test func net003OpenWepHotspotAndShortKeys() throws {
+        let r = try result("VN-TD-NET-003", root: Repository.host("debian12-broken"))
+        #expect(r.status == .fail)
+        #expect(r.evidence("Hotspot · hotspot (mode=ap)").first?.actual == "true")
+        let host = try FixtureHost()
+        try host.write("/etc/NetworkManager/system-connections/old", "[connection]\nid=Kho\ntype=wifi\n[wifi-security]\nkey-mgmt=none\nwep-key0=abcde\n")
+        try host.write("/etc/NetworkManager/system-connections/Nha.nmconnection", "[connection]\nid=Nha\ntype=wifi\n[wifi-security]\nkey-mgmt=sae\npsk=12345678\n")
+        try host.write("/etc/NetworkManager/system-connections/Nha.nmconnection~", "[connection]\nid=Backup\ntype=wifi\n")
+        let wep = try result("VN-TD-NET-003", root: host.root)
+        #expect(wep.evidence("Kho · security").first?.actual == "wep")
+        #expect(wep.evidence("Backup").isEmpty)
+        // 8 characters meet the regulation; the recommended profile asks for 12.
+        #expect(wep.evidence("Nha · key length").first?.ok == true)
+        let rec = try result("VN-TD-NET-003", root: host.root, profile: .recommended)
+        #expect(rec.evidence("Nha · key length").first.map { !$0.ok && $0.expected == "≥ 12" } == true)
     }
 
     // MARK: VN-TD-UPD-001

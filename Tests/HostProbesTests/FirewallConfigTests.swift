@@ -59,4 +59,9 @@ import Testing
         #expect(NetworkProbe.attribute("target", ofFirst: "zone", in: "<zone>\n<short>Public</short>") == nil)
         #expect(NetworkProbe.attribute("target", ofFirst: "zone", in: "<zone version='1' target='ACCEPT'>") == "ACCEPT")
     }
+
+    @Test func keyfileEscapesCountAsTyped() {
+        #expect(NetworkProbe.keyfileUnescaped(#"a\sb\\c\t"#) == "a b\\c\t")
+        #expect(NetworkProbe.keyfileUnescaped("plain-key") == "plain-key")
+    }
 }

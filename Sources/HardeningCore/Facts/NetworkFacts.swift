@@ -6,11 +6,43 @@ public struct NetworkFacts: Codable, Sendable, Hashable {
     public var firewalls: [FirewallManager]
     /// How many of them start at boot (two managers fight over the same kernel tables).
     public var firewallsEnabled: Int
+    /// NetworkManager's saved Wi-Fi profiles (never their keys).
+    public var wifiProfiles: [WifiProfile]
 
-    public init(kernel: KernelNetworkParameters, firewalls: [FirewallManager]) {
+    public init(kernel: KernelNetworkParameters, firewalls: [FirewallManager], wifiProfiles: [WifiProfile]) {
         self.kernel = kernel
         self.firewalls = firewalls
         self.firewallsEnabled = firewalls.filter(\.enabled.value).count
+        self.wifiProfiles = wifiProfiles
+    }
+}
+
+/// A saved Wi-Fi connection (Điều 9 khoản 4: "mạng không dây… khoá tối thiểu 8 ký tự"). Only the
+/// key's length and where it is kept leave the host, never the key.
+public struct WifiProfile: Codable, Sendable, Hashable {
+    /// The profile's name (`connection.id`).
+    public var name: String
+    public var ssid: String?
+    /// `open`, `wep`, `owe`, `wpa-psk`, `sae`, `wpa-eap` (`[wifi-security] key-mgmt`; no section = open).
+    public var security: Sourced<String>
+    /// Characters in the saved pre-shared key; absent when none is saved in the file.
+    public var keyLength: Sourced<Int>?
+    /// `psk-flags` says the key is kept by the user's keyring (its length cannot be read here).
+    public var keyInUserKeyring: Bool
+    /// `[wifi] mode=ap`: the PC shares its connection as a hotspot.
+    public var hotspot: Sourced<Bool>
+    public var autoconnect: Bool
+    public var source: SourceLocation
+
+    public init(name: String, ssid: String?, security: Sourced<String>, keyLength: Sourced<Int>?, keyInUserKeyring: Bool, hotspot: Sourced<Bool>, autoconnect: Bool, source: SourceLocation) {
+        self.name = name
+        self.ssid = ssid
+        self.security = security
+        self.keyLength = keyLength
+        self.keyInUserKeyring = keyInUserKeyring
+        self.hotspot = hotspot
+        self.autoconnect = autoconnect
+        self.source = source
     }
 }
 

@@ -31,7 +31,70 @@ struct NetworkProbe {
             ipv6AcceptRedirects: try parameter("net.ipv6.conf.all.accept_redirects", default: "1"),
             rpFilter: try parameter("net.ipv4.conf.all.rp_filter", default: "0"),
             files: config.files
-        ), firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 })
+        ), firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 }, wifiProfiles: try wifiProfiles())
+    }
+
+    /// NetworkManager keyfiles: /etc first, then /run, then /usr/lib; a name found earlier hides the
+    /// same name later. Backup and editor files are skipped, as NetworkManager skips them.
+    func wifiProfiles() throws -> [WifiProfile] {
+        var seen = Set<String>()
+        var profiles: [WifiProfile] = []
+        for dir in ["/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections", "/usr/lib/NetworkManager/system-connections"] {
+            for name in try host.list(dir) where !name.hasPrefix(".") && !name.hasSuffix("~") && !name.hasSuffix(".bak") && !name.hasSuffix(".swp") && seen.insert(name).inserted {
+                let path = "\(dir)/\(name)"
+                guard let text = try host.text(path) else { continue }
+                if let profile = Self.wifiProfile(IniFile.parse(text, path: path), path: path) { profiles.append(profile) }
+            }
+        }
+        return profiles
+    }
+
+    static func wifiProfile(_ file: IniFile, path: String) -> WifiProfile? {
+        guard file.value("connection", "type")?.value == "wifi" || file.value("connection", "type")?.value == "802-11-wireless" else { return nil }
+        let source = SourceLocation(path: path)
+        let security: Sourced<String>
+        if let mgmt = file.value("wifi-security", "key-mgmt") {
+            let m = mgmt.value.lowercased()
+            security = Sourced(m == "none" ? (file.value("wifi-security", "wep-key0") != nil || file.value("wifi-security", "wep-key-type") != nil ? "wep" : "open") : m, mgmt.source)
+        } else {
+            security = Sourced("open", source)
+        }
+        let psk = file.value("wifi-security", "psk")
+        let flags = Int(file.value("wifi-security", "psk-flags")?.value ?? "0") ?? 0
+        let mode = file.value("wifi", "mode")
+        return WifiProfile(
+            name: file.value("connection", "id")?.value ?? String(path.split(separator: "/").last ?? ""),
+            ssid: file.value("wifi", "ssid")?.value,
+            security: security,
+            keyLength: psk.map { Sourced(keyfileUnescaped($0.value).count, $0.source) },
+            keyInUserKeyring: flags & 1 != 0,
+            hotspot: mode.map { Sourced($0.value == "ap", $0.source) } ?? Sourced(false, source),
+            autoconnect: file.value("connection", "autoconnect")?.value.lowercased() != "false",
+            source: source
+        )
+    }
+
+    /// GKeyFile's escapes (`\s`, `\t`, `\n`, `\r`, `\\`), so a key's length is counted as typed.
+    static func keyfileUnescaped(_ value: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in value {
+            if escaped {
+                switch c {
+                case "s": out.append(" ")
+                case "t": out.append("\t")
+                case "n": out.append("\n")
+                case "r": out.append("\r")
+                default: out.append(c)
+                }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     func enabledUnit(_ unit: String) -> Sourced<Bool> {

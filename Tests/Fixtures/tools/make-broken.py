@@ -80,4 +80,7 @@ write("var/log/unattended-upgrades/unattended-upgrades.log", """2026-11-05 06:30
 # too, with Debian's nftables.conf that filters nothing: two managers at boot, both letting all in.
 edit("etc/default/ufw", 'DEFAULT_INPUT_POLICY="DROP"', 'DEFAULT_INPUT_POLICY="ACCEPT"')
 os.symlink("/lib/systemd/system/nftables.service", p("etc/systemd/system/multi-user.target.wants/nftables.service"))
+# NET-003: the café's open network saved on a trip, and the PC shared as a hotspot for a phone.
+write("etc/NetworkManager/system-connections/QuanCafe.nmconnection", "[connection]\nid=QuanCafe\nuuid=0b7e2f6c-1d2a-4f3b-9c8d-7e6f5a4b3c2d\ntype=wifi\n\n[wifi]\nmode=infrastructure\nssid=QuanCafe-Free\n\n[ipv4]\nmethod=auto\n", 0o600)
+write("etc/NetworkManager/system-connections/Hotspot.nmconnection", "[connection]\nid=Hotspot\nuuid=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\ntype=wifi\nautoconnect=false\n\n[wifi]\nmode=ap\nssid=ketoan-pc\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk=12345678\n\n[ipv4]\nmethod=shared\n", 0o600)
 print("broken fixture written to", out)

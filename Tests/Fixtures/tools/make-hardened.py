@@ -208,4 +208,31 @@ write("etc/ufw/ufw.conf", open(os.path.join(pkgs, "ufw.conf")).read().replace("E
 write("etc/default/ufw", open(os.path.join(pkgs, "ufw")).read())
 os.makedirs(p("etc/systemd/system/multi-user.target.wants"), exist_ok=True)
 os.symlink("/lib/systemd/system/ufw.service", p("etc/systemd/system/multi-user.target.wants/ufw.service"))
+# Wi-Fi (VN-TD-NET-003): the office network saved by NetworkManager 1.42 (keyfile, mode 0600), WPA2-PSK
+# with a 21-character fixture key (`\\s` is a space in GKeyFile).
+write("etc/NetworkManager/system-connections/UBND-Xa.nmconnection", """[connection]
+id=UBND-Xa
+uuid=6f1d3c2a-4b5e-4c6d-8e7f-9a0b1c2d3e4f
+type=wifi
+interface-name=wlp2s0
+timestamp=1795570000
+
+[wifi]
+mode=infrastructure
+ssid=UBND-Xa
+
+[wifi-security]
+auth-alg=open
+key-mgmt=wpa-psk
+psk=Fixture\\sOnly-Key-2026
+
+[ipv4]
+method=auto
+
+[ipv6]
+addr-gen-mode=default
+method=auto
+
+[proxy]
+""", 0o600)
 print("hardened fixture written to", out)
