@@ -30,10 +30,12 @@ import Testing
     @Test func hostTextIsEscaped() throws {
         let host = try FixtureHost()
         try host.write("/etc/hostname", "<script>alert('x')</script>\n")
-        try host.write("/etc/ssh/sshd_config.d/10-x.conf", "MaxAuthTries \"<img src=x onerror=alert(1)>\"\n")
+        // A Match block's criteria name its evidence, so this text does reach the page.
+        try host.write("/etc/ssh/sshd_config.d/10-x.conf", "Match User \"<img src=x onerror=alert(1)>\"\n  PermitEmptyPasswords yes\n")
         let out = try AtttBinary.run(["check", "--root", host.root.path, "--format", "html"] + now)
         #expect(!out.stdout.contains("<script>") && !out.stdout.contains("<img"))
         #expect(out.stdout.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(out.stdout.contains("User &lt;img src=x onerror=alert(1)&gt;"))
     }
 
     /// In a real headless Chromium (Debian's chromium, chromium-driver, python3-selenium): it renders,
