@@ -7,7 +7,7 @@ import Remediation
 
 /// `attt fix`: plan the fixes for failing controls, show them, apply them as one transaction,
 /// check again. The re-check, not the fixer, says whether a control is fixed.
-struct Fix: ParsableCommand {
+struct Fix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Khắc phục các biện pháp không đạt — fix what fails, as one transaction that can be rolled back.",
         discussion: "Run with --dry-run first: it prints the exact diff of every file and every command, and changes nothing."
@@ -35,7 +35,7 @@ struct Fix: ParsableCommand {
     @Option(help: "vi or en.")
     var lang: Language = .vi
 
-    func run() throws {
+    func run() async throws {
         var session = FixSession(scan: try scan.prepare())
         #if DEBUG
         if let killAt { session.applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
@@ -62,8 +62,10 @@ struct Fix: ParsableCommand {
         }
         guard !dryRun, !steps.isEmpty else { return }
         let outcome = try session.apply(steps, officer: try approve(), language: lang)
-        let journal = outcome.journal
         if let note = outcome.auditNote { print(note) }
+        let (journal, confirmation) = try await session.confirm(outcome.journal) { await FixSession.collectorReach(root: session.scan.root) }
+        if let confirmation { print(confirmation) }
+        if journal.state == .rolledBack { throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) \(journal.error ?? "")") }
         if journal.state == .failed {
             throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) failed and was rolled back: \(journal.error ?? "")")
         }
@@ -102,8 +104,20 @@ struct Rollback: ParsableCommand {
     @Argument(help: "The transaction id (see attt history).")
     var transaction: String?
 
+    /// What the confirmation timer runs: only a change still waiting for the collector is undone.
+    @Flag(help: .hidden)
+    var unconfirmed = false
+
     func run() throws {
         let applier = Applier(root: try host.validatedRoot())
+        if unconfirmed {
+            guard let transaction else { throw CommandFailure.badInput("--unconfirmed needs a transaction id") }
+            if let journal = try applier.rollbackUnconfirmed(transaction, reason: "not confirmed: the collector was not reached after the change") {
+                print("rolled back \(journal.id): not confirmed in time")
+                _ = ChangeRecord.record("rollback", journal, root: applier.root, language: .en)
+            }
+            return
+        }
         _ = try applier.recover()
         do {
             let journal = try applier.rollback(transaction)

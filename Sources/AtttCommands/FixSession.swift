@@ -1,3 +1,4 @@
+import AgentRuntime
 import FoundationEssentials
 import HardeningCore
 import Remediation
@@ -36,5 +37,34 @@ struct FixSession {
         guard journal.state != .failed else { return Outcome(journal: journal, recheck: [], auditNote: note) }
         let recheck = try Scan(root: scan.root, evaluator: scan.evaluator, tailoringFile: scan.tailoringFile, only: journal.controls).run().results
         return Outcome(journal: journal, recheck: recheck, auditNote: note)
+    }
+
+    /// A change that could cut the host off (`confirmConnectivity`) is kept only if the collector
+    /// answers now; not enrolled, there is no collector to lose and it is kept. Returns the journal
+    /// as it ends up, and a line for the officer.
+    func confirm(_ journal: Journal, reach: () async -> String?) async throws -> (Journal, String?) {
+        guard journal.state == .applied, journal.confirmBy != nil else { return (journal, nil) }
+        if let failure = await reach() {
+            let reason = "rolled back: the collector was not reached after the change (\(failure))"
+            let undone = try applier.rollbackUnconfirmed(journal.id, reason: reason) ?? journal
+            _ = ChangeRecord.record("rollback", undone, root: scan.root, language: .en)
+            return (undone, reason)
+        }
+        try applier.confirm(journal.id)
+        return (try applier.history().first { $0.id == journal.id } ?? journal, "the collector answered after the change: it is kept")
+    }
+
+    /// Nil when the host's collector answers (or the host is not enrolled), else why not.
+    static func collectorReach(root: String, client: CollectorClient? = nil) async -> String? {
+        do {
+            if let client { _ = try await client.approvedJobs(); return nil }
+            guard let identity = try AgentIdentity.load(root: root) else { return nil }
+            let client = try CollectorClient(identity: identity)
+            defer { Task { await client.shutdown() } }
+            _ = try await client.approvedJobs()
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }

@@ -101,7 +101,13 @@ struct Run: AsyncParsableCommand {
     /// Applies one approved job as an `attt fix` transaction and reports the result with the
     /// transaction id. A job already in this host's journal is reported again, never applied twice.
     func apply(_ job: ApprovedJob, _ prepared: Scan, _ client: CollectorClient) async throws {
-        let result = try jobResult(job, prepared)
+        var result = try jobResult(job, prepared)
+        // A change that could cut this host off is kept only if the collector still answers.
+        let session = FixSession(scan: prepared)
+        if let id = result.transaction, let journal = try session.applier.history().first(where: { $0.id == id }) {
+            let (ended, _) = try await session.confirm(journal) { await FixSession.collectorReach(root: prepared.root, client: client) }
+            if ended.state == .rolledBack { result = JobResult(state: .failed, transaction: id, message: ended.error, fixed: []) }
+        }
         say("job \(job.id) (\(job.controls.joined(separator: ",")), approved by \(job.approvedBy)): \(result.state.rawValue)" + (result.transaction.map { " tx \($0)" } ?? ""))
         do {
             _ = try await client.report(job: job.id, result: result)

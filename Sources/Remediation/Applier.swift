@@ -31,6 +31,10 @@ public struct Applier {
             steps: plan.steps.map { Journal.Step(control: $0.control, fixer: $0.fixer, summary: Applier.summary($0.action), done: false) },
             backups: [], error: nil, job: job
         )
+        journal.onRestore = plan.steps.compactMap {
+            guard case .onRestore(let arguments, let inRoot) = $0.action else { return nil }
+            return Journal.RestoreCommand(arguments: arguments, inRoot: inRoot)
+        }.nilIfEmpty
         let directory = "\(store)/\(journal.id)"
         try FileManager.default.createDirectory(atPath: "\(directory)/files", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try save(journal)
@@ -41,6 +45,12 @@ public struct Applier {
                 }
                 try save(journal)
                 try checkpoint("before-step-\(index + 1)")
+                if case .confirmConnectivity(let seconds) = step.action {
+                    // Saved before the timer is armed: a crash from here on is rolled back by deadline too.
+                    journal.confirmBy = Timestamp(Date().addingTimeInterval(TimeInterval(seconds)))
+                    try save(journal)
+                    armConfirmationTimer(journal.id, seconds: seconds)
+                }
                 try perform(step.action)
                 journal.steps[index].done = true
                 try save(journal)
@@ -75,7 +85,42 @@ public struct Applier {
             try Command.run(full)
         case .stagedPam(let arguments):
             try stagedPam(arguments)
+        case .onRestore, .confirmConnectivity:
+            break
         }
+    }
+
+    // MARK: Changes that could cut the host off
+
+    static func confirmationUnit(_ id: String) -> String { "attt-confirm-\(id)" }
+
+    /// On the live host, a transient systemd timer rolls the transaction back at its deadline even if
+    /// attt is killed first (the officer's SSH session dropping with the network). Elsewhere (a tree
+    /// under another root) there is no network to lose, and the deadline is checked by the next run.
+    func armConfirmationTimer(_ id: String, seconds: Int) {
+        guard root == "/" else { return }
+        let attt = CommandLine.arguments.first.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/usr/bin/attt"
+        _ = try? Command.run(["systemd-run", "--quiet", "--collect", "--on-active=\(seconds)", "--unit", Self.confirmationUnit(id),
+                              "--description", "attt: roll back \(id) unless the collector was reached", attt, "rollback", "--unconfirmed", id])
+    }
+
+    /// The agent reached its collector after applying: the change is kept, the timer is stopped.
+    public func confirm(_ id: String) throws {
+        guard var journal = try history().first(where: { $0.id == id }), journal.confirmBy != nil else { return }
+        if root == "/" { _ = try? Command.run(["systemctl", "stop", Self.confirmationUnit(id) + ".timer"]) }
+        journal.confirmBy = nil
+        try save(journal)
+    }
+
+    /// Rolls `id` back only if it is still waiting for confirmation (what the timer runs).
+    public func rollbackUnconfirmed(_ id: String, reason: String) throws -> Journal? {
+        guard var journal = try history().first(where: { $0.id == id }), journal.state == .applied, journal.confirmBy != nil else { return nil }
+        try restore(journal)
+        journal.state = .rolledBack
+        journal.confirmBy = nil
+        journal.error = reason
+        try save(journal)
+        return journal
     }
 
     /// pam-auth-update writes /etc/pam.d in place; here it writes a staged copy instead (a private
@@ -152,6 +197,11 @@ public struct Applier {
                 }
             }
         }
+        // The files are back; now the services that loaded the new ones load these. Best effort: a
+        // failure here must not stop the rollback, which has already put every file back.
+        for command in journal.onRestore ?? [] {
+            _ = try? Command.run(command.inRoot && root != "/" ? ["chroot", root] + command.arguments : command.arguments)
+        }
     }
 
     // MARK: Rollback, recovery, history
@@ -201,8 +251,15 @@ public struct Applier {
             try restore(journal)
             journal.state = .recovered
             journal.error = "interrupted; rolled back by a later run"
+            journal.confirmBy = nil
             try save(journal)
             recovered.append(journal)
+        }
+        // A change that could cut the host off and was never confirmed, past its deadline.
+        for journal in try history() where journal.state == .applied && (journal.confirmBy.map { $0.date < Date() } ?? false) {
+            if let undone = try rollbackUnconfirmed(journal.id, reason: "not confirmed: the collector was not reached after the change") {
+                recovered.append(undone)
+            }
         }
         return recovered
     }
@@ -249,6 +306,12 @@ public struct Applier {
         case .writeFile(let path, _, _, _): return "write \(path)"
         case .runCommand(let arguments, _, _): return "run " + arguments.joined(separator: " ")
         case .stagedPam(let arguments): return "run " + arguments.joined(separator: " ") + " (staged pam.d)"
+        case .onRestore(let arguments, _): return "on rollback, run " + arguments.joined(separator: " ")
+        case .confirmConnectivity(let seconds): return "keep only if the collector answers (\(seconds) s)"
         }
     }
+}
+
+extension Array {
+    var nilIfEmpty: Self? { isEmpty ? nil : self }
 }

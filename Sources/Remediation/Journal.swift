@@ -51,4 +51,14 @@ public struct Journal: Codable, Sendable, Hashable {
     public var error: String?
     /// The collector job this transaction applied, so a job is applied at most once on this host.
     public var job: String? = nil
+    /// Run after the files are put back (`RemediationAction.onRestore`), in order: `inRoot` first.
+    public var onRestore: [RestoreCommand]? = nil
+    /// Set while a change that could cut the host off waits for the collector (`confirmConnectivity`):
+    /// past it, the next `attt` run — or the timer armed when it was applied — rolls it back.
+    public var confirmBy: Timestamp? = nil
+
+    public struct RestoreCommand: Codable, Sendable, Hashable {
+        public var arguments: [String]
+        public var inRoot: Bool
+    }
 }

@@ -36,7 +36,7 @@ public struct Planner {
                 for path in fixer.reads(facts) { files[path] = try host.read(path) }
                 var catalogs: [String: [FactValue]] = [:]
                 for name in evaluator.policy.catalogs.keys { catalogs[name] = evaluator.catalogList(name) }
-                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root, catalogs: catalogs)
+                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root, catalogs: catalogs, profile: evaluator.context.profile)
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {
@@ -63,6 +63,10 @@ public struct Planner {
             case .stagedPam(let arguments):
                 out += "$ [in root] " + arguments.map(shellQuoted).joined(separator: " ")
                     + "   # on a staged copy of /etc/pam.d, tried with PAM before it goes live\n"
+            case .onRestore(let arguments, let inRoot):
+                out += "# if the fix fails or is rolled back, afterwards: " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
+            case .confirmConnectivity(let seconds):
+                out += "# kept only if the collector answers afterwards; otherwise rolled back within \(seconds) s\n"
             }
         }
         return out

@@ -6,6 +6,8 @@ public enum ConfigEdit {
         case whitespace
         /// gdm, pwquality, faillock, smb.conf: `key = value`.
         case equals
+        /// Files a shell sources (`/etc/default/ufw`, `ufw.conf`): `KEY=value`, no blanks around `=`.
+        case shell
     }
 
     /// Sets `key` to `value`: the last uncommented setting is changed in place (earlier duplicates are
@@ -32,6 +34,7 @@ public enum ConfigEdit {
         switch style {
         case .whitespace: rendered = "\(key)\t\(value)"
         case .equals: rendered = "\(key) = \(value)"
+        case .shell: rendered = "\(key)=\(value)"
         }
         if let last = matches.last {
             if lines[last].drop(while: { $0 == " " || $0 == "\t" }) == Substring(rendered), matches.count == 1 { return text }
@@ -58,13 +61,28 @@ public enum ConfigEdit {
         return lines.joined(separator: lineEnd) + (hadFinalNewline || matches.isEmpty ? lineEnd : "")
     }
 
+    /// Comments out the given lines (1-based), each after a note saying why; the rest is untouched.
+    /// For files where the FIRST value wins (sshd_config), where setting a key later cannot undo it.
+    public static func commentOut(lines numbers: Set<Int>, in text: String, note: String) -> String {
+        let lineEnd = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.lines.map(String.init)
+        let hadFinalNewline = text.unicodeScalars.last == "\n"
+        if hadFinalNewline { lines.removeLast() }
+        for index in numbers.map({ $0 - 1 }).sorted(by: >) where lines.indices.contains(index) && !lines[index].trimmingPrefixBlanks.hasPrefix("#") {
+            let indent = String(lines[index].prefix { $0 == " " || $0 == "\t" })
+            lines[index] = indent + "# " + lines[index].trimmingPrefixBlanks
+            lines.insert(indent + "# " + note, at: index)
+        }
+        return lines.joined(separator: lineEnd) + (hadFinalNewline ? lineEnd : "")
+    }
+
     /// The key an uncommented line sets, or nil.
     static func keyOf(_ line: String, style: Style) -> String? {
         guard let first = line.first, first != "#", first != ";" else { return nil }
         switch style {
         case .whitespace:
             return String(line.prefix { $0 != " " && $0 != "\t" })
-        case .equals:
+        case .equals, .shell:
             guard let eq = line.firstIndex(of: "=") else { return String(line.prefix { $0 != " " && $0 != "\t" }) }
             return String(line[..<eq]).trimmingPrefixBlanks.trimmingSuffixBlanks
         }

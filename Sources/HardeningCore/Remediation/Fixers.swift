@@ -10,5 +10,9 @@ public enum Fixers {
         NfsExportFixer(),
         FreshclamFixer(),
         MandatorySoftwareFixer(),
+        SshdFixer(),
+        SysctlFixer(),
+        UnattendedUpgradesFixer(),
+        FirewallFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

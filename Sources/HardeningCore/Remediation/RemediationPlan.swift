@@ -36,6 +36,14 @@ public enum RemediationAction: Sendable, Hashable {
     /// package install whose maintainer script runs it), run inside the host root on a staged copy of
     /// `/etc/pam.d`; the result is tried with real PAM before it replaces the live files.
     case stagedPam(arguments: [String])
+    /// Nothing when applied. When the transaction's files are put back (a failed step, `attt rollback`,
+    /// recovery), this runs afterwards, so a service that loaded the new files (the firewall) loads
+    /// the old ones again: restoring a file does not by itself change what the kernel enforces.
+    case onRestore(arguments: [String], inRoot: Bool)
+    /// The change could cut the host off the network it is managed from. It is kept only if the agent
+    /// reaches its collector again afterwards; otherwise, or if attt dies before it can tell (the
+    /// officer's SSH session cut with it), it is rolled back within `seconds`.
+    case confirmConnectivity(seconds: Int)
 
     /// `pam-auth-update --package --enable PROFILES` on a staged pam.d.
     public static func enablePamProfiles(_ profiles: [String]) -> RemediationAction {
@@ -53,6 +61,7 @@ public enum RemediationAction: Sendable, Hashable {
         case .writeFile(let path, _, _, _): return [path]
         case .runCommand(_, let touches, _): return touches
         case .stagedPam: return Self.pamAuthUpdateFiles
+        case .onRestore, .confirmConnectivity: return []
         }
     }
 }
@@ -69,14 +78,17 @@ public struct FixContext: Sendable {
     public var root: String
     /// Catalogue lists for the host's role (`software.mandatory`).
     public var catalogs: [String: [FactValue]]
+    /// The profile the host is checked against: a fixer sets what the recommended profile adds only then.
+    public var profile: Profile
 
-    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String, catalogs: [String: [FactValue]] = [:]) {
+    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String, catalogs: [String: [FactValue]] = [:], profile: Profile = .regulation) {
         self.facts = facts
         self.control = control
         self.parameters = parameters
         self.files = files
         self.root = root
         self.catalogs = catalogs
+        self.profile = profile
     }
 
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
