@@ -50,10 +50,13 @@ public enum RemediationAction: Sendable, Hashable {
         .stagedPam(arguments: ["pam-auth-update", "--package", "--enable"] + profiles)
     }
 
-    /// The files `pam-auth-update` writes: the stacks, its own state, and its debconf answers.
+    /// The files `pam-auth-update` writes: the stacks, its own state, and debconf's databases.
     public static let pamAuthUpdateFiles = ["auth", "account", "password", "session", "session-noninteractive"].flatMap {
         ["/etc/pam.d/common-\($0)", "/var/lib/pam/\($0)"]
-    } + ["/var/lib/pam/seen", "/var/cache/debconf/config.dat", "/var/cache/debconf/config.dat-old"]
+    } + ["/var/lib/pam/seen"] + ["config", "templates", "passwords"].flatMap {
+        // debconf saves the previous copy of each database it writes as `<name>.dat-old`.
+        ["/var/cache/debconf/\($0).dat", "/var/cache/debconf/\($0).dat-old"]
+    }
 
     /// The host files this action may change.
     public var touchedFiles: [String] {
