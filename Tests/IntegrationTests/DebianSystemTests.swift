@@ -7,7 +7,7 @@ import Testing
 /// then rollback leaves the tree byte-identical. Needs root, debootstrap and the Debian mirror this
 /// machine's apt uses; the base tree is cached in /var/cache/attt-tests between runs.
 @Suite(.serialized) struct DebianSystemTests {
-    static let cache = "/var/cache/attt-tests/debian12-pam-v4.tar"
+    static let cache = "/var/cache/attt-tests/debian12-pam-v5.tar"
 
     /// Why the test cannot run here, or nil.
     static var unavailable: String? {
@@ -44,7 +44,7 @@ import Testing
     static func tree() throws -> URL {
         if !FileManager.default.fileExists(atPath: cache) {
             let build = "/var/cache/attt-tests/build-\(UUID().uuidString)"
-            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester,libsqlite3-0,libyaml-0-2 bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
+            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester,libsqlite3-0,libyaml-0-2,openssh-server,ufw,unattended-upgrades,auditd bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
             guard out.status == 0 else { throw Failure(message: "debootstrap failed: \(out.stdout.suffix(2000))\(out.stderr.suffix(2000))") }
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-debian-\(UUID())")
@@ -102,5 +102,46 @@ import Testing
         #expect(try AtttBinary.run(["fix", "--root", r, "--yes"] + controls).status == 0)
         let strong = try Self.sh("chroot \(r) pamtester passwd nhanvien chauthtok", input: "Tru@ng-Thon-Tu-Dan-26\nTru@ng-Thon-Tu-Dan-26\n")
         #expect(strong.status == 0, "a strong password was refused: \(strong.stdout)\(strong.stderr)")
+    }
+
+    /// The SSH, firewall, kernel-parameter and update fixers with the real programs of the tree: sshd -t
+    /// and apt-config accept what they wrote, ufw (in a network namespace of its own, never this
+    /// machine's kernel) keeps SSH open before it drops the rest, and rollback leaves the tree as it was.
+    @Test(.enabled(if: unavailable == nil, "debootstrap test skipped: \(unavailable ?? "")"))
+    func sshFirewallKernelAndUpdateFixersWithTheRealPrograms() throws {
+        let root = try Self.tree()
+        defer { _ = try? Self.sh("rm -rf \(root.path)") }
+        let r = root.path
+        #expect(try Self.sh("chroot \(r) useradd -m -s /bin/bash -G sudo cbcntt && echo 'cbcntt:Quan-Tri-2026' | chroot \(r) chpasswd").status == 0)
+        // What is met on real machines: a vendor drop-in, an old tuning, updates turned off.
+        #expect(try Self.sh("""
+            printf 'MaxAuthTries 10\\n' > \(r)/etc/ssh/sshd_config.d/10-vendor.conf &&
+            printf 'net.ipv4.tcp_syncookies = 0\\n' >> \(r)/etc/sysctl.conf &&
+            printf 'APT::Periodic::Unattended-Upgrade "0";\\n' > \(r)/etc/apt/apt.conf.d/99-off
+            """).status == 0)
+        let before = try Self.state(root)
+        let controls = ["--control", "VN-TD-AUTH-002", "--control", "VN-TD-NET-001", "--control", "VN-TD-NET-002"]
+        let first = try AtttBinary.run(["check", "--root", r, "--lang", "en", "--format", "json"] + controls + ["--control", "VN-TD-UPD-001"])
+        #expect(first.status == 1, "\(first.stdout)")
+
+        let fix = try AtttBinary.run(["fix", "--root", r, "--yes", "--lang", "en"] + controls + ["--control", "VN-TD-UPD-001"])
+        // UPD-001 stays failing only on its last run: unattended-upgrades has never run in this tree, which
+        // a fix cannot make true; the settings it checks are right afterwards.
+        #expect(fix.stdout.contains("VN-TD-AUTH-002: pass") && fix.stdout.contains("VN-TD-NET-001: pass") && fix.stdout.contains("VN-TD-NET-002: pass"), "\(fix.stdout)\(fix.stderr)")
+        #expect(try AtttBinary.run(["check", "--root", r] + controls).status == 0)
+        let upd = try AtttBinary.run(["check", "--root", r, "--lang", "en", "--control", "VN-TD-UPD-001"]).stdout
+        #expect(upd.contains("✗ last run: found (absent)") && upd.contains("✓ APT::Periodic::Unattended-Upgrade: found 1"), "\(upd)")
+        #expect(fix.stdout.contains("VN-TD-UPD-001: fail") && upd.components(separatedBy: "✗").count == 2, "\(upd)")
+
+        // The real programs agree: sshd's effective settings, and ufw's SSH rule before its deny default.
+        let sshd = try Self.sh("chroot \(r) /usr/sbin/sshd -T -C user=cbcntt,host=h,addr=10.0.0.1 | grep -Ei '^(maxauthtries|permitemptypasswords|loglevel) '")
+        #expect(sshd.stdout.contains("maxauthtries 5") && sshd.stdout.contains("permitemptypasswords no"), "\(sshd.stdout)\(sshd.stderr)")
+        let rules = try String(contentsOfFile: "\(r)/etc/ufw/user.rules", encoding: .utf8)
+        #expect(rules.contains("### tuple ### limit tcp 22 0.0.0.0/0 any 0.0.0.0/0 in"), "\(rules)")
+        #expect(try String(contentsOfFile: "\(r)/etc/ufw/ufw.conf", encoding: .utf8).contains("ENABLED=yes"))
+        #expect(try Self.sh("chroot \(r) apt-config dump | grep -F 'APT::Periodic::Unattended-Upgrade \"1\"'").status == 0)
+
+        #expect(try AtttBinary.run(["rollback", "--root", r]).status == 0)
+        #expect(try Self.state(root) == before)
     }
 }

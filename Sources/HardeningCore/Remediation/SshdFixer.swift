@@ -72,12 +72,17 @@ public struct SshdFixer: Fixer {
             actions.append(.writeFile(path: Self.mainFile, content: Data(mainText.utf8), mode: 0o644))
         }
         if !wanted.isEmpty {
-            var text = context.text(Self.dropIn)
-                ?? "# attt \(context.control.id) (Điều 7 khoản 2, Điều 9 khoản 3): remote logins are limited and logged.\n"
-            let own = Self.settings(text)
-            // A stricter value already in attt's own file stays (MaxAuthTries 3 under a floor of 5).
-            for (key, value) in wanted where !(own[key.lowercased()].map { Self.acceptable(key, $0, maxAuthTries: maxTries) } ?? false) {
-                text = ConfigEdit.set(key, to: value, in: text, style: .whitespace)
+            var text: String
+            if let current = context.text(Self.dropIn) {
+                text = current
+                let own = Self.settings(text)
+                // A stricter value already in attt's own file stays (MaxAuthTries 3 under a floor of 5).
+                for (key, value) in wanted where !(own[key.lowercased()].map { Self.acceptable(key, $0, maxAuthTries: maxTries) } ?? false) {
+                    text = ConfigEdit.set(key, to: value, in: text, style: .whitespace)
+                }
+            } else {
+                text = "# attt \(context.control.id) (Điều 7 khoản 2, Điều 9 khoản 3): remote logins are limited and logged.\n"
+                    + wanted.map { "\($0.key) \($0.value)\n" }.joined()
             }
             actions.append(.writeFile(path: Self.dropIn, content: Data(text.replacing("\t", with: " ").utf8), mode: 0o644))
         }

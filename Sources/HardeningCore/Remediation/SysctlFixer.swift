@@ -52,9 +52,14 @@ public struct SysctlFixer: Fixer {
                 actions.append(.writeFile(path: path, content: Data(edited.utf8), mode: 0o644))
             }
         }
-        var text = context.text(Self.dropIn)
-            ?? "# attt \(context.control.id) (Điều 6 — Trang thiết bị — khoản 4): limit denial-of-service attacks on this host.\n"
-        for (parameter, value) in required { text = ConfigEdit.set(parameter.name, to: value, in: text, style: .equals) }
+        var text: String
+        if let current = context.text(Self.dropIn) {
+            text = current
+            for (parameter, value) in required { text = ConfigEdit.set(parameter.name, to: value, in: text, style: .equals) }
+        } else {
+            text = "# attt \(context.control.id) (Điều 6 — Trang thiết bị — khoản 4): limit denial-of-service attacks on this host.\n"
+                + required.map { "\($0.0.name) = \($0.1)\n" }.joined()
+        }
         if text != context.text(Self.dropIn) {
             actions.append(.writeFile(path: Self.dropIn, content: Data(text.utf8), mode: 0o644))
         }
