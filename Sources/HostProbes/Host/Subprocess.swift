@@ -1,0 +1,88 @@
+public import FoundationEssentials
+import Glibc
+
+/// Runs a program and collects what it prints, through `posix_spawnp`: in the statically linked agent
+/// Foundation's `Process` brings ICU (34 MiB) along (packaging/README.md). Probes use it for the few
+/// facts only a program can give on the live host (the kernel's firewall ruleset); fixes for the
+/// distribution's tools.
+public enum Subprocess {
+    public struct Failure: Error, CustomStringConvertible {
+        public var arguments: [String]
+        public var status: Int32
+        public var output: String
+        public var description: String { "\(arguments.joined(separator: " ")) exited with \(status): \(output)" }
+
+        public init(arguments: [String], status: Int32, output: String) {
+            self.arguments = arguments
+            self.status = status
+            self.output = output
+        }
+    }
+
+    /// The exit status (128 + signal when killed) and everything the program printed on standard output
+    /// and error together, standard input from /dev/null. Past `timeout` seconds the program is killed
+    /// (status 128 + SIGKILL); past `maxOutput` bytes the rest is read and dropped.
+    public static func run(_ arguments: [String], environment: [String: String], timeout: Double? = nil, maxOutput: Int = 64 << 20) throws(Failure) -> (status: Int32, output: [UInt8]) {
+        precondition(!arguments.isEmpty)
+        var pipe: [Int32] = [-1, -1]
+        // Both ends close-on-exec: the child gets only the dup2'ed copies, so the read sees end-of-file.
+        guard Glibc.pipe(&pipe) == 0, fcntl(pipe[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(pipe[1], F_SETFD, FD_CLOEXEC) == 0 else {
+            throw Failure(arguments: arguments, status: -1, output: "pipe: " + String(cString: strerror(errno)))
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        close(pipe[1])
+        defer { close(pipe[0]) }
+        guard spawned == 0 else {
+            throw Failure(arguments: arguments, status: 127, output: "cannot start: " + String(cString: strerror(spawned)))
+        }
+
+        let deadline = timeout.map { monotonicSeconds() + $0 }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            if let deadline {
+                let left = deadline - monotonicSeconds()
+                var poller = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
+                let ready = left > 0 ? poll(&poller, 1, Int32(min(left * 1000, 60_000))) : 0
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 {
+                    if left > 0 { continue }
+                    kill(pid, SIGKILL)
+                    break
+                }
+            }
+            let n = chunk.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
+            if n > 0 {
+                if output.count < maxOutput { output += chunk[..<min(n, maxOutput - output.count)] }
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
+        let signal = status & 0x7F
+        return (signal == 0 ? (status >> 8) & 0xFF : 128 + signal, output)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
