@@ -41,6 +41,20 @@ import Testing
     }
 
     /// Every base chain on the input hook sees a packet: one that drops by default is enough.
+    /// What the kernel enforces, as `nft list ruleset` prints it: here ufw 0.36.2 enabled in a Debian 12
+    /// tree (iptables-nft tables, listed in a throw-away network namespace).
+    @Test func theRunningRulesetOfUfw() throws {
+        let listing = try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/samples/nft-list-ruleset-ufw.txt"), encoding: .utf8)
+        let running = NetworkProbe.runningFirewall(listing: listing)
+        #expect("\(running.inputIPv4.value) \(running.inputIPv4.source)" == "drop nft list ruleset:89")
+        #expect("\(running.inputIPv6.value) \(running.inputIPv6.source)" == "drop nft list ruleset:309")
+        // ufw stopped by hand: the chains stay, their policy turns to accept.
+        let stopped = NetworkProbe.runningFirewall(listing: listing.replacing("policy drop;", with: "policy accept;"))
+        #expect(stopped.inputIPv4.value == "accept" && stopped.inputIPv6.value == "accept")
+        // Nothing loaded at all: everything is accepted.
+        #expect(NetworkProbe.runningFirewall(listing: "").inputIPv4.value == "accept")
+    }
+
     @Test func anyDroppingInputChainDecides() throws {
         let config = try #require(try load(["/etc/nftables.conf": "table inet a {\n chain i { type filter hook input priority 0; }\n}\ntable inet b {\n chain i { type filter hook input priority 10; policy drop; }\n}\n"]))
         #expect(config.inputPolicy(ipv6: false)?.table == "b")

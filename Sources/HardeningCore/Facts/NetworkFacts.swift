@@ -8,6 +8,9 @@ public struct NetworkFacts: Codable, Sendable, Hashable {
     public var firewallsEnabled: Int
     /// NetworkManager's saved Wi-Fi profiles (never their keys).
     public var wifiProfiles: [WifiProfile]
+    /// What the kernel enforces now (`nft list ruleset`, which shows ufw's and firewalld's tables too):
+    /// only on the live host, as root, with nft installed; absent otherwise.
+    public var runningFirewall: Probed<RunningFirewall>? = nil
 
     public init(kernel: KernelNetworkParameters, firewalls: [FirewallManager], wifiProfiles: [WifiProfile]) {
         self.kernel = kernel
@@ -104,5 +107,18 @@ public struct KernelParameter: Codable, Sendable, Hashable {
         self.name = name
         self.configured = configured
         self.running = running
+    }
+}
+
+/// The default the running kernel gives incoming packets, per IP version: `drop` when an input base
+/// chain drops by default, `accept` when none does or there is no input chain at all (an empty
+/// ruleset accepts everything), with the chain's line in the listing.
+public struct RunningFirewall: Codable, Sendable, Hashable {
+    public var inputIPv4: Sourced<String>
+    public var inputIPv6: Sourced<String>
+
+    public init(inputIPv4: Sourced<String>, inputIPv6: Sourced<String>) {
+        self.inputIPv4 = inputIPv4
+        self.inputIPv6 = inputIPv6
     }
 }

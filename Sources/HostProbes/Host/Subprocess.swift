@@ -22,7 +22,9 @@ public enum Subprocess {
     /// The exit status (128 + signal when killed) and everything the program printed on standard output
     /// and error together, standard input from /dev/null. Past `timeout` seconds the program is killed
     /// (status 128 + SIGKILL); past `maxOutput` bytes the rest is read and dropped.
-    public static func run(_ arguments: [String], environment: [String: String], timeout: Double? = nil, maxOutput: Int = 64 << 20) throws(Failure) -> (status: Int32, output: [UInt8]) {
+    /// With `keepErrors` false, standard error goes to /dev/null: for a listing whose warnings would
+    /// land in the middle of what is parsed.
+    public static func run(_ arguments: [String], environment: [String: String], timeout: Double? = nil, maxOutput: Int = 64 << 20, keepErrors: Bool = true) throws(Failure) -> (status: Int32, output: [UInt8]) {
         precondition(!arguments.isEmpty)
         var pipe: [Int32] = [-1, -1]
         // Both ends close-on-exec: the child gets only the dup2'ed copies, so the read sees end-of-file.
@@ -34,7 +36,11 @@ public enum Subprocess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        if keepErrors {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -24,7 +24,7 @@ struct NetworkProbe {
             }
             return KernelParameter(name: name, configured: configured, running: running)
         }
-        return NetworkFacts(kernel: KernelNetworkParameters(
+        var facts = NetworkFacts(kernel: KernelNetworkParameters(
             tcpSyncookies: try parameter("net.ipv4.tcp_syncookies", default: "1"),
             acceptRedirects: try parameter("net.ipv4.conf.all.accept_redirects", default: "1"),
             defaultAcceptRedirects: try parameter("net.ipv4.conf.default.accept_redirects", default: "1"),
@@ -32,6 +32,8 @@ struct NetworkProbe {
             rpFilter: try parameter("net.ipv4.conf.all.rp_filter", default: "0"),
             files: config.files
         ), firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 }, wifiProfiles: try wifiProfiles())
+        facts.runningFirewall = runningFirewall()
+        return facts
     }
 
     /// NetworkManager keyfiles: /etc first, then /run, then /usr/lib; a name found earlier hides the
