@@ -8,7 +8,7 @@ enum KernelAuditReader {
         switch KernelAudit.read() {
         case .read(let s):
             return .read(
-                enabled: s.status.enabled, failure: s.status.failure, backlog: s.status.backlog,
+                enabled: s.status.enabled, failure: s.status.failure, pid: s.status.pid, backlog: s.status.backlog,
                 backlogLimit: s.status.backlogLimit, lost: s.status.lost, rules: s.rules
             )
         case .unreadable(let reason):

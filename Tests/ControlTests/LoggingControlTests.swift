@@ -1,6 +1,7 @@
 import AtttTestSupport
 import Foundation
 import HardeningCore
+import HostProbes
 import Testing
 
 /// VN-TD-LOG-001 and VN-TD-LOG-002 on the fixture hosts (Điều 7 khoản 4; Điều 9 khoản 3).
@@ -70,6 +71,28 @@ import Testing
         let r = try result("VN-TD-LOG-001", root: host.root)
         #expect(r.status == .error)
         #expect("\(r)".contains("/etc/audit/rules.d/60-typo.rules:2"))
+    }
+
+    /// Read from the kernel (root on the live host): the loaded watches count, and a kernel without
+    /// auditd taking the records (pid 0) fails even with every watch loaded.
+    @Test func log001FromTheKernel() throws {
+        var facts = HostProbe(root: hardened.path, antivirusEngines: []).collect(now: fixtureNow)
+        var logging = try #require(facts.logging.value)
+        let status = SourceLocation(path: "kernel:auditctl -s")
+        let loaded = logging.audit.watches.enumerated().map { i, w in AuditWatch(path: w.path, permissions: w.permissions, keys: w.keys, source: SourceLocation(path: "kernel:auditctl -l", line: i + 1)) }
+        let evaluator = Evaluator(policy: ShippedPolicy.policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
+        func evaluate(pid: Int) throws -> ControlResult {
+            logging.audit = AuditFacts(source: Sourced("kernel", status), enabled: Sourced(1, status), daemonPid: Sourced(pid, status), failure: 1, backlog: 0, backlogLimit: 8192, lost: 0, watches: loaded)
+            facts.logging = .collected(logging)
+            return evaluator.evaluate(try Evaluator.factTree(facts), only: ["VN-TD-LOG-001"])[0]
+        }
+        let stopped = try evaluate(pid: 0)
+        #expect(stopped.status == .fail)
+        #expect(stopped.evidence.contains { !$0.ok && $0.actual == "0" && $0.source == "kernel:auditctl -s" && $0.item.contains("pid") }, "\(dump(stopped))")
+        let running = try evaluate(pid: 612)
+        #expect(running.status == .pass, "\(dump(running))")
+        #expect(running.evidence.contains { $0.actual == "kernel" && $0.source == "kernel:auditctl -s" })
+        #expect(running.evidence.contains { $0.actual == "/etc/sudoers.d" && $0.source == "kernel:auditctl -l:6" })
     }
 
     // MARK: VN-TD-LOG-002

@@ -77,8 +77,8 @@ import Testing
     /// What the kernel said is used as it is; its refusal is the reason the evidence gives.
     @Test func kernelReadingOrItsRefusal() throws {
         let probe = LoggingProbe(host: HostRoot(Repository.host("debian12-hardened").path), kernel: { Issue.record("asked"); return .unreadable("x") })
-        let read = try probe.audit(.read(enabled: 1, failure: 1, backlog: 0, backlogLimit: 8192, lost: 3, rules: ["-w /etc/passwd -p wa -k identity"]))
-        #expect(read.source.value == "kernel" && read.enabled?.value == 1 && read.lost == 3 && read.backlogLimit == 8192)
+        let read = try probe.audit(.read(enabled: 1, failure: 1, pid: 612, backlog: 0, backlogLimit: 8192, lost: 3, rules: ["-w /etc/passwd -p wa -k identity"]))
+        #expect(read.source.value == "kernel" && read.enabled?.value == 1 && read.daemonPid?.value == 612 && read.lost == 3 && read.backlogLimit == 8192)
         #expect(read.watches.map(\.path) == ["/etc/passwd"] && read.watches[0].source.description == "kernel:auditctl -l:1")
         let refused = try probe.audit(.unreadable("audit_request_status: EPERM (no CAP_AUDIT_CONTROL, or not in the initial user namespace)"))
         #expect(refused.source.value.hasPrefix("rules files, kernel not readable: audit_request_status: EPERM"))

@@ -26,6 +26,8 @@ public struct AuditFacts: Codable, Sendable, Hashable {
     public var source: Sourced<String>
     /// 0 off, 1 on, 2 locked: the kernel's status, or the last `-e` of the rules files (absent: not set).
     public var enabled: Sourced<Int>?
+    /// Kernel only: the pid of the daemon taking the records (0: none, so they only reach the kernel log).
+    public var daemonPid: Sourced<Int>?
     /// Kernel only (`auditctl -s`): failure mode, backlog, its limit and records lost.
     public var failure: Int?
     public var backlog: Int?
@@ -34,9 +36,10 @@ public struct AuditFacts: Codable, Sendable, Hashable {
     /// File watches, as `-w` or as `-a always,exit -F path=|dir= -F perm=`.
     public var watches: [AuditWatch]
 
-    public init(source: Sourced<String>, enabled: Sourced<Int>?, failure: Int?, backlog: Int?, backlogLimit: Int?, lost: Int?, watches: [AuditWatch]) {
+    public init(source: Sourced<String>, enabled: Sourced<Int>?, daemonPid: Sourced<Int>? = nil, failure: Int?, backlog: Int?, backlogLimit: Int?, lost: Int?, watches: [AuditWatch]) {
         self.source = source
         self.enabled = enabled
+        self.daemonPid = daemonPid
         self.failure = failure
         self.backlog = backlog
         self.backlogLimit = backlogLimit

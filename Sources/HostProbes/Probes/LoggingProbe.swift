@@ -6,7 +6,7 @@ import HardeningCore
 /// through LinuxAudit); HostProbes itself reads files only.
 public enum KernelAuditReading: Sendable {
     /// `auditctl -s` values and the rules as `auditctl -l` prints them.
-    case read(enabled: Int, failure: Int, backlog: Int, backlogLimit: Int, lost: Int, rules: [String])
+    case read(enabled: Int, failure: Int, pid: Int, backlog: Int, backlogLimit: Int, lost: Int, rules: [String])
     case unreadable(String)
 }
 
@@ -33,12 +33,12 @@ struct LoggingProbe {
 
     func audit(_ reading: KernelAuditReading) throws -> AuditFacts {
         switch reading {
-        case .read(let enabled, let failure, let backlog, let backlogLimit, let lost, let lines):
+        case .read(let enabled, let failure, let pid, let backlog, let backlogLimit, let lost, let lines):
             let status = SourceLocation(path: "kernel:auditctl -s")
             var rules = AuditRules()
             rules.read(lines.joined(separator: "\n"), path: "kernel:auditctl -l")
             return AuditFacts(
-                source: Sourced("kernel", status), enabled: Sourced(enabled, status),
+                source: Sourced("kernel", status), enabled: Sourced(enabled, status), daemonPid: Sourced(pid, status),
                 failure: failure, backlog: backlog, backlogLimit: backlogLimit, lost: lost, watches: rules.watches
             )
         case .unreadable(let reason):
@@ -69,7 +69,7 @@ struct LoggingProbe {
         }
         return AuditFacts(
             source: Sourced("rules files, kernel not readable: \(reason)", SourceLocation(path: where_)),
-            enabled: rules.enabled, failure: nil, backlog: nil, backlogLimit: nil, lost: nil, watches: rules.watches
+            enabled: rules.enabled, daemonPid: nil, failure: nil, backlog: nil, backlogLimit: nil, lost: nil, watches: rules.watches
         )
     }
 
