@@ -81,8 +81,8 @@ import Testing
         let status = SourceLocation(path: "kernel:auditctl -s")
         let loaded = logging.audit.watches.enumerated().map { i, w in AuditWatch(path: w.path, permissions: w.permissions, keys: w.keys, source: SourceLocation(path: "kernel:auditctl -l", line: i + 1)) }
         let evaluator = Evaluator(policy: ShippedPolicy.policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
-        func evaluate(pid: Int) throws -> ControlResult {
-            logging.audit = AuditFacts(source: Sourced("kernel", status), enabled: Sourced(1, status), daemonPid: Sourced(pid, status), failure: 1, backlog: 0, backlogLimit: 8192, lost: 0, watches: loaded)
+        func evaluate(pid: Int, notLoaded: [String] = []) throws -> ControlResult {
+            logging.audit = AuditFacts(source: Sourced("kernel", status), enabled: Sourced(1, status), daemonPid: Sourced(pid, status), failure: 1, backlog: 0, backlogLimit: 8192, lost: 0, watches: loaded, notInFiles: [], notLoaded: notLoaded)
             facts.logging = .collected(logging)
             return evaluator.evaluate(try Evaluator.factTree(facts), only: ["VN-TD-LOG-001"])[0]
         }
@@ -93,6 +93,10 @@ import Testing
         #expect(running.status == .pass, "\(dump(running))")
         #expect(running.evidence.contains { $0.actual == "kernel" && $0.source == "kernel:auditctl -s" })
         #expect(running.evidence.contains { $0.actual == "/etc/sudoers.d" && $0.source == "kernel:auditctl -l:6" })
+        // Written to rules.d but never loaded: the files and the kernel disagree.
+        let stale = try evaluate(pid: 612, notLoaded: ["/etc/hosts -p wa"])
+        #expect(stale.status == .fail)
+        #expect(stale.evidence.contains { !$0.ok && $0.item.contains("not loaded") && $0.actual?.contains("/etc/hosts -p wa") == true }, "\(dump(stale))")
     }
 
     // MARK: VN-TD-LOG-002

@@ -80,6 +80,10 @@ import Testing
         let read = try probe.audit(.read(enabled: 1, failure: 1, pid: 612, backlog: 0, backlogLimit: 8192, lost: 3, rules: ["-w /etc/passwd -p wa -k identity"]))
         #expect(read.source.value == "kernel" && read.enabled?.value == 1 && read.daemonPid?.value == 612 && read.lost == 3 && read.backlogLimit == 8192)
         #expect(read.watches.map(\.path) == ["/etc/passwd"] && read.watches[0].source.description == "kernel:auditctl -l:1")
+        // Compared with the files (auditctl -l against rules.d): the rest of the catalogue is written but not loaded.
+        #expect(read.notInFiles == [] && read.notLoaded?.count == 18 && read.notLoaded?.first == "/etc/shadow -p wa")
+        let drift = try probe.audit(.read(enabled: 1, failure: 1, pid: 612, backlog: 0, backlogLimit: 64, lost: 0, rules: ["-a always,exit -F dir=/tmp/x/ -F perm=w"]))
+        #expect(drift.notInFiles == ["/tmp/x -p w"])
         let refused = try probe.audit(.unreadable("audit_request_status: EPERM (no CAP_AUDIT_CONTROL, or not in the initial user namespace)"))
         #expect(refused.source.value.hasPrefix("rules files, kernel not readable: audit_request_status: EPERM"))
         #expect(refused.watches.count > 15)

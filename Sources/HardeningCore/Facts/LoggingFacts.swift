@@ -35,8 +35,13 @@ public struct AuditFacts: Codable, Sendable, Hashable {
     public var lost: Int?
     /// File watches, as `-w` or as `-a always,exit -F path=|dir= -F perm=`.
     public var watches: [AuditWatch]
+    /// Read from the kernel only, compared with the rules files (`auditctl -l` against rules.d): watches
+    /// loaded now that the files would not load again at boot, and watches in the files that are not
+    /// loaded (augenrules --load not run, or auditctl stopped at a bad rule). Each is `path -p perms`.
+    public var notInFiles: [String]?
+    public var notLoaded: [String]?
 
-    public init(source: Sourced<String>, enabled: Sourced<Int>?, daemonPid: Sourced<Int>? = nil, failure: Int?, backlog: Int?, backlogLimit: Int?, lost: Int?, watches: [AuditWatch]) {
+    public init(source: Sourced<String>, enabled: Sourced<Int>?, daemonPid: Sourced<Int>? = nil, failure: Int?, backlog: Int?, backlogLimit: Int?, lost: Int?, watches: [AuditWatch], notInFiles: [String]? = nil, notLoaded: [String]? = nil) {
         self.source = source
         self.enabled = enabled
         self.daemonPid = daemonPid
@@ -45,6 +50,8 @@ public struct AuditFacts: Codable, Sendable, Hashable {
         self.backlogLimit = backlogLimit
         self.lost = lost
         self.watches = watches
+        self.notInFiles = notInFiles
+        self.notLoaded = notLoaded
     }
 }
 

@@ -37,14 +37,22 @@ struct LoggingProbe {
             let status = SourceLocation(path: "kernel:auditctl -s")
             var rules = AuditRules()
             rules.read(lines.joined(separator: "\n"), path: "kernel:auditctl -l")
+            // What the files would load at the next boot; a file auditctl would refuse counts as loading nothing.
+            let persisted = (try? auditFromFiles(reason: "compared"))?.watches ?? []
+            let loaded = Set(rules.watches.map(Self.identity)), saved = Set(persisted.map(Self.identity))
             return AuditFacts(
                 source: Sourced("kernel", status), enabled: Sourced(enabled, status), daemonPid: Sourced(pid, status),
-                failure: failure, backlog: backlog, backlogLimit: backlogLimit, lost: lost, watches: rules.watches
+                failure: failure, backlog: backlog, backlogLimit: backlogLimit, lost: lost, watches: rules.watches,
+                notInFiles: rules.watches.map(Self.identity).filter { !saved.contains($0) },
+                notLoaded: persisted.map(Self.identity).filter { !loaded.contains($0) }
             )
         case .unreadable(let reason):
             return try auditFromFiles(reason: reason)
         }
     }
+
+    /// A watch as both sides can name it: `/etc/passwd -p wa`.
+    static func identity(_ watch: AuditWatch) -> String { "\(watch.path) -p \(watch.permissions.joined())" }
 
     /// What the kernel will load at the next boot: the rules.d files merged as augenrules does, or
     /// `/etc/audit/audit.rules` when rules.d has none.
