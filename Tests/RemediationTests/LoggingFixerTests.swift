@@ -125,4 +125,24 @@ import Testing
         #expect(proposal.steps.isEmpty)
         #expect(proposal.problem?.contains("/etc/systemd/journald.conf.d/90-ram.conf:2 comes after /etc/systemd/journald.conf.d/50-vn-td.conf") == true, "\(proposal.problem ?? "")")
     }
+
+    /// On the live host the rules are loaded (augenrules --load) and journald restarted; in another
+    /// root neither, since both would act on the machine running attt.
+    @Test func liveHostLoadsAndRestarts() throws {
+        let facts = HostProbe(root: Repository.host("debian12-broken").path, antivirusEngines: []).collect(now: fixtureNow)
+        let policy = ShippedPolicy.policy
+        let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
+        var catalogs: [String: [FactValue]] = [:]
+        for name in policy.catalogs.keys { catalogs[name] = evaluator.catalogList(name) }
+        let auditd = try Data(contentsOf: Repository.host("debian12-broken").appendingPathComponent("etc/audit/auditd.conf"))
+        func plan(_ id: String, _ fixer: any Fixer) throws -> [RemediationAction] {
+            let control = try #require(policy.control(id))
+            return try fixer.plan(FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: [LogRetentionFixer.auditdConf: auditd], root: "/", catalogs: catalogs))
+        }
+        let audit = try plan("VN-TD-LOG-001", AuditRulesFixer())
+        #expect(audit.last == .runCommand(arguments: ["augenrules", "--load"], touches: ["/etc/audit/audit.rules", "/etc/audit/audit.rules.prev"], inRoot: true))
+        let retention = try plan("VN-TD-LOG-002", LogRetentionFixer())
+        #expect(retention.contains(.runCommand(arguments: ["systemctl", "restart", "systemd-journald.service"], touches: [], inRoot: false)))
+        #expect(retention.contains(.runCommand(arguments: ["systemctl", "kill", "-s", "HUP", "auditd.service"], touches: [], inRoot: false)))
+    }
 }
