@@ -71,7 +71,7 @@ struct Inventory: ParsableCommand {
         guard format == "json" else { throw CommandFailure.badInput("--format \(format): inventory is printed as json only") }
         let root = try host.validatedRoot()
         let policy = try host.loadPolicy()
-        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect()
+        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect()
         try emit(try JSONReport.encode(facts), to: output)
     }
 }

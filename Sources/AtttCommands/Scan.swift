@@ -59,7 +59,7 @@ struct Scan {
 
     func run() throws -> (facts: HostFacts, results: [ControlResult]) {
         let policy = evaluator.policy
-        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: evaluator.context.now)
+        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect(now: evaluator.context.now)
         do {
             return (facts, evaluator.evaluate(try Evaluator.factTree(facts), only: only))
         } catch {

@@ -6,10 +6,13 @@ public import HardeningCore
 public struct HostProbe: Sendable {
     public let host: HostRoot
     public let antivirusEngines: [AntivirusEngine]
+    /// Asks the running kernel for its audit status and rules (root `/` only); nil reads the files.
+    public let kernelAudit: (@Sendable () -> KernelAuditReading)?
 
-    public init(root: String, antivirusEngines: [AntivirusEngine]) {
+    public init(root: String, antivirusEngines: [AntivirusEngine], kernelAudit: (@Sendable () -> KernelAuditReading)? = nil) {
         self.host = HostRoot(root)
         self.antivirusEngines = antivirusEngines
+        self.kernelAudit = kernelAudit
     }
 
     public func collect(now: Date = Date()) -> HostFacts {
@@ -27,11 +30,12 @@ public struct HostProbe: Sendable {
         let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
         let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
+        let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
-            network: network, updates: updates
+            network: network, updates: updates, logging: logging
         )
     }
 

@@ -111,6 +111,36 @@ import Testing
         }
     }
 
+    /// Audit rules (auditd's own file and attt's), journald.conf, logrotate stanzas, time spans.
+    @Test func loggingFiles() {
+        let packages = Repository.root.appendingPathComponent("Tests/Fixtures/tools/packages")
+        func shipped(_ path: String) -> String { (try? String(contentsOf: packages.appendingPathComponent(path), encoding: .utf8)) ?? "" }
+        let rules = (try? String(contentsOf: Repository.host("debian12-hardened").appendingPathComponent("etc/audit/rules.d/50-vn-td.rules"), encoding: .utf8)) ?? ""
+        let extra = "-a always,exit -F arch=b64 -F dir=/etc/ssh/ -F perm=wa -F key=ssh\n-a never,exit -F path=/x\n-D\n-e 2\n-a exit,always -F path=/etc/shadow -k k\n"
+        fuzz([rules, shipped("auditd/audit.rules"), extra], seed: 12) { text in
+            var parsed = AuditRules()
+            parsed.read(text, path: "/etc/audit/rules.d/x.rules", augenrules: Bool.random())
+            for watch in parsed.watches {
+                #expect(watch.source.line.map { $0 >= 1 } == true)
+                #expect(!watch.permissions.isEmpty)
+            }
+        }
+        fuzz([shipped("systemd/journald.conf"), "[Journal]\nStorage=persistent\nMaxRetentionSec=1month 2d\n"], seed: 13) { text in
+            var config = JournaldConfig()
+            config.read(text, path: "/etc/systemd/journald.conf")
+            for value in config.values.values { _ = JournaldConfig.days(value.value) }
+            _ = JournaldConfig.days(text)
+        }
+        let rsyslog = shipped("rsyslog/rsyslog"), main = shipped("logrotate/logrotate.conf")
+        fuzz([rsyslog, main], seed: 14) { text in
+            let files = MemoryFiles(["/etc/logrotate.conf": text + "\ninclude /etc/logrotate.d\n", "/etc/logrotate.d/rsyslog": text])
+            if let config = try? LogrotateConfig.load("/etc/logrotate.conf", readFile: { files.read($0) }, list: { files.list($0) }, isDirectory: { $0 == "/etc/logrotate.d" }) {
+                for stanza in config.stanzas { #expect(LogrotateConfig.rotation(stanza, log: "/x").days >= 0) }
+            }
+            if let edited = LogRetentionFixer.separateAuthLog(text, weeks: 6) { #expect(edited.contains("rotate 6")) }
+        }
+    }
+
     @Test func sharingFiles() {
         let exports = "/srv/a 192.168.1.0/24(rw,sync) *(ro)\n\"/srv/b c\" -ro host\n"
         fuzz(Self.seeds(["/etc/samba/smb.conf"], extra: [exports, "path=/home/an/Public\nguest_ok=y\nusershare_acl=S-1-1-0:F,\n"]), seed: 5) { text in

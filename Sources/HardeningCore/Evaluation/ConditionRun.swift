@@ -210,6 +210,9 @@ struct Run {
         case .versionAtLeast:
             guard let have = value.stringValue, let need = operand.stringValue ?? (operand.numberValue != nil ? operand.display : nil) else { return false }
             return DebianVersion(have) >= DebianVersion(need)
+        case .covers:
+            guard let directory = value.stringValue, let path = operand.stringValue else { return false }
+            return path == directory || directory == "/" || path.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/")
         default:
             return false
         }

@@ -17,13 +17,15 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var remoteAccess: Probed<RemoteAccessFacts>
     public var network: Probed<NetworkFacts>
     public var updates: Probed<UpdateFacts>
+    public var logging: Probed<LoggingFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
-        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>
+        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>,
+        logging: Probed<LoggingFacts> = .unavailable("not collected")
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -37,6 +39,7 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.remoteAccess = remoteAccess
         self.network = network
         self.updates = updates
+        self.logging = logging
     }
 }
 

@@ -95,6 +95,9 @@ public enum Operator: String, Sendable, CaseIterable {
     case withinDays
     /// Debian version ordering: the value is at least the operand.
     case versionAtLeast
+    /// A path that is the operand or a directory above it: an audit watch on `/etc/sudoers.d`
+    /// covers `/etc/sudoers.d/admins`.
+    case covers
 
     /// The operator that holds exactly when this one does not; `nil` when there is none to name.
     public var negation: Operator? {
@@ -117,7 +120,7 @@ public enum Operator: String, Sendable, CaseIterable {
         case .notEmpty: return .isEmpty
         case .contains: return .notContains
         case .notContains: return .contains
-        case .withinDays, .versionAtLeast: return nil
+        case .withinDays, .versionAtLeast, .covers: return nil
         }
     }
 
@@ -152,6 +155,7 @@ public enum Operator: String, Sendable, CaseIterable {
         case .notContains: return "∌"
         case .withinDays: return "within days:"
         case .versionAtLeast: return "≥"
+        case .covers: return "⊇"
         }
     }
 }

@@ -14,5 +14,7 @@ public enum Fixers {
         SysctlFixer(),
         UnattendedUpgradesFixer(),
         FirewallFixer(),
+        AuditRulesFixer(),
+        LogRetentionFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

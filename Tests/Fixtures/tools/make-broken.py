@@ -83,4 +83,12 @@ os.symlink("/lib/systemd/system/nftables.service", p("etc/systemd/system/multi-u
 # NET-003: the café's open network saved on a trip, and the PC shared as a hotspot for a phone.
 write("etc/NetworkManager/system-connections/QuanCafe.nmconnection", "[connection]\nid=QuanCafe\nuuid=0b7e2f6c-1d2a-4f3b-9c8d-7e6f5a4b3c2d\ntype=wifi\n\n[wifi]\nmode=infrastructure\nssid=QuanCafe-Free\n\n[ipv4]\nmethod=auto\n", 0o600)
 write("etc/NetworkManager/system-connections/Hotspot.nmconnection", "[connection]\nid=Hotspot\nuuid=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\ntype=wifi\nautoconnect=false\n\n[wifi]\nmode=ap\nssid=ketoan-pc\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk=12345678\n\n[ipv4]\nmethod=shared\n", 0o600)
+# LOG-001: the audit rules "trimmed to cut noise": the sudoers and PAM watches are gone.
+rules = read("etc/audit/rules.d/50-vn-td.rules").split("\n")
+write("etc/audit/rules.d/50-vn-td.rules", "\n".join(l for l in rules if "/etc/sudoers" not in l and "/etc/pam.d" not in l), 0o640)
+# LOG-002: attt's journald drop-in deleted and the journal kept in RAM "to spare the SSD"; auditd told
+# to halt the PC when its disk fills.
+os.remove(p("etc/systemd/journald.conf.d/50-vn-td.conf"))
+edit("etc/systemd/journald.conf", "#Storage=auto", "Storage=volatile")
+edit("etc/audit/auditd.conf", "disk_full_action = SUSPEND", "disk_full_action = HALT")
 print("broken fixture written to", out)
