@@ -27,11 +27,13 @@ public struct HostProbe: Sendable {
         let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
         let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
+        let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }
+        let hardware = Probed.collect { try HardwareProbe(host: host).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
-            network: network, updates: updates
+            network: network, updates: updates, backup: backup, hardware: hardware
         )
     }
 

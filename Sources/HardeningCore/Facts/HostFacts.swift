@@ -17,13 +17,16 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var remoteAccess: Probed<RemoteAccessFacts>
     public var network: Probed<NetworkFacts>
     public var updates: Probed<UpdateFacts>
+    public var backup: Probed<BackupFacts>
+    public var hardware: Probed<HardwareFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
-        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>
+        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>, backup: Probed<BackupFacts>,
+        hardware: Probed<HardwareFacts>
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -37,6 +40,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.remoteAccess = remoteAccess
         self.network = network
         self.updates = updates
+        self.backup = backup
+        self.hardware = hardware
     }
 }
 
