@@ -24,7 +24,7 @@ public struct HostProbe: Sendable {
             try AntivirusProbe(host: host, engines: antivirusEngines, packages: packages.value?.installed ?? [], services: services).collect()
         }
         let shares = Probed.collect { try SharesProbe(host: host).collect() }
-        let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
+        let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host, services: services).collect() }
         let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
         let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }

@@ -137,4 +137,42 @@ import Testing
         #expect(r.status == .fail)
         #expect(r.evidence("disks watched by smartd").first?.ok == false)
     }
+
+    // MARK: VN-TD-AUTH-002, remote desktop
+
+    @Test func auth002BrokenXrdpAsShipped() throws {
+        let r = try result("VN-TD-AUTH-002", root: broken)
+        #expect(r.status == .fail)
+        let layer = try #require(r.evidence("xrdp · security_layer").first)
+        #expect(layer.actual == "negotiate" && layer.source == "/etc/xrdp/xrdp.ini:44")
+        let root = try #require(r.evidence("xrdp · AllowRootLogin").first)
+        #expect(root.actual == "true" && root.source == "/etc/xrdp/sesman.ini:15")
+    }
+
+    @Test func auth002XrdpWithTlsAndNoRootPasses() throws {
+        let host = try FixtureHost()
+        let packages = Repository.root.appendingPathComponent("Tests/Fixtures/tools/packages/xrdp")
+        try host.write("/etc/xrdp/xrdp.ini", try String(contentsOf: packages.appendingPathComponent("xrdp.ini"), encoding: .utf8).replacingOccurrences(of: "security_layer=negotiate", with: "security_layer=tls"))
+        try host.write("/etc/xrdp/sesman.ini", try String(contentsOf: packages.appendingPathComponent("sesman.ini"), encoding: .utf8).replacingOccurrences(of: "AllowRootLogin=true", with: "AllowRootLogin=false"))
+        try host.symlink("/etc/systemd/system/multi-user.target.wants/xrdp.service", to: "/lib/systemd/system/xrdp.service")
+        let r = try result("VN-TD-AUTH-002", root: host.root)
+        #expect(r.status == .pass, "\(r.evidence)")
+        #expect(r.evidence("xrdp without TLS").first?.actual == "0 / 1")
+        // Not enabled at boot: nothing to check, even with the shipped settings.
+        try host.remove("/etc/systemd/system/multi-user.target.wants/xrdp.service")
+        try host.replace("/etc/xrdp/xrdp.ini", "security_layer=tls", with: "security_layer=rdp")
+        #expect(try result("VN-TD-AUTH-002", root: host.root).status == .pass)
+    }
+
+    @Test func auth002X11vncWithoutPassword() throws {
+        let host = try FixtureHost()
+        try host.write("/etc/systemd/system/x11vnc.service", "[Unit]\nDescription=VNC\n\n[Service]\nExecStart=/usr/bin/x11vnc -display :0 -forever -nopw\n\n[Install]\nWantedBy=multi-user.target\n")
+        try host.symlink("/etc/systemd/system/multi-user.target.wants/x11vnc.service", to: "/etc/systemd/system/x11vnc.service")
+        let r = try result("VN-TD-AUTH-002", root: host.root)
+        #expect(r.status == .fail)
+        #expect(r.evidence("x11vnc · VNC password file").first.map { $0.actual == "false" && $0.source == "/etc/systemd/system/x11vnc.service:5" } == true)
+        try host.replace("/etc/systemd/system/x11vnc.service", "-nopw", with: "-rfbauth /etc/x11vnc.pass")
+        try host.write("/etc/x11vnc.pass", "fixture")
+        #expect(try result("VN-TD-AUTH-002", root: host.root).status == .pass)
+    }
 }

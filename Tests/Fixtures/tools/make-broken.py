@@ -154,4 +154,11 @@ ata-smart-attribute.7.worst = 253
 """)
 write("sys/block/sda/queue/rotational", "1\n")
 write("sys/block/sda/device/model", "WDC WD10EZEX-08W\n")
+# AUTH-002 (remote desktop): xrdp 0.9.21.1 set up "for working from home" with its shipped settings
+# (security_layer=negotiate, which falls back to RDP's own weak encryption; AllowRootLogin=true),
+# enabled at boot.
+pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/xrdp")
+write("etc/xrdp/xrdp.ini", open(os.path.join(pkgs, "xrdp.ini")).read())
+write("etc/xrdp/sesman.ini", open(os.path.join(pkgs, "sesman.ini")).read())
+os.symlink("/lib/systemd/system/xrdp.service", p("etc/systemd/system/multi-user.target.wants/xrdp.service"))
 print("broken fixture written to", out)
