@@ -27,15 +27,17 @@ public struct HostProbe: Sendable {
             try AntivirusProbe(host: host, engines: antivirusEngines, packages: packages.value?.installed ?? [], services: services).collect()
         }
         let shares = Probed.collect { try SharesProbe(host: host).collect() }
-        let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
+        let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host, services: services).collect() }
         let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
         let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
+        let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }
+        let hardware = Probed.collect { try HardwareProbe(host: host).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
-            network: network, updates: updates, logging: logging
+            network: network, updates: updates, backup: backup, hardware: hardware, logging: logging
         )
     }
 

@@ -72,7 +72,8 @@ enum Strings {
         let names = [
             "passwords": "Mật khẩu", "authentication": "Xác thực, đăng nhập", "accounts": "Tài khoản",
             "software": "Phần mềm", "antivirus": "Phòng chống mã độc", "shares": "Chia sẻ dữ liệu",
-            "network": "Mạng", "updates": "Cập nhật bản vá", "logs": "Nhật ký", "organisation": "Tổ chức, quản lý",
+            "network": "Mạng", "updates": "Cập nhật bản vá", "logs": "Nhật ký",
+            "backup": "Sao lưu dữ liệu", "hardware": "Phần cứng", "organisation": "Tổ chức, quản lý",
         ]
         return names[area] ?? area
     }

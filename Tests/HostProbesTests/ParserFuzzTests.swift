@@ -165,4 +165,33 @@ import Testing
             _ = LoginRecords.lastlog(mutated, uid: Int.random(in: -5...5000, using: &rng))
         }
     }
+
+    /// VN-TD-BAK-001 and VN-TD-HW-001: crontabs, units, scripts, fstab, the status record, smartd state, /proc.
+    @Test func backupAndHardwareFiles() {
+        let hardened = Repository.host("debian12-hardened")
+        func file(_ path: String) -> String { (try? String(contentsOf: hardened.appendingPathComponent(path), encoding: .utf8)) ?? "" }
+        let seeds = [
+            file("etc/cron.d/attt-clamscan"), file("etc/systemd/system/attt-backup.service"), file("usr/local/sbin/attt-backup"),
+            file("etc/fstab"), file("var/lib/attt/backup/last.json"), file("proc/cpuinfo"), file("proc/meminfo"),
+            file("var/lib/smartmontools/smartd.Samsung_SSD_870_EVO_500GB-S6PXNM0T123456A.ata.state"),
+            "SHELL=/bin/sh\n@daily root borgmatic\n*/5 1-3 * jan mon-fri backup rsync -a /home/ /srv/b/ % x\n",
+        ]
+        fuzz(seeds, seed: 12) { text in
+            for system in [true, false] {
+                for job in Crontab.parse(text, path: "/c", system: system).jobs { #expect(!job.command.isEmpty && job.source.line! >= 1) }
+            }
+            var unit = SystemdUnit.parse(text, path: "/u")
+            unit.read(text, path: "/d")
+            for command in unit.commands() { _ = BackupCommand.paths(command.value) }
+            for line in BackupCommand.toolLines(script: text) { #expect(BackupCommand.tools.contains(line.tool)) }
+            let fstab = Fstab.parse(text, path: "/etc/fstab")
+            _ = BackupProbe.target(Sourced(text, SourceLocation(path: "/x")), fstab: fstab)
+            _ = try? BackupProbe.lastRun(text: text, path: "/s")
+            let state = SmartdState.parse(text, path: "/s")
+            #expect(state.raw(5, path: "/s").value >= 0)
+            _ = SmartdState.disk(fileName: text)
+            _ = HardwareProbe.cpu(text, path: "/p")
+            _ = HardwareProbe.memory(text, path: "/m")
+        }
+    }
 }

@@ -356,3 +356,14 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(upgrade.stdout.contains("apt-get install -y --no-install-recommends clamav"))
     }
 }
+
+@Suite struct SmartmontoolsFixerTests {
+    @Test func smartmontoolsIsInstalledInTheRootOnlyWhenMissing() throws {
+        let stock = try FixtureHost("debian12-desktop")
+        let out = try AtttBinary.run(["fix", "--root", stock.root.path, "--dry-run", "--control", "VN-TD-HW-001", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.stdout.contains("$ [in root] apt-get install -y --no-install-recommends smartmontools"))
+        let hardened = try FixtureHost("debian12-hardened")
+        let none = try AtttBinary.run(["fix", "--root", hardened.root.path, "--dry-run", "--control", "VN-TD-HW-001", "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(!none.stdout.contains("apt-get install"))
+    }
+}

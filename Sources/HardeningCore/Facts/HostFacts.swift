@@ -17,6 +17,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var remoteAccess: Probed<RemoteAccessFacts>
     public var network: Probed<NetworkFacts>
     public var updates: Probed<UpdateFacts>
+    public var backup: Probed<BackupFacts>
+    public var hardware: Probed<HardwareFacts>
     public var logging: Probed<LoggingFacts>
 
     public init(
@@ -24,8 +26,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
-        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>,
-        logging: Probed<LoggingFacts> = .unavailable("not collected")
+        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>, backup: Probed<BackupFacts>,
+        hardware: Probed<HardwareFacts>, logging: Probed<LoggingFacts> = .unavailable("not collected")
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -39,6 +41,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.remoteAccess = remoteAccess
         self.network = network
         self.updates = updates
+        self.backup = backup
+        self.hardware = hardware
         self.logging = logging
     }
 }

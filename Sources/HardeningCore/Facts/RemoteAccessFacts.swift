@@ -3,9 +3,46 @@
 public struct RemoteAccessFacts: Codable, Sendable, Hashable {
     /// nil when there is no `/etc/ssh/sshd_config` (no SSH server configured).
     public var ssh: SshServerFacts?
+    /// Remote-desktop servers enabled at boot (xrdp, x11vnc). Third-party tools (AnyDesk, TeamViewer,
+    /// RustDesk) are on VN-TD-SW-001's deny list instead; GNOME Remote Desktop is per user, not read.
+    public var remoteDesktops: [RemoteDesktopServer]
 
-    public init(ssh: SshServerFacts?) {
+    public init(ssh: SshServerFacts?, remoteDesktops: [RemoteDesktopServer] = []) {
         self.ssh = ssh
+        self.remoteDesktops = remoteDesktops
+    }
+
+    private enum CodingKeys: String, CodingKey { case ssh, remoteDesktops }
+
+    /// Facts stored before remote desktops were read have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ssh = try c.decodeIfPresent(SshServerFacts.self, forKey: .ssh)
+        remoteDesktops = try c.decodeIfPresent([RemoteDesktopServer].self, forKey: .remoteDesktops) ?? []
+    }
+}
+
+/// A remote-desktop server that starts at boot, with the settings that decide who may log in how.
+public struct RemoteDesktopServer: Codable, Sendable, Hashable {
+    /// `xrdp` or `x11vnc`.
+    public var name: String
+    /// The unit enabled at boot.
+    public var unit: String
+    public var source: SourceLocation
+    /// xrdp: `[Globals] security_layer` of xrdp.ini (`tls`, `negotiate`, `rdp`; xrdp's default `negotiate`).
+    public var securityLayer: Sourced<String>?
+    /// xrdp: `[Security] AllowRootLogin` of sesman.ini (default true).
+    public var allowRootLogin: Sourced<Bool>?
+    /// x11vnc: the service names a password file (`-rfbauth`, `-passwdfile`) that exists, and not `-nopw`.
+    public var passwordFile: Sourced<Bool>?
+
+    public init(name: String, unit: String, source: SourceLocation, securityLayer: Sourced<String>? = nil, allowRootLogin: Sourced<Bool>? = nil, passwordFile: Sourced<Bool>? = nil) {
+        self.name = name
+        self.unit = unit
+        self.source = source
+        self.securityLayer = securityLayer
+        self.allowRootLogin = allowRootLogin
+        self.passwordFile = passwordFile
     }
 }
 

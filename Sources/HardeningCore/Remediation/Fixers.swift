@@ -16,5 +16,6 @@ public enum Fixers {
         FirewallFixer(),
         AuditRulesFixer(),
         LogRetentionFixer(),
+        SmartmontoolsFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

@@ -3,18 +3,20 @@ import HardeningCore
 /// The SSH server's configuration as sshd reads it (``SshdConfig``). Điều 7 khoản 2, Điều 9 khoản 3.
 struct RemoteAccessProbe {
     let host: HostRoot
+    var services = ServiceFacts(enabled: [], active: .unavailable(""))
 
     func collect() throws -> RemoteAccessFacts {
         let config = try SshdConfig.load(
             readFile: { path throws(ProbeError) in try host.text(path) },
             list: { path throws(ProbeError) in try host.list(path) }
         )
-        guard let config else { return RemoteAccessFacts(ssh: nil) }
+        let desktops = try remoteDesktops()
+        guard let config else { return RemoteAccessFacts(ssh: nil, remoteDesktops: desktops) }
         if !config.problems.isEmpty {
             // sshd itself would refuse such a file: say so rather than guess what it means.
             throw ProbeError(path: "/etc/ssh/sshd_config", reason: config.problems.joined(separator: "; ") + " — check it with sshd -t")
         }
-        return RemoteAccessFacts(ssh: Self.server(config))
+        return RemoteAccessFacts(ssh: Self.server(config), remoteDesktops: desktops)
     }
 
     /// OpenSSH 9.2's compiled-in defaults, for what no line sets.

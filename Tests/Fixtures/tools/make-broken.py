@@ -91,4 +91,82 @@ write("etc/audit/rules.d/50-vn-td.rules", "\n".join(l for l in rules if "/etc/su
 os.remove(p("etc/systemd/journald.conf.d/50-vn-td.conf"))
 edit("etc/systemd/journald.conf", "#Storage=auto", "Storage=volatile")
 edit("etc/audit/auditd.conf", "disk_full_action = SUSPEND", "disk_full_action = HALT")
+# BAK-001: the backup server was replaced and nobody updated the job: the last run, a month ago, failed
+# and wrote to a folder on the system disk; Timeshift snapshots the system onto the same disk.
+write("var/lib/attt/backup/last.json", '{"time": "2026-10-26T02:09:33Z", "exitCode": 1, "tool": "restic", "target": "/var/backups/restic", "paths": ["/etc", "/home", "/var/lib", "/srv"]}\n')
+write("etc/timeshift/timeshift.json", """{
+  "backup_device_uuid" : "4f1c0e6a-0d4e-4a2b-9a57-0c1d2e3f4a5b",
+  "parent_device_uuid" : "",
+  "do_first_run" : "false",
+  "btrfs_mode" : "false",
+  "include_btrfs_home_for_backup" : "false",
+  "include_btrfs_home_for_restore" : "false",
+  "stop_cron_emails" : "true",
+  "schedule_monthly" : "false",
+  "schedule_weekly" : "false",
+  "schedule_daily" : "true",
+  "schedule_hourly" : "false",
+  "schedule_boot" : "false",
+  "count_monthly" : "2",
+  "count_weekly" : "3",
+  "count_daily" : "5",
+  "count_hourly" : "6",
+  "count_boot" : "5",
+  "date_format" : "%Y-%m-%d %H:%M:%S",
+  "exclude" : [
+    "/home/nguyenvana/**"
+  ],
+  "exclude-apps" : []
+}
+""")
+# HW-001: the PC still runs on the old spinning disk, and smartd has seen it fail: sectors reallocated,
+# more waiting, and the last long self-test ended in a read failure.
+os.remove(p("var/lib/smartmontools/smartd.Samsung_SSD_870_EVO_500GB-S6PXNM0T123456A.ata.state"))
+write("var/lib/smartmontools/smartd.WDC_WD10EZEX_08WN4A0-WD_WCC6Y3KJ1234.ata.state", """# smartd state file
+temperature-min = 31
+temperature-max = 47
+self-test-errors = 1
+self-test-last-err-hour = 21877
+ata-error-count = 3
+ata-smart-attribute.0.id = 1
+ata-smart-attribute.0.val = 200
+ata-smart-attribute.0.worst = 200
+ata-smart-attribute.0.raw = 17
+ata-smart-attribute.1.id = 3
+ata-smart-attribute.1.val = 175
+ata-smart-attribute.1.worst = 172
+ata-smart-attribute.1.raw = 2233
+ata-smart-attribute.2.id = 4
+ata-smart-attribute.2.val = 99
+ata-smart-attribute.2.worst = 99
+ata-smart-attribute.2.raw = 1290
+ata-smart-attribute.3.id = 5
+ata-smart-attribute.3.val = 199
+ata-smart-attribute.3.worst = 199
+ata-smart-attribute.3.raw = 8
+ata-smart-attribute.4.id = 9
+ata-smart-attribute.4.val = 71
+ata-smart-attribute.4.worst = 71
+ata-smart-attribute.4.raw = 21902
+ata-smart-attribute.5.id = 194
+ata-smart-attribute.5.val = 106
+ata-smart-attribute.5.worst = 96
+ata-smart-attribute.5.raw = 37
+ata-smart-attribute.6.id = 197
+ata-smart-attribute.6.val = 200
+ata-smart-attribute.6.worst = 200
+ata-smart-attribute.6.raw = 2
+ata-smart-attribute.7.id = 198
+ata-smart-attribute.7.val = 100
+ata-smart-attribute.7.worst = 253
+""")
+write("sys/block/sda/queue/rotational", "1\n")
+write("sys/block/sda/device/model", "WDC WD10EZEX-08W\n")
+# AUTH-002 (remote desktop): xrdp 0.9.21.1 set up "for working from home" with its shipped settings
+# (security_layer=negotiate, which falls back to RDP's own weak encryption; AllowRootLogin=true),
+# enabled at boot.
+pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/xrdp")
+write("etc/xrdp/xrdp.ini", open(os.path.join(pkgs, "xrdp.ini")).read())
+write("etc/xrdp/sesman.ini", open(os.path.join(pkgs, "sesman.ini")).read())
+os.symlink("/lib/systemd/system/xrdp.service", p("etc/systemd/system/multi-user.target.wants/xrdp.service"))
 print("broken fixture written to", out)

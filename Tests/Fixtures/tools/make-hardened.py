@@ -277,5 +277,141 @@ write("etc/systemd/journald.conf.d/50-vn-td.conf", """# attt VN-TD-LOG-002 — �
 [Journal]
 Storage=persistent
 SystemMaxUse=1G
+# Backup (VN-TD-BAK-001): a daily systemd timer, enabled, whose service runs a small script calling
+# restic on /etc, /home, /var/lib and /srv towards the unit's backup server, then writing the status
+# record attt reads; the last run, early this morning, succeeded.
+write("etc/systemd/system/attt-backup.timer", """[Unit]
+Description=Sao lưu hằng ngày /etc, /home và dữ liệu ứng dụng (VN-TD-BAK-001)
+
+[Timer]
+OnCalendar=*-*-* 02:00:00
+RandomizedDelaySec=30min
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+""")
+write("etc/systemd/system/attt-backup.service", """[Unit]
+Description=Sao lưu bằng restic sang máy chủ sao lưu của đơn vị
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/attt-backup
+Nice=10
+IOSchedulingClass=idle
+""")
+write("usr/local/sbin/attt-backup", r"""#!/bin/sh
+# Daily backup (VN-TD-BAK-001): /etc, /home and application data to the unit's restic repository,
+# then the status record attt reads (/var/lib/attt/backup/last.json).
+set -u
+. /etc/restic/env    # RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE, readable by root only
+restic backup --one-file-system --exclude-caches \
+    /etc /home /var/lib /srv
+code=$?
+restic forget --keep-daily 7 --keep-weekly 4 --keep-monthly 6 --prune
+mkdir -p /var/lib/attt/backup
+printf '{"time": "%s", "exitCode": %d, "tool": "restic", "target": "%s", "paths": ["/etc", "/home", "/var/lib", "/srv"]}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$code" "$RESTIC_REPOSITORY" > /var/lib/attt/backup/last.json.new
+mv /var/lib/attt/backup/last.json.new /var/lib/attt/backup/last.json
+exit $code
+""", 0o755)
+os.symlink("/etc/systemd/system/attt-backup.timer", p("etc/systemd/system/timers.target.wants/attt-backup.timer"))
+write("var/lib/attt/backup/last.json", """{"time": "2026-11-25T02:14:51Z", "exitCode": 0, "tool": "restic", "target": "sftp:backup@10.10.0.5:/srv/restic/pc-ketoan-01", "paths": ["/etc", "/home", "/var/lib", "/srv"]}
+""")
+# Hardware (VN-TD-HW-001): what the kernel shows of the office's Dell OptiPlex 7090 (DMI, 4 CPUs,
+# 16 GB, one 500 GB SSD; a loop device that does not count), smartmontools 7.3-1+b1 installed (status
+# stanza from its control file, /etc/default/smartmontools from the package, smartd enabled and aliased
+# as its postinst does), and the state smartd saved for the SSD: no reallocated or pending sectors
+# (smartd leaves zero values out), no failed self-test.
+for name, value in [("sys_vendor", "Dell Inc."), ("product_name", "OptiPlex 7090"), ("product_serial", "7QJ4MH3"), ("bios_version", "1.22.0"), ("bios_date", "07/10/2024")]:
+    write("sys/class/dmi/id/" + name, value + "\n")
+write("proc/cpuinfo", "".join(f"""processor\t: {i}
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 167
+model name\t: 11th Gen Intel(R) Core(TM) i5-11500 @ 2.70GHz
+stepping\t: 1
+cpu MHz\t\t: 2700.000
+cache size\t: 12288 KB
+physical id\t: 0
+siblings\t: 4
+core id\t\t: {i}
+cpu cores\t: 4
+
+""" for i in range(4)))
+write("proc/meminfo", """MemTotal:       16076348 kB
+MemFree:         9120764 kB
+MemAvailable:   12874512 kB
+Buffers:          210348 kB
+Cached:          3712020 kB
+SwapCached:            0 kB
+Active:          3920116 kB
+Inactive:        2203744 kB
+SwapTotal:       1000444 kB
+SwapFree:        1000444 kB
+""")
+write("proc/loadavg", "0.42 0.51 0.47 2/1187 24631\n")
+write("sys/block/sda/size", "976773168\n")
+write("sys/block/sda/queue/rotational", "0\n")
+write("sys/block/sda/device/model", "Samsung SSD 870 \n")
+write("sys/block/loop0/size", "0\n")
+pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/smartmontools")
+write("var/lib/dpkg/status", read("var/lib/dpkg/status").rstrip("\n") + "\n\n" + open(os.path.join(pkgs, "status-stanza")).read())
+write("etc/default/smartmontools", open(os.path.join(pkgs, "smartmontools.default")).read())
+os.symlink("/lib/systemd/system/smartmontools.service", p("etc/systemd/system/multi-user.target.wants/smartmontools.service"))
+os.symlink("/lib/systemd/system/smartmontools.service", p("etc/systemd/system/smartd.service"))
+write("var/lib/smartmontools/smartd.Samsung_SSD_870_EVO_500GB-S6PXNM0T123456A.ata.state", """# smartd state file
+temperature-min = 27
+temperature-max = 41
+ata-smart-attribute.0.id = 5
+ata-smart-attribute.0.val = 100
+ata-smart-attribute.0.worst = 100
+ata-smart-attribute.1.id = 9
+ata-smart-attribute.1.val = 99
+ata-smart-attribute.1.worst = 99
+ata-smart-attribute.1.raw = 3412
+ata-smart-attribute.2.id = 12
+ata-smart-attribute.2.val = 99
+ata-smart-attribute.2.worst = 99
+ata-smart-attribute.2.raw = 418
+ata-smart-attribute.3.id = 177
+ata-smart-attribute.3.val = 99
+ata-smart-attribute.3.worst = 99
+ata-smart-attribute.3.raw = 6
+ata-smart-attribute.4.id = 179
+ata-smart-attribute.4.val = 100
+ata-smart-attribute.4.worst = 100
+ata-smart-attribute.5.id = 181
+ata-smart-attribute.5.val = 100
+ata-smart-attribute.5.worst = 100
+ata-smart-attribute.6.id = 182
+ata-smart-attribute.6.val = 100
+ata-smart-attribute.6.worst = 100
+ata-smart-attribute.7.id = 183
+ata-smart-attribute.7.val = 100
+ata-smart-attribute.7.worst = 100
+ata-smart-attribute.8.id = 187
+ata-smart-attribute.8.val = 100
+ata-smart-attribute.8.worst = 100
+ata-smart-attribute.9.id = 190
+ata-smart-attribute.9.val = 66
+ata-smart-attribute.9.worst = 59
+ata-smart-attribute.9.raw = 34
+ata-smart-attribute.10.id = 195
+ata-smart-attribute.10.val = 200
+ata-smart-attribute.10.worst = 200
+ata-smart-attribute.11.id = 199
+ata-smart-attribute.11.val = 100
+ata-smart-attribute.11.worst = 100
+ata-smart-attribute.12.id = 235
+ata-smart-attribute.12.val = 99
+ata-smart-attribute.12.worst = 99
+ata-smart-attribute.12.raw = 251
+ata-smart-attribute.13.id = 241
+ata-smart-attribute.13.val = 99
+ata-smart-attribute.13.worst = 99
+ata-smart-attribute.13.raw = 7395312846
 """)
 print("hardened fixture written to", out)
