@@ -25,7 +25,7 @@ public struct HostProbe: Sendable {
         }
         let shares = Probed.collect { try SharesProbe(host: host).collect() }
         let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host).collect() }
-        let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
+        let network = Probed.collect { try NetworkProbe(host: host, services: services, installed: Set(packages.value?.installed.map(\.name) ?? [])).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),

@@ -83,4 +83,11 @@ os.symlink("/lib/systemd/system/nftables.service", p("etc/systemd/system/multi-u
 # NET-003: the café's open network saved on a trip, and the PC shared as a hotspot for a phone.
 write("etc/NetworkManager/system-connections/QuanCafe.nmconnection", "[connection]\nid=QuanCafe\nuuid=0b7e2f6c-1d2a-4f3b-9c8d-7e6f5a4b3c2d\ntype=wifi\n\n[wifi]\nmode=infrastructure\nssid=QuanCafe-Free\n\n[ipv4]\nmethod=auto\n", 0o600)
 write("etc/NetworkManager/system-connections/Hotspot.nmconnection", "[connection]\nid=Hotspot\nuuid=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\ntype=wifi\nautoconnect=false\n\n[wifi]\nmode=ap\nssid=ketoan-pc\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk=12345678\n\n[ipv4]\nmethod=shared\n", 0o600)
+# NET-004: an old PPTP tunnel to a supplier, last used in January 2025, and an OpenVPN client config
+# copied from a forum: no encryption (cipher none), its static key inline and readable by everyone.
+write("etc/NetworkManager/system-connections/VPN-NhaCungCap.nmconnection", "[connection]\nid=VPN-NhaCungCap\nuuid=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\ntype=vpn\nautoconnect=false\ntimestamp=1735689600\n\n[vpn]\ngateway=vpn.nhacungcap.example\npassword-flags=0\nrequire-mppe=yes\nuser=ketoan\nservice-type=org.freedesktop.NetworkManager.pptp\n\n[vpn-secrets]\npassword=Fixture-Pptp-Secret\n\n[ipv4]\nmethod=auto\n", 0o600)
+write("var/lib/NetworkManager/timestamps", "[timestamps]\n9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d=1735689600\n6f1d3c2a-4b5e-4c6d-8e7f-9a0b1c2d3e4f=1795570000\n", 0o644)
+write("etc/openvpn/client/dien-dan.conf", "client\ndev tun\nproto udp\nremote vpn.dien-dan.example 1194\nnobind\n# no encryption: faster\ncipher none\nauth none\n<secret>\n-----BEGIN OpenVPN Static key V1-----\nFixture-Static-Key-Not-Real\n-----END OpenVPN Static key V1-----\n</secret>\n", 0o644)
+# NET-005: the browser policy was deleted to "make a website work": DNS over HTTPS is the user's choice.
+os.remove(p("etc/firefox/policies/policies.json"))
 print("broken fixture written to", out)
