@@ -10,5 +10,6 @@ public enum Fixers {
         NfsExportFixer(),
         FreshclamFixer(),
         MandatorySoftwareFixer(),
+        SecretIsolationFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }
