@@ -15,8 +15,11 @@ extension NetworkProbe {
         for path in interfaces {
             if let text = try host.text(path) { gateways += ConfiguredGateways.interfaces(text, path: path) }
         }
+        // systemd ships .network files for containers (80-container-host0.network, DHCP=yes); they count
+        // only when systemd-networkd runs at all.
         var seen = Set<String>()
-        for dir in ["/etc/systemd/network", "/run/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"] {
+        let networkd = enabledUnit("systemd-networkd.service").value
+        for dir in ["/etc/systemd/network", "/run/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"] where networkd {
             for entry in try host.list(dir) where entry.hasSuffix(".network") && seen.insert(entry).inserted {
                 let path = "\(dir)/\(entry)"
                 if let text = try host.text(path) { gateways += ConfiguredGateways.networkd(text, path: path) }
