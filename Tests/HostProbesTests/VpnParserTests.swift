@@ -164,8 +164,7 @@ enum CupsPrintersFixture {
             _ = try BrowserPolicies.firefox("{", path: "/etc/firefox/policies/policies.json")
             Issue.record("bad JSON accepted")
         } catch {
-            let problem = error as? ProbeError
-            #expect(problem?.path == "/etc/firefox/policies/policies.json" && problem?.reason.contains("not valid JSON") == true)
+            #expect(error.path == "/etc/firefox/policies/policies.json" && error.reason.contains("not valid JSON"))
         }
     }
 

@@ -50,3 +50,30 @@ import Testing
         #expect(SecretIsolationFixer.radiosOff("[device]\nx=1\n") == "[main]\nNetworkingEnabled=true\nWirelessEnabled=false\nWWANEnabled=false\n\n[device]\nx=1\n")
     }
 }
+
+/// VN-TD-NET-005's fixer (Điều 9 khoản 3): browser policies with DNS over HTTPS off and locked.
+@Suite struct BrowserDnsPolicyFixerTests {
+    let now = ["--now", "2026-11-25T08:00:00Z"]
+
+    @Test func firefoxPolicyKeepsTheOthersAndRollsBack() throws {
+        let host = try FixtureHost("debian12-broken")
+        // Firefox reads its installation's file while /etc has none: its policies must survive.
+        try host.write("/usr/lib/firefox-esr/distribution/policies.json", "{\"policies\": {\"DisableAppUpdate\": true, \"DNSOverHTTPS\": {\"Enabled\": true}}}\n")
+        let before = try snapshot(host.root)
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--yes", "--control", "VN-TD-NET-005", "--lang", "en"] + now)
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(try result("VN-TD-NET-005", root: host.root).status == .pass)
+        let written = try host.read("/etc/firefox/policies/policies.json")
+        #expect(written.contains("\"DisableAppUpdate\" : true") && written.contains("\"Enabled\" : false") && written.contains("\"Locked\" : true"), "\(written)")
+        #expect(try AtttBinary.run(["rollback", "--root", host.root.path]).status == 0)
+        #expect(try snapshot(host.root) == before)
+    }
+
+    @Test func aBrokenPolicyFileIsNotOverwritten() throws {
+        let host = try FixtureHost()
+        try host.write("/etc/firefox/policies/policies.json", "{\"policies\": {\n")
+        let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-NET-005", "--lang", "en"] + now)
+        #expect((out.stdout + out.stderr).contains("is not valid JSON"), "\(out.stdout)\(out.stderr)")
+        #expect(try host.read("/etc/firefox/policies/policies.json") == "{\"policies\": {\n")
+    }
+}

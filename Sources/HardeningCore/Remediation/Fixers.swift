@@ -11,5 +11,6 @@ public enum Fixers {
         FreshclamFixer(),
         MandatorySoftwareFixer(),
         SecretIsolationFixer(),
+        BrowserDnsPolicyFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

@@ -1,34 +1,10 @@
 import FoundationEssentials
 import HardeningCore
 
-/// Any JSON document, for reading browser policy files with FoundationEssentials' JSONDecoder
-/// (JSONSerialization is not part of it).
-enum JSONValue: Decodable, Hashable {
-    case object([String: JSONValue])
-    case array([JSONValue])
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
+extension JSONValue {
     static func parse(_ text: String, path: String) throws(ProbeError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            return try JSONValue.decode(text)
         } catch {
             throw ProbeError(path: path, reason: "not valid JSON, so the browser ignores every policy in it")
         }

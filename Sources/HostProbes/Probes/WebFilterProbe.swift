@@ -26,7 +26,7 @@ extension NetworkProbe {
                 return BrowserDnsPolicy(name: package, dohDisabled: disabled, dohLocked: locked, problem: nil)
             } catch {
                 let at = SourceLocation(path: path)
-                return BrowserDnsPolicy(name: package, dohDisabled: Sourced(false, at), dohLocked: Sourced(false, at), problem: Sourced((error as? ProbeError)?.reason ?? "\(error)", at))
+                return BrowserDnsPolicy(name: package, dohDisabled: Sourced(false, at), dohLocked: Sourced(false, at), problem: Sourced(error.reason, at))
             }
         }
         let none = SourceLocation(path: "/etc/firefox/policies/policies.json")
@@ -46,7 +46,7 @@ extension NetworkProbe {
                     mode = m
                 }
             } catch {
-                problem = Sourced((error as? ProbeError)?.reason ?? "\(error)", SourceLocation(path: path))
+                problem = Sourced(error.reason, SourceLocation(path: path))
             }
         }
         let off = mode.map { Sourced($0.value == "off", $0.source) } ?? Sourced(false, SourceLocation(path: directory))
