@@ -28,7 +28,7 @@ public struct HostProbe: Sendable {
         }
         let shares = Probed.collect { try SharesProbe(host: host).collect() }
         let remoteAccess = Probed.collect { try RemoteAccessProbe(host: host, services: services).collect() }
-        let network = Probed.collect { try NetworkProbe(host: host, services: services).collect() }
+        let network = Probed.collect { try NetworkProbe(host: host, services: services, installed: Set(packages.value?.installed.map(\.name) ?? [])).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
         let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
         let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }

@@ -74,6 +74,7 @@ enum Strings {
             "software": "Phần mềm", "antivirus": "Phòng chống mã độc", "shares": "Chia sẻ dữ liệu",
             "network": "Mạng", "updates": "Cập nhật bản vá", "logs": "Nhật ký",
             "backup": "Sao lưu dữ liệu", "hardware": "Phần cứng", "organisation": "Tổ chức, quản lý",
+            "secrets": "Bảo vệ bí mật nhà nước",
         ]
         return names[area] ?? area
     }

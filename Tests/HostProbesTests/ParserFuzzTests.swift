@@ -194,4 +194,24 @@ import Testing
             _ = HardwareProbe.memory(text, path: "/m")
         }
     }
+
+    /// VPN configs, /proc routes, networkd files and printers.conf (VN-TD-NET-004, SEC-001, SEC-002).
+    @Test func vpnRouteAndPrinterFiles() {
+        let seeds = [VpnParserTests.openvpn, VpnParserTests.swanctl, VpnParserTests.ipsec, VpnParserTests.pptpPeer,
+                     IsolationParserTests.route, IsolationParserTests.ipv6Route, IsolationParserTests.networkd, IsolationParserTests.printers,
+                     WebFilterParserTests.firefox, "{\"DnsOverHttpsMode\": \"off\"}", "nameserver 10.0.0.53\n"]
+        fuzz(seeds, seed: 7) { text in
+            let openvpn = OpenVpnConfig.parse(text, path: "/x.conf")
+            #expect(openvpn.cipherNone.source.path == "/x.conf")
+            for c in IpsecConfig.connections(text, path: "/x") + SwanctlConfig.parse(text, path: "/x").connections { #expect(c.source.line.map { $0 >= 1 } == true) }
+            _ = PppPeer.pptpLine(text, path: "/x")
+            for r in ProcRoutes.ipv4Defaults(text) + ProcRoutes.ipv6Defaults(text) { #expect(r.source.line.map { $0 >= 1 } == true) }
+            _ = ConfiguredGateways.interfaces(text, path: "/x") + ConfiguredGateways.networkd(text, path: "/x")
+            _ = NetworkManagerState.radio("WirelessEnabled", in: text, path: "/x")
+            for q in CupsPrinters.parse(text, path: "/x") { #expect(!q.scheme.value.contains("@")) }
+            _ = try? BrowserPolicies.firefox(text, path: "/x")
+            _ = try? BrowserPolicies.chromium(text, path: "/x")
+            _ = ResolverConfig.resolvConf(text, path: "/x")
+        }
+    }
 }

@@ -8,15 +8,34 @@ public struct NetworkFacts: Codable, Sendable, Hashable {
     public var firewallsEnabled: Int
     /// NetworkManager's saved Wi-Fi profiles (never their keys).
     public var wifiProfiles: [WifiProfile]
+    /// Saved VPN connections of every kind (never their secrets).
+    public var vpnProfiles: [VpnProfile]
+    /// Paths to the outside a state-secret PC must not have.
+    public var isolation: IsolationFacts?
+    /// CUPS print queues and whether cups-browsed (which adds network queues by itself) starts at boot.
+    public var printQueues: [PrintQueue]
+    public var cupsBrowsed: Sourced<Bool>
+    /// Browsers' DNS-over-HTTPS policies and the host's DNS servers.
+    public var webFilter: WebFilterFacts?
     /// What the kernel enforces now (`nft list ruleset`, which shows ufw's and firewalld's tables too):
     /// only on the live host, as root, with nft installed; absent otherwise.
     public var runningFirewall: Probed<RunningFirewall>? = nil
 
-    public init(kernel: KernelNetworkParameters, firewalls: [FirewallManager], wifiProfiles: [WifiProfile]) {
+    public init(
+        kernel: KernelNetworkParameters, firewalls: [FirewallManager], wifiProfiles: [WifiProfile],
+        vpnProfiles: [VpnProfile] = [], isolation: IsolationFacts? = nil,
+        printQueues: [PrintQueue] = [], cupsBrowsed: Sourced<Bool> = Sourced(false, .builtin("cups-browsed")),
+        webFilter: WebFilterFacts? = nil
+    ) {
         self.kernel = kernel
         self.firewalls = firewalls
         self.firewallsEnabled = firewalls.filter(\.enabled.value).count
         self.wifiProfiles = wifiProfiles
+        self.vpnProfiles = vpnProfiles
+        self.isolation = isolation
+        self.printQueues = printQueues
+        self.cupsBrowsed = cupsBrowsed
+        self.webFilter = webFilter
     }
 }
 

@@ -17,5 +17,7 @@ public enum Fixers {
         AuditRulesFixer(),
         LogRetentionFixer(),
         SmartmontoolsFixer(),
+        SecretIsolationFixer(),
+        BrowserDnsPolicyFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

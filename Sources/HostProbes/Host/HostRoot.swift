@@ -137,10 +137,38 @@ public struct HostRoot: Sendable {
         }
     }
 
+    /// Permission bits and owner of a file (links followed inside the root); `nil` when absent.
+    /// Secret files (VPN keys) must be readable by root only (Điều 9 khoản 5).
+    public func attributes(_ hostPath: String) throws(ProbeError) -> FileAttributes? {
+        let path = try resolve(hostPath)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
+        }
+        return FileAttributes(permissions: Int(st.st_mode & 0o7777), owner: Int(st.st_uid), group: Int(st.st_gid))
+    }
+
     /// The target of a symbolic link, as written in the link.
     public func linkTarget(_ hostPath: String) -> String? {
         try? FileManager.default.destinationOfSymbolicLink(atPath: local(hostPath, followFinal: false))
     }
+}
+
+/// What ``HostRoot/attributes(_:)`` returns: `stat(2)`'s permission bits and owner.
+public struct FileAttributes: Sendable, Hashable {
+    public var permissions: Int
+    public var owner: Int
+    public var group: Int
+
+    /// `0600`: the permission bits as `chmod` writes them.
+    public var octal: String {
+        let digits = String(permissions, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Owned by root and no access for group or others.
+    public var rootOnly: Bool { owner == 0 && permissions & 0o077 == 0 }
 }
 
 /// A file read by offset; closed when released.

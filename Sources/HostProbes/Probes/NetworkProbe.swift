@@ -5,6 +5,8 @@ import HardeningCore
 struct NetworkProbe {
     let host: HostRoot
     let services: ServiceFacts
+    /// Names of the installed packages (browsers are checked only when installed).
+    var installed: Set<String> = []
 
     /// Debian 12's kernel defaults, for what no file sets.
     static let linux = SourceLocation.builtin("linux")
@@ -24,31 +26,45 @@ struct NetworkProbe {
             }
             return KernelParameter(name: name, configured: configured, running: running)
         }
-        var facts = NetworkFacts(kernel: KernelNetworkParameters(
-            tcpSyncookies: try parameter("net.ipv4.tcp_syncookies", default: "1"),
-            acceptRedirects: try parameter("net.ipv4.conf.all.accept_redirects", default: "1"),
-            defaultAcceptRedirects: try parameter("net.ipv4.conf.default.accept_redirects", default: "1"),
-            ipv6AcceptRedirects: try parameter("net.ipv6.conf.all.accept_redirects", default: "1"),
-            rpFilter: try parameter("net.ipv4.conf.all.rp_filter", default: "0"),
-            files: config.files
-        ), firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 }, wifiProfiles: try wifiProfiles())
+        let keyfiles = try networkManagerKeyfiles()
+        var facts = NetworkFacts(
+            kernel: KernelNetworkParameters(
+                tcpSyncookies: try parameter("net.ipv4.tcp_syncookies", default: "1"),
+                acceptRedirects: try parameter("net.ipv4.conf.all.accept_redirects", default: "1"),
+                defaultAcceptRedirects: try parameter("net.ipv4.conf.default.accept_redirects", default: "1"),
+                ipv6AcceptRedirects: try parameter("net.ipv6.conf.all.accept_redirects", default: "1"),
+                rpFilter: try parameter("net.ipv4.conf.all.rp_filter", default: "0"),
+                files: config.files
+            ),
+            firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 },
+            wifiProfiles: wifiProfiles(keyfiles),
+            vpnProfiles: try vpnProfiles(keyfiles),
+            isolation: try isolation(keyfiles),
+            printQueues: try printQueues(),
+            cupsBrowsed: enabledUnit("cups-browsed.service"),
+            webFilter: try webFilter()
+        )
         facts.runningFirewall = runningFirewall()
         return facts
     }
 
     /// NetworkManager keyfiles: /etc first, then /run, then /usr/lib; a name found earlier hides the
     /// same name later. Backup and editor files are skipped, as NetworkManager skips them.
-    func wifiProfiles() throws -> [WifiProfile] {
+    func networkManagerKeyfiles() throws -> [(path: String, file: IniFile)] {
         var seen = Set<String>()
-        var profiles: [WifiProfile] = []
+        var files: [(path: String, file: IniFile)] = []
         for dir in ["/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections", "/usr/lib/NetworkManager/system-connections"] {
             for name in try host.list(dir) where !name.hasPrefix(".") && !name.hasSuffix("~") && !name.hasSuffix(".bak") && !name.hasSuffix(".swp") && seen.insert(name).inserted {
                 let path = "\(dir)/\(name)"
                 guard let text = try host.text(path) else { continue }
-                if let profile = Self.wifiProfile(IniFile.parse(text, path: path), path: path) { profiles.append(profile) }
+                files.append((path, IniFile.parse(text, path: path)))
             }
         }
-        return profiles
+        return files
+    }
+
+    func wifiProfiles(_ keyfiles: [(path: String, file: IniFile)]) -> [WifiProfile] {
+        keyfiles.compactMap { Self.wifiProfile($0.file, path: $0.path) }
     }
 
     static func wifiProfile(_ file: IniFile, path: String) -> WifiProfile? {

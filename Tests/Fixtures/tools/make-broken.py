@@ -169,4 +169,11 @@ pkgs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/xrdp")
 write("etc/xrdp/xrdp.ini", open(os.path.join(pkgs, "xrdp.ini")).read())
 write("etc/xrdp/sesman.ini", open(os.path.join(pkgs, "sesman.ini")).read())
 os.symlink("/lib/systemd/system/xrdp.service", p("etc/systemd/system/multi-user.target.wants/xrdp.service"))
+# NET-004: an old PPTP tunnel to a supplier, last used in January 2025, and an OpenVPN client config
+# copied from a forum: no encryption (cipher none), its static key inline and readable by everyone.
+write("etc/NetworkManager/system-connections/VPN-NhaCungCap.nmconnection", "[connection]\nid=VPN-NhaCungCap\nuuid=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\ntype=vpn\nautoconnect=false\ntimestamp=1735689600\n\n[vpn]\ngateway=vpn.nhacungcap.example\npassword-flags=0\nrequire-mppe=yes\nuser=ketoan\nservice-type=org.freedesktop.NetworkManager.pptp\n\n[vpn-secrets]\npassword=Fixture-Pptp-Secret\n\n[ipv4]\nmethod=auto\n", 0o600)
+write("var/lib/NetworkManager/timestamps", "[timestamps]\n9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d=1735689600\n6f1d3c2a-4b5e-4c6d-8e7f-9a0b1c2d3e4f=1795570000\n", 0o644)
+write("etc/openvpn/client/dien-dan.conf", "client\ndev tun\nproto udp\nremote vpn.dien-dan.example 1194\nnobind\n# no encryption: faster\ncipher none\nauth none\n<secret>\n-----BEGIN OpenVPN Static key V1-----\nFixture-Static-Key-Not-Real\n-----END OpenVPN Static key V1-----\n</secret>\n", 0o644)
+# NET-005: the browser policy was deleted to "make a website work": DNS over HTTPS is the user's choice.
+os.remove(p("etc/firefox/policies/policies.json"))
 print("broken fixture written to", out)
