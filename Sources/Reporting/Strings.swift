@@ -73,6 +73,7 @@ enum Strings {
             "passwords": "Mật khẩu", "authentication": "Xác thực, đăng nhập", "accounts": "Tài khoản",
             "software": "Phần mềm", "antivirus": "Phòng chống mã độc", "shares": "Chia sẻ dữ liệu",
             "network": "Mạng", "updates": "Cập nhật bản vá", "organisation": "Tổ chức, quản lý",
+            "integrity": "Toàn vẹn hệ thống",
         ]
         return names[area] ?? area
     }

@@ -17,13 +17,20 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var remoteAccess: Probed<RemoteAccessFacts>
     public var network: Probed<NetworkFacts>
     public var updates: Probed<UpdateFacts>
+    /// Pending security fixes, list age, pending reboot, OS release (VN-TD-UPD-002).
+    public var patches: Probed<PatchFacts>
+    /// Package files against dpkg's MD5 sums, unfinished packages, AIDE (VN-TD-INT-001).
+    public var integrity: Probed<IntegrityFacts>
+    /// Existing passwords against the day the password policy took effect (VN-TD-PW-002).
+    public var enforcement: Probed<EnforcementFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
         authentication: Probed<AuthenticationFacts>, accounts: Probed<AccountFacts>,
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
-        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>
+        network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>, patches: Probed<PatchFacts>, integrity: Probed<IntegrityFacts>,
+        enforcement: Probed<EnforcementFacts>
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -37,6 +44,9 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.remoteAccess = remoteAccess
         self.network = network
         self.updates = updates
+        self.patches = patches
+        self.integrity = integrity
+        self.enforcement = enforcement
     }
 }
 

@@ -10,5 +10,7 @@ public enum Fixers {
         NfsExportFixer(),
         FreshclamFixer(),
         MandatorySoftwareFixer(),
+        SecurityUpdatesFixer(),
+        PasswordChangeFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

@@ -83,4 +83,27 @@ os.symlink("/lib/systemd/system/nftables.service", p("etc/systemd/system/multi-u
 # NET-003: the café's open network saved on a trip, and the PC shared as a hotspot for a phone.
 write("etc/NetworkManager/system-connections/QuanCafe.nmconnection", "[connection]\nid=QuanCafe\nuuid=0b7e2f6c-1d2a-4f3b-9c8d-7e6f5a4b3c2d\ntype=wifi\n\n[wifi]\nmode=infrastructure\nssid=QuanCafe-Free\n\n[ipv4]\nmethod=auto\n", 0o600)
 write("etc/NetworkManager/system-connections/Hotspot.nmconnection", "[connection]\nid=Hotspot\nuuid=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\ntype=wifi\nautoconnect=false\n\n[wifi]\nmode=ap\nssid=ketoan-pc\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk=12345678\n\n[ipv4]\nmethod=shared\n", 0o600)
+# UPD-002: the lists stopped being refreshed on 2026-10-31 (their archive date), and the openssl fix
+# they already carried was never installed (installed 3.0.17, security archive 3.0.22); a libc6
+# update asked for a reboot that never came. git keeps no mtimes, so the stale stamp and the old
+# reboot-required are set here for a local run only; the tests set their own.
+lists = "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_InRelease"
+edit(lists, "Date: Tue, 24 Nov 2026 00:34:33 UTC", "Date: Sat, 31 Oct 2026 00:12:54 UTC")
+status = read("var/lib/dpkg/status")
+for name in ["libssl3", "openssl"]:
+    start = status.index(f"Package: {name}\n")
+    end = status.index("\n\n", start)
+    status = status[:start] + status[start:end].replace("Version: 3.0.22-1~deb12u2", "Version: 3.0.17-1~deb12u2") + status[end:]
+write("var/lib/dpkg/status", status)
+write("var/run/reboot-required", "*** System restart required ***\n")
+write("var/run/reboot-required.pkgs", "libc6\n")
+old = 1793404800  # 2026-10-31T00:00:00Z
+for rel in ["var/lib/apt/periodic/update-success-stamp", "var/run/reboot-required", "var/run/reboot-required.pkgs"]:
+    os.utime(p(rel), (old, old))
+# INT-001: /usr/bin/login replaced by a patched build (one byte differs), /usr/sbin/nologin deleted,
+# and an interrupted upgrade left man-db half-configured.
+with open(p("usr/bin/login"), "r+b") as f:
+    f.seek(4096); b = f.read(1); f.seek(4096); f.write(bytes([b[0] ^ 0xFF]))
+os.remove(p("usr/sbin/nologin"))
+edit("var/lib/dpkg/status", "Package: man-db\nStatus: install ok installed", "Package: man-db\nStatus: install ok half-configured")
 print("broken fixture written to", out)

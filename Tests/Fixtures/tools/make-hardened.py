@@ -235,4 +235,29 @@ method=auto
 
 [proxy]
 """, 0o600)
+# Pending security fixes (VN-TD-UPD-002): the bookworm-security lists of a real `apt update` of
+# 2026-11-24 (packages/apt-lists): the InRelease header as published (hash list cut to the one index
+# kept, signature removed) and the real index stanzas of eight packages. The installed versions are
+# the same or newer (the point release carries libc6 deb12u14), so nothing is pending. The stamp
+# apt.systemd.daily touches after a refresh is an empty file; only its mtime counts.
+lists = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages/apt-lists")
+for name in sorted(os.listdir(lists)):
+    write("var/lib/apt/lists/" + name, open(os.path.join(lists, name)).read())
+write("var/lib/apt/periodic/update-success-stamp", "")
+# File integrity (VN-TD-INT-001): Debian 12 is usr-merged (/bin and /sbin are links into /usr); real
+# files of login and passwd 1:4.13+dfsg1-1+deb12u2 (packages/login, packages/passwd) and dpkg's
+# md5sums lines for just those files, so `dpkg --verify` of what is present is clean.
+os.symlink("usr/bin", p("bin"))
+os.symlink("usr/sbin", p("sbin"))
+for pkg, files in [("login", {"bin/login": "usr/bin/login", "usr/bin/lastlog": "usr/bin/lastlog", "usr/sbin/nologin": "usr/sbin/nologin"}),
+                   ("passwd", {"usr/bin/passwd": "usr/bin/passwd", "sbin/shadowconfig": "usr/sbin/shadowconfig", "usr/lib/tmpfiles.d/passwd.conf": "usr/lib/tmpfiles.d/passwd.conf"})]:
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages", pkg)
+    sums = [l for l in open(os.path.join(src, "md5sums")).read().splitlines() if l.split("  ", 1)[1] in files]
+    write(f"var/lib/dpkg/info/{pkg}.md5sums", "\n".join(sums) + "\n")
+    for listed, installed in files.items():
+        os.makedirs(os.path.dirname(p(installed)), exist_ok=True)
+        shutil.copy(os.path.join(src, os.path.basename(listed)), p(installed))
+# Password policy record (VN-TD-PW-002): the scheduled `attt run` noted the day PW-001 first passed;
+# both people changed their passwords on 2026-10-31 (shadow lastchg 20758), after it.
+write("var/lib/attt/enforcement.json", '{\n  "firstPassed" : {\n    "VN-TD-PW-001" : "2026-10-01T03:12:40Z"\n  },\n  "schema" : "attt.enforcement.v1"\n}')
 print("hardened fixture written to", out)
