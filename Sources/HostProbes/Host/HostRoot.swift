@@ -137,6 +137,19 @@ public struct HostRoot: Sendable {
         return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
     }
 
+    /// The first `count` bytes of a file (a header before a long body); `nil` when the file is absent.
+    public func head(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
+        let path = try resolve(hostPath)
+        if !exists(hostPath) { return nil }
+        let fd = try open(path, hostPath)
+        defer { try? fd.close() }
+        do {
+            return try fd.readAll(upTo: count, beyond: .stop)
+        } catch {
+            throw ProbeError(path: hostPath, reason: "\(error)")
+        }
+    }
+
     /// Reads a file in pieces of `chunk` bytes, so a large file (a 50 MB apt package list) is never
     /// held in memory whole. `false` when the file does not exist.
     public func stream(_ hostPath: String, chunk: Int = 256 << 10, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {

@@ -97,7 +97,12 @@ enum LZ4Frame {
             length += 4
             guard out.count - produced + length <= maxBlock else { throw Failure(offset: p, reason: "block decodes to more than 4 MiB") }
             let base = out.count - offset
-            for i in 0..<length { out.append(out[base + i]) }
+            if offset >= length {
+                out.append(contentsOf: out[base..<(base + length)])
+            } else {
+                // An overlapping match repeats the last `offset` bytes: copy byte by byte.
+                for i in 0..<length { out.append(out[base + i]) }
+            }
         }
     }
 }

@@ -27,7 +27,9 @@ struct PatchesProbe {
         for name in names {
             guard let prefix = AptLists.prefix(ofRelease: name) else { continue }
             let path = "\(Self.lists)/\(name)"
-            guard let text = try host.text(path), let release = AptLists.release(text) else { continue }
+            // The header comes first; the hash list after it is most of the file (150 KB for Debian's
+            // main archive) and is not needed.
+            guard let head = try host.head(path, bytes: 8 << 10), let release = AptLists.release(String(decoding: head, as: UTF8.self)) else { continue }
             let published = release.date.map { Sourced(Timestamp($0).description, SourceLocation(path: path, line: release.dateLine)) }
             if let date = release.date, newestDate.map({ date > $0 }) ?? true { newestDate = date; newest = published }
             guard release.isSecurity else { continue }
