@@ -36,7 +36,7 @@ let package = Package(
         // YAML policy files → validated core types, errors with file:line.
         .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
         // Reads a host through a root prefix into HostFacts.
-        .target(name: "HostProbes", dependencies: ["HardeningCore", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "HostProbes", dependencies: ["HardeningCore", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),

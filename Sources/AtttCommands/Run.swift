@@ -72,6 +72,7 @@ struct Run: AsyncParsableCommand {
         let (facts, report) = try prepared.report(started: Date())
         if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
         try outbox.enqueue(report, now: Date())
+        try EnforcementLedger.update(root: prepared.root, results: report.results, now: Date())
         say("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total)")
     }
 

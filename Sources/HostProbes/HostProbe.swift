@@ -33,12 +33,36 @@ public struct HostProbe: Sendable {
         let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
         let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }
         let hardware = Probed.collect { try HardwareProbe(host: host).collect() }
+        let patches = Probed.collect {
+            guard let installed = packages.value?.installed else { throw ProbeError(path: "/var/lib/dpkg/status", reason: "the installed packages could not be read") }
+            return try PatchesProbe(host: host, installed: installed, release: releaseId()).collect()
+        }
+        let integrity = Probed.collect { try IntegrityProbe(host: host).collect() }
+        let enforcement = Probed.collect {
+            guard let users = accounts.value?.users else { throw ProbeError(path: "/etc/shadow", reason: "the accounts could not be read") }
+            return try EnforcementProbe(host: host, users: users).collect()
+        }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
-            network: network, updates: updates, backup: backup, hardware: hardware, logging: logging
+            network: network, updates: updates, backup: backup, hardware: hardware, patches: patches,
+            integrity: integrity, enforcement: enforcement, logging: logging
         )
+    }
+
+    /// `ID` and `VERSION_ID` of `/etc/os-release`, with their lines (evidence for the end-of-life table).
+    func releaseId() -> ReleaseId {
+        for path in ["/etc/os-release", "/usr/lib/os-release"] {
+            guard let text = (try? host.text(path)) ?? nil else { continue }
+            var id: Sourced<String>? = nil, version: Sourced<String>? = nil
+            for a in ConfigLines.assignments(text, path: path) {
+                if a.key == "ID", let v = a.value { id = Sourced(v, a.source) }
+                if a.key == "VERSION_ID", let v = a.value { version = Sourced(v, a.source) }
+            }
+            return ReleaseId(id: id, versionId: version)
+        }
+        return ReleaseId(id: nil, versionId: nil)
     }
 
     /// Hostname, machine id and OS release of the host under the root.

@@ -214,4 +214,30 @@ import Testing
             _ = ResolverConfig.resolvConf(text, path: "/x")
         }
     }
+
+    @Test func aptListsAndDpkgRecords() {
+        let lists = Repository.host("debian12-hardened").appendingPathComponent("var/lib/apt/lists")
+        let release = (try? String(contentsOf: lists.appendingPathComponent("deb.debian.org_debian-security_dists_bookworm-security_InRelease"), encoding: .utf8)) ?? ""
+        let index = (try? String(contentsOf: lists.appendingPathComponent("deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages"), encoding: .utf8)) ?? ""
+        let sums = (try? String(contentsOf: Repository.host("debian12-hardened").appendingPathComponent("var/lib/dpkg/info/login.md5sums"), encoding: .utf8)) ?? ""
+        fuzz([release, index, sums] + Self.seeds(["/var/lib/dpkg/status"]), seed: 12) { text in
+            if let r = AptLists.release(text) { #expect(r.line >= 1 && r.dateLine >= r.line) }
+            var scanner = PackagesIndexScanner(wanted: ["openssl", "libc6", "a"])
+            scanner.feed(Array(text.utf8))
+            scanner.finish()
+            #expect(scanner.entries.allSatisfy { $0.line >= 1 })
+            let parsed = DpkgInfo.md5sums(text)
+            #expect(parsed.sums.allSatisfy { $0.path.hasPrefix("/") && $0.md5.count == 32 && !$0.path.contains("/../") })
+            #expect(DpkgInfo.status(text).allSatisfy { $0.conffiles.allSatisfy { $0.line >= 1 } })
+            _ = AptLists.rfc2822(String(text.prefix(40)))
+        }
+    }
+
+    @Test func lz4Frames() throws {
+        var rng = SeededRandom(seed: 13)
+        let frame = Data(base64Encoded: AptListsTests.helloFrame)!
+        for _ in 0..<Self.iterations * 4 {
+            try? LZ4Frame.decode([UInt8](Mutator.mutate(frame, &rng))) { #expect($0.count <= LZ4Frame.maxBlock) }
+        }
+    }
 }

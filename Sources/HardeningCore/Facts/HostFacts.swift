@@ -20,6 +20,12 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var backup: Probed<BackupFacts>
     public var hardware: Probed<HardwareFacts>
     public var logging: Probed<LoggingFacts>
+    /// Pending security fixes, list age, pending reboot, OS release (VN-TD-UPD-002).
+    public var patches: Probed<PatchFacts>
+    /// Package files against dpkg's MD5 sums, unfinished packages, AIDE (VN-TD-INT-001).
+    public var integrity: Probed<IntegrityFacts>
+    /// Existing passwords against the day the password policy took effect (VN-TD-PW-002).
+    public var enforcement: Probed<EnforcementFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
@@ -27,7 +33,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         packages: Probed<PackageFacts>, services: ServiceFacts,
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
         network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>, backup: Probed<BackupFacts>,
-        hardware: Probed<HardwareFacts>, logging: Probed<LoggingFacts> = .unavailable("not collected")
+        hardware: Probed<HardwareFacts>, patches: Probed<PatchFacts>, integrity: Probed<IntegrityFacts>,
+        enforcement: Probed<EnforcementFacts>, logging: Probed<LoggingFacts> = .unavailable("not collected")
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -44,6 +51,9 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.backup = backup
         self.hardware = hardware
         self.logging = logging
+        self.patches = patches
+        self.integrity = integrity
+        self.enforcement = enforcement
     }
 }
 

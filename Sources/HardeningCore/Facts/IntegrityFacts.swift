@@ -7,7 +7,7 @@ public struct IntegrityFacts: Codable, Sendable, Hashable {
     public var changedConfiguration: [ChangedFile]
     /// Packages dpkg left half-installed, half-configured or unpacked (what `dpkg --audit` reports).
     public var unfinished: [UnfinishedPackage]
-    /// `checked 212 of 212 files (14.2 MiB) of login, passwd, …`: states when a budget stopped the check.
+    /// `checked 212 of 212 files (14.2 MiB) of 9 packages: …`; says when a budget stopped the check.
     public var coverage: String
     /// Packages named for the check that are installed but have no md5sums file (nothing to compare).
     public var withoutSums: [String]
@@ -28,7 +28,7 @@ public struct ChangedFile: Codable, Sendable, Hashable {
     /// `/usr/bin/login`.
     public var path: String
     public var package: String
-    /// `changed` (MD5 differs), `missing`, or `replaced by a link`.
+    /// `changed` (MD5 differs), `missing`, `replaced by a link` or `unreadable (…)`.
     public var problem: String
     /// The dpkg record that holds the expected sum (md5sums line, or the status Conffiles line).
     public var source: SourceLocation

@@ -19,5 +19,7 @@ public enum Fixers {
         SmartmontoolsFixer(),
         SecretIsolationFixer(),
         BrowserDnsPolicyFixer(),
+        SecurityUpdatesFixer(),
+        PasswordChangeFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

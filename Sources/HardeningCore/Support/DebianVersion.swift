@@ -36,7 +36,9 @@ public struct DebianVersion: Comparable, Sendable, Hashable, CustomStringConvert
         return compareFragment(Array(a.revision.utf8), Array(b.revision.utf8))
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    /// Versions dpkg calls equal must hash alike (`1.0` = `1.00`, `0:1` = `1`), so only the epoch is
+    /// hashed; equality itself is dpkg's ordering.
+    public func hash(into hasher: inout Hasher) { hasher.combine(epoch) }
 
     private static func order(_ c: UInt8?) -> Int {
         guard let c else { return 0 }

@@ -125,6 +125,51 @@ public struct HostRoot: Sendable {
         }
     }
 
+    /// When a file was last modified, or `nil` when it does not exist. Some evidence is only a
+    /// time stamp (apt's `update-success-stamp` is an empty file touched after each refresh).
+    public func modified(_ hostPath: String) throws(ProbeError) -> Date? {
+        let path = try resolve(hostPath)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
+        }
+        return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
+    }
+
+    /// The first `count` bytes of a file (a header before a long body); `nil` when the file is absent.
+    public func head(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
+        let path = try resolve(hostPath)
+        if !exists(hostPath) { return nil }
+        let fd = try open(path, hostPath)
+        defer { try? fd.close() }
+        do {
+            return try fd.readAll(upTo: count, beyond: .stop)
+        } catch {
+            throw ProbeError(path: hostPath, reason: "\(error)")
+        }
+    }
+
+    /// Reads a file in pieces of `chunk` bytes, so a large file (a 50 MB apt package list) is never
+    /// held in memory whole. `false` when the file does not exist.
+    public func stream(_ hostPath: String, chunk: Int = 256 << 10, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        let path = try resolve(hostPath)
+        if !exists(hostPath) { return false }
+        let fd = try open(path, hostPath)
+        defer { try? fd.close() }
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let n: Int
+            do {
+                n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
+            } catch {
+                throw ProbeError(path: hostPath, reason: "\(error)")
+            }
+            if n == 0 { return true }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+    }
+
     /// Entries of a directory, sorted by name (byte order, as the C library's `alphasort` in the C locale); `[]` when absent.
     public func list(_ hostPath: String) throws(ProbeError) -> [String] {
         let path = try resolve(hostPath)

@@ -176,4 +176,27 @@ write("var/lib/NetworkManager/timestamps", "[timestamps]\n9a8b7c6d-5e4f-4a3b-8c2
 write("etc/openvpn/client/dien-dan.conf", "client\ndev tun\nproto udp\nremote vpn.dien-dan.example 1194\nnobind\n# no encryption: faster\ncipher none\nauth none\n<secret>\n-----BEGIN OpenVPN Static key V1-----\nFixture-Static-Key-Not-Real\n-----END OpenVPN Static key V1-----\n</secret>\n", 0o644)
 # NET-005: the browser policy was deleted to "make a website work": DNS over HTTPS is the user's choice.
 os.remove(p("etc/firefox/policies/policies.json"))
+# UPD-002: the lists stopped being refreshed on 2026-10-31 (their archive date), and the openssl fix
+# they already carried was never installed (installed 3.0.17, security archive 3.0.22); a libc6
+# update asked for a reboot that never came. git keeps no mtimes, so the stale stamp and the old
+# reboot-required are set here for a local run only; the tests set their own.
+lists = "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_InRelease"
+edit(lists, "Date: Tue, 24 Nov 2026 00:34:33 UTC", "Date: Sat, 31 Oct 2026 00:12:54 UTC")
+status = read("var/lib/dpkg/status")
+for name in ["libssl3", "openssl"]:
+    start = status.index(f"Package: {name}\n")
+    end = status.index("\n\n", start)
+    status = status[:start] + status[start:end].replace("Version: 3.0.22-1~deb12u2", "Version: 3.0.17-1~deb12u2") + status[end:]
+write("var/lib/dpkg/status", status)
+write("var/run/reboot-required", "*** System restart required ***\n")
+write("var/run/reboot-required.pkgs", "libc6\n")
+old = 1793404800  # 2026-10-31T00:00:00Z
+for rel in ["var/lib/apt/periodic/update-success-stamp", "var/run/reboot-required", "var/run/reboot-required.pkgs"]:
+    os.utime(p(rel), (old, old))
+# INT-001: /usr/bin/login replaced by a patched build (one byte differs), /usr/sbin/nologin deleted,
+# and an interrupted upgrade left man-db half-configured.
+with open(p("usr/bin/login"), "r+b") as f:
+    f.seek(4096); b = f.read(1); f.seek(4096); f.write(bytes([b[0] ^ 0xFF]))
+os.remove(p("usr/sbin/nologin"))
+edit("var/lib/dpkg/status", "Package: man-db\nStatus: install ok installed", "Package: man-db\nStatus: install ok half-configured")
 print("broken fixture written to", out)

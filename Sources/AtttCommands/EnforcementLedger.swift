@@ -1,0 +1,27 @@
+import DurableFiles
+import FoundationEssentials
+import HardeningCore
+
+/// Keeps `/var/lib/attt/enforcement.json`: the first time each tracked control passed on this host.
+/// Only the scheduled `attt run` writes it (a check is read-only), through ``AtomicFile`` so a crash
+/// leaves the old record or the new one. VN-TD-PW-002 (Điều 9 khoản 6) reads the date PW-001 took
+/// effect from it: passwords set before that day were never held to the policy.
+enum EnforcementLedger {
+    static let tracked: Set<String> = ["VN-TD-PW-001"]
+
+    static func update(root: String, results: [ControlResult], now: Date) throws {
+        let passing = results.filter { tracked.contains($0.control) && $0.status == .pass }.map(\.control)
+        guard !passing.isEmpty else { return }
+        let path = URL(fileURLWithPath: root).appendingPathComponent(String(EnforcementRecord.path.dropFirst())).path
+        var record = EnforcementRecord()
+        if FileManager.default.fileExists(atPath: path) {
+            // A damaged record is not overwritten: the date it held is evidence; the probe reports it.
+            guard let data = FileManager.default.contents(atPath: path), let read = try? JSONDecoder().decode(EnforcementRecord.self, from: data) else { return }
+            record = read
+        }
+        guard let next = record.adding(passing: passing, at: now) else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(next), to: path, mode: 0o644)
+    }
+}
