@@ -32,11 +32,12 @@ let package = Package(
         .target(name: "HardeningCore"),
         // libyaml (libyaml-dev) and the one Swift module that imports it: YAML text → nodes with line and column.
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
         .target(name: "YAMLParsing", dependencies: ["CYAML"]),
         // YAML policy files → validated core types, errors with file:line.
         .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
         // Reads a host through a root prefix into HostFacts.
-        .target(name: "HostProbes", dependencies: ["HardeningCore", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "HostProbes", dependencies: ["HardeningCore", "CLZ4", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),

@@ -1,15 +1,16 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
-# Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit), SQLite (GRDB, for the collector) and libyaml (YAMLParsing).
-BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev)
+# Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit), SQLite (GRDB, for the collector), libyaml (YAMLParsing) and liblz4 (apt's compressed lists).
+BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev liblz4-dev)
 # Building the .deb packages (packaging/build.sh): dpkg-shlibdeps and dpkg-deb, help2man for the man pages.
 PACKAGING_PACKAGES=(dpkg-dev help2man)
-# The report tests validate JSON against the schema with python3-jsonschema; the Samba fix is
+# The report tests validate JSON against the schema with python3-jsonschema; lz4 makes the frames the
+# apt-list decoder is tested on; the Samba fix is
 # validated with testparm (samba-common-bin); the Debian system and package tests build their tree
 # with debootstrap, check the packages with lintian and their units with systemd-analyze (systemd);
 # the collector tests use openssl (a foreign certificate), iproute2 (network namespaces), python3-yaml
 # (the OpenAPI document) and a headless Chromium driven by Selenium (the officers' web page;
 # libnss3-tools trusts the collector's CA).
-TEST_PACKAGES=(python3-jsonschema samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
+TEST_PACKAGES=(python3-jsonschema lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()
