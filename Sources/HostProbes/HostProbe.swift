@@ -16,13 +16,24 @@ public struct HostProbe: Sendable {
     }
 
     public func collect(now: Date = Date()) -> HostFacts {
+        // The two probes that read the most (file hashes, the security archive's index) and the
+        // backup probe's unit and script reading run beside the others: an office PC has two cores
+        // or more, and the officer waits for the slowest chain, not the sum (benchmarks/README.md).
+        let integrity = Background { Probed.collect { try IntegrityProbe(host: host).collect() } }
         let authentication = Probed.collect { try AuthenticationProbe(host: host).collect() }
         let defs = authentication.value?.loginDefs
         let accounts = Probed.collect {
             try AccountsProbe(host: host, uidMin: defs?.uidMin.value ?? 1000, uidMax: defs?.uidMax.value ?? 60000, now: now).collect()
         }
         let packages = Probed.collect { try PackagesProbe(host: host).collect() }
+        let patches = Background {
+            Probed.collect {
+                guard let installed = packages.value?.installed else { throw ProbeError(path: "/var/lib/dpkg/status", reason: "the installed packages could not be read") }
+                return try PatchesProbe(host: host, installed: installed, release: releaseId()).collect()
+            }
+        }
         let services = ServicesProbe(host: host).collect()
+        let backup = Background { Probed.collect { try BackupProbe(host: host, services: services).collect() } }
         let antivirus = Probed.collect {
             try AntivirusProbe(host: host, engines: antivirusEngines, packages: packages.value?.installed ?? [], services: services).collect()
         }
@@ -31,13 +42,7 @@ public struct HostProbe: Sendable {
         let network = Probed.collect { try NetworkProbe(host: host, services: services, installed: Set(packages.value?.installed.map(\.name) ?? [])).collect() }
         let updates = Probed.collect { try UpdatesProbe(host: host).collect() }
         let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
-        let backup = Probed.collect { try BackupProbe(host: host, services: services).collect() }
         let hardware = Probed.collect { try HardwareProbe(host: host).collect() }
-        let patches = Probed.collect {
-            guard let installed = packages.value?.installed else { throw ProbeError(path: "/var/lib/dpkg/status", reason: "the installed packages could not be read") }
-            return try PatchesProbe(host: host, installed: installed, release: releaseId()).collect()
-        }
-        let integrity = Probed.collect { try IntegrityProbe(host: host).collect() }
         let enforcement = Probed.collect {
             guard let users = accounts.value?.users else { throw ProbeError(path: "/etc/shadow", reason: "the accounts could not be read") }
             return try EnforcementProbe(host: host, users: users).collect()
@@ -46,8 +51,8 @@ public struct HostProbe: Sendable {
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
-            network: network, updates: updates, backup: backup, hardware: hardware, patches: patches,
-            integrity: integrity, enforcement: enforcement, logging: logging
+            network: network, updates: updates, backup: backup.value, hardware: hardware, patches: patches.value,
+            integrity: integrity.value, enforcement: enforcement, logging: logging
         )
     }
 
