@@ -40,9 +40,12 @@ struct PatchesProbe {
                 if index.hasSuffix("_Packages") {
                     _ = try host.stream(indexPath) { scanner.feed($0) }
                 } else if index.hasSuffix("_Packages.lz4") {
-                    guard let data = try host.read(indexPath) else { continue }
                     do {
-                        try LZ4Frame.decode(Array(data)) { scanner.feed($0) }
+                        let decoder = try LZ4Frame()
+                        _ = try host.stream(indexPath, chunk: 64 << 10) { piece in try decoder.feed(piece) { scanner.feed($0) } }
+                        try decoder.finish()
+                    } catch let error as ProbeError {
+                        throw error
                     } catch {
                         unread.append(UnreadIndex(name: index, reason: "\(error)", source: SourceLocation(path: indexPath)))
                         continue
