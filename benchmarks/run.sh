@@ -59,7 +59,8 @@ CMD[attt-large]="$ATTT check --root $LARGE --format text --now $NOW"
 WHAT[attt-live]="attt check --root / (this machine)"
 WHAT[attt-fixture]="attt check --root debian12-hardened fixture"
 WHAT[attt-large]="attt check --root large host (5,200 pkgs, 2,000 accounts)"
-TARGET_MS[attt-live]=100; TARGET_MB[attt-live]=30
+# Issue 6 set 150 ms for the whole regulation (issue 2's 100 ms was for its first 12 controls).
+TARGET_MS[attt-live]=150; TARGET_MB[attt-live]=30
 TARGET_MS[attt-large]=1000
 if [ "$SKIP_LYNIS" != 1 ]; then
     NAMES+=(lynis)
