@@ -56,13 +56,21 @@ struct FixSession {
 
     /// Nil when the host's collector answers (or the host is not enrolled), else why not.
     static func collectorReach(root: String, client: CollectorClient? = nil) async -> String? {
+        func ask(_ client: CollectorClient) async -> String? {
+            do {
+                _ = try await client.approvedJobs()
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        if let client { return await ask(client) }
         do {
-            if let client { _ = try await client.approvedJobs(); return nil }
             guard let identity = try AgentIdentity.load(root: root) else { return nil }
             let client = try CollectorClient(identity: identity)
-            defer { Task { await client.shutdown() } }
-            _ = try await client.approvedJobs()
-            return nil
+            let failure = await ask(client)
+            await client.shutdown()
+            return failure
         } catch {
             return "\(error)"
         }
