@@ -70,6 +70,12 @@ public struct Applier {
         return journal
     }
 
+    struct RemovalFailed: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "cannot remove \(path): \(reason)" }
+    }
+
     /// Thrown by a test checkpoint to stop a run where it is, as a crash would.
     public struct Checkpoint: Error { public init() {} }
 
@@ -80,6 +86,9 @@ public struct Applier {
                 guard let validator else { return }
                 try Command.run(validator.map { $0 == "{file}" ? staged : $0 })
             }
+        case .removeFile(let path):
+            let local = host.local(path, followFinal: false)
+            guard unlink(local) == 0 || errno == ENOENT else { throw RemovalFailed(path: path, reason: String(cString: strerror(errno))) }
         case .runCommand(let arguments, _, let inRoot):
             let full = inRoot && root != "/" ? ["chroot", root] + arguments : arguments
             try Command.run(full)
@@ -304,6 +313,7 @@ public struct Applier {
     static func summary(_ action: RemediationAction) -> String {
         switch action {
         case .writeFile(let path, _, _, _): return "write \(path)"
+        case .removeFile(let path): return "remove \(path)"
         case .runCommand(let arguments, _, _): return "run " + arguments.joined(separator: " ")
         case .stagedPam(let arguments): return "run " + arguments.joined(separator: " ") + " (staged pam.d)"
         case .onRestore(let arguments, _): return "on rollback, run " + arguments.joined(separator: " ")

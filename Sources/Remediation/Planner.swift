@@ -40,7 +40,10 @@ public struct Planner {
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {
-                    if case .writeFile(let path, _, _, _) = step.action { before[path] = try host.read(path) }
+                    switch step.action {
+                    case .writeFile(let path, _, _, _), .removeFile(let path): before[path] = try host.read(path)
+                    default: break
+                    }
                 }
                 return Proposal(control: control, steps: steps, before: before, problem: steps.isEmpty ? "nothing to change" : nil)
             } catch {
@@ -58,6 +61,9 @@ public struct Planner {
                 let old = proposal.before[path].map { String(decoding: $0, as: UTF8.self) }
                 out += UnifiedDiff.render(path: path, old: old, new: String(decoding: content, as: UTF8.self))
                 if let validator { out += "# checked before it replaces \(path): " + validator.joined(separator: " ") + "\n" }
+            case .removeFile(let path):
+                out += UnifiedDiff.render(path: path, old: proposal.before[path].map { String(decoding: $0, as: UTF8.self) } ?? "", new: "")
+                    .replacing("+++ b\(path)", with: "+++ /dev/null")
             case .runCommand(let arguments, _, let inRoot):
                 out += "$ " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
             case .stagedPam(let arguments):

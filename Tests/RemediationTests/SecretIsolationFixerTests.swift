@@ -1,6 +1,7 @@
 import AtttTestSupport
 import Foundation
 import HardeningCore
+import Remediation
 import Testing
 
 /// VN-TD-SEC-001's fixer (Điều 8 khoản 1 điểm a) on a copy of the hardened office PC checked as a
@@ -12,10 +13,11 @@ import Testing
         let host = try FixtureHost()
         let before = try snapshot(host.root)
         let workstation = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-SEC-001", "--lang", "en"] + now)
-        #expect(!workstation.stdout.contains("rm -f"))
+        #expect(!workstation.stdout.contains("+++ /dev/null"))
         let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--role", "secret", "--control", "VN-TD-SEC-001", "--lang", "en"] + now)
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("$ rm -f -- \(host.root.path)/etc/NetworkManager/system-connections/UBND-Xa.nmconnection"), "\(out.stdout)")
+        // The profile is removed inside the root, shown as a diff to nothing (never an `rm` of a host path).
+        #expect(out.stdout.contains("--- a/etc/NetworkManager/system-connections/UBND-Xa.nmconnection\n+++ /dev/null\n"), "\(out.stdout)")
         #expect(out.stdout.contains("$ systemctl --root \(host.root.path) mask ModemManager.service"))
         #expect(out.stdout.contains("+WirelessEnabled=false"))
         #expect(out.stdout.contains("+blacklist cfg80211"))
@@ -75,5 +77,21 @@ import Testing
         let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-NET-005", "--lang", "en"] + now)
         #expect((out.stdout + out.stderr).contains("is not valid JSON"), "\(out.stdout)\(out.stderr)")
         #expect(try host.read("/etc/firefox/policies/policies.json") == "{\"policies\": {\n")
+    }
+}
+
+/// A file removal is resolved inside the root: a link in the tree that points at an absolute path
+/// (here, at a directory outside the tree) leads to the tree's own path, never out of it.
+@Suite struct RemoveFileTests {
+    @Test func aLinkInTheTreeCannotLeadTheRemovalOut() throws {
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("attt-outside-\(UUID())")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try "keep me\n".write(to: outside.appendingPathComponent("wg0.conf"), atomically: true, encoding: .utf8)
+        let host = try FixtureHost("debian12-hardened")
+        try FileManager.default.createSymbolicLink(atPath: host.url("/etc/wireguard").path, withDestinationPath: outside.path)
+        let plan = RemediationPlan(steps: [RemediationStep(control: "VN-TD-SEC-001", fixer: "test", description: "test", action: .removeFile(path: "/etc/wireguard/wg0.conf"))])
+        _ = try Applier(root: host.root.path).apply(plan, officer: "test")
+        #expect(try String(contentsOf: outside.appendingPathComponent("wg0.conf"), encoding: .utf8) == "keep me\n")
     }
 }

@@ -29,6 +29,9 @@ public enum RemediationAction: Sendable, Hashable {
     /// on the staged file first (`{file}` stands for its path) and the file is not replaced if it fails:
     /// `testparm -s {file}`, `visudo -cf {file}`, `sshd -t -f {file}`.
     case writeFile(path: String, content: Data, mode: UInt16, validator: [String]? = nil)
+    /// Remove a file (a saved network profile), resolved inside the host root as every other path is,
+    /// so a link in the tree can never lead the removal out of it. Kept first, like any change.
+    case removeFile(path: String)
     /// Run a program. `touches` lists every host file it may change, so each is kept before it runs.
     /// With `inRoot`, the program runs inside the host root (`chroot`) when the root is not `/`.
     case runCommand(arguments: [String], touches: [String], inRoot: Bool)
@@ -61,7 +64,7 @@ public enum RemediationAction: Sendable, Hashable {
     /// The host files this action may change.
     public var touchedFiles: [String] {
         switch self {
-        case .writeFile(let path, _, _, _): return [path]
+        case .writeFile(let path, _, _, _), .removeFile(let path): return [path]
         case .runCommand(_, let touches, _): return touches
         case .stagedPam: return Self.pamAuthUpdateFiles
         case .onRestore, .confirmConnectivity: return []

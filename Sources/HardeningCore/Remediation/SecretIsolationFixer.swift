@@ -39,14 +39,10 @@ public struct SecretIsolationFixer: Fixer {
         if live, isolation.radios?.contains(where: { !$0.blocked.value }) == true {
             actions.append(.runCommand(arguments: ["rfkill", "block", "wlan", "bluetooth", "wwan"], touches: [], inRoot: false))
         }
-        // Deleted through the root prefix: `rm` runs on this machine, the journal keeps each file first.
+        // Removed inside the root (a link in the tree cannot lead out of it); the journal keeps each first.
         var profiles = isolation.wanProfiles.map(\.type.source.path)
         profiles += network.vpnProfiles.filter { ["openvpn", "wireguard"].contains($0.manager) }.map(\.source.path)
-        profiles = Array(Set(profiles)).sorted()
-        if !profiles.isEmpty {
-            let prefix = live ? "" : String(context.root.reversed().drop { $0 == "/" }.reversed())
-            actions.append(.runCommand(arguments: ["rm", "-f", "--"] + profiles.map { prefix + $0 }, touches: profiles, inRoot: false))
-        }
+        for profile in Set(profiles).sorted() { actions.append(.removeFile(path: profile)) }
         if isolation.modemManager.value {
             let root = live ? ["--now"] : ["--root", context.root]
             actions.append(.runCommand(arguments: ["systemctl"] + root + ["mask", "ModemManager.service"], touches: ["/etc/systemd/system/ModemManager.service"], inRoot: false))
