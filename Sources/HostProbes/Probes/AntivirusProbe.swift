@@ -115,18 +115,12 @@ struct AntivirusProbe {
 
     func scheduledScans() throws -> [ScheduledScan] {
         var scans: [ScheduledScan] = []
-        var crontabs: [(String, Bool)] = [("/etc/crontab", true)]
-        crontabs += try host.list("/etc/cron.d").filter { !$0.hasPrefix(".") }.map { ("/etc/cron.d/\($0)", true) }
-        crontabs += try host.list("/var/spool/cron/crontabs").map { ("/var/spool/cron/crontabs/\($0)", false) }
-        for (path, hasUser) in crontabs {
-            guard let text = try host.text(path) else { continue }
-            for line in ConfigLines.meaningful(text) {
-                guard let entry = CronSchedule.parse(line.text, hasUserField: hasUser), runsScanner(entry.command) else { continue }
-                scans.append(ScheduledScan(command: entry.command, frequency: entry.frequency, weekly: entry.weekly, source: SourceLocation(path: path, line: line.number)))
-            }
+        for job in try host.crontabs().flatMap(\.jobs) where runsScanner(job.command) {
+            let entry = CronSchedule.entry(job)
+            scans.append(ScheduledScan(command: job.command, frequency: entry.frequency, weekly: entry.weekly, source: job.source))
         }
         for (dir, frequency) in [("/etc/cron.daily", "daily"), ("/etc/cron.weekly", "weekly"), ("/etc/cron.monthly", "monthly")] {
-            for name in try host.list(dir) {
+            for name in try host.list(dir) where HostRoot.isRunPartsName(name) {
                 let path = "\(dir)/\(name)"
                 guard let text = try host.text(path) else { continue }
                 if let line = ConfigLines.meaningful(text).first(where: { runsScanner($0.text) }) {
@@ -200,22 +194,21 @@ enum ClamAVDatabaseHeader {
 enum CronSchedule {
     struct Entry { var command: String; var frequency: String; var weekly: Bool }
 
+    /// One crontab line (the parser is ``Crontab``'s), classified.
     static func parse(_ line: String, hasUserField: Bool) -> Entry? {
-        var fields = line.fields
-        if fields.first?.contains("=") == true && !(fields.first?.hasPrefix("@") ?? false) && fields.count < 6 { return nil }
-        if let special = fields.first, special.hasPrefix("@") {
-            fields.removeFirst()
-            if hasUserField, !fields.isEmpty { fields.removeFirst() }
-            let weekly = ["@daily", "@midnight", "@hourly", "@weekly"].contains(special)
-            return Entry(command: fields.joined(separator: " "), frequency: String(special.dropFirst()), weekly: weekly)
+        Crontab.parse(line, path: "", system: hasUserField).jobs.first.map(entry)
+    }
+
+    static func entry(_ job: Crontab.Job) -> Entry {
+        let fields = job.schedule.split(separator: " ")
+        guard fields.count == 5 else {
+            let special = job.schedule.lowercased()
+            return Entry(command: job.command, frequency: String(special.dropFirst()), weekly: ["@daily", "@midnight", "@hourly", "@weekly"].contains(special))
         }
-        guard fields.count >= (hasUserField ? 7 : 6) else { return nil }
         let (dom, month, dow) = (fields[2], fields[3], fields[4])
-        let command = fields.dropFirst(hasUserField ? 6 : 5).joined(separator: " ")
         // Every day-of-month with any weekday list runs at least weekly; a fixed day of the month does not.
         let weekly = dom == "*" && month == "*"
-        let frequency = weekly ? (dow == "*" ? "daily" : "weekly") : "monthly"
-        return Entry(command: command, frequency: frequency, weekly: weekly)
+        return Entry(command: job.command, frequency: weekly ? (dow == "*" ? "daily" : "weekly") : "monthly", weekly: weekly)
     }
 
     static func calendarIsWeekly(_ calendars: [String], timer: IniFile) -> Bool {

@@ -62,21 +62,13 @@ struct BackupProbe {
 
     /// `/etc/crontab`, `/etc/cron.d/*`, users' crontabs, and the scripts of `/etc/cron.{hourly,daily,weekly,monthly}`.
     func cronJobs() throws -> [BackupSchedule] {
-        var files: [(path: String, system: Bool)] = [("/etc/crontab", true)]
-        // cron, like run-parts, skips names with a dot (`.dpkg-old`, `.bak`) or a tilde.
-        files += try host.list("/etc/cron.d").filter(Self.isRunPartsName).map { ("/etc/cron.d/\($0)", true) }
-        // Users' crontabs are readable by root only; as another user there are none to read.
-        files += ((try? host.list("/var/spool/cron/crontabs")) ?? []).filter(Self.isRunPartsName).map { ("/var/spool/cron/crontabs/\($0)", false) }
         var result: [BackupSchedule] = []
-        for file in files {
-            guard let text = try? host.text(file.path) else { continue }
-            for job in Crontab.parse(text, path: file.path, system: file.system).jobs {
-                result += try jobs(name: "cron", when: job.schedule, command: job.command, source: job.source)
-            }
+        for job in try host.crontabs().flatMap(\.jobs) {
+            result += try jobs(name: "cron", when: job.schedule, command: job.command, source: job.source)
         }
         for period in ["hourly", "daily", "weekly", "monthly"] {
             let dir = "/etc/cron.\(period)"
-            for name in try host.list(dir) where Self.isRunPartsName(name) {
+            for name in try host.list(dir) where HostRoot.isRunPartsName(name) {
                 guard let text = try host.text("\(dir)/\(name)") else { continue }
                 for line in BackupCommand.toolLines(script: text) {
                     result.append(BackupSchedule(name: "cron.\(period)", tool: line.tool, when: "@\(period)", command: line.text, paths: BackupCommand.paths(line.text), source: SourceLocation(path: "\(dir)/\(name)", line: line.line)))
@@ -84,10 +76,6 @@ struct BackupProbe {
             }
         }
         return result
-    }
-
-    static func isRunPartsName(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
 
     /// The command itself when it names a tool; otherwise the script it runs, if it is one under the root.
