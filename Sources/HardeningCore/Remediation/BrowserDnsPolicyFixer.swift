@@ -23,22 +23,22 @@ public struct BrowserDnsPolicyFixer: Fixer {
         let failing = browsers.filter { !$0.dohDisabled.value || !$0.dohLocked.value || $0.problem != nil }
         if let firefox = failing.first(where: { Self.firefoxDistributions[$0.name] != nil }) {
             let current = context.text(Self.firefoxPolicy) ?? Self.firefoxDistributions[firefox.name].flatMap { context.text($0) }
-            var document: [String: JSONValue] = [:]
+            var document: [String: FactValue] = [:]
             if let current {
-                guard case .object(let members)? = try? JSONValue.decode(current) else {
+                guard case .object(let members)? = try? FactValue.decode(json: current) else {
                     throw FixError.cannotFix(context.control.id, "\(firefox.problem?.source.path ?? Self.firefoxPolicy) is not valid JSON: correct it by hand (attt does not overwrite policies it cannot read)")
                 }
                 document = members
             }
-            var policies: [String: JSONValue] = [:]
+            var policies: [String: FactValue] = [:]
             if case .object(let p)? = document["policies"] { policies = p }
             policies["DNSOverHTTPS"] = .object(["Enabled": .bool(false), "Locked": .bool(true)])
             document["policies"] = .object(policies)
-            actions.append(.writeFile(path: Self.firefoxPolicy, content: Data(try JSONValue.object(document).encoded().utf8), mode: 0o644))
+            actions.append(.writeFile(path: Self.firefoxPolicy, content: Data(try FactValue.object(document).encodedJSON().utf8), mode: 0o644))
         }
         for browser in failing {
             guard let path = Self.chromiumPolicies[browser.name] else { continue }
-            actions.append(.writeFile(path: path, content: Data(try JSONValue.object(["DnsOverHttpsMode": .string("off")]).encoded().utf8), mode: 0o644))
+            actions.append(.writeFile(path: path, content: Data(try FactValue.object(["DnsOverHttpsMode": .string("off")]).encodedJSON().utf8), mode: 0o644))
         }
         return actions
     }

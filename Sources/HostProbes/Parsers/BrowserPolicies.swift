@@ -1,10 +1,10 @@
 import FoundationEssentials
 import HardeningCore
 
-extension JSONValue {
-    static func parse(_ text: String, path: String) throws(ProbeError) -> JSONValue {
+extension FactValue {
+    static func parse(_ text: String, path: String) throws(ProbeError) -> FactValue {
         do {
-            return try JSONValue.decode(text)
+            return try FactValue.decode(json: text)
         } catch {
             throw ProbeError(path: path, reason: "not valid JSON, so the browser ignores every policy in it")
         }
@@ -16,7 +16,7 @@ extension JSONValue {
 enum BrowserPolicies {
     /// Firefox `policies.json`: `{"policies": {"DNSOverHTTPS": {"Enabled": false, "Locked": true}}}`.
     static func firefox(_ text: String, path: String) throws(ProbeError) -> (disabled: Sourced<Bool>, locked: Sourced<Bool>) {
-        let doh = try JSONValue.parse(text, path: path)["policies"]?["DNSOverHTTPS"]
+        let doh = try FactValue.parse(text, path: path)["policies"]?["DNSOverHTTPS"]
         let at = line(of: "\"DNSOverHTTPS\"", in: text)
         let enabledLine = line(of: "\"Enabled\"", in: text, after: at) ?? at
         let lockedLine = line(of: "\"Locked\"", in: text, after: at) ?? at
@@ -28,7 +28,7 @@ enum BrowserPolicies {
 
     /// Chromium and Chrome managed policy files: `{"DnsOverHttpsMode": "off"}`; nil when the file does not set it.
     static func chromium(_ text: String, path: String) throws(ProbeError) -> Sourced<String>? {
-        guard case .string(let mode)? = try JSONValue.parse(text, path: path)["DnsOverHttpsMode"] else { return nil }
+        guard case .string(let mode)? = try FactValue.parse(text, path: path)["DnsOverHttpsMode"] else { return nil }
         return Sourced(mode, SourceLocation(path: path, line: line(of: "\"DnsOverHttpsMode\"", in: text)))
     }
 

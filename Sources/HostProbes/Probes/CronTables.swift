@@ -1,0 +1,22 @@
+import HardeningCore
+
+extension HostRoot {
+    /// Every crontab cron reads: `/etc/crontab`, `/etc/cron.d/*` (with a user field) and users'
+    /// crontabs in `/var/spool/cron/crontabs` (without). Shared by the antivirus and backup probes.
+    func crontabs() throws(ProbeError) -> [Crontab] {
+        var files: [(path: String, system: Bool)] = [("/etc/crontab", true)]
+        // cron, like run-parts, skips names with a dot (`.dpkg-old`, `.bak`) or a tilde.
+        files += try list("/etc/cron.d").filter(Self.isRunPartsName).map { ("/etc/cron.d/\($0)", true) }
+        // Users' crontabs are readable by root only; as another user there are none to read.
+        files += ((try? list("/var/spool/cron/crontabs")) ?? []).filter(Self.isRunPartsName).map { ("/var/spool/cron/crontabs/\($0)", false) }
+        return files.compactMap { file in
+            guard let text = (try? text(file.path)) ?? nil else { return nil }
+            return Crontab.parse(text, path: file.path, system: file.system)
+        }
+    }
+
+    /// A name run-parts (and cron for /etc/cron.d) would run: letters, digits, `_` and `-` only.
+    static func isRunPartsName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+}
