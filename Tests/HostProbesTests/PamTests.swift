@@ -35,10 +35,10 @@ import Testing
         #expect(control.action(for: "success") == .jump(2))
         #expect(control.action(for: "auth_err") == .ignore)
         #expect(args == ["nullok"])
-        guard case .rule(_, _, let module, let continued, let optional) = parsed.lines[2].kind else { return }
+        guard case .rule(_, _, let module, let continued, let optional) = parsed.lines[2].kind else { Issue.record("line 4 is not a rule"); return }
         #expect(module == "pam_pwquality.so" && continued == ["retry=3", "minlen=10"] && !optional)
         #expect(parsed.lines[2].line == 4)
-        guard case .rule(_, _, _, let bracketArg, _) = parsed.lines[3].kind else { return }
+        guard case .rule(_, _, _, let bracketArg, _) = parsed.lines[3].kind else { Issue.record("line 5 is not a rule"); return }
         #expect(bracketArg == ["user ingroup a b"])
     }
 

@@ -41,8 +41,8 @@ import Testing
     }
 
     /// The conversation answers the password prompt: the right password passes, a wrong one is refused.
-    @Test func conversationGivesThePassword() {
-        guard modulesPresent else { return }
+    @Test func conversationGivesThePassword() throws {
+        try #require(modulesPresent, "pam_exec.so is missing (libpam-modules): the conversation is tested through it")
         #expect(PAMTransaction.authenticate(service: "attt-password", user: "attt-probe", password: "Mat-khau-9!", confdir: confdir.path).succeeded)
         // pam_exec reports a failing program as a system error, not as a refusal.
         let wrong = PAMTransaction.authenticate(service: "attt-password", user: "attt-probe", password: "sai", confdir: confdir.path)
