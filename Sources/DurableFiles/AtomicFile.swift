@@ -10,6 +10,12 @@ public enum AtomicFile {
         public var call: String
         public var code: Int32
         public var description: String { "\(path): \(call) failed: \(String(cString: strerror(code)))" }
+
+        public init(path: String, call: String, code: Int32) {
+            self.path = path
+            self.call = call
+            self.code = code
+        }
     }
 
     /// Names of staged files: a crash between write and rename leaves one behind.
@@ -33,6 +39,12 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }) throws {
+        try write(data, to: path, mode: mode, owner: owner, group: group, validate: validate, calls: .live)
+    }
+
+    /// The same write with the calls whose failure a test must be able to provoke (a disk that refuses
+    /// fsync, a rename that fails): every result is checked, none is assumed.
+    package static func write(_ data: Data, to path: String, mode: UInt16, owner: UInt32, group: UInt32, validate: (String) throws -> Void = { _ in }, calls: SystemCalls) throws {
         let directory = parentDirectory(of: path)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = "\(directory)/\(temporaryPrefix)\(UUID().uuidString)"
@@ -58,16 +70,31 @@ public enum AtomicFile {
         // Owner before mode: chown clears set-id bits.
         if fchown(fd, owner, group) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fchown", code: c) }
         if fchmod(fd, mode_t(mode)) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fchmod", code: c) }
-        if fsync(fd) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fsync", code: c) }
-        close(fd)
+        if calls.fsync(fd) != 0 { let c = errno; close(fd); throw Failure(path: temporary, call: "fsync", code: c) }
+        // close(2) reports write-back errors NFS and some FUSE file systems defer to it.
+        if calls.close(fd) != 0 { throw Failure(path: temporary, call: "close", code: errno) }
         try validate(temporary)
-        guard rename(temporary, path) == 0 else { throw Failure(path: path, call: "rename", code: errno) }
+        guard calls.rename(temporary, path) == 0 else { throw Failure(path: path, call: "rename", code: errno) }
         ok = true
-        let dirFd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFd >= 0 {
-            fsync(dirFd)
-            close(dirFd)
+        try syncDirectory(directory, calls: calls)
+    }
+
+    /// Flushes a directory, so a rename or unlink in it survives a power cut (without it the new name
+    /// can be lost while the data is on disk). EINVAL is a file system that has nothing to flush.
+    package static func syncDirectory(_ directory: String, calls: SystemCalls = .live) throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(path: directory, call: "open", code: errno) }
+        if calls.fsync(fd) != 0, errno != EINVAL { let c = errno; close(fd); throw Failure(path: directory, call: "fsync", code: c) }
+        if calls.close(fd) != 0 { throw Failure(path: directory, call: "close", code: errno) }
+    }
+
+    /// Removes a file and flushes its directory; a file already gone is not an error.
+    public static func remove(_ path: String) throws {
+        guard unlink(path) == 0 else {
+            if errno == ENOENT { return }
+            throw Failure(path: path, call: "unlink", code: errno)
         }
+        try syncDirectory(parentDirectory(of: path))
     }
 
     /// The directory a path is in, as `dirname` has it: `/a/b/` → `/a`, `/a` → `/`, `a` → `.`.

@@ -1,0 +1,35 @@
+public import FoundationEssentials
+import Glibc
+
+/// Reads attt's own state (journals, outbox items, identity) without trusting what sits at the path:
+/// only a regular file, not through a final link, never blocking on a FIFO, at most `limit` bytes.
+public enum RegularFile {
+    /// The file's bytes; nil when nothing is there. Throws ``AtomicFile/Failure`` for anything that is
+    /// not a regular file of at most `limit` bytes, or that cannot be read.
+    public static func read(_ path: String, limit: Int) throws -> Data? {
+        // O_NONBLOCK: opening a FIFO planted in place of a state file must not hang the agent.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw AtomicFile.Failure(path: path, call: "open", code: errno)
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw AtomicFile.Failure(path: path, call: "fstat", code: errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw AtomicFile.Failure(path: path, call: "read (not a regular file)", code: EINVAL) }
+        guard Int(st.st_size) <= limit else { throw AtomicFile.Failure(path: path, call: "read (larger than \(limit) bytes)", code: EFBIG) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.Failure(path: path, call: "read", code: errno)
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+            // The size can grow after fstat: the limit holds on what is read, not on what was announced.
+            guard data.count <= limit else { throw AtomicFile.Failure(path: path, call: "read (larger than \(limit) bytes)", code: EFBIG) }
+        }
+    }
+}
