@@ -1,10 +1,7 @@
-import DurableFiles
 import FoundationEssentials
 import HardeningCore
-import HostProbes
 import LinuxAudit
 import Remediation
-import SystemPackage
 
 /// Every applied and rolled-back transaction goes to the kernel audit trail and to the agent's log
 /// (`/var/log/attt/remediation.log` in the host root, one JSON object a line). When the kernel refuses
@@ -33,16 +30,7 @@ enum ChangeRecord {
         var auditText = "recorded"
         if case .refused(let reason) = outcome { auditText = "refused: \(reason)" }
         let entry = Entry(time: Timestamp(Date()), event: event, transaction: journal.id, state: journal.state.rawValue, controls: journal.controls, officer: journal.officer, job: journal.job, audit: auditText)
-        let logPath = HostRoot(root).local("/var/log/attt/remediation.log")
-        var logged = false
-        if let data = try? JSONEncoder().encode(entry) {
-            try? FileManager.default.createDirectory(atPath: AtomicFile.parentDirectory(of: logPath), withIntermediateDirectories: true)
-            // One write(2) in append mode: concurrent writers never interleave inside a line.
-            if let fd = try? FileDescriptor.open(logPath, .writeOnly, options: [.append, .create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead]) {
-                logged = (try? fd.writeAll(data + Data("\n".utf8))) != nil
-                try? fd.close()
-            }
-        }
+        let logged = (try? JSONEncoder().encode(entry)).map { AgentLog.append($0, to: "/var/log/attt/remediation.log", root: root) } ?? false
         guard case .refused(let reason) = outcome else { return nil }
         let place = logged ? "/var/log/attt/remediation.log" : (language == .vi ? "(không ghi được nhật ký)" : "(the log could not be written)")
         return language == .vi

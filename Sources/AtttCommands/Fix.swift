@@ -40,11 +40,7 @@ struct Fix: AsyncParsableCommand {
         #if DEBUG
         if let killAt { session.applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
         #endif
-        if !dryRun {
-            for journal in try session.applier.recover() {
-                print(lang == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
-            }
-        }
+        if !dryRun { try HostRecovery.run(root: session.scan.root, language: lang) }
         let proposals = try session.proposals()
         if proposals.isEmpty {
             print(lang == .vi ? "Không có biện pháp nào cần khắc phục." : "Nothing to fix.")
@@ -118,7 +114,7 @@ struct Rollback: ParsableCommand {
             }
             return
         }
-        _ = try applier.recover()
+        try HostRecovery.run(root: applier.root, language: .en)
         do {
             let journal = try applier.rollback(transaction)
             print("rolled back \(journal.id): " + journal.backups.map(\.path).joined(separator: ", "))
@@ -137,7 +133,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         let applier = Applier(root: try host.validatedRoot())
-        _ = try applier.recover()
+        try HostRecovery.run(root: applier.root, language: .en)
         for journal in try applier.history() {
             let who = journal.officer.map { " by \($0)" } ?? ""
             print("\(journal.id)  \(journal.state.rawValue)  \(journal.createdAt)\(who)  \(journal.controls.joined(separator: ","))")

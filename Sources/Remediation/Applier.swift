@@ -25,8 +25,10 @@ public struct Applier {
     /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
     public func apply(_ plan: RemediationPlan, officer: String?, job: String? = nil) throws -> Journal {
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
         var journal = Journal(
-            id: Applier.newId(sequence: (try history().count) + 1), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
+            id: Applier.newId(sequence: transactionCount() + 1), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
             state: .applying,
             steps: plan.steps.map { Journal.Step(control: $0.control, fixer: $0.fixer, summary: Applier.summary($0.action), done: false) },
             backups: [], error: nil, job: job
@@ -115,6 +117,8 @@ public struct Applier {
 
     /// The agent reached its collector after applying: the change is kept, the timer is stopped.
     public func confirm(_ id: String) throws {
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
         guard var journal = try history().first(where: { $0.id == id }), journal.confirmBy != nil else { return }
         if root == "/" { _ = try? Command.run(["systemctl", "stop", Self.confirmationUnit(id) + ".timer"]) }
         journal.confirmBy = nil
@@ -123,6 +127,8 @@ public struct Applier {
 
     /// Rolls `id` back only if it is still waiting for confirmation (what the timer runs).
     public func rollbackUnconfirmed(_ id: String, reason: String) throws -> Journal? {
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
         guard var journal = try history().first(where: { $0.id == id }), journal.state == .applied, journal.confirmBy != nil else { return nil }
         try restore(journal)
         journal.state = .rolledBack
@@ -236,6 +242,8 @@ public struct Applier {
     /// Rolls back `id`, or the last applied transaction. Refuses when a later transaction is still
     /// applied, or when a file was changed after the transaction wrote it.
     public func rollback(_ id: String?) throws -> Journal {
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
         let journals = try history()
         let applied = journals.filter { $0.state == .applied }
         guard var journal = id.map({ wanted in journals.first { $0.id == wanted } }) ?? applied.last else {
@@ -255,6 +263,8 @@ public struct Applier {
     /// Rolls back every transaction a crash left half done; returns them. Each file is then as it was
     /// before that transaction (each single write was atomic, so it was old or new).
     public func recover() throws -> [Journal] {
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
         var recovered: [Journal] = []
         for var journal in try history() where journal.state == .applying {
             try restore(journal)
@@ -273,14 +283,10 @@ public struct Applier {
         return recovered
     }
 
-    /// Every transaction, oldest first.
+    /// Every transaction whose journal can be read, oldest first. One that cannot be read does not
+    /// hide the others: recovery sets it aside (``setAsideUnreadable(now:)``).
     public func history() throws -> [Journal] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: store) else { return [] }
-        return try names.sorted().compactMap { name in
-            let file = "\(store)/\(name)/journal.json"
-            guard let data = FileManager.default.contents(atPath: file) else { return nil }
-            return try JSONDecoder().decode(Journal.self, from: data)
-        }
+        readJournals().journals
     }
 
     func save(_ journal: Journal) throws {

@@ -1,0 +1,39 @@
+import CommandLineSupport
+import FoundationEssentials
+import HardeningCore
+import Remediation
+
+/// Run first by every attt command that changes the host (`fix` but not `--dry-run`, `rollback`,
+/// `history`, `run`, `enroll`): a transaction a crash or a kill interrupted is rolled back before
+/// anything else happens (issue 12, point 5), not only when the collector sends a job. A journal that
+/// cannot be read is set aside and reported, and the others are recovered all the same.
+enum HostRecovery {
+    /// Returns the transactions it rolled back.
+    @discardableResult
+    static func run(root: String, language: Language) throws -> [Journal] {
+        let applier = Applier(root: root)
+        guard applier.hasTransactions else { return [] }
+        // A transaction another attt process holds the lock for is being applied right now, not
+        // interrupted: undoing it would pull the files from under that process.
+        guard let held = try applier.lockIfFree() else {
+            say(language == .vi
+                ? "Một lệnh attt khác đang áp dụng giao dịch; không phục hồi lúc này."
+                : "Another attt command is applying a transaction now; it is not interrupted, nothing to recover.")
+            return []
+        }
+        defer { withExtendedLifetime(held) {} }
+        for unreadable in try applier.setAsideUnreadable() {
+            AgentLog.problem("journal-set-aside", unreadable.description, root: root)
+        }
+        let recovered = try applier.recover()
+        for journal in recovered {
+            say(language == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
+            _ = ChangeRecord.record("recover", journal, root: root, language: language)
+        }
+        return recovered
+    }
+
+    static func say(_ line: String) {
+        StandardStreams.output(line + "\n")
+    }
+}

@@ -1,0 +1,79 @@
+public import DurableFiles
+public import FoundationEssentials
+import Glibc
+
+/// What keeps one damaged journal from blocking the others, and two attt processes from working on
+/// the transactions at once. Issue 12, point 5: a journal that cannot be read is set aside and
+/// reported, never deleted (its `files/` still hold what the transaction replaced).
+extension Applier {
+    /// A transaction directory whose journal could not be read, after it was renamed aside.
+    public struct UnreadableJournal: Sendable, Hashable, CustomStringConvertible {
+        public var id: String
+        public var reason: String
+        public var setAsideAt: String
+
+        public var description: String {
+            "the journal of transaction \(id) cannot be read (\(reason)); it was set aside at \(setAsideAt), "
+                + "with the copies of the files it replaced in files/ — check those files by hand"
+        }
+    }
+
+    /// A journal is a few kilobytes; anything past this is not one.
+    static let journalLimit = 16 << 20
+
+    var lockPath: String { "\(store)/.lock" }
+
+    /// Holds the transactions lock for as long as the value lives; waits while another attt process
+    /// applies or rolls back (it is not interrupted: recovery must not undo it under its feet).
+    func lock() throws -> FileLock {
+        guard let lock = try FileLock.acquire(lockPath, timeout: 900) else {
+            throw AtomicFile.Failure(path: lockPath, call: "flock (another attt command held it for 15 minutes)", code: EWOULDBLOCK)
+        }
+        return lock
+    }
+
+    /// False on a host attt never fixed: nothing to recover, and nothing to create to find that out.
+    public var hasTransactions: Bool { FileManager.default.fileExists(atPath: store) }
+
+    /// Nil when another attt process is applying or rolling back a transaction right now.
+    public func lockIfFree() throws -> FileLock? {
+        try FileLock.attempt(lockPath)
+    }
+
+    /// Names of the transaction directories, set-aside ones included (for the sequence of new ids).
+    func transactionNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// How many transactions this host has had, damaged and set aside included, so a new id never
+    /// reuses the sequence number of one set aside.
+    func transactionCount() -> Int {
+        Set(transactionNames().map { $0.components(separatedBy: SetAside.marker)[0] }).count
+    }
+
+    func readJournals() -> (journals: [Journal], unreadable: [(id: String, reason: String)]) {
+        var journals: [Journal] = []
+        var unreadable: [(id: String, reason: String)] = []
+        for name in transactionNames() where !SetAside.isSetAside(name) {
+            do {
+                // A directory without a journal is a run killed before its first save: it changed nothing.
+                guard let data = try RegularFile.read("\(store)/\(name)/journal.json", limit: Self.journalLimit) else { continue }
+                journals.append(try JSONDecoder().decode(Journal.self, from: data))
+            } catch {
+                unreadable.append((name, "\(error)"))
+            }
+        }
+        return (journals, unreadable)
+    }
+
+    /// Renames every transaction whose journal cannot be read to `<id>.corrupt-<UTC time>`; returns
+    /// them, for the command to report. The others are untouched.
+    public func setAsideUnreadable(now: Date = Date()) throws -> [UnreadableJournal] {
+        let held = try lock()
+        defer { withExtendedLifetime(held) {} }
+        return try readJournals().unreadable.map { entry in
+            let moved = try SetAside.move("\(store)/\(entry.id)", now: now)
+            return UnreadableJournal(id: entry.id, reason: entry.reason, setAsideAt: moved)
+        }
+    }
+}
