@@ -1,3 +1,4 @@
+public import CollectorAPI
 import DurableFiles
 public import Enrollment
 public import FoundationEssentials
@@ -31,6 +32,13 @@ public struct AgentIdentity: Sendable, Hashable {
         self.keyPEM = keyPEM
         self.certificatePEM = certificatePEM
         self.caPEM = caPEM
+    }
+
+    /// The identity an enrollment gives: the certificate the collector issued, and the CA the officer
+    /// handed over — never the one the server sends back, which whoever answered could have chosen.
+    public init(enrolledAt collector: String, answer: EnrollResponse, keyPEM: String, officerCA: String, now: Date) {
+        self.init(link: Link(collector: collector, hostId: answer.hostId, unit: answer.unit, enrolledAt: Timestamp(now)),
+                  keyPEM: keyPEM, certificatePEM: answer.certificate, caPEM: officerCA)
     }
 
     public static func directory(root: String) -> String {

@@ -38,6 +38,8 @@ public struct Outbox {
 
     public let directory: URL
     public var limits: Limits
+    /// Told about every item that could not be read and was set aside (the command reports it).
+    public var onSetAside: (String) -> Void = { _ in }
 
     public init(root: String, limits: Limits = Limits()) {
         self.directory = URL(fileURLWithPath: root).appendingPathComponent("var/lib/attt/outbox")
@@ -64,17 +66,18 @@ public struct Outbox {
         case .compacted: name = Self.compactedName
         }
         guard !name.isEmpty else { return }
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        try AtomicFile.remove(directory.appendingPathComponent(name).path)
+        if let id = item.reportId { try AtomicFile.remove(sendingMark(id)) }
     }
 
     /// Everything waiting, oldest first (the compacted record first of all).
+    /// An item that cannot be read is set aside and reported; the others still go.
     public func pending() throws -> [Item] {
-        try files().compactMap { name in
-            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { return nil }
-            if name == Self.compactedName { return .compacted(try Self.decoder.decode(Compacted.self, from: data)) }
-            if name.hasSuffix("-summary.json") { return .summary(try Self.decoder.decode(Summary.self, from: data)) }
-            let report = try Self.decoder.decode(Report.self, from: data)
-            return .report(report.reportId, data)
+        try repair()
+        return try files().compactMap { name in
+            if name == Self.compactedName { return read(name, as: Compacted.self).map { .compacted($0.value) } }
+            if name.hasSuffix("-summary.json") { return read(name, as: Summary.self).map { .summary($0.value) } }
+            return read(name, as: Report.self).map { .report($0.value.reportId, $0.data) }
         }
     }
 
@@ -83,11 +86,13 @@ public struct Outbox {
     /// Oldest full reports become summaries while the outbox is too large or they are too old; then the
     /// oldest summaries fold into the compacted record while there are too many or it is still too large.
     public func enforceLimits(now: Date) throws {
+        try repair()
         for name in try files() where name.hasSuffix("-report.json") {
             guard try size() > limits.maxBytes || age(of: name, now: now) > limits.maxAge else { break }
             try summarize(name)
         }
-        var summaries = try files().filter { $0.hasSuffix("-summary.json") }
+        // A summary that may have reached the collector is never folded: it would count twice.
+        var summaries = try files().filter { $0.hasSuffix("-summary.json") && !isMarkedSending($0) }
         while !summaries.isEmpty {
             let tooLarge = try size() > limits.maxBytes
             guard summaries.count > limits.maxSummaries || tooLarge else { break }
@@ -97,25 +102,26 @@ public struct Outbox {
 
     func summarize(_ name: String) throws {
         let url = directory.appendingPathComponent(name)
-        let report = try Self.decoder.decode(Report.self, from: Data(contentsOf: url))
+        guard let report = read(name, as: Report.self)?.value else { return }
         let summary = Summary(report)
         // The summary is written before the report goes: a crash in between leaves both, never neither.
         try write(try Self.encoder.encode(summary), name: Self.name(report.startedAt, report.reportId, kind: "summary"))
-        try FileManager.default.removeItem(at: url)
+        try AtomicFile.remove(url.path)
     }
 
     func fold(_ name: String) throws {
         let url = directory.appendingPathComponent(name)
-        let summary = try Self.decoder.decode(Summary.self, from: Data(contentsOf: url))
-        let compactedURL = directory.appendingPathComponent(Self.compactedName)
-        var record = (try? Self.decoder.decode(Compacted.self, from: Data(contentsOf: compactedURL)))
-            ?? Compacted(count: 0, from: summary.startedAt, to: summary.startedAt, failures: [:])
-        record.count += 1
-        record.from = min(record.from, summary.startedAt)
-        record.to = max(record.to, summary.startedAt)
-        for control in summary.failing { record.failures[control, default: 0] += 1 }
-        try write(try Self.encoder.encode(record), name: Self.compactedName)
-        try FileManager.default.removeItem(at: url)
+        guard let summary = read(name, as: Summary.self)?.value else { return }
+        var file = compactedFile() ?? CompactedFile(record: Compacted(count: 0, from: summary.startedAt, to: summary.startedAt, failures: [:]))
+        file.record.count += 1
+        file.record.from = min(file.record.from, summary.startedAt)
+        file.record.to = max(file.record.to, summary.startedAt)
+        for control in summary.failing { file.record.failures[control, default: 0] += 1 }
+        // Written with the record: a crash before the summary is removed is finished by `repair`,
+        // instead of folding that summary a second time.
+        file.lastFolded = summary.reportId
+        try write(try Self.encoder.encode(file), name: Self.compactedName)
+        try AtomicFile.remove(url.path)
     }
 
     // MARK: Files

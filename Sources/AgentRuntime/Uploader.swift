@@ -54,11 +54,14 @@ public struct Uploader {
             var attempt = 0
             while true {
                 do {
+                    try outbox.markSending(item)
                     try await transport.send(item)
                     try outbox.acknowledge(item)
                     outcome.sent += 1
                     break
                 } catch UploadError.rejected(let why) {
+                    // The collector answered that it did not store it: it may be folded again.
+                    try outbox.unmarkSending(item)
                     outcome.rejected.append(why)
                     break
                 } catch {

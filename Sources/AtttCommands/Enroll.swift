@@ -31,6 +31,7 @@ struct Enroll: AsyncParsableCommand {
 
     func run() async throws {
         let root = try host.validatedRoot()
+        try HostRecovery.run(root: root, language: .en)
         guard let caPEM = try? String(contentsOfFile: caCert, encoding: .utf8), caPEM.contains("BEGIN CERTIFICATE") else {
             throw CommandFailure.badInput("--ca-cert \(caCert): not a readable PEM certificate (copy the collector's ca.pem)")
         }
@@ -57,10 +58,10 @@ struct Enroll: AsyncParsableCommand {
             await client.shutdown()
             throw CommandFailure(exitCode: 3, message: "could not reach the collector: \(error)")
         }
-        let identity = AgentIdentity(
-            link: AgentIdentity.Link(collector: collector, hostId: answer.hostId, unit: answer.unit, enrolledAt: Timestamp(Date())),
-            keyPEM: try key.pem, certificatePEM: answer.certificate, caPEM: answer.caCertificate
-        )
+        let identity = AgentIdentity(enrolledAt: collector, answer: answer, keyPEM: try key.pem, officerCA: caPEM, now: Date())
+        if answer.caCertificate.trimmed != caPEM.trimmed {
+            StandardStreams.error("attt: the collector sent back a CA other than --ca-cert \(caCert); kept the one you gave\n")
+        }
         try identity.save(root: root)
         print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.directory(root: root))")
     }

@@ -33,12 +33,25 @@ struct Run: AsyncParsableCommand {
     @Option(help: .hidden)
     var outboxMaxSummaries: Int?
 
+    /// Seconds to wait for another `attt run` holding the outbox (tests shorten it).
+    @Option(help: .hidden)
+    var outboxLockWait: Double = 1_800
+
     func run() async throws {
         let prepared = try scan.prepare()
+        // Before anything else, not only when a job arrives: a fix killed half way is undone now.
+        try HostRecovery.run(root: prepared.root, language: .en)
         var limits = Outbox.Limits()
         if let outboxMaxBytes { limits.maxBytes = outboxMaxBytes }
         if let outboxMaxSummaries { limits.maxSummaries = outboxMaxSummaries }
-        let outbox = Outbox(root: prepared.root, limits: limits)
+        var outbox = Outbox(root: prepared.root, limits: limits)
+        outbox.onSetAside = { AgentLog.problem("outbox-set-aside", $0, root: prepared.root) }
+        // Two runs at once (the timer and an officer) would compact and acknowledge under each other.
+        let held = try outbox.lock(timeout: outboxLockWait) { say("another attt run is using the outbox; waiting for it") }
+        guard let held else {
+            throw CommandFailure(exitCode: 1, message: "another attt run held the outbox for \(Int(outboxLockWait)) s; this run's report was not kept — it runs again at the next timer")
+        }
+        defer { withExtendedLifetime(held) {} }
         try await checkAndKeep(prepared, outbox: outbox)
         guard let identity = try loadIdentity(prepared.root) else {
             say("not enrolled with a collector (attt enroll): \(try outbox.pending().count) report(s) wait in /var/lib/attt/outbox")
@@ -125,6 +138,7 @@ struct Run: AsyncParsableCommand {
         if let done = try session.applier.history().last(where: { $0.job == job.id.uuidString }) {
             return JobResult(state: done.state == .applied ? .applied : .failed, transaction: done.id, message: "applied earlier" + (done.error.map { ": \($0)" } ?? ""), fixed: nil)
         }
+        if let refusal = JobTerms.refusal(job, now: Date()) { return JobResult(state: .failed, transaction: nil, message: refusal, fixed: nil) }
         guard !scoped.only.isEmpty else { return JobResult(state: .failed, transaction: nil, message: "none of these controls is in this host's policy", fixed: nil) }
         guard geteuid() == 0 else { return JobResult(state: .failed, transaction: nil, message: "the agent does not run as root", fixed: nil) }
         let proposals = try session.proposals()
