@@ -18,6 +18,8 @@ struct ConditionParser {
     /// Parameters the control may name: its own and the policy's.
     let parameters: Set<String>
     let catalogs: Set<String>
+    /// Where each fact path was written, so a path the schema refuses is reported at its line.
+    let lines = PathLines()
 
     static let comparisonKeys: Set<String> = ["fact", "op", "value", "param", "catalog", "ref", "var", "label", "when"]
     static let quantifierKeys: Set<String> = ["every", "none", "some", "as", "name_by", "where", "require", "label", "when"]
@@ -160,6 +162,12 @@ struct ConditionParser {
             !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
         }
         guard valid else { throw reader.fail(node, "\(context): '\(text)' is not a fact path", hint: "write names separated by dots, like accounts.users") }
+        if lines.first[text] == nil { lines.first[text] = node.mark.line }
         return text
     }
+}
+
+/// The first line each fact path of a control appears on.
+final class PathLines {
+    var first: [String: Int] = [:]
 }

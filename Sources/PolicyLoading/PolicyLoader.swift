@@ -5,9 +5,15 @@ import YAMLParsing
 /// Loads a policy directory: `policy.yaml`, `controls/*.yaml`, `catalogs/*.yaml`.
 ///
 /// Everything is validated at load: unknown keys, unknown operators, parameters a condition names
-/// but nobody declares, clause codes that do not parse. Each refusal is a ``PolicyError`` with file and line.
+/// but nobody declares, clause codes that do not parse, fact paths the probes never fill. Each
+/// refusal is a ``PolicyError`` with file and line.
 public struct PolicyLoader {
-    public init() {}
+    /// The facts a condition may name (issue 12 point 8: a typo must not read as an empty list).
+    public let schema: FactSchema
+
+    public init(schema: FactSchema = .hostFacts) {
+        self.schema = schema
+    }
 
     public func load(directory: URL) throws -> Policy {
         let fm = FileManager.default
@@ -206,6 +212,10 @@ public struct PolicyLoader {
                 c.fix = FixSpec(fixer: fixer, description: description)
             default: break
             }
+        }
+        if let unknown = schema.unknownFacts(in: c).first {
+            let line = conditions.lines.first[unknown.path] ?? node.mark.line
+            throw PolicyError(file: reader.file, line: line, message: "\(ctx): \(unknown)", hint: unknown.hint)
         }
         if c.condition == nil && c.attestation == nil {
             throw reader.fail(node, "\(ctx): needs a condition, or an attestation for an organisational measure")

@@ -17,7 +17,7 @@ import Testing
 
     func run(_ c: Control, _ facts: FactValue, profile: Profile = .regulation, role: Role = .workstation, tailoring: [String: FactValue] = [:], catalogs: [String: FactValue] = [:]) -> ControlResult {
         let policy = Policy(id: "t", version: "1", title: LocalizedText(vi: "t", en: "t"), parameters: [], controls: [c], catalogs: catalogs)
-        return Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: Self.now, tailoring: tailoring)).evaluate(c, facts)
+        return Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: Self.now, tailoring: tailoring), schema: nil).evaluate(c, facts)
     }
 
     static let minlen = Parameter(name: "minlen", description: nil, stricter: .higher, regulation: .int(6), recommended: .int(12))

@@ -4,13 +4,17 @@ import FoundationEssentials
 public struct Evaluator: Sendable {
     public let policy: Policy
     public let context: EvaluationContext
+    /// The paths facts can have; a control naming another is an `error`, not an empty value that
+    /// lets `none:` and `every:` pass. `nil` only for hand-made fact trees in tests.
+    public let schema: FactSchema?
 
     /// How many evidence entries a result keeps before summarising the rest.
     static let evidenceLimit = 60
 
-    public init(policy: Policy, context: EvaluationContext) {
+    public init(policy: Policy, context: EvaluationContext, schema: FactSchema? = .hostFacts) {
         self.policy = policy
         self.context = context
+        self.schema = schema
     }
 
     /// The generic tree the conditions walk, from typed facts.
@@ -36,6 +40,14 @@ public struct Evaluator: Sendable {
             result.reason = LocalizedText(
                 vi: "Không áp dụng cho máy có vai trò \(context.role.vietnameseName).",
                 en: "Does not apply to the \(context.role.rawValue) role."
+            )
+            return result
+        }
+        if let schema, let unknown = schema.unknownFacts(in: control).first {
+            result.status = .error
+            result.reason = LocalizedText(
+                vi: "Chính sách nêu một dữ kiện attt không thu thập: \(unknown) — \(unknown.hint)",
+                en: "The policy names a fact attt does not collect: \(unknown) — \(unknown.hint)"
             )
             return result
         }

@@ -20,7 +20,7 @@ public struct AccountFacts: Codable, Sendable, Hashable {
 }
 
 /// How an account's password field reads in `/etc/shadow`, without the hash itself.
-public enum PasswordState: String, Codable, Sendable, Hashable {
+public enum PasswordState: String, Codable, Sendable, Hashable, CaseIterable {
     /// A crypt hash: the account has a password.
     case hashed
     /// Empty field: anyone can log in with no password where `nullok` allows it.
