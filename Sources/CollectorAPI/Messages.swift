@@ -135,9 +135,14 @@ public struct SignInResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// `VN-TD-` and upper-case letters, digits and dashes: the policy's control ids.
+/// `VN-TD-AREA-NNN`: an area in upper-case letters and three digits, the policy's control ids
+/// (`VN-TD-PW-001`, `VN-TD-ATT-015`). Anything else from a host is refused, never stored or shown.
 public enum ControlId {
     public static func isValid(_ id: String) -> Bool {
-        id.hasPrefix("VN-TD-") && id.count <= 64 && id.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        guard id.hasPrefix("VN-TD-"), id.utf8.count <= 32 else { return false }
+        let parts = id.utf8.dropFirst(6).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        return !parts[0].isEmpty && parts[0].allSatisfy { $0 >= 65 && $0 <= 90 }
+            && parts[1].count == 3 && parts[1].allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 }

@@ -15,6 +15,22 @@ public struct CollectorContext: RequestContext {
         channel = source.channel
     }
 
+    /// How much of a body is read, by who is asking (issue 12): the middlewares establish the agent
+    /// (from the TLS layer) or the officer (from the cookie) before any body is read, so nobody
+    /// unauthenticated makes the collector hold more than a sign-in form or an enrollment request.
+    public var maxUploadSize: Int {
+        if host != nil { return BodyLimits.agent }
+        if officer != nil { return BodyLimits.officer }
+        return BodyLimits.anonymous
+    }
+}
+
+/// Body sizes the collector reads.
+public enum BodyLimits {
     /// A report with every evidence item of a large server stays well under this.
-    public var maxUploadSize: Int { 16 << 20 }
+    public static let agent = 16 << 20
+    /// An approval names a host and a few controls.
+    public static let officer = 64 << 10
+    /// A sign-in form or an enrollment request (a token and a PEM certificate request).
+    public static let anonymous = 8 << 10
 }

@@ -127,12 +127,19 @@ public struct CollectorRoutes: Sendable {
         }
     }
 
-    /// Store errors an agent can cause: a record id another host already used.
+    /// Store errors an agent can cause: a record id another host already used (409), a record over
+    /// a limit (413), contradictory or malformed content (422), a host over its quota (429).
     static func ingest(_ body: () throws -> IngestOutcome) throws -> IngestResponse {
         do {
             return IngestResponse(outcome: try body())
         } catch let error as StoreError {
             throw HTTPError(.conflict, message: error.description)
+        } catch ReportRefusal.tooLarge(let message) {
+            throw HTTPError(.contentTooLarge, message: message)
+        } catch ReportRefusal.invalid(let message) {
+            throw HTTPError(.unprocessableContent, message: message)
+        } catch ReportRefusal.quota(let message, let retryAfter) {
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retryAfter)], message: message)
         }
     }
 

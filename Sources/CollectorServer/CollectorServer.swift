@@ -1,7 +1,9 @@
 public import CollectorStore
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 
 /// The collector as one Hummingbird application: HTTPS only, mutual TLS offered to every client
@@ -24,10 +26,23 @@ public enum CollectorServer {
         logger.logLevel = .notice
         return Application(
             router: routes.router(),
-            server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "attt-collector"),
+            server: try .tls(.http1(configuration: http1(settings)), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "attt-collector",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.listenPort) },
             logger: logger
+        )
+    }
+
+    /// Bounds on what one connection may hold (issue 12): the idle timeout starts when the
+    /// connection opens, so it also ends a TLS handshake or a request head that never completes;
+    /// a request head is at most 16 KiB; a request is answered within the deadline or dropped.
+    static func http1(_ settings: CollectorSettings) -> HTTP1Channel.Configuration {
+        let deadline = TimeAmount.milliseconds(Int64(settings.requestTimeout * 1000))
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(deadline: deadline)],
+            idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 16 << 10, maxHeaderFieldCount: 100)
         )
     }
 }

@@ -26,6 +26,15 @@ public struct CollectorSettings: Sendable, Hashable {
     public var lockoutAttempts = 5
     public var lockoutWindow: TimeInterval = 900
     public var sessionLifetime: TimeInterval = 8 * 3600
+    /// A session nobody used for this long ends, whatever its lifetime.
+    public var sessionIdle: TimeInterval = 30 * 60
+    /// A connection that sends nothing for this long is closed: covers a TLS handshake that never
+    /// ends, headers sent a byte at a time, and keep-alive connections left open.
+    public var idleTimeout: TimeInterval = 30
+    /// From the first line of a request to the end of its answer: a body trickled in slowly is cut off.
+    public var requestTimeout: TimeInterval = 120
+    /// Open connections at once; past it new ones wait in the kernel's queue.
+    public var maxConnections = 512
 
     public init() {}
 

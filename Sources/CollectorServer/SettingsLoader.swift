@@ -17,7 +17,8 @@ public enum SettingsLoader {
         "listen.host": .string, "listen.port": .int, "state.directory": .string, "server.names": .strings,
         "tokens.lifetime": .duration, "certificates.lifetime": .duration, "jobs.lifetime": .duration,
         "officers.pam-service": .string, "officers.group": .string, "officers.lockout-attempts": .int,
-        "officers.lockout-window": .duration, "officers.session-lifetime": .duration,
+        "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
+        "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
     ]
 
     enum Kind { case string, int, strings, duration }
@@ -69,6 +70,10 @@ public enum SettingsLoader {
         if let v = try number("officers.lockout-attempts") { settings.lockoutAttempts = v }
         if let v = try duration("officers.lockout-window") { settings.lockoutWindow = v }
         if let v = try duration("officers.session-lifetime") { settings.sessionLifetime = v }
+        if let v = try duration("officers.session-idle") { settings.sessionIdle = v }
+        if let v = try duration("server.idle-timeout") { settings.idleTimeout = v }
+        if let v = try duration("server.request-timeout") { settings.requestTimeout = v }
+        if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
         return settings
     }
 

@@ -15,7 +15,7 @@ struct WebPages: Sendable {
     func add(to router: Router<CollectorContext>) {
         router.get("/sign-in") { _, _ in Self.html(Self.signInPage(message: nil)) }
         router.post("/sign-in") { request, context -> Response in
-            let text = String(buffer: try await request.body.collect(upTo: 16_384))
+            let text = String(buffer: try await request.body.collect(upTo: context.maxUploadSize))
             guard let form = try? URLEncodedFormDecoder().decode(SignInForm.self, from: text) else {
                 return Self.html(Self.signInPage(message: "Hãy nhập tài khoản và mật khẩu."), status: .badRequest)
             }

@@ -9,16 +9,20 @@ public import HardeningCore
 /// uploads), and a collector killed mid-write loses nothing that was acknowledged.
 public final class SQLiteCollectorStore: ReportStore {
     let database: DatabasePool
+    /// What an agent may send and keep; checked before anything is stored.
+    public let limits: ReportLimits
 
     /// Opens (or creates) the database file and brings its schema up to date.
-    public init(path: String) throws {
+    public init(path: String, limits: ReportLimits = ReportLimits()) throws {
         database = try Self.open(path)
+        self.limits = limits
         try Self.migrator.migrate(database)
     }
 
     /// Stops at an older schema version: tests use it to prove a released database migrates.
     public init(path: String, migrateUpTo version: String) throws {
         database = try Self.open(path)
+        limits = ReportLimits()
         try Self.migrator.migrate(database, upTo: version)
     }
 
@@ -127,15 +131,34 @@ public final class SQLiteCollectorStore: ReportStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3-times-at-arrival") { db in
+            // Reports stored before the collector clamped times: a start after arrival becomes the
+            // arrival, so a report dated in the future stops being its host's latest for ever.
+            try db.execute(sql: """
+                UPDATE report SET started_at = received_at WHERE started_at > received_at;
+                UPDATE compaction SET last_at = received_at WHERE last_at > received_at;
+                UPDATE compaction SET first_at = last_at WHERE first_at > last_at;
+                CREATE INDEX report_host_received ON report(host_id, received_at);
+                ALTER TABLE officer_session ADD COLUMN last_seen TEXT;
+                ALTER TABLE officer_session ADD COLUMN checked_at TEXT;
+                """)
+        }
         return migrator
     }
 
     public func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome {
+        try limits.check(report)
+        let arrival = Date()
+        var report = report
+        // The counts come from the results stored with them, never from the agent's summary.
+        report.summary = Report.Summary(report.results)
+        report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
         let body = try JSONEncoder().encode(report)
-        let now = Timestamp(Date()).description
+        let now = Timestamp(arrival).description
         return try database.write { db in
             // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
             if try Self.alreadyStored(report.reportId, host: host, in: db) { return .duplicate }
+            try checkQuota(host, adding: body.count, arrival: arrival, in: db)
             try Self.touch(host, hostname: report.host.hostname, now: now, in: db)
             let s = report.summary
             try db.execute(sql: """
@@ -154,10 +177,15 @@ public final class SQLiteCollectorStore: ReportStore {
     }
 
     public func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome {
+        try limits.check(summary)
+        let arrival = Date()
+        var summary = summary
+        summary.startedAt = ReportLimits.clamp(summary.startedAt, toArrival: arrival)
         let body = try JSONEncoder().encode(summary)
-        let now = Timestamp(Date()).description
+        let now = Timestamp(arrival).description
         return try database.write { db in
             if try Self.alreadyStored(summary.reportId, host: host, in: db) { return .duplicate }
+            try checkQuota(host, adding: body.count, arrival: arrival, in: db)
             try Self.touch(host, hostname: nil, now: now, in: db)
             let s = summary.summary
             try db.execute(sql: """
@@ -167,7 +195,7 @@ public final class SQLiteCollectorStore: ReportStore {
                 """, arguments: [summary.reportId.uuidString, host.id, summary.startedAt.description, now,
                                  s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, body])
             // Only the failing controls are known; the others are counted, not named.
-            for control in Set(summary.failing) {
+            for control in summary.failing {
                 try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, 'fail', '')",
                                arguments: [summary.reportId.uuidString, control])
             }
@@ -176,8 +204,11 @@ public final class SQLiteCollectorStore: ReportStore {
     }
 
     public func ingest(_ compacted: CompactedReports, host: HostIdentity) throws -> IngestOutcome {
+        try limits.check(compacted)
+        let arrival = Date()
         let failures = String(decoding: try JSONEncoder().encode(compacted.failures), as: UTF8.self)
-        let now = Timestamp(Date()).description
+        let to = ReportLimits.clamp(compacted.to, toArrival: arrival), from = ReportLimits.clamp(compacted.from, toArrival: arrival)
+        let now = Timestamp(arrival).description
         return try database.write { db in
             try Self.touch(host, hostname: nil, now: now, in: db)
             let existing = try Row.fetchOne(db, sql: "SELECT host_id, count FROM compaction WHERE id = ?", arguments: [compacted.id.uuidString])
@@ -191,9 +222,27 @@ public final class SQLiteCollectorStore: ReportStore {
                 INSERT INTO compaction (id, host_id, count, first_at, last_at, failures, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET count = excluded.count, first_at = excluded.first_at,
                     last_at = excluded.last_at, failures = excluded.failures, received_at = excluded.received_at
-                """, arguments: [compacted.id.uuidString, host.id, compacted.count, compacted.from.description,
-                                 compacted.to.description, failures, now])
+                """, arguments: [compacted.id.uuidString, host.id, compacted.count, from.description,
+                                 to.description, failures, now])
             return .stored
+        }
+    }
+
+    /// Per host: at most `uploadsPerHour` records stored in the last hour, at most `storedBytesPerHost`
+    /// kept. A compromised or broken agent cannot fill the disk or crowd out the other hosts.
+    func checkQuota(_ host: HostIdentity, adding bytes: Int, arrival: Date, in db: Database) throws {
+        let hourAgo = Timestamp(arrival.addingTimeInterval(-3600)).description
+        let recent = try Row.fetchOne(db, sql: """
+            SELECT count(*) AS n, min(received_at) AS oldest FROM report WHERE host_id = ? AND received_at > ?
+            """, arguments: [host.id, hourAgo])
+        if let recent, (recent["n"] as Int) >= limits.uploadsPerHour {
+            let oldest = (recent["oldest"] as String?).flatMap(Timestamp.parse) ?? arrival
+            let wait = max(1, Int(oldest.addingTimeInterval(3600).timeIntervalSince(arrival).rounded(.up)))
+            throw ReportRefusal.quota("this host sent \(limits.uploadsPerHour) reports within the last hour; the rest wait in its outbox", retryAfter: wait)
+        }
+        let stored = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(body)), 0) FROM report WHERE host_id = ?", arguments: [host.id]) ?? 0
+        guard stored + bytes <= limits.storedBytesPerHost else {
+            throw ReportRefusal.quota("this host already keeps \(stored >> 20) MiB at the collector (at most \(limits.storedBytesPerHost >> 20) MiB); an officer must archive its old reports", retryAfter: 86_400)
         }
     }
 
@@ -225,7 +274,8 @@ public final class SQLiteCollectorStore: ReportStore {
         FROM report r JOIN host h ON h.id = r.host_id
         """
 
-    /// The newest report of each host (by the agent's start time).
+    /// The newest report of each host (by the agent's start time, which is never after its arrival:
+    /// ingest clamps it, so an outbox sent late still sorts by when each check ran).
     /// Times have one-second precision, so two reports of one run can share a start time: the one
     /// received last wins.
     static let latestPerHost = reportWithFailing + """

@@ -83,6 +83,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let host = try enroll(store)
         var counts = Report.Summary([])
+        counts.pass = 10
         counts.fail = 2
         counts.total = 12
         let summary = ReportSummary(reportId: UUID(), startedAt: Timestamp(now), summary: counts, failing: ["VN-TD-PW-001", "VN-TD-AV-001"])
@@ -139,6 +140,6 @@ import Testing
         let migrated = try SQLiteCollectorStore(path: path)
         let status = try #require(try migrated.latestStatus(unit: "u").first)
         #expect(status.failing == ["VN-TD-PW-001"] && !status.summaryOnly)
-        #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers"])
+        #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival"])
     }
 }
