@@ -8,6 +8,9 @@ public struct HostProbe: Sendable {
     public let antivirusEngines: [AntivirusEngine]
     /// Asks the running kernel for its audit status and rules (root `/` only); nil reads the files.
     public let kernelAudit: (@Sendable () -> KernelAuditReading)?
+    /// Seconds the whole check may take: past them every read fails, so the probes still running end
+    /// with their facts `failed` (their controls `error`) and the report still comes out.
+    public var budget: Double = 600
 
     public init(root: String, antivirusEngines: [AntivirusEngine], kernelAudit: (@Sendable () -> KernelAuditReading)? = nil) {
         self.host = HostRoot(root)
@@ -16,6 +19,7 @@ public struct HostProbe: Sendable {
     }
 
     public func collect(now: Date = Date()) -> HostFacts {
+        let host = self.host.ending(after: budget)
         // The two probes that read the most (file hashes, the security archive's index) and the
         // backup probe's unit and script reading run beside the others: an office PC has two cores
         // or more, and the officer waits for the slowest chain, not the sum (benchmarks/README.md).

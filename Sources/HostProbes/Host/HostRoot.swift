@@ -13,6 +13,15 @@ public struct HostRoot: Sendable {
     public let prefix: URL
     /// Files larger than this are refused: a probe never reads an unbounded file into memory.
     public var maxFileSize: Int = 64 << 20
+    /// Directories with more entries than this are refused: a user can fill a directory they own
+    /// (a spool, a drop-in directory under their control) to make a listing take the check's memory.
+    public var maxEntries: Int = 100_000
+    /// Files read in pieces (``stream(_:chunk:_:)``: apt's package lists, checksums) may be larger
+    /// than ``maxFileSize``, but not without end.
+    public var maxStreamSize: Int = 1 << 30
+    /// When the whole check must end (monotonic seconds): past it every read fails, so a probe that
+    /// overruns ends with its facts `failed` and the report still comes out. Set by ``HostProbe``.
+    public var deadline: Double? = nil
 
     public init(_ path: String) {
         self.prefix = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
@@ -63,22 +72,15 @@ public struct HostRoot: Sendable {
     }
 
     public func isDirectory(_ hostPath: String) -> Bool {
-        var isDir = false
-        return FileManager.default.fileExists(atPath: local(hostPath), isDirectory: &isDir) && isDir
+        var st = stat()
+        return stat(local(hostPath), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Reads a file, or says why it cannot: `nil` when the file does not exist.
     public func read(_ hostPath: String) throws(ProbeError) -> Data? {
-        let path = try resolve(hostPath)
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw ProbeError(path: hostPath, reason: "is a directory") }
-        if Int(st.st_size) > maxFileSize { throw ProbeError(path: hostPath, reason: "larger than \(maxFileSize >> 20) MiB") }
-        let fd = try open(path, hostPath)
+        guard let (fd, size) = try openFile(hostPath) else { return nil }
         defer { try? fd.close() }
+        if size > maxFileSize { throw ProbeError(path: hostPath, reason: "larger than \(maxFileSize >> 20) MiB") }
         do {
             return try fd.readAll(upTo: maxFileSize)
         } catch {
@@ -86,12 +88,68 @@ public struct HostRoot: Sendable {
         }
     }
 
-    /// Opens for reading; an `open(2)` failure becomes the reason, in the C library's words.
-    func open(_ path: String, _ hostPath: String) throws(ProbeError) -> FileDescriptor {
-        do {
-            return try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
-        } catch {
-            throw ProbeError(path: hostPath, reason: "\(error)")
+    /// Opens a host file the one way probes may: `nil` when it does not exist, its descriptor and
+    /// size when it is a regular file, an error naming the path and the reason otherwise.
+    ///
+    /// `O_NONBLOCK`: opening a FIFO a user planted (`~/.ssh/authorized_keys`) would otherwise wait
+    /// for a writer for ever and switch off the check. The type is taken with `fstat` on the open
+    /// descriptor, not from the path before opening, so nothing can be swapped in between; FIFOs,
+    /// sockets and devices (a link to `/dev/zero` has no end) are refused.
+    func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
+        try checkDeadline(hostPath)
+        let path = try resolve(hostPath)
+        // Under another root the links were resolved above, inside it: a link at the last component
+        // now would be one swapped in since, so it is refused rather than followed.
+        let noFollow = isLiveHost ? 0 : O_NOFOLLOW
+        let raw = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | noFollow)
+        guard raw >= 0 else {
+            let failure = errno
+            if failure == ENOENT || failure == ENOTDIR { return nil }
+            if failure == ELOOP { throw ProbeError(path: hostPath, reason: "a symbolic link changed while it was read") }
+            // A socket (or a device with no driver) cannot be opened at all: ENXIO; say which it is.
+            var st = stat()
+            if failure == ENXIO, stat(path, &st) == 0, let refused = Self.refusal(mode: st.st_mode) {
+                throw ProbeError(path: hostPath, reason: refused)
+            }
+            throw ProbeError(path: hostPath, reason: String(cString: strerror(failure)))
+        }
+        let fd = FileDescriptor(rawValue: raw)
+        var st = stat()
+        guard fstat(raw, &st) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? fd.close()
+            throw ProbeError(path: hostPath, reason: reason)
+        }
+        if let refused = Self.refusal(mode: st.st_mode) {
+            try? fd.close()
+            throw ProbeError(path: hostPath, reason: refused)
+        }
+        return (fd, Int(st.st_size))
+    }
+
+    /// Why a file of this type is not read, or `nil` for a regular file.
+    static func refusal(mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "is a directory"
+        case S_IFIFO: "is a FIFO, not a regular file: refused (reading it could block the check)"
+        case S_IFSOCK: "is a socket, not a regular file: refused"
+        case S_IFCHR, S_IFBLK: "is a device, not a regular file: refused (a device can have no end)"
+        default: "is not a regular file: refused"
+        }
+    }
+
+    /// The same root, with every read failing `seconds` from now.
+    public func ending(after seconds: Double) -> HostRoot {
+        var bounded = self
+        bounded.deadline = Subprocess.monotonicSeconds() + seconds
+        return bounded
+    }
+
+    /// Fails every read once the check's deadline has passed.
+    func checkDeadline(_ hostPath: String) throws(ProbeError) {
+        if let deadline, Subprocess.monotonicSeconds() > deadline {
+            throw ProbeError(path: hostPath, reason: "not read: the check ran out of its time budget")
         }
     }
 
@@ -104,16 +162,13 @@ public struct HostRoot: Sendable {
     /// Opens a file of fixed-size records (lastlog: sparse, and gigabytes long on paper when a
     /// directory user has a large UID), to read records by offset. `nil` when the file is absent.
     public func records(_ hostPath: String) throws(ProbeError) -> RecordFile? {
-        let path = try resolve(hostPath)
-        if !exists(hostPath) { return nil }
-        return RecordFile(descriptor: try open(path, hostPath))
+        guard let (fd, _) = try openFile(hostPath) else { return nil }
+        return RecordFile(descriptor: fd)
     }
 
     /// Reads the last `count` bytes of a file (for logs that only grow, like wtmp).
     public func tail(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
-        let path = try resolve(hostPath)
-        if !exists(hostPath) { return nil }
-        let fd = try open(path, hostPath)
+        guard let (fd, _) = try openFile(hostPath) else { return nil }
         defer { try? fd.close() }
         do {
             let size = try fd.seek(offset: 0, from: .end)
@@ -139,9 +194,7 @@ public struct HostRoot: Sendable {
 
     /// The first `count` bytes of a file (a header before a long body); `nil` when the file is absent.
     public func head(_ hostPath: String, bytes count: Int) throws(ProbeError) -> Data? {
-        let path = try resolve(hostPath)
-        if !exists(hostPath) { return nil }
-        let fd = try open(path, hostPath)
+        guard let (fd, _) = try openFile(hostPath) else { return nil }
         defer { try? fd.close() }
         do {
             return try fd.readAll(upTo: count, beyond: .stop)
@@ -151,14 +204,16 @@ public struct HostRoot: Sendable {
     }
 
     /// Reads a file in pieces of `chunk` bytes, so a large file (a 50 MB apt package list) is never
-    /// held in memory whole. `false` when the file does not exist.
+    /// held in memory whole. `false` when the file does not exist. Past `maxStreamSize` bytes (a
+    /// sparse file of a terabyte reads as zeros for hours) the read stops with an error.
     public func stream(_ hostPath: String, chunk: Int = 256 << 10, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        let path = try resolve(hostPath)
-        if !exists(hostPath) { return false }
-        let fd = try open(path, hostPath)
+        guard let (fd, size) = try openFile(hostPath) else { return false }
         defer { try? fd.close() }
+        if size > maxStreamSize { throw ProbeError(path: hostPath, reason: "larger than \(maxStreamSize >> 20) MiB") }
         var buffer = [UInt8](repeating: 0, count: chunk)
+        var total = 0
         while true {
+            try checkDeadline(hostPath)
             let n: Int
             do {
                 n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
@@ -166,20 +221,42 @@ public struct HostRoot: Sendable {
                 throw ProbeError(path: hostPath, reason: "\(error)")
             }
             if n == 0 { return true }
+            total += n
+            if total > maxStreamSize { throw ProbeError(path: hostPath, reason: "larger than \(maxStreamSize >> 20) MiB") }
             try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
         }
     }
 
-    /// Entries of a directory, sorted by name (byte order, as the C library's `alphasort` in the C locale); `[]` when absent.
+    /// Entries of a directory, sorted by name (byte order, as the C library's `alphasort` in the C
+    /// locale); `[]` when absent. More than ``maxEntries`` entries is an error, not a partial list.
     public func list(_ hostPath: String) throws(ProbeError) -> [String] {
+        try checkDeadline(hostPath)
         let path = try resolve(hostPath)
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        } catch {
-            var isDir = false
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) { return [] }
-            throw ProbeError(path: hostPath, reason: "cannot list the directory")
+        // O_NONBLOCK | O_DIRECTORY: a FIFO or device at the path fails at once instead of blocking.
+        let raw = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
+        guard raw >= 0 else {
+            let failure = errno
+            if failure == ENOENT { return [] }
+            // ENOTDIR: either the path itself is something else (an error) or a parent is (absent).
+            var st = stat()
+            if failure == ENOTDIR, stat(path, &st) != 0 { return [] }
+            throw ProbeError(path: hostPath, reason: "cannot list the directory: " + String(cString: strerror(failure)))
         }
+        guard let directory = fdopendir(raw) else {
+            close(raw)
+            throw ProbeError(path: hostPath, reason: "cannot list the directory: " + String(cString: strerror(errno)))
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            if names.count == maxEntries {
+                throw ProbeError(path: hostPath, reason: "more than \(maxEntries) entries: refused (a directory this large is not configuration)")
+            }
+            names.append(name)
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     /// Permission bits and owner of a file (links followed inside the root); `nil` when absent.

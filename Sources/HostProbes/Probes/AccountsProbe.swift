@@ -152,10 +152,11 @@ struct AccountsProbe {
         return result
     }
 
-    /// Counts keys only; their contents never leave the host.
+    /// Counts keys only; their contents never leave the host. The file is the user's own: one they
+    /// cannot read as keys (a FIFO, a device) fails the accounts facts with its path, never counts as none.
     func authorizedKeys(home: String) throws -> Int {
         guard home.hasPrefix("/"), home != "/" else { return 0 }
-        guard let text = try? host.text("\(home)/.ssh/authorized_keys") else { return 0 }
+        guard let text = try host.text("\(home)/.ssh/authorized_keys") else { return 0 }
         return ConfigLines.meaningful(text).count
     }
 }

@@ -1,0 +1,145 @@
+import AtttTestSupport
+import Foundation
+import Glibc
+import HardeningCore
+@testable import HostProbes
+import Testing
+
+/// Traps a local user (or a mounted image) can plant where the check reads (issue 12, point 2): each is
+/// reported as `error` on the controls that read it, with the path and the reason, never a pass and
+/// never a hang, and the rest of the check still runs.
+@Suite(.timeLimit(.minutes(2))) struct HostileHostTests {
+    /// The results whose reason names `path`, and the others.
+    static func split(_ results: [ControlResult], on path: String) -> (touched: [ControlResult], others: [ControlResult]) {
+        let touched = results.filter { $0.reason?.en.contains(path) == true }
+        return (touched, results.filter { $0.reason?.en.contains(path) != true })
+    }
+
+    /// The check still gave an ordinary answer on controls that never read the trap.
+    static func expectRestRan(_ others: [ControlResult], _ comment: Comment) {
+        #expect(others.filter { $0.status == .pass || $0.status == .fail }.count >= 10, comment)
+    }
+
+    @Test func fifoAtAuthorizedKeysIsAnErrorNotAHang() throws {
+        let host = try FixtureHost()
+        try host.write("/home/nguyenvana/.ssh/.keep", "")
+        #expect(mkfifo(host.url("/home/nguyenvana/.ssh/authorized_keys").path, 0o644) == 0)
+        let (touched, others) = Self.split(try check(root: host.root), on: "/home/nguyenvana/.ssh/authorized_keys")
+        #expect(!touched.isEmpty)
+        for r in touched {
+            #expect(r.status == .error, "\(r.control)")
+            #expect(r.reason?.en.contains("FIFO") == true, "\(r.reason?.en ?? "")")
+        }
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    @Test func socketIsRefused() throws {
+        let host = try FixtureHost()
+        // A socket's path must fit sun_path (108 bytes): bind it short, then move it into the tree.
+        let short = "/tmp/attt-sock-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd); unlink(short) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, byte) in short.utf8.enumerated() { buffer[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        try #require(bound == 0, "binding a Unix socket in /tmp: \(String(cString: strerror(errno)))")
+        try host.remove("/etc/login.defs")
+        #expect(rename(short, host.url("/etc/login.defs").path) == 0)
+        let (touched, others) = Self.split(try check(root: host.root), on: "/etc/login.defs")
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("socket") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// A device inside the image, and a link to it: `/dev/zero` never ends.
+    @Test(.enabled(if: getuid() == 0, "mknod of a character device needs root"))
+    func linkToADeviceIsRefused() throws {
+        let host = try FixtureHost()
+        try host.write("/dev/.keep", "")
+        // makedev(1, 5), /dev/zero's numbers: the macro is not imported into Swift.
+        #expect(mknod(host.url("/dev/zero").path, S_IFCHR | 0o666, (1 << 8) | 5) == 0)
+        try host.remove("/etc/login.defs")
+        try host.symlink("/etc/login.defs", to: "/dev/zero")
+        let (touched, others) = Self.split(try check(root: host.root), on: "/etc/login.defs")
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("device") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// On the live host links are the kernel's to follow: the type is still taken on the descriptor.
+    @Test func liveRootRefusesDevicesAndFifos() throws {
+        let live = HostRoot("/")
+        #expect { try live.read("/dev/zero") } throws: { ($0 as? ProbeError)?.reason.contains("device") == true }
+        let scratch = try FixtureHost()
+        let fifo = scratch.url("/fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect { try live.read(fifo) } throws: { ($0 as? ProbeError)?.reason.contains("FIFO") == true }
+        #expect { try live.list(fifo) } throws: { $0 is ProbeError }
+        let link = scratch.url("/zero").path
+        #expect(symlink("/dev/zero", link) == 0)
+        #expect { try live.read(link) } throws: { ($0 as? ProbeError)?.reason.contains("device") == true }
+        #expect { try live.head(link, bytes: 10) } throws: { $0 is ProbeError }
+        #expect { try live.stream(link) { _ in } } throws: { $0 is ProbeError }
+    }
+
+    /// A sparse file of 100 GiB costs no disk and would take the check's memory and hours.
+    @Test func hugeSparseFileIsRefusedBySize() throws {
+        let host = try FixtureHost()
+        let path = host.url("/var/lib/dpkg/status").path
+        try host.write("/var/lib/dpkg/status", "")
+        #expect(truncate(path, 100 << 30) == 0)
+        let started = Date()
+        let (touched, others) = Self.split(try check(root: host.root), on: "/var/lib/dpkg/status")
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error })
+        #expect(touched.contains { $0.reason?.en.contains("larger than") == true })
+        #expect(Date().timeIntervalSince(started) < 60)
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    @Test func linkLoopStops() throws {
+        let host = try FixtureHost()
+        try host.remove("/etc/login.defs")
+        try host.symlink("/etc/login.defs", to: "/etc/login.defs.d/a")
+        try host.symlink("/etc/login.defs.d/a", to: "/etc/login.defs")
+        let (touched, others) = Self.split(try check(root: host.root), on: "/etc/login.defs")
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("symbolic links") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// A directory with more entries than a listing may hold is an error, not a truncated list.
+    @Test func hugeDirectoryIsBounded() throws {
+        let host = try FixtureHost()
+        let directory = "/etc/security/pwquality.conf.d"
+        try host.write("\(directory)/.keep", "")
+        let base = host.url(directory).path
+        for i in 0..<100_000 {
+            let fd = open("\(base)/\(i).conf", O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            try #require(fd >= 0, "creating the entries: \(String(cString: strerror(errno)))")
+            close(fd)
+        }
+        #expect { try HostRoot(host.root.path).list(directory) } throws: { ($0 as? ProbeError)?.reason.contains("100000 entries") == true }
+        let (touched, others) = Self.split(try check(root: host.root), on: directory)
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// Past the check's budget every remaining read fails: the report still comes out, with errors.
+    @Test func theWholeCheckHasADeadline() throws {
+        let host = try FixtureHost()
+        var probe = HostProbe(root: host.root.path, antivirusEngines: [])
+        probe.budget = 0
+        let facts = probe.collect(now: fixtureNow)
+        if case .failed(let reason) = facts.accounts {
+            #expect(reason.contains("time budget"))
+        } else {
+            Issue.record("accounts were read past the deadline")
+        }
+        if case .collected = facts.authentication { Issue.record("authentication was read past the deadline") }
+    }
+}
