@@ -130,6 +130,7 @@ public struct Applier {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         guard var journal = try history().first(where: { $0.id == id }), journal.state == .applied, journal.confirmBy != nil else { return nil }
+        try markRollingBack(&journal)
         try restore(journal)
         journal.state = .rolledBack
         journal.confirmBy = nil
@@ -192,7 +193,8 @@ public struct Applier {
     /// transaction created.
     func restore(_ journal: Journal) throws {
         let directory = "\(store)/\(journal.id)"
-        for backup in journal.backups.reversed() {
+        for (number, backup) in journal.backups.reversed().enumerated() {
+            if number > 0 { try checkpoint("restored-\(number)") }
             let local = host.local(backup.path, followFinal: false)
             if let target = backup.linkTarget {
                 try? FileManager.default.removeItem(atPath: local)
@@ -254,6 +256,7 @@ public struct Applier {
         for backup in journal.backups where backup.after != fingerprint(backup.path) {
             throw RollbackError.changedSince(journal.id, backup.path)
         }
+        try markRollingBack(&journal)
         try restore(journal)
         journal.state = .rolledBack
         try save(journal)
@@ -280,6 +283,7 @@ public struct Applier {
                 recovered.append(undone)
             }
         }
+        recovered += try finishInterruptedRollbacks()
         return recovered
     }
 

@@ -101,4 +101,26 @@ import Testing
         close(fd)
         #expect(try AtttBinary.run(["history", "--root", host.root.path]).stdout.contains("recovered"))
     }
+
+    /// A rollback killed after putting back one file of two: the journal says `rolling_back`, and the
+    /// next command finishes it instead of leaving the host half old, half new.
+    @Test func aKilledRollbackIsFinishedByTheNextCommand() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let old = try snapshot(host.root)
+        let applied = try Applier(root: host.root.path).apply(TransactionTests.plan([
+            .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
+            .writeFile(path: "/etc/security/faillock.conf", content: Data("deny = 5\n".utf8), mode: 0o644),
+        ]), officer: nil)
+        try #require(applied.state == .applied, "the transaction to roll back did not apply: \(applied.error ?? "")")
+        var applier = Applier(root: host.root.path)
+        applier.checkpoint = { if $0 == "restored-1" { throw Applier.Checkpoint() } }
+        #expect(throws: Applier.Checkpoint.self) { try applier.rollback(nil) }
+        #expect(try Applier(root: host.root.path).history().last?.state == .rollingBack)
+        #expect(try snapshot(host.root) != old)
+
+        let next = try AtttBinary.run(["history", "--root", host.root.path])
+        #expect(next.stdout.contains("Rolled back interrupted transaction \(applied.id)"), "\(next.stdout)\(next.stderr)")
+        #expect(next.stdout.contains("rolled_back") && next.stdout.contains("the rollback was interrupted"))
+        #expect(try snapshot(host.root) == old)
+    }
 }
