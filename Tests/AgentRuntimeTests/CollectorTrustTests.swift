@@ -43,3 +43,20 @@ import Testing
         #expect(loaded.certificatePEM == answer.certificate && loaded.link.hostId == "h-1")
     }
 }
+
+/// The identity is the agent's own state: a FIFO or a huge file planted in its place is an error
+/// that says to enroll again, never a run that hangs.
+@Suite struct IdentityReadTests {
+    @Test func aFifoInPlaceOfTheKeyIsAnErrorNotAHang() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-identity-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let identity = AgentIdentity(link: .init(collector: "https://c:8443", hostId: "h-1", unit: "u", enrolledAt: Timestamp(CollectorTrustTests.now)),
+                                     keyPEM: "KEY", certificatePEM: "CERT", caPEM: "CA")
+        try identity.save(root: root)
+        let key = AgentIdentity.directory(root: root) + "/host.key"
+        try FileManager.default.removeItem(atPath: key)
+        #expect(mkfifo(key, 0o600) == 0)
+        let error = try #require(throws: (any Error).self) { try AgentIdentity.load(root: root) }
+        #expect("\(error)".contains("enroll this PC again"), "\(error)")
+    }
+}
