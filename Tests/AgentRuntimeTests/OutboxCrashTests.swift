@@ -159,4 +159,20 @@ final class CountingCollector: CollectorTransport {
         let left = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(collector.total == 1 && left.isEmpty, "\(left)")
     }
+
+    /// The compacted record grew after it was sent: acknowledging the copy sent keeps the grown one.
+    @Test func acknowledgingAnOlderCompactedRecordKeepsTheGrownOne() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try filled(2)
+        try squeezed().enforceLimits(now: OutboxTests.start)
+        let sent = try #require(try squeezed().pending().first, "nothing was compacted")
+        try squeezed().enqueue(OutboxTests().report(5), now: OutboxTests.start)
+        try squeezed().acknowledge(sent)
+        let first = try #require(try squeezed().pending().first, "the grown record was removed")
+        if case .compacted(let kept) = first {
+            #expect(kept.count == 3)
+        } else {
+            Issue.record("the first item is not the compacted record: \(first)")
+        }
+    }
 }
