@@ -264,13 +264,25 @@ public struct Applier {
     }
 
     /// Rolls back every transaction a crash left half done; returns them. Each file is then as it was
-    /// before that transaction (each single write was atomic, so it was old or new).
+    /// before that transaction (each single write was atomic, so it was old or new). One that could
+    /// not be put back is returned still `applying`, with the reason in `error`.
     public func recover() throws -> [Journal] {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         var recovered: [Journal] = []
         for var journal in try history() where journal.state == .applying {
-            try restore(journal)
+            do {
+                try restore(journal)
+            } catch let stop as Checkpoint {
+                throw stop
+            } catch {
+                // One transaction that cannot be put back (a kept copy lost) must not stop the
+                // others or every later command: it stays `applying`, returned with why, and is
+                // tried again next time.
+                journal.error = "interrupted, and could not be rolled back: \(error)"
+                recovered.append(journal)
+                continue
+            }
             journal.state = .recovered
             journal.error = "interrupted; rolled back by a later run"
             journal.confirmBy = nil

@@ -123,4 +123,20 @@ import Testing
         #expect(next.stdout.contains("rolled_back") && next.stdout.contains("the rollback was interrupted"))
         #expect(try snapshot(host.root) == old)
     }
+
+    /// A transaction whose kept copies are gone cannot be put back: that is said (stderr, agent.log)
+    /// and it is tried again next time, but it stops neither the command nor the other transactions.
+    @Test func aTransactionThatCannotBeRolledBackIsReportedAndBlocksNothing() throws {
+        let (host, _) = try Self.killedFix()
+        let store = host.url("/var/lib/attt/transactions")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: store.path).first { !$0.hasPrefix(".") }, "no transaction")
+        try FileManager.default.removeItem(at: store.appendingPathComponent("\(id)/files"))
+        let history = try AtttBinary.run(["history", "--root", host.root.path])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stderr.contains("transaction \(id): interrupted, and could not be rolled back"), "\(history.stderr)")
+        #expect(history.stdout.contains("\(id)  applying") && !history.stdout.contains("Rolled back"), "\(history.stdout)")
+        #expect(try host.read("/var/log/attt/agent.log").contains("recovery-failed"))
+        let run = try AtttBinary.run(["run", "--root", host.root.path] + Self.now)
+        #expect(run.status == 0 && run.stderr.contains("could not be rolled back"), "\(run.stderr)")
+    }
 }
