@@ -51,7 +51,8 @@ public struct AgentIdentity: Sendable, Hashable {
         let linkPath = directory + "/collector.json"
         guard FileManager.default.fileExists(atPath: linkPath) else { return nil }
         func read(_ name: String) throws -> String {
-            guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else {
+            // A regular file of at most 1 MiB: a FIFO planted here must not hang every scheduled run.
+            guard let data = try? RegularFile.read(directory + "/" + name, limit: 1 << 20), let text = String(data: data, encoding: .utf8) else {
                 throw EnrollmentError.unreadable(path: directory + "/" + name, reason: "missing or unreadable: enroll this PC again (attt enroll)")
             }
             return text

@@ -63,7 +63,10 @@ public struct Outbox {
         switch item {
         case .report(let id, _): name = try files().first { $0.contains(id.uuidString) } ?? ""
         case .summary(let s): name = Self.name(s.startedAt, s.reportId, kind: "summary")
-        case .compacted: name = Self.compactedName
+        case .compacted(let sent):
+            // Grown since it was sent (more summaries folded in): the collector has not seen those yet.
+            guard compactedFile()?.record == sent else { return }
+            name = Self.compactedName
         }
         guard !name.isEmpty else { return }
         try AtomicFile.remove(directory.appendingPathComponent(name).path)

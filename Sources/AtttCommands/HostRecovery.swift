@@ -27,10 +27,15 @@ enum HostRecovery {
         }
         let recovered = try applier.recover()
         for journal in recovered {
+            guard journal.state != .applying else {
+                AgentLog.problem("recovery-failed", "transaction \(journal.id): \(journal.error ?? "interrupted, and could not be rolled back")"
+                                 + "; the files it changed are listed by attt history — restore them by hand", root: root)
+                continue
+            }
             say(language == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
             _ = ChangeRecord.record("recover", journal, root: root, language: language)
         }
-        return recovered
+        return recovered.filter { $0.state != .applying }
     }
 
     static func say(_ line: String) {

@@ -130,6 +130,7 @@ public struct Applier {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         guard var journal = try history().first(where: { $0.id == id }), journal.state == .applied, journal.confirmBy != nil else { return nil }
+        try markRollingBack(&journal)
         try restore(journal)
         journal.state = .rolledBack
         journal.confirmBy = nil
@@ -192,7 +193,8 @@ public struct Applier {
     /// transaction created.
     func restore(_ journal: Journal) throws {
         let directory = "\(store)/\(journal.id)"
-        for backup in journal.backups.reversed() {
+        for (number, backup) in journal.backups.reversed().enumerated() {
+            if number > 0 { try checkpoint("restored-\(number)") }
             let local = host.local(backup.path, followFinal: false)
             if let target = backup.linkTarget {
                 try? FileManager.default.removeItem(atPath: local)
@@ -254,6 +256,7 @@ public struct Applier {
         for backup in journal.backups where backup.after != fingerprint(backup.path) {
             throw RollbackError.changedSince(journal.id, backup.path)
         }
+        try markRollingBack(&journal)
         try restore(journal)
         journal.state = .rolledBack
         try save(journal)
@@ -261,13 +264,25 @@ public struct Applier {
     }
 
     /// Rolls back every transaction a crash left half done; returns them. Each file is then as it was
-    /// before that transaction (each single write was atomic, so it was old or new).
+    /// before that transaction (each single write was atomic, so it was old or new). One that could
+    /// not be put back is returned still `applying`, with the reason in `error`.
     public func recover() throws -> [Journal] {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         var recovered: [Journal] = []
         for var journal in try history() where journal.state == .applying {
-            try restore(journal)
+            do {
+                try restore(journal)
+            } catch let stop as Checkpoint {
+                throw stop
+            } catch {
+                // One transaction that cannot be put back (a kept copy lost) must not stop the
+                // others or every later command: it stays `applying`, returned with why, and is
+                // tried again next time.
+                journal.error = "interrupted, and could not be rolled back: \(error)"
+                recovered.append(journal)
+                continue
+            }
             journal.state = .recovered
             journal.error = "interrupted; rolled back by a later run"
             journal.confirmBy = nil
@@ -280,6 +295,7 @@ public struct Applier {
                 recovered.append(undone)
             }
         }
+        recovered += try finishInterruptedRollbacks()
         return recovered
     }
 

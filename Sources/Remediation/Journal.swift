@@ -10,6 +10,8 @@ public struct Journal: Codable, Sendable, Hashable {
         case applied
         /// A step failed and every file was restored.
         case failed
+        /// Files are being put back; seen by a later run, a rollback was interrupted and is finished.
+        case rollingBack = "rolling_back"
         /// Rolled back by `attt rollback`.
         case rolledBack = "rolled_back"
         /// Found interrupted by a later run and rolled back by it.

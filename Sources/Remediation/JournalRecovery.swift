@@ -77,3 +77,28 @@ extension Applier {
         }
     }
 }
+
+extension Applier {
+    /// Saved before the first file is put back: a rollback killed half way leaves files both old and
+    /// new, which only this state tells a later run to finish (the journal still saying `applied`
+    /// would make `attt rollback` refuse, seeing files changed since).
+    func markRollingBack(_ journal: inout Journal) throws {
+        journal.state = .rollingBack
+        try save(journal)
+        try checkpoint("rolling-back")
+    }
+
+    /// Puts back every file of a rollback a crash interrupted (restoring is idempotent: each file
+    /// gets its kept copy again) and records it as rolled back.
+    func finishInterruptedRollbacks() throws -> [Journal] {
+        try history().filter { $0.state == .rollingBack }.map { interrupted in
+            var journal = interrupted
+            try restore(journal)
+            journal.state = .rolledBack
+            journal.confirmBy = nil
+            journal.error = [journal.error, "the rollback was interrupted; finished by a later run"].compactMap { $0 }.joined(separator: "; ")
+            try save(journal)
+            return journal
+        }
+    }
+}

@@ -101,4 +101,42 @@ import Testing
         close(fd)
         #expect(try AtttBinary.run(["history", "--root", host.root.path]).stdout.contains("recovered"))
     }
+
+    /// A rollback killed after putting back one file of two: the journal says `rolling_back`, and the
+    /// next command finishes it instead of leaving the host half old, half new.
+    @Test func aKilledRollbackIsFinishedByTheNextCommand() throws {
+        let host = try FixtureHost("debian12-desktop")
+        let old = try snapshot(host.root)
+        let applied = try Applier(root: host.root.path).apply(TransactionTests.plan([
+            .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
+            .writeFile(path: "/etc/security/faillock.conf", content: Data("deny = 5\n".utf8), mode: 0o644),
+        ]), officer: nil)
+        try #require(applied.state == .applied, "the transaction to roll back did not apply: \(applied.error ?? "")")
+        var applier = Applier(root: host.root.path)
+        applier.checkpoint = { if $0 == "restored-1" { throw Applier.Checkpoint() } }
+        #expect(throws: Applier.Checkpoint.self) { try applier.rollback(nil) }
+        #expect(try Applier(root: host.root.path).history().last?.state == .rollingBack)
+        #expect(try snapshot(host.root) != old)
+
+        let next = try AtttBinary.run(["history", "--root", host.root.path])
+        #expect(next.stdout.contains("Rolled back interrupted transaction \(applied.id)"), "\(next.stdout)\(next.stderr)")
+        #expect(next.stdout.contains("rolled_back") && next.stdout.contains("the rollback was interrupted"))
+        #expect(try snapshot(host.root) == old)
+    }
+
+    /// A transaction whose kept copies are gone cannot be put back: that is said (stderr, agent.log)
+    /// and it is tried again next time, but it stops neither the command nor the other transactions.
+    @Test func aTransactionThatCannotBeRolledBackIsReportedAndBlocksNothing() throws {
+        let (host, _) = try Self.killedFix()
+        let store = host.url("/var/lib/attt/transactions")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: store.path).first { !$0.hasPrefix(".") }, "no transaction")
+        try FileManager.default.removeItem(at: store.appendingPathComponent("\(id)/files"))
+        let history = try AtttBinary.run(["history", "--root", host.root.path])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stderr.contains("transaction \(id): interrupted, and could not be rolled back"), "\(history.stderr)")
+        #expect(history.stdout.contains("\(id)  applying") && !history.stdout.contains("Rolled back"), "\(history.stdout)")
+        #expect(try host.read("/var/log/attt/agent.log").contains("recovery-failed"))
+        let run = try AtttBinary.run(["run", "--root", host.root.path] + Self.now)
+        #expect(run.status == 0 && run.stderr.contains("could not be rolled back"), "\(run.stderr)")
+    }
 }
