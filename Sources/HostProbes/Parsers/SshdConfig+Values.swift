@@ -1,0 +1,34 @@
+/// The values sshd accepts for the keywords attt reads. sshd checks every line as it reads the
+/// file, a losing duplicate and a `Match` block's line too, and refuses to start on a bad one:
+/// a check must then say `error`, never read `PermitEmptyPasswords maybe` as "no" and pass.
+extension SshdConfig {
+    /// `PermitRootLogin`: `without-password` is the old name of `prohibit-password`.
+    static let rootLoginValues: Set<String> = ["yes", "prohibit-password", "without-password", "forced-commands-only", "no"]
+    /// `LogLevel`, as sshd's log_level_number takes them (any case).
+    static let logLevels: Set<String> = ["QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"]
+
+    /// Why sshd would refuse this line, in sshd's own words; `nil` when it takes it.
+    static func refusal(_ d: Directive, written keyword: String) -> String? {
+        let single: Set<String> = ["permitrootlogin", "permitemptypasswords", "passwordauthentication", "maxauthtries", "loglevel"]
+        let lists: Set<String> = ["allowgroups", "allowusers"]
+        guard single.contains(d.keyword) || lists.contains(d.keyword) else { return nil }
+        guard let value = d.arguments.first else { return "no argument after keyword \"\(keyword)\"" }
+        if single.contains(d.keyword), d.arguments.count > 1 { return "keyword \(keyword) extra arguments at end of line" }
+        switch d.keyword {
+        case "permitrootlogin":
+            return rootLoginValues.contains(value.lowercased()) ? nil : "unsupported option \"\(value)\""
+        case "permitemptypasswords", "passwordauthentication":
+            return ["yes", "no"].contains(value.lowercased()) ? nil : "unsupported option \"\(value)\""
+        case "maxauthtries":
+            // strtonum(0, INT_MAX): decimal digits only, no sign below zero.
+            guard let n = Int(value), value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "+" || $0 == "-") }) else { return "\(keyword) integer value invalid." }
+            if n < 0 { return "\(keyword) integer value too small." }
+            if n > Int(Int32.max) { return "\(keyword) integer value too large." }
+            return nil
+        case "loglevel":
+            return logLevels.contains(value.uppercased()) ? nil : "unsupported log level '\(value)'"
+        default:
+            return nil
+        }
+    }
+}
