@@ -176,19 +176,15 @@ struct AuthenticationProbe {
 
     func loginDefs() throws -> LoginDefs {
         let path = "/etc/login.defs"
-        let values = try host.text(path).map { ConfigLines.whitespaceSeparated($0, path: path) } ?? [:]
-        // The shadow suite's compiled-in defaults apply to keys the file does not set.
-        func int(_ key: String, _ fallback: Int) -> Sourced<Int> {
-            if let v = values[key], let n = Int(v.value) { return Sourced(n, v.source) }
-            return Sourced(fallback, .builtin("shadow"))
-        }
+        let defs = try host.text(path).map { LoginDefsConfig.parse($0, path: path) } ?? LoginDefsConfig()
+        // The defaults are the tools' own (useradd's new_spent, find_new_uid), not attt's wishes.
         return LoginDefs(
-            passMaxDays: int("PASS_MAX_DAYS", 99_999),
-            passMinDays: int("PASS_MIN_DAYS", 0),
-            passWarnAge: int("PASS_WARN_AGE", 7),
-            uidMin: int("UID_MIN", 1000),
-            uidMax: int("UID_MAX", 60000),
-            encryptMethod: values["ENCRYPT_METHOD"] ?? Sourced("DES", .builtin("shadow"))
+            passMaxDays: defs.number("PASS_MAX_DAYS", default: -1),
+            passMinDays: defs.number("PASS_MIN_DAYS", default: -1),
+            passWarnAge: defs.number("PASS_WARN_AGE", default: -1),
+            uidMin: defs.number("UID_MIN", default: 1000),
+            uidMax: defs.number("UID_MAX", default: 60000),
+            encryptMethod: defs.values["ENCRYPT_METHOD"] ?? Sourced("DES", .builtin("shadow"))
         )
     }
 
