@@ -37,28 +37,7 @@ struct LoginDefsConfig {
     /// An unreadable value keeps its line as the source, so the evidence points at it.
     func number(_ key: String, default fallback: Int) -> Sourced<Int> {
         guard let entry = values[key] else { return Sourced(fallback, .builtin("shadow")) }
-        guard let n = Self.strtol(entry.value), n >= Int(Int32.min), n <= Int(Int32.max) else { return Sourced(fallback, entry.source) }
+        guard let n = CInteger.strtol(entry.value), n >= Int(Int32.min), n <= Int(Int32.max) else { return Sourced(fallback, entry.source) }
         return Sourced(n, entry.source)
-    }
-
-    /// `strtol(text, &end, 0)` with `*end == '\0'` required: sign, then `0x` hex, `0` octal or decimal.
-    static func strtol(_ text: String) -> Int? {
-        var digits = Substring(text).drop { $0.isWhitespace }
-        var negative = false
-        if let sign = digits.first, sign == "+" || sign == "-" {
-            negative = sign == "-"
-            digits = digits.dropFirst()
-        }
-        var radix = 10
-        if digits.count > 2, digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-            radix = 16
-            digits = digits.dropFirst(2)
-        } else if digits.count > 1, digits.hasPrefix("0") {
-            radix = 8
-            digits = digits.dropFirst()
-        }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.hexDigitValue ?? radix) < radix }),
-              let magnitude = Int(digits, radix: radix) else { return nil }
-        return negative ? -magnitude : magnitude
     }
 }
