@@ -57,9 +57,18 @@ struct AuthenticationProbe {
         )
     }
 
-    /// libpwquality reads `pwquality.conf.d/*.conf` in order, then `pwquality.conf` last (so the main
-    /// file wins over its drop-ins); the PAM module's arguments win over both.
+    /// The files as libpwquality reads them (``PwqualityConfig``); the PAM module's arguments win over both.
     func pwqualitySettings(moduleRule: PamRule?) throws -> PwqualitySettings {
+        // pam_cracklib reads no file.
+        let files = moduleRule?.moduleName == "pam_cracklib.so" ? nil : try PwqualityConfig.load(
+            readFile: { path throws(ProbeError) in try host.text(path) },
+            list: { path throws(ProbeError) in try host.list(path) }
+        )
+        return Self.pwquality(files: files, moduleRule: moduleRule)
+    }
+
+    /// The settings in force: the module's defaults, then the files' settings, then its arguments.
+    static func pwquality(files: PwqualityConfig?, moduleRule: PamRule?) -> PwqualitySettings {
         let cracklib = moduleRule?.moduleName == "pam_cracklib.so"
         let program = cracklib ? "pam_cracklib" : "libpwquality"
         func d<V>(_ v: V) -> Sourced<V> { Sourced(v, .builtin(program)) }
@@ -70,22 +79,12 @@ struct AuthenticationProbe {
         ]
         var enforceForRoot = d(false)
         func apply(_ key: String, _ value: String?, _ source: SourceLocation) {
+            let key = key.lowercased()
             if key == "enforce_for_root" { enforceForRoot = Sourced(true, source); return }
-            guard ints[key] != nil, let text = value, let n = Int(text) else { return }
+            guard ints[key] != nil, let text = value, let n = PwqualityConfig.integer(text) else { return }
             ints[key] = Sourced(n, source)
         }
-        if !cracklib {
-            let dropins = try host.list("/etc/security/pwquality.conf.d").filter { $0.hasSuffix(".conf") }
-            for name in dropins {
-                let path = "/etc/security/pwquality.conf.d/\(name)"
-                if let text = try host.text(path) {
-                    for a in ConfigLines.assignments(text, path: path) { apply(a.key, a.value, a.source) }
-                }
-            }
-            if let text = try host.text("/etc/security/pwquality.conf") {
-                for a in ConfigLines.assignments(text, path: "/etc/security/pwquality.conf") { apply(a.key, a.value, a.source) }
-            }
-        }
+        for setting in files?.settings ?? [] { apply(setting.name, setting.value, setting.source) }
         if let rule = moduleRule {
             for (key, value) in rule.keyedArguments { apply(key, value, rule.source) }
         }
