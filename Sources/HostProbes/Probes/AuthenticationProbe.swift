@@ -179,12 +179,18 @@ struct AuthenticationProbe {
         // The defaults are the tools' own (useradd's new_spent, find_new_uid), not attt's wishes.
         return LoginDefs(
             passMaxDays: defs.number("PASS_MAX_DAYS", default: -1),
-            passMinDays: defs.number("PASS_MIN_DAYS", default: -1),
+            passMinDays: Self.minimumDays(defs.number("PASS_MIN_DAYS", default: -1)),
             passWarnAge: defs.number("PASS_WARN_AGE", default: -1),
             uidMin: defs.number("UID_MIN", default: 1000),
             uidMax: defs.number("UID_MAX", default: 60000),
             encryptMethod: defs.values["ENCRYPT_METHOD"] ?? Sourced("DES", .builtin("shadow"))
         )
+    }
+
+    /// A negative minimum (shadow's default -1 is an empty field) lets passwd change a password at
+    /// any time, as 0 does: reported as 0, so a regulation floor of 0 days reads as met.
+    static func minimumDays(_ days: Sourced<Int>) -> Sourced<Int> {
+        days.value < 0 ? Sourced(0, days.source) : days
     }
 
     // MARK: Auto-login (VN-TD-PW-003)
