@@ -43,6 +43,10 @@ struct SshdAgreementTests {
             "sshd_config": "PasswordAuthentication yes\nMatch User admin\n  PasswordAuthentication no\n",
         ], connection: "user=an,host=pc,addr=10.0.0.5"),
         Case(name: "invalid value inside a Match block", files: ["sshd_config": "Match User admin\n  PasswordAuthentication maybe\n"]),
+        Case(name: "unknown Match attribute", files: ["sshd_config": "Match Usr admin\n  PasswordAuthentication no\n"]),
+        Case(name: "Match attribute without patterns", files: ["sshd_config": "Match User admin Group\n  PasswordAuthentication no\n"]),
+        Case(name: "Match all with other attributes", files: ["sshd_config": "Match all User admin\n  PasswordAuthentication no\n"]),
+        Case(name: "Match attributes in any case", files: ["sshd_config": "Match user admin ADDRESS 10.0.0.0/8\n  PasswordAuthentication no\n"]),
         Case(name: "keyword not allowed in a Match block", files: ["sshd_config": "Match User admin\n  Port 2222\n"]),
         Case(name: "relative Include, its Match ends with the file", files: [
             "sshd_config": "Include conf.d/*.conf\nMaxAuthTries 4\n",

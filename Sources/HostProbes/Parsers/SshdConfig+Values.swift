@@ -31,4 +31,23 @@ extension SshdConfig {
             return nil
         }
     }
+
+    /// The criteria a `Match` line may use (OpenSSH 9.2), each followed by its patterns.
+    static let matchAttributes: Set<String> = ["user", "group", "host", "localaddress", "localport", "rdomain", "address"]
+
+    /// Why sshd would refuse this `Match` line; `nil` when it takes it.
+    static func matchRefusal(_ arguments: [String]) -> String? {
+        if arguments.count > 1, arguments.contains(where: { $0.lowercased() == "all" }) {
+            return "'all' cannot be combined with other Match attributes"
+        }
+        if arguments.count == 1, arguments[0].lowercased() == "all" { return nil }
+        var i = 0
+        while i < arguments.count {
+            let attribute = arguments[i]
+            guard matchAttributes.contains(attribute.lowercased()) else { return "Unsupported Match attribute \(attribute)" }
+            guard i + 1 < arguments.count else { return "Missing Match criteria for \(attribute)" }
+            i += 2
+        }
+        return nil
+    }
 }

@@ -102,6 +102,10 @@ struct SshdConfig {
                         config.problems.append("\(source): Match without criteria")
                         continue
                     }
+                    if let refusal = SshdConfig.matchRefusal(arguments) {
+                        config.problems.append("\(source): \(refusal)")
+                        continue
+                    }
                     // `Match all` returns to settings that apply to every connection.
                     if arguments.count == 1 && arguments[0].lowercased() == "all" {
                         current = enclosing
