@@ -39,14 +39,22 @@ struct LoginDefsAgreementTests {
         #expect(defs.number("PASS_MAX_DAYS", default: -1).value == shadow.max, "PASS_MAX_DAYS")
         #expect(defs.number("PASS_WARN_AGE", default: -1).value == shadow.warn, "PASS_WARN_AGE")
     }
+
+    /// The first account useradd creates gets UID_MIN as the tool reads it: who counts as a person.
+    @Test(arguments: ["", "UID_MIN 2000\n", "UID_MIN 0x7d0\n", "UID_MIN 2000\nUID_MIN 3000\n", "UID_MIN two\n", "UID_MIN\t\"1500\"\n"])
+    func atttReadsUidMinAsUseraddDoes(_ text: String) throws {
+        let created = try RealUseradd.newAccountAging(loginDefs: text)
+        let defs = LoginDefsConfig.parse(text, path: "/etc/login.defs")
+        #expect(defs.number("UID_MIN", default: 1000).value == created.uid)
+    }
 }
 
 enum RealUseradd {
     static let useradd = "/usr/sbin/useradd"
     static var available: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: useradd) }
 
-    /// The min, max and warn fields of an account useradd creates under a prefix (-1 for empty).
-    static func newAccountAging(loginDefs: String) throws -> (min: Int, max: Int, warn: Int) {
+    /// The min, max and warn fields of an account useradd creates under a prefix (-1 for empty), and its uid.
+    static func newAccountAging(loginDefs: String) throws -> (min: Int, max: Int, warn: Int, uid: Int) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("attt-useradd-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let etc = dir.appendingPathComponent("etc")
@@ -62,6 +70,9 @@ enum RealUseradd {
             .split(separator: "\n").first { $0.hasPrefix("attt-probe:") }
         let fields = try #require(entry, "useradd wrote no shadow entry").split(separator: ":", omittingEmptySubsequences: false)
         func field(_ i: Int) -> Int { Int(fields[i]) ?? -1 }
-        return (field(3), field(4), field(5))
+        let passwd = try String(contentsOf: etc.appendingPathComponent("passwd"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("attt-probe:") }
+        let uid = try #require(passwd, "useradd wrote no passwd entry").split(separator: ":")[2]
+        return (field(3), field(4), field(5), Int(uid) ?? -1)
     }
 }
