@@ -35,6 +35,8 @@ struct SshdAgreementTests {
         Case(name: "unknown log level", files: ["sshd_config": "LogLevel loud\n"]),
         Case(name: "missing argument", files: ["sshd_config": "LogLevel\n"]),
         Case(name: "extra argument", files: ["sshd_config": "PermitEmptyPasswords no yes\n"]),
+        Case(name: "invalid value of a keyword no check reads", files: ["sshd_config": "X11Forwarding maybe\n"]),
+        Case(name: "choices beyond yes and no", files: ["sshd_config": "AllowTcpForwarding LOCAL\nGatewayPorts clientspecified\nPermitTunnel point-to-point\n"]),
         Case(name: "deprecated keyword (sshd warns and starts)", files: ["sshd_config": "KeyRegenerationInterval 3600\nUsePrivilegeSeparation sandbox\n"]),
         Case(name: "Match block, connection it selects", files: [
             "sshd_config": "PasswordAuthentication yes\nMatch User admin\n  PasswordAuthentication no\n  MaxAuthTries 2\n  LogLevel VERBOSE\n",
@@ -87,6 +89,18 @@ struct SshdAgreementTests {
         same("passwordauthentication", (block?.passwordAuthentication?.value ?? facts.passwordAuthentication.value) ? "yes" : "no")
         same("maxauthtries", String(block?.maxAuthTries?.value ?? facts.maxAuthTries.value))
         same("loglevel", block?.logLevel?.value ?? facts.logLevel.value)
+    }
+
+    /// The values attt allows for a keyword are the ones sshd allows: each is taken, and another word refused.
+    @Test func theValueTablesAreSshds() throws {
+        var tables = SshdConfig.choices
+        for keyword in SshdConfig.yesNo { tables[keyword] = ["yes", "no"] }
+        for (keyword, values) in tables.sorted(by: { $0.key < $1.key }) {
+            for value in values.sorted() + ["maybe"] {
+                let sshd = try RealSshd.run(["sshd_config": "\(keyword) \(value)\n"], connection: nil)
+                #expect((sshd.status != 0) == (value == "maybe"), "\(keyword) \(value): \(sshd.stderr)")
+            }
+        }
     }
 
     /// Every keyword attt takes is one sshd takes, and sshd's verdict on Match agrees with attt's table.

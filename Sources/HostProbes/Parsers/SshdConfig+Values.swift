@@ -1,24 +1,42 @@
-/// The values sshd accepts for the keywords attt reads. sshd checks every line as it reads the
+/// The values sshd accepts for the keywords whose values attt knows. sshd checks every line as it reads the
 /// file, a losing duplicate and a `Match` block's line too, and refuses to start on a bad one:
 /// a check must then say `error`, never read `PermitEmptyPasswords maybe` as "no" and pass.
 extension SshdConfig {
-    /// `PermitRootLogin`: `without-password` is the old name of `prohibit-password`.
-    static let rootLoginValues: Set<String> = ["yes", "prohibit-password", "without-password", "forced-commands-only", "no"]
+    /// Keywords that take only `yes` or `no` (any case), as Debian 12's sshd answered when offered
+    /// every word of sshd_config(5); `SshdAgreementTests` asks it again.
+    static let yesNo: Set<String> = [
+        "allowagentforwarding", "challengeresponseauthentication", "debianbanner", "disableforwarding",
+        "dsaauthentication", "exposeauthinfo", "gssapiauthentication", "gssapicleanupcredentials",
+        "gssapicleanupcreds", "gssapikeyexchange", "gssapistorecredentialsonrekey", "gssapistrictacceptorcheck",
+        "hostbasedauthentication", "hostbasedusesnamefrompacketonly", "ignoreuserknownhosts",
+        "kbdinteractiveauthentication", "keepalive", "kerberosauthentication", "kerberosorlocalpasswd",
+        "kerberosticketcleanup", "passwordauthentication", "permitemptypasswords", "permittty", "permituserrc",
+        "printlastlog", "printmotd", "pubkeyauthentication", "skeyauthentication", "streamlocalbindunlink",
+        "strictmodes", "tcpkeepalive", "usedns", "usepam", "x11forwarding", "x11uselocalhost"
+    ]
+    /// Keywords with more choices than yes and no (`without-password` is the old name of `prohibit-password`).
+    static let choices: [String: Set<String>] = [
+        "allowstreamlocalforwarding": ["all", "local", "no", "remote", "yes"],
+        "allowtcpforwarding": ["all", "local", "no", "remote", "yes"],
+        "compression": ["delayed", "no", "yes"],
+        "gatewayports": ["clientspecified", "no", "yes"],
+        "ignorerhosts": ["no", "shosts-only", "yes"],
+        "permitrootlogin": ["forced-commands-only", "no", "prohibit-password", "without-password", "yes"],
+        "permittunnel": ["ethernet", "no", "point-to-point", "yes"],
+    ]
     /// `LogLevel`, as sshd's log_level_number takes them (any case).
     static let logLevels: Set<String> = ["QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"]
 
-    /// Why sshd would refuse this line, in sshd's own words; `nil` when it takes it.
+    /// Why sshd would refuse this line, in sshd's own words; `nil` when it takes it. Only keywords
+    /// whose values are known here are checked: a value of another keyword is left to sshd.
     static func refusal(_ d: Directive, written keyword: String) -> String? {
-        let single: Set<String> = ["permitrootlogin", "permitemptypasswords", "passwordauthentication", "maxauthtries", "loglevel"]
-        let lists: Set<String> = ["allowgroups", "allowusers"]
-        guard single.contains(d.keyword) || lists.contains(d.keyword) else { return nil }
+        let allowed = yesNo.contains(d.keyword) ? ["yes", "no"] : choices[d.keyword]
+        let single = allowed != nil || ["maxauthtries", "loglevel"].contains(d.keyword)
+        guard single || ["allowgroups", "allowusers"].contains(d.keyword) else { return nil }
         guard let value = d.arguments.first else { return "no argument after keyword \"\(keyword)\"" }
-        if single.contains(d.keyword), d.arguments.count > 1 { return "keyword \(keyword) extra arguments at end of line" }
+        if single, d.arguments.count > 1 { return "keyword \(keyword) extra arguments at end of line" }
+        if let allowed { return allowed.contains(value.lowercased()) ? nil : "unsupported option \"\(value)\"" }
         switch d.keyword {
-        case "permitrootlogin":
-            return rootLoginValues.contains(value.lowercased()) ? nil : "unsupported option \"\(value)\""
-        case "permitemptypasswords", "passwordauthentication":
-            return ["yes", "no"].contains(value.lowercased()) ? nil : "unsupported option \"\(value)\""
         case "maxauthtries":
             // strtonum(0, INT_MAX): decimal digits only, no sign below zero.
             guard let n = Int(value), value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "+" || $0 == "-") }) else { return "\(keyword) integer value invalid." }
