@@ -9,8 +9,10 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # with debootstrap, check the packages with lintian and their units with systemd-analyze (systemd);
 # the collector tests use openssl (a foreign certificate), iproute2 (network namespaces), python3-yaml
 # (the OpenAPI document) and a headless Chromium driven by Selenium (the officers' web page;
-# libnss3-tools trusts the collector's CA).
-TEST_PACKAGES=(python3-jsonschema lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
+# libnss3-tools trusts the collector's CA). attt's parsers are held against the programs that read the
+# same files: sshd -T (openssh-server), shadow's tools (login, passwd), systemd-sysctl (systemd) and
+# libpwquality (python3-pwquality).
+TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

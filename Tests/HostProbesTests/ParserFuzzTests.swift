@@ -39,7 +39,9 @@ import Testing
 
     @Test func keyValueFiles() {
         fuzz(Self.seeds(["/etc/login.defs", "/etc/security/pwquality.conf", "/etc/security/faillock.conf", "/etc/gdm3/daemon.conf"]), seed: 2) { text in
-            _ = ConfigLines.whitespaceSeparated(text, path: "/f")
+            _ = LoginDefsConfig.parse(text, path: "/f").values
+            var pwquality = PwqualityConfig()
+            _ = pwquality.read(text, path: "/f")
             _ = ConfigLines.assignments(text, path: "/f")
             _ = IniFile.parse(text, path: "/f")
             for line in ConfigLines.meaningful(text) { _ = CronSchedule.parse(line.text, hasUserField: true) }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct ConfigParserTests {
     @Test func loginDefsLastValueWinsWithLine() {
-        let values = ConfigLines.whitespaceSeparated("# x\nPASS_MAX_DAYS\t99999\nPASS_MAX_DAYS 90\nUMASK 022\n", path: "/etc/login.defs")
+        let values = LoginDefsConfig.parse("# x\nPASS_MAX_DAYS\t99999\nPASS_MAX_DAYS 90\nUMASK 022\n", path: "/etc/login.defs").values
         #expect(values["PASS_MAX_DAYS"]?.value == "90")
         #expect(values["PASS_MAX_DAYS"]?.source.description == "/etc/login.defs:3")
     }
@@ -148,7 +148,7 @@ enum WtmpBuilder {
 
     @Test func parsersReadTheSameFacts() throws {
         let defs = "PASS_MAX_DAYS\t90\nPASS_MIN_DAYS 1\n"
-        #expect(ConfigLines.whitespaceSeparated(crlf(defs), path: "/etc/login.defs") == ConfigLines.whitespaceSeparated(defs, path: "/etc/login.defs"))
+        #expect(LoginDefsConfig.parse(crlf(defs), path: "/etc/login.defs").values == LoginDefsConfig.parse(defs, path: "/etc/login.defs").values)
         let passwd = "root:x:0:0:root:/root:/bin/bash\nan:x:1000:1000::/home/an:/bin/bash\n"
         #expect(AccountDatabase.rows(crlf(passwd)).map(\.1) == AccountDatabase.rows(passwd).map(\.1))
         let sshd = "Include /etc/ssh/sshd_config.d/*.conf\nMaxAuthTries 3\nMatch User a\n  PermitEmptyPasswords yes\n"

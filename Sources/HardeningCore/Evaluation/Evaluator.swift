@@ -46,8 +46,8 @@ public struct Evaluator: Sendable {
         if let schema, let unknown = schema.unknownFacts(in: control).first {
             result.status = .error
             result.reason = LocalizedText(
-                vi: "Chính sách nêu một dữ kiện attt không thu thập: \(unknown) — \(unknown.hint)",
-                en: "The policy names a fact attt does not collect: \(unknown) — \(unknown.hint)"
+                vi: "Lỗi chính sách: '\(unknown.path)' không phải dữ kiện attt thu thập — \(unknown.hint)",
+                en: "Policy error: \(unknown) — \(unknown.hint)"
             )
             return result
         }

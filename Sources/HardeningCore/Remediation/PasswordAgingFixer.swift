@@ -19,7 +19,7 @@ public struct PasswordAgingFixer: Fixer {
         var text = context.text("/etc/login.defs") ?? ""
         let original = text
         let note = "attt \(context.control.id) (Điều 9 khoản 6)"
-        if defs.passMaxDays.value > maxDays { text = ConfigEdit.set("PASS_MAX_DAYS", to: String(maxDays), in: text, style: .whitespace, comment: note) }
+        if defs.passMaxDays.value < 0 || defs.passMaxDays.value > maxDays { text = ConfigEdit.set("PASS_MAX_DAYS", to: String(maxDays), in: text, style: .whitespace, comment: note) }
         if defs.passMinDays.value < minDays { text = ConfigEdit.set("PASS_MIN_DAYS", to: String(minDays), in: text, style: .whitespace, comment: note) }
         if defs.passWarnAge.value < warnDays { text = ConfigEdit.set("PASS_WARN_AGE", to: String(warnDays), in: text, style: .whitespace, comment: note) }
         if text != original {

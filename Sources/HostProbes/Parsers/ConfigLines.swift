@@ -8,7 +8,7 @@ struct ConfigLine {
 
 enum ConfigLines {
     /// Splits text into meaningful lines. `#` starts a comment only at the start of a line
-    /// (after blanks), which is how login.defs, pwquality.conf and faillock.conf read them.
+    /// (after blanks), which is how pwquality.conf and faillock.conf read them.
     static func meaningful(_ text: String, comment: Set<Character> = ["#"], continuation: Bool = false) -> [ConfigLine] {
         var result: [ConfigLine] = []
         var pending: (Int, String)? = nil
@@ -33,18 +33,6 @@ enum ConfigLines {
             result.append(ConfigLine(number: p.0, text: p.1.trimmed))
         }
         return result
-    }
-
-    /// `KEY value` lines (login.defs): the last occurrence wins, as the shadow suite reads them.
-    static func whitespaceSeparated(_ text: String, path: String) -> [String: Sourced<String>] {
-        var values: [String: Sourced<String>] = [:]
-        for line in meaningful(text) {
-            let parts = line.text.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-            let key = String(parts[0])
-            let value = parts.count > 1 ? String(parts[1]).trimmed.unquoted : ""
-            values[key] = Sourced(value, SourceLocation(path: path, line: line.number))
-        }
-        return values
     }
 
     /// `key = value` and bare `flag` lines (pwquality.conf, faillock.conf, vsftpd.conf with `=`).

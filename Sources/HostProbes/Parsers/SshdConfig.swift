@@ -9,7 +9,9 @@ import HardeningCore
 ///   add up instead;
 /// - `Include` takes globs, relative to `/etc/ssh`, expanded in sorted order, in place, up to 16 deep;
 /// - a `Match` block runs to the next `Match` or to the end of the file it is in: an included file's
-///   `Match` ends with that file, and the lines after the `Include` belong to what held before it.
+///   `Match` ends with that file, and the lines after the `Include` belong to what held before it;
+/// - an unknown keyword, one a `Match` block may not set, or a value sshd does not take makes sshd
+///   refuse to start: such a line is a problem (``SshdKeywords``, `SshdConfig+Values.swift`).
 ///
 /// `sshd -T` would print the effective values, but only on the live host and only for one connection;
 /// this works under any root and keeps every `Match` block for the evidence.
@@ -100,6 +102,10 @@ struct SshdConfig {
                         config.problems.append("\(source): Match without criteria")
                         continue
                     }
+                    if let refusal = SshdConfig.matchRefusal(arguments) {
+                        config.problems.append("\(source): \(refusal)")
+                        continue
+                    }
                     // `Match all` returns to settings that apply to every connection.
                     if arguments.count == 1 && arguments[0].lowercased() == "all" {
                         current = enclosing
@@ -129,7 +135,20 @@ struct SshdConfig {
                         }
                     }
                 default:
+                    let written = String(first.prefix { $0 != "=" })
+                    guard SshdKeywords.known.contains(keyword) else {
+                        config.problems.append("\(source): Bad configuration option: \(written)")
+                        continue
+                    }
+                    if current != nil, !SshdKeywords.allowedInMatch.contains(keyword) {
+                        config.problems.append("\(source): Directive '\(written)' is not allowed within a Match block")
+                        continue
+                    }
                     let directive = Directive(keyword: keyword, arguments: arguments, source: source)
+                    if let refusal = SshdConfig.refusal(directive, written: written) {
+                        config.problems.append("\(source): \(refusal)")
+                        continue
+                    }
                     if let current { config.matches[current].directives.append(directive) } else { config.global.append(directive) }
                 }
             }

@@ -39,6 +39,15 @@ struct SysctlConfig {
         return globs.last { Glob($0.path).matches(path) }
     }
 
+    /// What an integer parameter holds after systemd-sysctl writes `value`: the kernel reads the first
+    /// word as `strtol(…, 0)` does (`010` is 8) and refuses what is not a number or is out of the
+    /// parameter's range (`tcp_syncookies` is a byte); `nil` when refused, and the parameter keeps the
+    /// value it had, at boot the kernel's default (systemd-sysctl logs "Couldn't write" and goes on).
+    static func kernelInteger(_ value: String, range: ClosedRange<Int>) -> Int? {
+        guard let word = value.fields.first, let n = CInteger.strtol(word), range.contains(n) else { return nil }
+        return n
+    }
+
     /// Dot form `a.b.c` → `a/b/c`; slash form kept; in slash form a dot is part of a name.
     static func normalize(_ key: String) -> String {
         guard let first = key.firstIndex(where: { $0 == "." || $0 == "/" }) else { return key }

@@ -57,9 +57,18 @@ struct AuthenticationProbe {
         )
     }
 
-    /// libpwquality reads `pwquality.conf.d/*.conf` in order, then `pwquality.conf` last (so the main
-    /// file wins over its drop-ins); the PAM module's arguments win over both.
+    /// The files as libpwquality reads them (``PwqualityConfig``); the PAM module's arguments win over both.
     func pwqualitySettings(moduleRule: PamRule?) throws -> PwqualitySettings {
+        // pam_cracklib reads no file.
+        let files = moduleRule?.moduleName == "pam_cracklib.so" ? nil : try PwqualityConfig.load(
+            readFile: { path throws(ProbeError) in try host.text(path) },
+            list: { path throws(ProbeError) in try host.list(path) }
+        )
+        return Self.pwquality(files: files, moduleRule: moduleRule)
+    }
+
+    /// The settings in force: the module's defaults, then the files' settings, then its arguments.
+    static func pwquality(files: PwqualityConfig?, moduleRule: PamRule?) -> PwqualitySettings {
         let cracklib = moduleRule?.moduleName == "pam_cracklib.so"
         let program = cracklib ? "pam_cracklib" : "libpwquality"
         func d<V>(_ v: V) -> Sourced<V> { Sourced(v, .builtin(program)) }
@@ -70,22 +79,12 @@ struct AuthenticationProbe {
         ]
         var enforceForRoot = d(false)
         func apply(_ key: String, _ value: String?, _ source: SourceLocation) {
+            let key = key.lowercased()
             if key == "enforce_for_root" { enforceForRoot = Sourced(true, source); return }
-            guard ints[key] != nil, let text = value, let n = Int(text) else { return }
+            guard ints[key] != nil, let text = value, let n = PwqualityConfig.integer(text) else { return }
             ints[key] = Sourced(n, source)
         }
-        if !cracklib {
-            let dropins = try host.list("/etc/security/pwquality.conf.d").filter { $0.hasSuffix(".conf") }
-            for name in dropins {
-                let path = "/etc/security/pwquality.conf.d/\(name)"
-                if let text = try host.text(path) {
-                    for a in ConfigLines.assignments(text, path: path) { apply(a.key, a.value, a.source) }
-                }
-            }
-            if let text = try host.text("/etc/security/pwquality.conf") {
-                for a in ConfigLines.assignments(text, path: "/etc/security/pwquality.conf") { apply(a.key, a.value, a.source) }
-            }
-        }
+        for setting in files?.settings ?? [] { apply(setting.name, setting.value, setting.source) }
         if let rule = moduleRule {
             for (key, value) in rule.keyedArguments { apply(key, value, rule.source) }
         }
@@ -176,20 +175,22 @@ struct AuthenticationProbe {
 
     func loginDefs() throws -> LoginDefs {
         let path = "/etc/login.defs"
-        let values = try host.text(path).map { ConfigLines.whitespaceSeparated($0, path: path) } ?? [:]
-        // The shadow suite's compiled-in defaults apply to keys the file does not set.
-        func int(_ key: String, _ fallback: Int) -> Sourced<Int> {
-            if let v = values[key], let n = Int(v.value) { return Sourced(n, v.source) }
-            return Sourced(fallback, .builtin("shadow"))
-        }
+        let defs = try host.text(path).map { LoginDefsConfig.parse($0, path: path) } ?? LoginDefsConfig()
+        // The defaults are the tools' own (useradd's new_spent, find_new_uid), not attt's wishes.
         return LoginDefs(
-            passMaxDays: int("PASS_MAX_DAYS", 99_999),
-            passMinDays: int("PASS_MIN_DAYS", 0),
-            passWarnAge: int("PASS_WARN_AGE", 7),
-            uidMin: int("UID_MIN", 1000),
-            uidMax: int("UID_MAX", 60000),
-            encryptMethod: values["ENCRYPT_METHOD"] ?? Sourced("DES", .builtin("shadow"))
+            passMaxDays: defs.number("PASS_MAX_DAYS", default: -1),
+            passMinDays: Self.minimumDays(defs.number("PASS_MIN_DAYS", default: -1)),
+            passWarnAge: defs.number("PASS_WARN_AGE", default: -1),
+            uidMin: defs.number("UID_MIN", default: 1000),
+            uidMax: defs.number("UID_MAX", default: 60000),
+            encryptMethod: defs.values["ENCRYPT_METHOD"] ?? Sourced("DES", .builtin("shadow"))
         )
+    }
+
+    /// A negative minimum (shadow's default -1 is an empty field) lets passwd change a password at
+    /// any time, as 0 does: reported as 0, so a regulation floor of 0 days reads as met.
+    static func minimumDays(_ days: Sourced<Int>) -> Sourced<Int> {
+        days.value < 0 ? Sourced(0, days.source) : days
     }
 
     // MARK: Auto-login (VN-TD-PW-003)

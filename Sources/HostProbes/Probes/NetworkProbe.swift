@@ -10,6 +10,21 @@ struct NetworkProbe {
 
     /// Debian 12's kernel defaults, for what no file sets.
     static let linux = SourceLocation.builtin("linux")
+    /// The values Debian 12's kernel starts with (`SysctlAgreementTests` reads them from a fresh
+    /// network namespace).
+    static let kernelDefaults = [
+        "net.ipv4.tcp_syncookies": "1", "net.ipv4.conf.all.accept_redirects": "1", "net.ipv4.conf.default.accept_redirects": "1",
+        "net.ipv6.conf.all.accept_redirects": "1", "net.ipv4.conf.all.rp_filter": "0",
+    ]
+
+    /// The value a parameter will have after boot: what the kernel takes from the last line that sets
+    /// it (one it refuses leaves the default in force), else the kernel's default.
+    static func configured(_ name: String, in config: SysctlConfig) -> Sourced<String> {
+        let fallback = kernelDefaults[name] ?? ""
+        guard let line = config.value(name) else { return Sourced(fallback, linux) }
+        let range = name == "net.ipv4.tcp_syncookies" ? 0...255 : Int(Int32.min)...Int(Int32.max)
+        return Sourced(SysctlConfig.kernelInteger(line.value, range: range).map(String.init) ?? fallback, line.source)
+    }
 
     func collect() throws -> NetworkFacts {
         let config = try SysctlConfig.load(
@@ -17,8 +32,8 @@ struct NetworkProbe {
             list: { path throws(ProbeError) in try host.list(path) },
             linkTarget: { host.linkTarget($0) }
         )
-        func parameter(_ name: String, default fallback: String) throws -> KernelParameter {
-            let configured = config.value(name).map { Sourced($0.value, $0.source) } ?? Sourced(fallback, Self.linux)
+        func parameter(_ name: String) throws -> KernelParameter {
+            let configured = Self.configured(name, in: config)
             var running: Sourced<String>? = nil
             if host.isLiveHost {
                 let path = "/proc/sys/" + SysctlConfig.normalize(name)
@@ -29,11 +44,11 @@ struct NetworkProbe {
         let keyfiles = try networkManagerKeyfiles()
         var facts = NetworkFacts(
             kernel: KernelNetworkParameters(
-                tcpSyncookies: try parameter("net.ipv4.tcp_syncookies", default: "1"),
-                acceptRedirects: try parameter("net.ipv4.conf.all.accept_redirects", default: "1"),
-                defaultAcceptRedirects: try parameter("net.ipv4.conf.default.accept_redirects", default: "1"),
-                ipv6AcceptRedirects: try parameter("net.ipv6.conf.all.accept_redirects", default: "1"),
-                rpFilter: try parameter("net.ipv4.conf.all.rp_filter", default: "0"),
+                tcpSyncookies: try parameter("net.ipv4.tcp_syncookies"),
+                acceptRedirects: try parameter("net.ipv4.conf.all.accept_redirects"),
+                defaultAcceptRedirects: try parameter("net.ipv4.conf.default.accept_redirects"),
+                ipv6AcceptRedirects: try parameter("net.ipv6.conf.all.accept_redirects"),
+                rpFilter: try parameter("net.ipv4.conf.all.rp_filter"),
                 files: config.files
             ),
             firewalls: try [ufw(), firewalld(), nftables()].compactMap { $0 },
