@@ -1,4 +1,5 @@
 import AtttTestSupport
+import Enrollment
 import Foundation
 import NIOHTTP1
 import NIOSSL
@@ -158,7 +159,22 @@ import Testing
         #expect(signOut.status == 403)
         #expect(try collector.command(["jobs", "list"]).stdout.isEmpty)
         // With both, the same request goes through.
-        #expect(try await https.send(url, method: .POST, body: approval, headers: [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)]).status == 201)
+        let approved = try await https.send(url, method: .POST, body: approval, headers: [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)])
+        #expect(approved.status == 201)
+
+        // What a host says is shown escaped on the page and stripped of control characters in the CLI.
+        let job = try #require(try JSONSerialization.jsonObject(with: approved.body) as? [String: Any])["id"] as? String
+        let message = #"{"state":"failed","message":"\u001b[2J\u001b]0;owned\u0007<b>ok</b>"}"#
+        #expect(try await agent.post(collector.url + "/v1/jobs/\(try #require(job))/result", Data(message.utf8)).status == 200)
+        let hostile = "<script>alert(1)</script>\u{1b}[31m"
+        let token = try collector.token(unit: "UBND xã Tứ Dân")
+        let csr = try HostKey.generate().certificateRequest(hostname: hostile).pemString
+        #expect(try await https.post(collector.url + "/v1/enroll", try JSONEncoder().encode(["token": token, "csr": csr])).status == 200)
+        let jobs = try collector.command(["jobs", "list"]).stdout, hosts = try collector.command(["hosts", "list"]).stdout
+        #expect(!jobs.contains("\u{1b}") && !jobs.contains("\u{07}") && jobs.contains("?[2J?]0;owned?<b>ok</b>"), "\(jobs.debugDescription)")
+        #expect(!hosts.contains("\u{1b}") && hosts.contains("<script>alert(1)</script>?[31m"), "\(hosts.debugDescription)")
+        let page = String(decoding: try await https.send(collector.url + "/", method: .GET, body: nil, headers: [("Cookie", cookie)]).body, as: UTF8.self)
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script>"), "\(page)")
     }
 
     func enrolledAgent(_ collector: CollectorProcess) throws -> URL {
