@@ -23,6 +23,9 @@ final class BlockingPool: Sendable {
         pool.start()
     }
 
+    /// Calls running or waiting now.
+    var inFlight: Int { admitted.withLockedValue { $0 } }
+
     struct Busy: Error, CustomStringConvertible {
         var pool: String
         var description: String { "the collector is busy (\(pool)); try again in a few seconds" }

@@ -102,6 +102,9 @@ import Testing
         let statuses = try await flood.value
         #expect(statuses.count == 200 && statuses.allSatisfy { $0 == 401 || $0 == 503 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
         #expect(try await signIn(https, collector, "root", OfficerTests.password).status == 200)
+        // None of the guessers reached PAM: they are not in the officer group.
+        let calls = try String(contentsOf: work.appendingPathComponent("pam.d/pam-calls"), encoding: .utf8).split(separator: "\n")
+        #expect(calls == ["root", "root"], "\(calls)")
     }
 
     @Test(.enabled(if: OfficerTests.pamExecPresent, "needs pam_exec.so (libpam-modules) to stage an officer's password"))

@@ -16,7 +16,8 @@ import Testing
         let dir = work.appendingPathComponent("pam.d")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("check-password")
-        try "#!/bin/sh\n[ \"$(tr -d '\\000')\" = '\(Self.password)' ]\n".write(to: script, atomically: true, encoding: .utf8)
+        // Each PAM conversation leaves the account's name in pam-calls: who reached PAM at all.
+        try "#!/bin/sh\necho \"$PAM_USER\" >> '\(dir.path)/pam-calls'\n[ \"$(tr -d '\\000')\" = '\(Self.password)' ]\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         try "auth required pam_exec.so expose_authtok quiet \(script.path)\naccount required pam_permit.so\n"
             .write(to: dir.appendingPathComponent("attt-collector"), atomically: true, encoding: .utf8)
