@@ -1,3 +1,4 @@
+import CollectorStore
 @testable import CollectorServer
 import Foundation
 import Testing
@@ -32,5 +33,29 @@ import Testing
         #expect(try await running.value == 1)
         #expect(try await queued.value == 2)
         #expect(try await pool.run { 4 } == 4)
+    }
+}
+
+/// A session ends when it is left idle, and when its officer leaves the officer group (looked up
+/// again every 5 minutes), whatever its lifetime.
+@Suite struct OfficerSessionTests {
+    @Test func idleSessionsAndFormerOfficersAreSignedOut() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-sessions-\(UUID()).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteCollectorStore(path: path)
+        var settings = CollectorSettings()
+        settings.officerGroup = "attt-no-such-group-\(UUID().uuidString.prefix(8))"
+        let officers = OfficerAuthenticator(store: store, settings: settings, pamConfdir: nil, database: BlockingPool(name: "database", threads: 1, queue: 8))
+        let now = Date()
+
+        // Idle for longer than officers.session-idle (30 min): gone.
+        try store.createSession(tokenHash: OfficerAuthenticator.hash("idle"), user: "nguyenvana", expiresAt: now.addingTimeInterval(8 * 3600), now: now)
+        #expect(try await officers.officer(session: "idle", now: now.addingTimeInterval(1_801)) == nil)
+
+        // Used every minute, it lives until the group is looked up again and the officer is not in it.
+        try store.createSession(tokenHash: OfficerAuthenticator.hash("s"), user: "nguyenvana", expiresAt: now.addingTimeInterval(8 * 3600), now: now)
+        for minute in 1...4 { #expect(try await officers.officer(session: "s", now: now.addingTimeInterval(Double(minute) * 60)) == "nguyenvana") }
+        #expect(try await officers.officer(session: "s", now: now.addingTimeInterval(300)) == nil)
+        #expect(try store.session(tokenHash: OfficerAuthenticator.hash("s"), now: now.addingTimeInterval(301), idle: 1800) == nil)
     }
 }
