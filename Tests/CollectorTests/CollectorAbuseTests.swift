@@ -47,6 +47,10 @@ import Testing
         let slowBody = try TLSClient(port: collector.port)
         slowBody.write("POST /v1/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
         slowBody.trickle(every: 1)
+        // Answered 413 early (over 8 KiB), then the rest trickled: the deadline still holds.
+        let afterAnswer = try TLSClient(port: collector.port)
+        afterAnswer.write("POST /v1/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" + String(repeating: " ", count: 9_000))
+        afterAnswer.trickle(every: 1)
         let started = Date()
 
         // Meanwhile: the agent uploads, an officer signs in.
@@ -63,6 +67,7 @@ import Testing
         #expect(try slowHead.awaitExit(within: 30) < Self.idle + 10)
         let bodyCut = try slowBody.awaitExit(within: 40)
         #expect(bodyCut >= Self.requestDeadline - 0.5 && bodyCut < Self.requestDeadline + 10, "the trickled body was cut after \(bodyCut) s")
+        #expect(try afterAnswer.awaitExit(within: 40) < Self.requestDeadline + 10)
         #expect(Date().timeIntervalSince(started) < 40)
 
         // Still serving afterwards.
