@@ -18,13 +18,34 @@ import Testing
     var work: URL { officers.work }
     static let idle = 2.0, requestDeadline = 6.0
 
-    func collector() throws -> CollectorProcess {
+    func collector(environment: [String: String] = [:]) throws -> CollectorProcess {
         try CollectorProcess(
             stateDirectory: work.appendingPathComponent("state"),
             environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_SERVER_IDLE_TIMEOUT": "\(Int(Self.idle))s",
-                          "ATTT_COLLECTOR_SERVER_REQUEST_TIMEOUT": "\(Int(Self.requestDeadline))s"],
+                          "ATTT_COLLECTOR_SERVER_REQUEST_TIMEOUT": "\(Int(Self.requestDeadline))s"].merging(environment) { _, new in new },
             arguments: ["--pam-confdir", try officers.pamConfdir().path]
         )
+    }
+
+    /// At the connection cap the collector stops accepting; a client waits in the kernel's queue
+    /// until the idle timeout frees a place, and is then served.
+    @Test func pastTheConnectionCapClientsWaitUntilIdleOnesAreDropped() async throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try collector(environment: ["ATTT_COLLECTOR_SERVER_MAX_CONNECTIONS": "10"])
+        defer { collector.stop() }
+        let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
+        defer { https.close() }
+        #expect(try await https.get(collector.url + "/v1/health").status == 200)
+        // Three times the cap: the collector accepts in batches, so the cap holds to within a batch;
+        // the client behind them in the kernel's queue waits either way.
+        let silent = try (0..<30).map { _ in try RawSocket(port: collector.port) }
+        let opened = Date()
+        let fresh = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
+        defer { fresh.close() }
+        #expect(try await fresh.get(collector.url + "/v1/health").status == 200)
+        // Served only once places were freed: not before the idle timeout.
+        #expect(Date().timeIntervalSince(opened) >= Self.idle - 0.5)
+        #expect(RawSocket.awaitClosed(silent, within: 30).count == 30)
     }
 
     static var openSSLPresent: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
