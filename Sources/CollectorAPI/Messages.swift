@@ -128,10 +128,13 @@ public struct SignInRequest: Codable, Sendable, Hashable {
 public struct SignInResponse: Codable, Sendable, Hashable {
     public var officer: String
     public var expiresAt: String
+    /// Send it back as `X-CSRF-Token` with every request that changes something.
+    public var csrfToken: String
 
-    public init(officer: String, expiresAt: String) {
+    public init(officer: String, expiresAt: String, csrfToken: String) {
         self.officer = officer
         self.expiresAt = expiresAt
+        self.csrfToken = csrfToken
     }
 }
 

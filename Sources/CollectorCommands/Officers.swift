@@ -107,7 +107,9 @@ struct Jobs: AsyncParsableCommand {
             let store = try settings.openStore(try await settings.load())
             for job in try store.jobs(host: host, now: Date()) {
                 let tx = job.transaction.map { " tx \($0)" } ?? ""
-                print("\(job.id)  \(job.host)  \(job.state.rawValue)\(tx)  \(job.controls.joined(separator: ","))  by \(job.approvedBy) \(job.approvedAt)" + (job.message.map { "  — \($0)" } ?? ""))
+                // The transaction id and the message are the agent's words.
+                let line = "\(job.id)  \(job.host)  \(job.state.rawValue)\(tx)  \(job.controls.joined(separator: ","))  by \(job.approvedBy) \(job.approvedAt)" + (job.message.map { "  — \($0)" } ?? "")
+                print(TerminalText.safe(line))
             }
         }
     }
@@ -136,7 +138,8 @@ struct Hosts: AsyncParsableCommand {
             for host in hosts {
                 let status = byHost[host.id].map { "\($0.summary.fail) failing of \($0.summary.total) at \($0.startedAt)" + ($0.failing.isEmpty ? "" : ": " + $0.failing.joined(separator: ",")) } ?? "no report yet"
                 let compacted = try store.compactedCount(host: host.id)
-                print("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)" + (compacted > 0 ? "  (\(compacted) older reports compacted by the agent)" : ""))
+                // The hostname is what the PC called itself.
+                print(TerminalText.safe("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)" + (compacted > 0 ? "  (\(compacted) older reports compacted by the agent)" : "")))
             }
         }
     }

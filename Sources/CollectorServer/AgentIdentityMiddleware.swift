@@ -12,6 +12,7 @@ import X509
 struct AgentIdentityMiddleware: RouterMiddleware {
     typealias Context = CollectorContext
     let store: any CollectorDatabase
+    let database: BlockingPool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let peer = try? await context.channel.nioSSL_peerCertificate().get(),
@@ -20,7 +21,8 @@ struct AgentIdentityMiddleware: RouterMiddleware {
         else {
             throw HTTPError(.unauthorized, message: "a client certificate from this collector is required (run attt enroll on the PC)")
         }
-        guard let host = try store.certifiedHost(serial: certificate.serialHex), host.id == hostId else {
+        let (store, serial) = (store, certificate.serialHex)
+        guard let host = try await database.run({ try store.certifiedHost(serial: serial) }), host.id == hostId else {
             throw HTTPError(.forbidden, message: "this host's certificate is unknown or revoked; enroll the PC again")
         }
         var context = context

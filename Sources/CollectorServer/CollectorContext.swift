@@ -9,6 +9,8 @@ public struct CollectorContext: RequestContext {
     public let channel: any Channel
     public var host: HostIdentity?
     public var officer: String?
+    /// The signed-in officer's anti-forgery token, for the forms a page renders.
+    public var csrfToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

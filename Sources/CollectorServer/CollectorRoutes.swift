@@ -14,12 +14,15 @@ public struct CollectorRoutes: Sendable {
     let authority: CertificateAuthority
     let settings: CollectorSettings
     let officers: OfficerAuthenticator
+    /// Every store call runs here, off Swift's cooperative pool (GRDB blocks its thread).
+    let database: BlockingPool
 
-    public init(store: any CollectorDatabase, authority: CertificateAuthority, settings: CollectorSettings, officers: OfficerAuthenticator) {
+    init(store: any CollectorDatabase, authority: CertificateAuthority, settings: CollectorSettings, officers: OfficerAuthenticator, database: BlockingPool) {
         self.store = store
         self.authority = authority
         self.settings = settings
         self.officers = officers
+        self.database = database
     }
 
     public func router() -> Router<CollectorContext> {
@@ -27,21 +30,25 @@ public struct CollectorRoutes: Sendable {
         router.get("/v1/health") { _, _ in ["status": "ok"] }
         router.post("/v1/enroll") { request, context in try await enroll(request, context) }
 
-        let agent = router.group("/v1").add(middleware: AgentIdentityMiddleware(store: store))
+        let agent = router.group("/v1").add(middleware: AgentIdentityMiddleware(store: store, database: database))
         agent.post("reports") { request, context -> IngestResponse in
             let report = try await request.decode(as: Report.self, context: context)
-            return try Self.ingest { try store.ingest(report, host: try context.requireHost()) }
+            let host = try context.requireHost()
+            return try await ingest { try store.ingest(report, host: host) }
         }
         agent.post("report-summaries") { request, context -> IngestResponse in
             let summary = try await request.decode(as: ReportSummary.self, context: context)
-            return try Self.ingest { try store.ingest(summary, host: try context.requireHost()) }
+            let host = try context.requireHost()
+            return try await ingest { try store.ingest(summary, host: host) }
         }
         agent.post("compactions") { request, context -> IngestResponse in
             let record = try await request.decode(as: CompactedReports.self, context: context)
-            return try Self.ingest { try store.ingest(record, host: try context.requireHost()) }
+            let host = try context.requireHost()
+            return try await ingest { try store.ingest(record, host: host) }
         }
         agent.get("jobs") { _, context -> JobsResponse in
-            let jobs = try store.pendingJobs(host: try context.requireHost().id, now: Date())
+            let host = try context.requireHost().id
+            let jobs = try await database.run { try store.pendingJobs(host: host, now: Date()) }
             return JobsResponse(jobs: jobs.map { ApprovedJob(id: $0.id, controls: $0.controls, approvedBy: $0.approvedBy, approvedAt: $0.approvedAt, expiresAt: $0.expiresAt) })
         }
         agent.post("jobs/:id/result") { request, context -> JobResultResponse in
@@ -50,7 +57,9 @@ public struct CollectorRoutes: Sendable {
             guard [.applied, .failed, .nothingToFix].contains(result.state) else {
                 throw HTTPError(.badRequest, message: "a result is applied, failed or nothing-to-fix")
             }
-            switch try store.finishJob(id: id, host: try context.requireHost().id, result: result, now: Date()) {
+            try Self.check(result)
+            let host = try context.requireHost().id
+            switch try await database.run({ try store.finishJob(id: id, host: host, result: result, now: Date()) }) {
             case .recorded: return JobResultResponse(outcome: .recorded)
             case .alreadyFinished: return JobResultResponse(outcome: .alreadyFinished)
             case .notFound: throw HTTPError(.notFound, message: "no job \(id) for this host")
@@ -58,10 +67,12 @@ public struct CollectorRoutes: Sendable {
         }
 
         router.post("/v1/officer/session") { request, context -> Response in
+            try OfficerSessionMiddleware.requireSameOrigin(request)
             let body = try await request.decode(as: SignInRequest.self, context: context)
             switch try await officers.signIn(user: body.user, password: body.password, address: context.remoteAddress) {
             case .signedIn(let user, let token, let expiresAt):
-                var response = try context.responseEncoder.encode(SignInResponse(officer: user, expiresAt: Timestamp(expiresAt).description), from: request, context: context)
+                let answer = SignInResponse(officer: user, expiresAt: Timestamp(expiresAt).description, csrfToken: OfficerAuthenticator.csrfToken(session: token))
+                var response = try context.responseEncoder.encode(answer, from: request, context: context)
                 response.setCookie(Self.sessionCookie(token, expiresAt: expiresAt))
                 return response
             case .refused: throw HTTPError(.unauthorized, message: "wrong account or password, or not an officer")
@@ -71,19 +82,19 @@ public struct CollectorRoutes: Sendable {
         let officer = router.group("/v1/officer").add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: false))
         officer.post("jobs") { request, context -> EditedResponse<ApprovedJob> in
             let body = try await request.decode(as: ApproveJobRequest.self, context: context)
-            let job = try approve(body, officer: context.officer ?? "")
+            let job = try await approve(body, officer: context.officer ?? "")
             return EditedResponse(status: .created, response: job)
         }
         officer.get("status") { request, _ -> [HostStatusView] in
             guard let unit = request.uri.queryParameters["unit"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?unit=") }
-            return try store.latestStatus(unit: unit).map(HostStatusView.init)
+            return try await database.run { try store.latestStatus(unit: unit) }.map(HostStatusView.init)
         }
         officer.get("failing") { request, _ -> [HostStatusView] in
             guard let control = request.uri.queryParameters["control"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?control=") }
-            return try store.hostsFailing(control: control).map(HostStatusView.init)
+            return try await database.run { try store.hostsFailing(control: control) }.map(HostStatusView.init)
         }
 
-        WebPages(store: store, officers: officers, settings: settings).add(to: router)
+        WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
         return router
     }
 
@@ -96,14 +107,18 @@ public struct CollectorRoutes: Sendable {
             throw HTTPError(.badRequest, message: "csr is not a PEM certificate request: \(error)")
         }
         let hostname = csr.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) } ?? ""
-        var issued: Certificate?
+        let (store, authority, settings, token) = (store, authority, settings, body.token)
         do {
-            let host = try store.enroll(tokenHash: OfficerAuthenticator.hash(body.token), hostname: String(hostname.prefix(253)), now: Date()) { host in
-                let certificate = try authority.issueHostCertificate(request: csr, hostId: host.id, unit: host.unit, lifetime: settings.hostCertificateLifetime)
-                issued = certificate
-                return IssuedCertificate(serial: certificate.serialHex, notAfter: certificate.notValidAfter)
+            let (host, issued) = try await database.run { () -> (HostIdentity, Certificate) in
+                var issued: Certificate?
+                let host = try store.enroll(tokenHash: OfficerAuthenticator.hash(token), hostname: String(hostname.prefix(253)), now: Date()) { host in
+                    let certificate = try authority.issueHostCertificate(request: csr, hostId: host.id, unit: host.unit, lifetime: settings.hostCertificateLifetime)
+                    issued = certificate
+                    return IssuedCertificate(serial: certificate.serialHex, notAfter: certificate.notValidAfter)
+                }
+                guard let issued else { throw HTTPError(.internalServerError) }
+                return (host, issued)
             }
-            guard let issued else { throw HTTPError(.internalServerError) }
             return EnrollResponse(hostId: host.id, unit: host.unit, certificate: try issued.pemString, caCertificate: try authority.certificate.pemString)
         } catch let refusal as EnrollmentRefusal {
             throw HTTPError(.forbidden, message: refusal.description)
@@ -113,14 +128,15 @@ public struct CollectorRoutes: Sendable {
     }
 
     /// One approval: the host must be enrolled, the controls named, the officer known.
-    public func approve(_ body: ApproveJobRequest, officer: String) throws -> ApprovedJob {
+    func approve(_ body: ApproveJobRequest, officer: String) async throws -> ApprovedJob {
         let controls = body.controls.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !controls.isEmpty, controls.allSatisfy(ControlId.isValid) else {
             throw HTTPError(.badRequest, message: "name the controls to fix, such as VN-TD-PW-001")
         }
         let now = Date()
         do {
-            let job = try store.approveJob(host: body.host, controls: controls, officer: officer, expiresAt: now.addingTimeInterval(settings.jobLifetime), now: now)
+            let (store, expiresAt) = (store, now.addingTimeInterval(settings.jobLifetime))
+            let job = try await database.run { try store.approveJob(host: body.host, controls: controls, officer: officer, expiresAt: expiresAt, now: now) }
             return ApprovedJob(id: job.id, controls: job.controls, approvedBy: job.approvedBy, approvedAt: job.approvedAt, expiresAt: job.expiresAt)
         } catch let error as StoreError {
             throw HTTPError(.notFound, message: error.description)
@@ -129,9 +145,9 @@ public struct CollectorRoutes: Sendable {
 
     /// Store errors an agent can cause: a record id another host already used (409), a record over
     /// a limit (413), contradictory or malformed content (422), a host over its quota (429).
-    static func ingest(_ body: () throws -> IngestOutcome) throws -> IngestResponse {
+    func ingest(_ body: @escaping @Sendable () throws -> IngestOutcome) async throws -> IngestResponse {
         do {
-            return IngestResponse(outcome: try body())
+            return IngestResponse(outcome: try await database.run(body))
         } catch let error as StoreError {
             throw HTTPError(.conflict, message: error.description)
         } catch ReportRefusal.tooLarge(let message) {
@@ -140,6 +156,17 @@ public struct CollectorRoutes: Sendable {
             throw HTTPError(.unprocessableContent, message: message)
         } catch ReportRefusal.quota(let message, let retryAfter) {
             throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retryAfter)], message: message)
+        }
+    }
+
+    /// What an agent says about a job is shown to officers: bounded like any string from a host.
+    static func check(_ result: JobResult) throws {
+        let limits = ReportLimits()
+        for text in [result.transaction, result.message].compactMap({ $0 }) where text.utf8.count > limits.stringBytes {
+            throw HTTPError(.contentTooLarge, message: "a job result's transaction and message are at most \(limits.stringBytes) bytes")
+        }
+        guard (result.fixed ?? []).count <= limits.results, (result.fixed ?? []).allSatisfy(ControlId.isValid) else {
+            throw HTTPError(.unprocessableContent, message: "fixed lists control ids such as VN-TD-PW-001")
         }
     }
 
@@ -172,6 +199,15 @@ struct HostStatusView: ResponseEncodable {
         fail = status.summary.fail
         total = status.summary.total
         failing = status.failing
+    }
+}
+
+/// A pool's queue is full: come back shortly.
+extension BlockingPool.Busy: HTTPResponseError {
+    var status: HTTPResponse.Status { .serviceUnavailable }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        try HTTPError(status, headers: [.retryAfter: "5"], message: description).response(from: request, context: context)
     }
 }
 

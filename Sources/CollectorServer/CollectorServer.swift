@@ -12,8 +12,10 @@ public enum CollectorServer {
     public static func application(state: CollectorState, store: any CollectorDatabase, pamConfdir: String? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let settings = state.settings
-        let officers = OfficerAuthenticator(store: store, settings: settings, pamConfdir: pamConfdir)
-        let routes = CollectorRoutes(store: store, authority: state.authority, settings: settings, officers: officers)
+        // SQLite allows one writer and a few readers; more threads would only wait on its lock.
+        let database = BlockingPool(name: "database", threads: 4, queue: 1024)
+        let officers = OfficerAuthenticator(store: store, settings: settings, pamConfdir: pamConfdir, database: database)
+        let routes = CollectorRoutes(store: store, authority: state.authority, settings: settings, officers: officers, database: database)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(settings.serverCertificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.serverKeyPath, format: .pem))

@@ -13,27 +13,45 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     let deadline: TimeAmount
     var pending: Scheduled<Void>?
+    /// The deadline ends only when both are done: an answer given early (413) must not let the
+    /// client go on trickling the rest of its body for ever.
+    var requestRead = false, answered = false
 
     init(deadline: TimeAmount) {
         self.deadline = deadline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data), pending == nil {
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            pending = context.eventLoop.scheduleTask(in: deadline) {
-                loopBound.value.close(promise: nil)
+        switch unwrapInboundIn(data) {
+        case .head:
+            (requestRead, answered) = (false, false)
+            if pending == nil {
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                pending = context.eventLoop.scheduleTask(in: deadline) {
+                    loopBound.value.close(promise: nil)
+                }
             }
+        case .end:
+            requestRead = true
+            finishIfDone()
+        case .body:
+            break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
-            pending?.cancel()
-            pending = nil
+            answered = true
+            finishIfDone()
         }
         context.write(data, promise: promise)
+    }
+
+    func finishIfDone() {
+        guard requestRead, answered else { return }
+        pending?.cancel()
+        pending = nil
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

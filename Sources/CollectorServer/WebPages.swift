@@ -11,10 +11,12 @@ struct WebPages: Sendable {
     let store: any CollectorDatabase
     let officers: OfficerAuthenticator
     let settings: CollectorSettings
+    let database: BlockingPool
 
     func add(to router: Router<CollectorContext>) {
         router.get("/sign-in") { _, _ in Self.html(Self.signInPage(message: nil)) }
         router.post("/sign-in") { request, context -> Response in
+            try OfficerSessionMiddleware.requireSameOrigin(request)
             let text = String(buffer: try await request.body.collect(upTo: context.maxUploadSize))
             guard let form = try? URLEncodedFormDecoder().decode(SignInForm.self, from: text) else {
                 return Self.html(Self.signInPage(message: "Hãy nhập tài khoản và mật khẩu."), status: .badRequest)
@@ -31,9 +33,12 @@ struct WebPages: Sendable {
             }
         }
         let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: true))
-        pages.get("/") { _, context in Self.html(try statusPage(officer: context.officer ?? "")) }
+        pages.get("/") { _, context in
+            let (store, officer, csrf) = (store, context.officer ?? "", context.csrfToken ?? "")
+            return Self.html(try await database.run { try Self.statusPage(store: store, officer: officer, csrf: csrf) })
+        }
         pages.post("/sign-out") { request, _ -> Response in
-            if let token = request.cookies[OfficerAuthenticator.cookieName]?.value { try officers.signOut(session: token) }
+            if let token = request.cookies[OfficerAuthenticator.cookieName]?.value { try await officers.signOut(session: token) }
             var response = Response.redirect(to: "/sign-in", type: .found)
             response.setCookie(Cookie(name: OfficerAuthenticator.cookieName, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .strict))
             return response
@@ -45,11 +50,12 @@ struct WebPages: Sendable {
         var password: String
     }
 
-    func statusPage(officer: String) throws -> String {
+    /// Runs on the database pool: it reads the store.
+    static func statusPage(store: any CollectorDatabase, officer: String, csrf: String) throws -> String {
         let units = Dictionary(grouping: try store.hosts(unit: nil), by: \.unit).sorted { $0.key < $1.key }
         var body = """
             <header><h1>Tình hình bảo đảm an toàn thông tin</h1>
-            <form method="post" action="/sign-out"><span>Cán bộ: \(Self.escape(officer))</span> <button>Đăng xuất</button></form></header>
+            <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(Self.escape(csrf))"><span>Cán bộ: \(Self.escape(officer))</span> <button>Đăng xuất</button></form></header>
             """
         if units.isEmpty {
             body += "<p>Chưa có máy nào đăng ký. Tạo mã đăng ký: <code>attt-collector token create --unit \"…\"</code></p>"

@@ -10,10 +10,25 @@ public protocol OfficerStore: Sendable {
     func signInFailures(user: String, since: Date) throws -> Int
     func clearSignInFailures(user: String) throws
     func createSession(tokenHash: String, user: String, expiresAt: Date, now: Date) throws
-    /// The officer a session belongs to, if it exists and has not expired.
-    func sessionUser(tokenHash: String, now: Date) throws -> String?
+    /// The session, if it exists, has not expired and was used within `idle`; marks it used now.
+    /// A session idle for longer is deleted.
+    func session(tokenHash: String, now: Date, idle: TimeInterval) throws -> OfficerSession?
+    /// Records that the session's officer was found in the officer group again at `at`.
+    func markSessionChecked(tokenHash: String, at: Date) throws
     func deleteSession(tokenHash: String) throws
 }
 
 /// Everything the collector keeps, as one store the server is given.
 public typealias CollectorDatabase = ReportStore & EnrollmentStore & JobStore & OfficerStore
+
+/// A signed-in officer's session as the store keeps it (the token itself is never stored).
+public struct OfficerSession: Sendable, Hashable {
+    public var user: String
+    /// When the officer's group membership was last confirmed.
+    public var checkedAt: Date
+
+    public init(user: String, checkedAt: Date) {
+        self.user = user
+        self.checkedAt = checkedAt
+    }
+}

@@ -148,17 +148,35 @@ extension SQLiteCollectorStore: OfficerStore {
     }
 
     public func createSession(tokenHash: String, user: String, expiresAt: Date, now: Date) throws {
+        let stamp = Timestamp(now).description
         try database.write { db in
-            try db.execute(sql: "DELETE FROM officer_session WHERE expires_at <= ?", arguments: [Timestamp(now).description])
-            try db.execute(sql: "INSERT INTO officer_session (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                           arguments: [tokenHash, user, Timestamp(now).description, Timestamp(expiresAt).description])
+            try db.execute(sql: "DELETE FROM officer_session WHERE expires_at <= ?", arguments: [stamp])
+            try db.execute(sql: "INSERT INTO officer_session (token_hash, user, created_at, expires_at, last_seen, checked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [tokenHash, user, stamp, Timestamp(expiresAt).description, stamp, stamp])
         }
     }
 
-    public func sessionUser(tokenHash: String, now: Date) throws -> String? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT user FROM officer_session WHERE token_hash = ? AND expires_at > ?",
-                                arguments: [tokenHash, Timestamp(now).description])
+    public func session(tokenHash: String, now: Date, idle: TimeInterval) throws -> OfficerSession? {
+        let stamp = Timestamp(now).description
+        let idleSince = Timestamp(now.addingTimeInterval(-idle)).description
+        return try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT user, last_seen, created_at, checked_at FROM officer_session WHERE token_hash = ? AND expires_at > ?",
+                                             arguments: [tokenHash, stamp]) else { return nil }
+            // Sessions made before v3 have no last_seen: their creation counts.
+            let lastSeen: String = row["last_seen"] ?? row["created_at"]
+            guard lastSeen >= idleSince else {
+                try db.execute(sql: "DELETE FROM officer_session WHERE token_hash = ?", arguments: [tokenHash])
+                return nil
+            }
+            try db.execute(sql: "UPDATE officer_session SET last_seen = ? WHERE token_hash = ?", arguments: [stamp, tokenHash])
+            let checked = (row["checked_at"] as String?).flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0)
+            return OfficerSession(user: row["user"], checkedAt: checked)
+        }
+    }
+
+    public func markSessionChecked(tokenHash: String, at: Date) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE officer_session SET checked_at = ? WHERE token_hash = ?", arguments: [Timestamp(at).description, tokenHash])
         }
     }
 

@@ -125,11 +125,20 @@ import Testing
         #expect(try store.signInFailures(user: "nguyenvana", since: now) == 0)
 
         try store.createSession(tokenHash: "s1", user: "nguyenvana", expiresAt: now.addingTimeInterval(60), now: now)
-        #expect(try store.sessionUser(tokenHash: "s1", now: now) == "nguyenvana")
-        #expect(try store.sessionUser(tokenHash: "s1", now: now.addingTimeInterval(61)) == nil)
-        #expect(try store.sessionUser(tokenHash: "s2", now: now) == nil)
+        #expect(try store.session(tokenHash: "s1", now: now, idle: 30)?.user == "nguyenvana")
+        #expect(try store.session(tokenHash: "s1", now: now.addingTimeInterval(61), idle: 300) == nil)
+        #expect(try store.session(tokenHash: "s2", now: now, idle: 30) == nil)
         try store.deleteSession(tokenHash: "s1")
-        #expect(try store.sessionUser(tokenHash: "s1", now: now) == nil)
+        #expect(try store.session(tokenHash: "s1", now: now, idle: 30) == nil)
+
+        // Used within the idle time, a session lives on; left idle, it ends for good.
+        try store.createSession(tokenHash: "s3", user: "nguyenvana", expiresAt: now.addingTimeInterval(3600), now: now)
+        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(25), idle: 30)?.checkedAt == now)
+        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(50), idle: 30) != nil)
+        try store.markSessionChecked(tokenHash: "s3", at: now.addingTimeInterval(50))
+        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(60), idle: 30)?.checkedAt == now.addingTimeInterval(50))
+        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(91), idle: 30) == nil)
+        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(92), idle: 3600) == nil)
     }
 
     /// A database made by the first released schema (v1) is migrated and keeps its reports.

@@ -16,7 +16,8 @@ import Testing
         let dir = work.appendingPathComponent("pam.d")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("check-password")
-        try "#!/bin/sh\n[ \"$(tr -d '\\000')\" = '\(Self.password)' ]\n".write(to: script, atomically: true, encoding: .utf8)
+        // Each PAM conversation leaves the account's name in pam-calls: who reached PAM at all.
+        try "#!/bin/sh\necho \"$PAM_USER\" >> '\(dir.path)/pam-calls'\n[ \"$(tr -d '\\000')\" = '\(Self.password)' ]\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         try "auth required pam_exec.so expose_authtok quiet \(script.path)\naccount required pam_permit.so\n"
             .write(to: dir.appendingPathComponent("attt-collector"), atomically: true, encoding: .utf8)
@@ -55,7 +56,8 @@ import Testing
         let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
         defer { https.close() }
         func signIn(_ user: String, _ password: String) async throws -> HTTPS.Answer {
-            try await https.post(collector.url + "/v1/officer/session", Data(try JSONEncoder().encode(["user": user, "password": password])))
+            try await https.send(collector.url + "/v1/officer/session", method: .POST, body: Data(try JSONEncoder().encode(["user": user, "password": password])),
+                                 headers: [("Origin", collector.url)])
         }
 
         // Without a session: refused.
@@ -76,14 +78,17 @@ import Testing
         #expect(signedIn.status == 200)
         let cookie = try #require(signedIn.headers.first { $0.0.lowercased() == "set-cookie" }?.1)
         #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
+        #expect(cookie.hasPrefix("__Host-attt_session=") && cookie.contains("Path=/") && !cookie.contains("Domain"))
         let session = String(cookie.split(separator: ";")[0])
+        let csrf = try #require(try JSONSerialization.jsonObject(with: signedIn.body) as? [String: Any])["csrfToken"] as? String
+        let officer = [("Cookie", session), ("Origin", collector.url), ("X-CSRF-Token", try #require(csrf))]
 
-        let created = try await https.send(collector.url + "/v1/officer/jobs", method: .POST, body: approval, headers: [("Cookie", session)])
+        let created = try await https.send(collector.url + "/v1/officer/jobs", method: .POST, body: approval, headers: officer)
         #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
         let job = try JSONSerialization.jsonObject(with: created.body) as? [String: Any]
         #expect(job?["approvedBy"] as? String == "root")
         let bad = Data(#"{"host":"\#(host)","controls":["VN-TD-A,B"]}"#.utf8)
-        #expect(try await https.send(collector.url + "/v1/officer/jobs", method: .POST, body: bad, headers: [("Cookie", session)]).status == 400)
+        #expect(try await https.send(collector.url + "/v1/officer/jobs", method: .POST, body: bad, headers: officer).status == 400)
         let status = try await https.send(collector.url + "/v1/officer/status?unit=UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n", method: .GET, body: nil, headers: [("Cookie", session)])
         #expect(status.status == 200 && String(decoding: status.body, as: UTF8.self).contains(host))
     }

@@ -83,22 +83,41 @@ import Testing
         _ = try await agent.post(base + "/v1/compactions", compacted)
         _ = try await other.post(base + "/v1/compactions", compacted)
         _ = try await anonymous.post(base + "/v1/compactions", compacted)
+        // What a compromised agent might send: a control twice (422), a string over 8 KiB (413).
+        var forged = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        var results = try #require(forged["results"] as? [[String: Any]])
+        forged["reportId"] = UUID().uuidString
+        results[1]["control"] = results[0]["control"]
+        forged["results"] = results
+        _ = try await agent.post(base + "/v1/reports", try JSONSerialization.data(withJSONObject: forged))
+        results[1]["control"] = "VN-TD-X-999"
+        results[1]["area"] = String(repeating: "a", count: 9_000)
+        forged["results"] = results
+        _ = try await agent.post(base + "/v1/reports", try JSONSerialization.data(withJSONObject: forged))
 
-        // Officers: refused, locked, signed in; then approvals and queries.
-        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"root"}"#))
-        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
-        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
-        _ = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"lock-me","password":"wrong"}"#))
-        let session = try await anonymous.post(base + "/v1/officer/session", json(#"{"user":"root","password":"\#(OfficerTests.password)"}"#))
+        // Officers: refused, locked, signed in; then approvals and queries. Changes carry this
+        // collector's Origin and, with a session, its anti-forgery token.
+        let origin = ("Origin", base)
+        func signIn(_ body: String, headers: [(String, String)] = [origin]) async throws -> HTTPS.Answer {
+            try await anonymous.send(base + "/v1/officer/session", method: .POST, body: json(body), headers: headers)
+        }
+        _ = try await signIn(#"{"user":"root"}"#)
+        _ = try await signIn(#"{"user":"root","password":"x"}"#, headers: [("Origin", "https://evil.example")])
+        _ = try await signIn(#"{"user":"lock-me","password":"wrong"}"#)
+        _ = try await signIn(#"{"user":"lock-me","password":"wrong"}"#)
+        _ = try await signIn(#"{"user":"lock-me","password":"wrong"}"#)
+        let session = try await signIn(#"{"user":"root","password":"\#(OfficerTests.password)"}"#)
         let cookie = try #require(session.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-        func officer(_ method: HTTPMethod, _ path: String, _ body: Data? = nil, signedIn: Bool = true) async throws -> HTTPS.Answer {
-            try await anonymous.send(base + path, method: method, body: body, headers: signedIn ? [("Cookie", cookie)] : [])
+        let csrf = try #require(try JSONDecoder().decode([String: String].self, from: session.body)["csrfToken"])
+        func officer(_ method: HTTPMethod, _ path: String, _ body: Data? = nil, signedIn: Bool = true, token: String? = nil) async throws -> HTTPS.Answer {
+            try await anonymous.send(base + path, method: method, body: body, headers: signedIn ? [("Cookie", cookie), origin, ("X-CSRF-Token", token ?? csrf)] : [origin])
         }
         let approved = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"\#(hostId)","controls":["VN-TD-PW-004"]}"#))
         let job = try #require(try JSONDecoder().decode([String: AnyCodable].self, from: approved.body)["id"]?.text)
         _ = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"\#(hostId)","controls":[]}"#))
         _ = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"h-nobody","controls":["VN-TD-PW-004"]}"#))
         _ = try await officer(.POST, "/v1/officer/jobs", json("{}"), signedIn: false)
+        _ = try await officer(.POST, "/v1/officer/jobs", json(#"{"host":"\#(hostId)","controls":["VN-TD-PW-004"]}"#), token: "forged")
         _ = try await officer(.GET, "/v1/officer/status?unit=UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n")
         _ = try await officer(.GET, "/v1/officer/status")
         _ = try await officer(.GET, "/v1/officer/status?unit=x", signedIn: false)
@@ -118,13 +137,20 @@ import Testing
         // Web pages.
         _ = try await anonymous.get(base + "/sign-in")
         _ = try await anonymous.get(base + "/")
-        _ = try await anonymous.post(base + "/sign-in", json("user=root&password=wrong"), type: "application/x-www-form-urlencoded")
-        _ = try await anonymous.post(base + "/sign-in", json("user=root"), type: "application/x-www-form-urlencoded")
-        _ = try await anonymous.post(base + "/sign-in", json("user=lock-me&password=x"), type: "application/x-www-form-urlencoded")
-        let web = try await anonymous.post(base + "/sign-in", json("user=root&password=\(OfficerTests.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"), type: "application/x-www-form-urlencoded")
+        func form(_ path: String, _ text: String, headers: [(String, String)] = [origin]) async throws -> HTTPS.Answer {
+            try await anonymous.send(base + path, method: .POST, body: json(text), type: "application/x-www-form-urlencoded", headers: headers)
+        }
+        _ = try await form("/sign-in", "user=root&password=wrong")
+        _ = try await form("/sign-in", "user=root")
+        _ = try await form("/sign-in", "user=root&password=wrong", headers: [])
+        _ = try await form("/sign-in", "user=lock-me&password=x")
+        _ = try await form("/sign-in", String(repeating: "u", count: 9_000))
+        let web = try await form("/sign-in", "user=root&password=\(OfficerTests.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
         let webCookie = try #require(web.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-        _ = try await anonymous.send(base + "/", method: .GET, body: nil, headers: [("Cookie", webCookie)])
-        _ = try await anonymous.send(base + "/sign-out", method: .POST, body: nil, headers: [("Cookie", webCookie)])
+        let page = try await anonymous.send(base + "/", method: .GET, body: nil, headers: [("Cookie", webCookie)])
+        let webCSRF = try #require(String(decoding: page.body, as: UTF8.self).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+        _ = try await form("/sign-out", "csrf=forged", headers: [("Cookie", webCookie), origin])
+        _ = try await form("/sign-out", "csrf=\(webCSRF)", headers: [("Cookie", webCookie), origin])
 
         // Revoked: the agent's certificate is refused from now on.
         #expect(try collector.command(["hosts", "revoke", hostId]).status == 0)
@@ -133,7 +159,7 @@ import Testing
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
-        #expect(statuses == [200, 201, 302, 400, 401, 403, 404, 409, 429], "\(statuses.sorted())")
+        #expect(statuses == [200, 201, 302, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
         let file = work.appendingPathComponent("exchanges.json")
         try JSONSerialization.data(withJSONObject: exchanges.items, options: [.prettyPrinted]).write(to: file)
         let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [

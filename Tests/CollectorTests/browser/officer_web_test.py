@@ -16,7 +16,7 @@ could not be started at all):
   a-sign-in-page    / without a session lands on /sign-in, in Vietnamese ("Đăng nhập")
   b-wrong-password  a wrong password answers 401 with p.message, still on /sign-in, no cookie
   c-signed-in       the right password leads to /, listing the unit and the host with the control
-  c-cookie          attt_session is HttpOnly, Secure, SameSite=Strict, and hidden from scripts
+  c-cookie          __Host-attt_session is HttpOnly, Secure, SameSite=Strict, and hidden from scripts
   e-sign-out        the sign-out form leads to /sign-in, the cookie is gone, / redirects again
   e-old-session     the old session cookie, put back by hand, no longer opens /
   e-back-button     Back after signing out does not show the hosts again
@@ -54,7 +54,7 @@ except ImportError:
     sys.exit(f"selenium is not importable by {sys.executable}: run with /usr/bin/python3 "
              "after `apt-get install -y chromium chromium-driver python3-selenium`")
 
-COOKIE = "attt_session"
+COOKIE = "__Host-attt_session"
 RESULTS = []
 
 

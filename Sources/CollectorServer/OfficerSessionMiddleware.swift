@@ -1,0 +1,61 @@
+import CollectorStore
+import Foundation
+import Hummingbird
+
+/// Sets `context.officer` from the session cookie; routes behind it refuse when there is none.
+/// A request that changes something (anything but GET and HEAD) must also come from the
+/// collector's own pages (its `Origin`) and carry the session's anti-forgery token, in the
+/// `X-CSRF-Token` header or the form's `csrf` field: a page elsewhere that makes the officer's
+/// browser post here has the cookie sent along, but neither the token nor the origin.
+struct OfficerSessionMiddleware: RouterMiddleware {
+    typealias Context = CollectorContext
+    let authenticator: OfficerAuthenticator
+    /// Web pages send the browser to the sign-in page; the API answers 401.
+    let redirect: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = request.cookies[OfficerAuthenticator.cookieName]?.value, let officer = try await authenticator.officer(session: token) else {
+            if redirect { return .redirect(to: "/sign-in", type: .found) }
+            throw HTTPError(.unauthorized, message: "sign in as an officer first (POST /v1/officer/session)")
+        }
+        var context = context
+        context.officer = officer
+        context.csrfToken = OfficerAuthenticator.csrfToken(session: token)
+        var request = request
+        if request.method != .get, request.method != .head {
+            try Self.requireSameOrigin(request)
+            let sent: String?
+            if let header = request.headers.first(where: { $0.name.canonicalName == "x-csrf-token" })?.value {
+                sent = header
+            } else if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                sent = try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(buffer: body)).csrf
+            } else {
+                sent = nil
+            }
+            guard let sent, Self.same(sent, context.csrfToken ?? "") else {
+                throw HTTPError(.forbidden, message: "this request lacks the session's anti-forgery token (X-CSRF-Token, given at sign-in); reload the page")
+            }
+        }
+        return try await next(request, context)
+    }
+
+    struct CSRFField: Decodable {
+        var csrf: String
+    }
+
+    /// The browser names the page a request comes from; it must be this collector, as the browser
+    /// reached it (scheme https and the Host it asked for).
+    static func requireSameOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin], let authority = request.head.authority, origin == "https://" + authority else {
+            throw HTTPError(.forbidden, message: "a change must come from the collector's own pages (the Origin header does not match)")
+        }
+    }
+
+    /// Compares without stopping at the first difference, so timing tells nothing about the token.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
