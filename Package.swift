@@ -36,8 +36,10 @@ let package = Package(
         .target(name: "YAMLParsing", dependencies: ["CYAML"]),
         // YAML policy files → validated core types, errors with file:line.
         .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
+        // The few C declarations host access needs that Swift's Glibc module hides (_GNU_SOURCE).
+        .target(name: "CHostAccess"),
         // Reads a host through a root prefix into HostFacts.
-        .target(name: "HostProbes", dependencies: ["HardeningCore", "CLZ4", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "HostProbes", dependencies: ["HardeningCore", "CLZ4", "CHostAccess", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),
