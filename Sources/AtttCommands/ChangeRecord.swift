@@ -5,6 +5,7 @@ import HostProbes
 import LinuxAudit
 import Remediation
 import SystemPackage
+import HostAccess
 
 /// Every applied and rolled-back transaction goes to the kernel audit trail and to the agent's log
 /// (`/var/log/attt/remediation.log` in the host root, one JSON object a line). When the kernel refuses

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 public import HardeningCore
 import HostProbes
+import HostAccess
 
 /// The only code that writes to a host. Runs a ``RemediationPlan`` as one transaction: every file is
 /// kept (bytes, owner, group, mode) before it first changes, each write is atomic, a failure half way

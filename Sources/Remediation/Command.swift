@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import HardeningCore
 import HostProbes
+import HostAccess
 
 /// Runs one of the distribution's tools for a fix, and turns a failure into an error that says what
 /// it printed (through ``Subprocess``, which keeps `Process` and its ICU out of the agent).

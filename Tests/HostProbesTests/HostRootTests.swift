@@ -4,6 +4,7 @@ import Foundation
 @testable import HostProbes
 import SystemPackage
 import Testing
+@testable import HostAccess
 
 /// The root prefix is the only door: links inside a host tree never lead out of it.
 @Suite struct HostRootTests {

@@ -2,6 +2,7 @@ import AtttTestSupport
 import Foundation
 import HostProbes
 import Testing
+import HostAccess
 
 /// The one way attt runs a program (a fix's tool, or the live firewall listing): output kept, status
 /// told apart from a signal, a program that hangs killed, output bounded.

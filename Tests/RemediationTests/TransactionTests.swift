@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 import Remediation
 import Testing
+import HostAccess
 
 /// The host tree without the agent's own state and log.
 func snapshot(_ root: URL) throws -> [String: String] {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 
 /// VN-TD-NET-001 on the live host: the configuration on disk says what happens at the next boot; the
 /// kernel's ruleset says what is enforced now (a firewall enabled at boot but stopped by hand, or

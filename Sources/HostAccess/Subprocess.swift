@@ -25,7 +25,7 @@ public enum Subprocess {
     public static let searchPath = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
     /// The whole environment a program gets: nothing is inherited from attt's own.
-    static func environment(adding extra: [String: String]) -> [String: String] {
+    package static func environment(adding extra: [String: String]) -> [String: String] {
         var environment = ["PATH": searchPath.joined(separator: ":"), "LANG": "C.UTF-8"]
         // The dynamic loader's variables (LD_PRELOAD, LD_LIBRARY_PATH…) would load code into a tool run as root.
         for (key, value) in extra where !key.hasPrefix("LD_") && key != "PATH" { environment[key] = value }
@@ -132,7 +132,7 @@ public enum Subprocess {
         return (signal == 0 ? (status >> 8) & 0xFF : 128 + signal, output)
     }
 
-    static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

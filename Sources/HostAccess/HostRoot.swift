@@ -1,7 +1,6 @@
 public import FoundationEssentials
-import Glibc
-public import HardeningCore
-import SystemPackage
+package import Glibc
+package import SystemPackage
 
 /// The only door to the host: every path a probe reads goes through this root prefix.
 ///
@@ -40,7 +39,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Like ``local(_:followFinal:)``, but a chain of links that never ends is an error.
-    func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
+    package func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
         if prefix.path == "/" { return "/" + hostPath.drop { $0 == "/" } }
         var pending = hostPath.split(separator: "/").map(String.init)
         var resolved: [String] = []
@@ -95,7 +94,7 @@ public struct HostRoot: Sendable {
     /// for a writer for ever and switch off the check. The type is taken with `fstat` on the open
     /// descriptor, not from the path before opening, so nothing can be swapped in between; FIFOs,
     /// sockets and devices (a link to `/dev/zero` has no end) are refused.
-    func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
+    package func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
         try checkDeadline(hostPath)
         let path = try resolve(hostPath)
         // Under another root the links were resolved above, inside it: a link at the last component
@@ -128,7 +127,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Why a file of this type is not read, or `nil` for a regular file.
-    static func refusal(mode: mode_t) -> String? {
+    package static func refusal(mode: mode_t) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: nil
         case S_IFDIR: "is a directory"
@@ -147,7 +146,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Fails every read once the check's deadline has passed.
-    func checkDeadline(_ hostPath: String) throws(ProbeError) {
+    package func checkDeadline(_ hostPath: String) throws(ProbeError) {
         if let deadline, Subprocess.monotonicSeconds() > deadline {
             throw ProbeError(path: hostPath, reason: "not read: the check ran out of its time budget")
         }
@@ -295,9 +294,9 @@ public struct FileAttributes: Sendable, Hashable {
 
 /// A file read by offset; closed when released.
 public final class RecordFile {
-    let descriptor: FileDescriptor
+    package let descriptor: FileDescriptor
 
-    init(descriptor: FileDescriptor) { self.descriptor = descriptor }
+    package init(descriptor: FileDescriptor) { self.descriptor = descriptor }
     deinit { try? descriptor.close() }
 
     /// Up to `count` bytes at `offset`; empty past the end or on a read error.
@@ -317,11 +316,11 @@ public final class RecordFile {
 }
 
 extension FileDescriptor {
-    enum Beyond { case fail, stop }
+    package enum Beyond { case fail, stop }
 
     /// Everything from the current offset to the end; past `limit` bytes, an error (`.fail`) or only
     /// the first `limit` bytes (`.stop`).
-    func readAll(upTo limit: Int, beyond: Beyond = .fail) throws(Errno) -> Data {
+    package func readAll(upTo limit: Int, beyond: Beyond = .fail) throws(Errno) -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -355,17 +354,4 @@ public struct ProbeError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(reason)" }
-}
-
-extension Probed {
-    /// Runs a probe, turning a read failure into a `failed` fact with the reason.
-    static func collect(_ body: () throws -> Value) -> Probed<Value> {
-        do {
-            return .collected(try body())
-        } catch let error as ProbeError {
-            return .failed(error.description)
-        } catch {
-            return .failed("\(error)")
-        }
-    }
 }
