@@ -41,6 +41,14 @@ public struct HostRoot: Sendable {
     /// Like ``local(_:followFinal:)``, but a chain of links that never ends is an error.
     package func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
         if prefix.path == "/" { return "/" + hostPath.drop { $0 == "/" } }
+        return prefix.path + (try hostPathResolved(hostPath, followFinal: followFinal))
+    }
+
+    /// The host path `hostPath` names once every link on the way is followed inside the root (`..`
+    /// stopping at it), on the live host too: `/etc/login.defs -> /srv/conf/login.defs` gives
+    /// `/srv/conf/login.defs`. A fix that writes through a link keeps and restores this file as well.
+    public func hostPathResolved(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
+        let base = prefix.path == "/" ? "" : prefix.path
         var pending = hostPath.split(separator: "/").map(String.init)
         var resolved: [String] = []
         var hops = 0
@@ -48,7 +56,7 @@ public struct HostRoot: Sendable {
             let part = pending.removeFirst()
             if part.isEmpty || part == "." { continue }
             if part == ".." { _ = resolved.popLast(); continue }
-            let candidate = prefix.path + "/" + (resolved + [part]).joined(separator: "/")
+            let candidate = base + "/" + (resolved + [part]).joined(separator: "/")
             let isLast = pending.isEmpty
             var st = stat()
             if (!isLast || followFinal), lstat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK,
@@ -62,7 +70,7 @@ public struct HostRoot: Sendable {
             }
             resolved.append(part)
         }
-        return prefix.path + "/" + resolved.joined(separator: "/")
+        return "/" + resolved.joined(separator: "/")
     }
 
     public func exists(_ hostPath: String) -> Bool {

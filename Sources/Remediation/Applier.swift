@@ -25,6 +25,7 @@ public struct Applier {
 
     /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
     public func apply(_ plan: RemediationPlan, officer: String?, job: String? = nil) throws -> Journal {
+        let kept = try keptPaths(plan)
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var journal = Journal(
             id: Applier.newId(sequence: (try history().count) + 1), root: root, createdAt: Timestamp(Date()), officer: officer, controls: plan.controls,
@@ -41,7 +42,7 @@ public struct Applier {
         try save(journal)
         do {
             for (index, step) in plan.steps.enumerated() {
-                for path in step.action.touchedFiles where !journal.backups.contains(where: { $0.path == path }) {
+                for path in kept[index] where !journal.backups.contains(where: { $0.path == path }) {
                     journal.backups.append(try backup(path, into: directory, number: journal.backups.count))
                 }
                 try save(journal)
@@ -83,7 +84,7 @@ public struct Applier {
     func perform(_ action: RemediationAction) throws {
         switch action {
         case .writeFile(let path, let content, let mode, let validator):
-            try AtomicFile.write(content, to: host.local(path), newFileMode: mode) { staged in
+            try AtomicFile.write(content, to: try writeDestination(path), newFileMode: mode) { staged in
                 guard let validator else { return }
                 try Command.run(validator.map { $0 == "{file}" ? staged : $0 })
             }
