@@ -1,4 +1,5 @@
 public import FoundationEssentials
+import CHostAccess
 package import Glibc
 package import SystemPackage
 
@@ -22,8 +23,28 @@ public struct HostRoot: Sendable {
     /// overruns ends with its facts `failed` and the report still comes out. Set by ``HostProbe``.
     public var deadline: Double? = nil
 
+    /// The root directory, opened once: reads under another root are resolved in it by the kernel.
+    let directory: RootDirectory?
+
     public init(_ path: String) {
         self.prefix = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        self.directory = prefix.path == "/" ? nil : RootDirectory(prefix.path)
+    }
+
+    /// Opens a host path with `flags`: under another root through `openat2(RESOLVE_IN_ROOT)` on the
+    /// root's descriptor, so `..` and absolute links stay in the root and nothing swapped in between
+    /// two steps can lead out of it; where the kernel lacks openat2 (before 5.6), through the
+    /// component walk of ``resolve(_:followFinal:)`` and `O_NOFOLLOW` on the result. The descriptor,
+    /// or -1 with `errno` set.
+    package func open(_ hostPath: String, _ flags: Int32) throws(ProbeError) -> Int32 {
+        if let directory {
+            let fd = attt_openat_in_root(directory.descriptor, "./" + hostPath.drop { $0 == "/" }, flags, 0)
+            if fd >= 0 || errno != ENOSYS { return fd }
+        }
+        let path = try resolve(hostPath)
+        // Under another root the links were resolved above, inside it: a link at the last component
+        // now would be one swapped in since, so it is refused rather than followed.
+        return Glibc.open(path, flags | (isLiveHost ? 0 : O_NOFOLLOW))
     }
 
     /// Whether this is the live host, where live-only sources (running services) may be read.
@@ -104,18 +125,14 @@ public struct HostRoot: Sendable {
     /// sockets and devices (a link to `/dev/zero` has no end) are refused.
     package func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
         try checkDeadline(hostPath)
-        let path = try resolve(hostPath)
-        // Under another root the links were resolved above, inside it: a link at the last component
-        // now would be one swapped in since, so it is refused rather than followed.
-        let noFollow = isLiveHost ? 0 : O_NOFOLLOW
-        let raw = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | noFollow)
+        let raw = try open(hostPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard raw >= 0 else {
             let failure = errno
             if failure == ENOENT || failure == ENOTDIR { return nil }
-            if failure == ELOOP { throw ProbeError(path: hostPath, reason: "a symbolic link changed while it was read") }
+            if failure == ELOOP { throw ProbeError(path: hostPath, reason: "too many levels of symbolic links (a loop, or a link changed while it was read)") }
             // A socket (or a device with no driver) cannot be opened at all: ENXIO; say which it is.
             var st = stat()
-            if failure == ENXIO, stat(path, &st) == 0, let refused = Self.refusal(mode: st.st_mode) {
+            if failure == ENXIO, let path = try? resolve(hostPath), stat(path, &st) == 0, let refused = Self.refusal(mode: st.st_mode) {
                 throw ProbeError(path: hostPath, reason: refused)
             }
             throw ProbeError(path: hostPath, reason: String(cString: strerror(failure)))
@@ -135,7 +152,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Why a file of this type is not read, or `nil` for a regular file.
-    package static func refusal(mode: mode_t) -> String? {
+    package static func refusal(mode: UInt32) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: nil
         case S_IFDIR: "is a directory"
@@ -238,15 +255,14 @@ public struct HostRoot: Sendable {
     /// locale); `[]` when absent. More than ``maxEntries`` entries is an error, not a partial list.
     public func list(_ hostPath: String) throws(ProbeError) -> [String] {
         try checkDeadline(hostPath)
-        let path = try resolve(hostPath)
         // O_NONBLOCK | O_DIRECTORY: a FIFO or device at the path fails at once instead of blocking.
-        let raw = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
+        let raw = try open(hostPath, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
         guard raw >= 0 else {
             let failure = errno
             if failure == ENOENT { return [] }
             // ENOTDIR: either the path itself is something else (an error) or a parent is (absent).
             var st = stat()
-            if failure == ENOTDIR, stat(path, &st) != 0 { return [] }
+            if failure == ENOTDIR, let path = try? resolve(hostPath), stat(path, &st) != 0 { return [] }
             throw ProbeError(path: hostPath, reason: "cannot list the directory: " + String(cString: strerror(failure)))
         }
         guard let directory = fdopendir(raw) else {
@@ -362,4 +378,17 @@ public struct ProbeError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(reason)" }
+}
+
+/// A root directory opened once (`O_DIRECTORY`), shared by every copy of its ``HostRoot``.
+final class RootDirectory: Sendable {
+    let descriptor: Int32
+
+    init?(_ path: String) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
 }

@@ -23,6 +23,20 @@ import Testing
         #expect(root.linkTarget("/etc/linked.conf") == "/usr/share/attt-test/real.conf")
     }
 
+    /// The root is opened once; `..` past it and absolute links are resolved in it by the kernel.
+    @Test func theRootIsOneDescriptorAndTheKernelKeepsReadsInIt() throws {
+        let host = try FixtureHost("debian12-desktop")
+        try host.symlink("/etc/escape-absolute", to: "/etc/hostname")
+        let root = HostRoot(host.root.path)
+        #expect(root.directory != nil)
+        #expect(HostRoot("/").directory == nil)
+        let copy = root
+        #expect(copy.directory === root.directory)
+        for path in ["/../../../../etc/hostname", "/etc/escape-absolute"] {
+            #expect(try root.text(path) == (try host.read("/etc/hostname")), "\(path)")
+        }
+    }
+
     @Test func missingFilesAreNilAndDirectoriesAreErrors() throws {
         let root = HostRoot(Repository.host("debian12-desktop").path)
         #expect(try root.text("/etc/does-not-exist") == nil)
