@@ -38,8 +38,12 @@ let package = Package(
         .target(name: "YAMLParsing", dependencies: ["CYAML"]),
         // YAML policy files → validated core types, errors with file:line.
         .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
+        // The few C declarations host access needs that Swift's Glibc module hides (_GNU_SOURCE).
+        .target(name: "CHostAccess"),
+        // The one door into a host: reading files under a root, running its tools. No policy, no facts.
+        .target(name: "HostAccess", dependencies: ["CHostAccess", .product(name: "SystemPackage", package: "swift-system")]),
         // Reads a host through a root prefix into HostFacts.
-        .target(name: "HostProbes", dependencies: ["HardeningCore", "CLZ4", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "HostProbes", dependencies: ["HardeningCore", "HostAccess", "CLZ4", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "LinuxPAM", dependencies: ["CPAM"]),
@@ -49,7 +53,7 @@ let package = Package(
         // Writes a crash leaves old or new, never half: every file attt writes goes through it.
         .target(name: "DurableFiles"),
         // The only code that writes to a host's configuration: transactions, backups, rollback.
-        .target(name: "Remediation", dependencies: ["HardeningCore", "HostProbes", "LinuxPAM", "DurableFiles"]),
+        .target(name: "Remediation", dependencies: ["HardeningCore", "HostAccess", "HostProbes", "LinuxPAM", "DurableFiles"]),
         // Keys, certificate requests and the collector's CA: how an agent gets its own identity.
         .target(
             name: "Enrollment",
@@ -63,7 +67,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "HardeningCore", "Enrollment", "CollectorAPI", "DurableFiles",
+                "HardeningCore", "Enrollment", "CollectorAPI", "DurableFiles", "HostAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -117,7 +121,7 @@ let package = Package(
         .target(
             name: "AtttCommands",
             dependencies: [
-                "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
+                "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
                 "CollectorAPI", "Enrollment", "CommandLineSupport", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -126,21 +130,21 @@ let package = Package(
         .executableTarget(name: "attt", dependencies: ["AtttCommands"]),
         .target(
             name: "AtttTestSupport",
-            dependencies: ["HardeningCore", "PolicyLoading", "HostProbes"],
+            dependencies: ["HardeningCore", "PolicyLoading", "HostAccess", "HostProbes"],
             path: "Tests/AtttTestSupport"
         ),
         .testTarget(name: "HardeningCoreTests", dependencies: ["HardeningCore"]),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing", "AtttTestSupport"]),
         .testTarget(name: "PolicyLoadingTests", dependencies: ["PolicyLoading", "AtttTestSupport"]),
-        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostAccess", "HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"],
+            dependencies: ["HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"],
             exclude: ["browser"]
         ),
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore"]),
         .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore"]),
         .testTarget(
@@ -165,13 +169,13 @@ let package = Package(
             ],
             exclude: ["browser", "openapi"]
         ),
-        .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostProbes", "Remediation", "AtttTestSupport"]),
+        .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostAccess", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )
 
 // Each module's README says what it is for; it is documentation, not a resource.
 let documented: Set<String> = [
-    "HardeningCore", "PolicyLoading", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
+    "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
     "YAMLParsing",
 ]

@@ -3,6 +3,7 @@ import DurableFiles
 public import Enrollment
 public import FoundationEssentials
 public import HardeningCore
+import HostAccess
 
 /// The host's identity at its collector, kept under `<root>/var/lib/attt/identity/` (state: purge
 /// removes it, an upgrade keeps it): the private key made on this PC (0600, never sent), the
@@ -42,7 +43,8 @@ public struct AgentIdentity: Sendable, Hashable {
     }
 
     public static func directory(root: String) -> String {
-        (root == "/" ? "" : root) + "/var/lib/attt/identity"
+        // Resolved inside the root: a link in a mounted tree never leads attt's writes out of it.
+        HostRoot(root).local("/var/lib/attt/identity")
     }
 
     /// Nil when the host never enrolled; an error when the files are there but damaged.

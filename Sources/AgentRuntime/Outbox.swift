@@ -2,6 +2,7 @@ import DurableFiles
 public import FoundationEssentials
 import Glibc
 public import HardeningCore
+import HostAccess
 
 /// Reports waiting to reach the collector, kept on disk so nothing is lost across crashes, reboots
 /// and days offline (peers drop data when their buffer is full; attt compacts it and says so).
@@ -42,7 +43,8 @@ public struct Outbox {
     public var onSetAside: (String) -> Void = { _ in }
 
     public init(root: String, limits: Limits = Limits()) {
-        self.directory = URL(fileURLWithPath: root).appendingPathComponent("var/lib/attt/outbox")
+        // Resolved inside the root: a link at var/lib/attt/outbox in a mounted tree leads into the tree.
+        self.directory = URL(fileURLWithPath: HostRoot(root).local("/var/lib/attt/outbox"), isDirectory: true)
         self.limits = limits
     }
 

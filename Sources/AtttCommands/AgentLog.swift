@@ -2,7 +2,7 @@ import CommandLineSupport
 import DurableFiles
 import FoundationEssentials
 import HardeningCore
-import HostProbes
+import HostAccess
 import SystemPackage
 
 /// attt's logs under the host root (`/var/log/attt/`), one JSON object a line.

@@ -1,6 +1,7 @@
 import DurableFiles
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Keeps `/var/lib/attt/enforcement.json`: the first time each tracked control passed on this host.
 /// Only the scheduled `attt run` writes it (a check is read-only), through ``AtomicFile`` so a crash
@@ -12,7 +13,7 @@ enum EnforcementLedger {
     static func update(root: String, results: [ControlResult], now: Date) throws {
         let passing = results.filter { tracked.contains($0.control) && $0.status == .pass }.map(\.control)
         guard !passing.isEmpty else { return }
-        let path = URL(fileURLWithPath: root).appendingPathComponent(String(EnforcementRecord.path.dropFirst())).path
+        let path = HostRoot(root).local(EnforcementRecord.path)
         var record = EnforcementRecord()
         if FileManager.default.fileExists(atPath: path) {
             // A damaged record is not overwritten: the date it held is evidence; the probe reports it.

@@ -1,5 +1,6 @@
 public import FoundationEssentials
 public import HardeningCore
+public import HostAccess
 
 /// Collects ``HostFacts`` from a host through its root prefix. Every probe reads files only;
 /// a probe that fails leaves its reason in the facts and the others go on.

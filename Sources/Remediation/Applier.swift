@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 public import HardeningCore
 import HostProbes
+import HostAccess
 
 /// The only code that writes to a host. Runs a ``RemediationPlan`` as one transaction: every file is
 /// kept (bytes, owner, group, mode) before it first changes, each write is atomic, a failure half way
@@ -24,6 +25,7 @@ public struct Applier {
 
     /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
     public func apply(_ plan: RemediationPlan, officer: String?, job: String? = nil) throws -> Journal {
+        let kept = try keptPaths(plan)
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
@@ -42,7 +44,7 @@ public struct Applier {
         try save(journal)
         do {
             for (index, step) in plan.steps.enumerated() {
-                for path in step.action.touchedFiles where !journal.backups.contains(where: { $0.path == path }) {
+                for path in kept[index] where !journal.backups.contains(where: { $0.path == path }) {
                     journal.backups.append(try backup(path, into: directory, number: journal.backups.count))
                 }
                 try save(journal)
@@ -84,7 +86,7 @@ public struct Applier {
     func perform(_ action: RemediationAction) throws {
         switch action {
         case .writeFile(let path, let content, let mode, let validator):
-            try AtomicFile.write(content, to: host.local(path), newFileMode: mode) { staged in
+            try AtomicFile.write(content, to: try writeDestination(path), newFileMode: mode) { staged in
                 guard let validator else { return }
                 try Command.run(validator.map { $0 == "{file}" ? staged : $0 })
             }

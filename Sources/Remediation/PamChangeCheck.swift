@@ -2,6 +2,7 @@ import FoundationEssentials
 import HardeningCore
 import HostProbes
 import LinuxPAM
+import HostAccess
 
 /// Before a changed PAM configuration goes live: flatten each login service of the staged `pam.d`,
 /// check its modules are installed, and run it with real PAM (`pam_start_confdir`) to see that it

@@ -1,6 +1,7 @@
 public import FoundationEssentials
 public import HardeningCore
 import HostProbes
+import HostAccess
 
 /// Turns failing results into a plan: for each control whose policy names a known fixer, the fixer's
 /// steps, given the facts and the current bytes of the files it reads (read here, through the root).

@@ -2,6 +2,7 @@ import AtttTestSupport
 import Foundation
 import HardeningCore
 import Testing
+import HostAccess
 
 /// Every control on real fixture hosts: the hardened host passes, a host broken in one way fails,
 /// and the evidence says what was found, what was expected and where.

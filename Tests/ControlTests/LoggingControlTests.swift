@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 import HostProbes
 import Testing
+import HostAccess
 
 /// VN-TD-LOG-001 and VN-TD-LOG-002 on the fixture hosts (Điều 7 khoản 4; Điều 9 khoản 3).
 @Suite struct LoggingControlTests {

@@ -2,6 +2,7 @@ import AtttTestSupport
 import Foundation
 import HardeningCore
 import Testing
+import HostAccess
 
 /// VN-TD-UPD-002 (Điều 10 khoản 5) on the fixture hosts: pending security fixes from apt's lists,
 /// list age, pending reboot, OS end of support.

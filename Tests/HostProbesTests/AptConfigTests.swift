@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// apt.conf as apt reads it: files in name order then apt.conf, later values win, scopes, lists that
 /// add up across files, `#clear`, and comments that never cut a quoted string.

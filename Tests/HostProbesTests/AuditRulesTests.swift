@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// Audit rules as auditctl reads them and as augenrules merges rules.d (VN-TD-LOG-001).
 @Suite struct AuditRulesTests {

@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// The readers behind VN-TD-BAK-001: crontab lines, systemd units with drop-ins, the commands that
 /// run a backup tool, fstab, and the wrapper's status record.

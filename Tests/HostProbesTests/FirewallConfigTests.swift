@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// nftables rulesets and firewalld zones read for what decides incoming packets.
 @Suite struct FirewallConfigTests {

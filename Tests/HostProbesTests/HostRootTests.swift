@@ -4,6 +4,7 @@ import Foundation
 @testable import HostProbes
 import SystemPackage
 import Testing
+@testable import HostAccess
 
 /// The root prefix is the only door: links inside a host tree never lead out of it.
 @Suite struct HostRootTests {
@@ -20,6 +21,20 @@ import Testing
         #expect(try root.text("/etc/escape.conf") == (try host.read("/etc/hostname")))
         #expect(throws: ProbeError.self) { try root.text("/etc/loop-a") }
         #expect(root.linkTarget("/etc/linked.conf") == "/usr/share/attt-test/real.conf")
+    }
+
+    /// The root is opened once; `..` past it and absolute links are resolved in it by the kernel.
+    @Test func theRootIsOneDescriptorAndTheKernelKeepsReadsInIt() throws {
+        let host = try FixtureHost("debian12-desktop")
+        try host.symlink("/etc/escape-absolute", to: "/etc/hostname")
+        let root = HostRoot(host.root.path)
+        #expect(root.directory != nil)
+        #expect(HostRoot("/").directory == nil)
+        let copy = root
+        #expect(copy.directory === root.directory)
+        for path in ["/../../../../etc/hostname", "/etc/escape-absolute"] {
+            #expect(try root.text(path) == (try host.read("/etc/hostname")), "\(path)")
+        }
     }
 
     @Test func missingFilesAreNilAndDirectoriesAreErrors() throws {

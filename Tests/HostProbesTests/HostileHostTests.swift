@@ -4,6 +4,7 @@ import Glibc
 import HardeningCore
 @testable import HostProbes
 import Testing
+@testable import HostAccess
 
 /// Traps a local user (or a mounted image) can plant where the check reads (issue 12, point 2): each is
 /// reported as `error` on the controls that read it, with the path and the reason, never a pass and

@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// journald.conf as systemd 252 reads it, and logrotate's retention of /var/log/auth.log (VN-TD-LOG-002).
 @Suite struct JournaldConfigTests {

@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// sshd_config read as sshd reads it: first value wins, includes in place and in sorted order,
 /// `Match` blocks to the next `Match` or the end of their file.

@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// sysctl.d as systemd-sysctl applies it: files by name across directories, /etc hiding a package's
 /// file of the same name, the last assignment winning, globs only where no line names the parameter.

@@ -2,6 +2,7 @@ import Foundation
 import HardeningCore
 @testable import HostProbes
 import Testing
+import HostAccess
 
 /// VPN configuration formats (VN-TD-NET-004, Điều 9 khoản 5): names, cipher and where the secrets are.
 @Suite struct VpnParserTests {

@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 import Remediation
 import Testing
+import HostAccess
 
 /// The fixers of VN-TD-AUTH-002, NET-001, NET-002 and UPD-001 on fixture hosts. Programs a fixture
 /// tree does not have (sshd, ufw, apt-config) make a real apply fail and roll back whole; the

@@ -4,6 +4,7 @@ import HardeningCore
 import HostProbes
 import Remediation
 import Testing
+import HostAccess
 
 /// The fixers of VN-TD-LOG-001 (audit-rules) and VN-TD-LOG-002 (log-retention): the plan, the
 /// dry run, the change applied on a copied tree and rolled back byte for byte.

@@ -3,6 +3,7 @@ import Foundation
 import HostProbes
 import Remediation
 import Testing
+import HostAccess
 
 /// Staged PAM changes tried with real PAM before they go live (flattened, since Linux-PAM 1.5 reads
 /// includes from /etc/pam.d even with a staged confdir).

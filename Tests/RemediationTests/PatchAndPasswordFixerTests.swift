@@ -23,7 +23,7 @@ import Testing
         #expect(!refused.stdout.contains("chage"))
         try host.write("/etc/attt/tailoring.yaml", "tailoring: attt.tailoring.v1\nparameters:\n  it_accounts: [cbcntt]\ncontrols:\n  VN-TD-PW-002:\n    force_change_accounts: [khach, nguyenvana, root]\n")
         let out = try AtttBinary.run(["fix", "--root", host.root.path, "--dry-run", "--control", "VN-TD-PW-002", "--lang", "en"] + now)
-        #expect(out.stdout.contains("chage --root \(host.root.path) -d 0 khach"), "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("chage --root \(host.root.path) -d 0 -- khach"), "\(out.stdout)\(out.stderr)")
         // nguyenvana changed the password under the policy; root is not a person's account.
         #expect(!out.stdout.contains("-d 0 nguyenvana") && !out.stdout.contains("-d 0 root"))
     }

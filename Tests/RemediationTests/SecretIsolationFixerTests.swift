@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 import Remediation
 import Testing
+import HostAccess
 
 /// VN-TD-SEC-001's fixer (Điều 8 khoản 1 điểm a) on a copy of the hardened office PC checked as a
 /// state-secret PC: radios off, WAN profiles deleted with copies kept, ModemManager masked.

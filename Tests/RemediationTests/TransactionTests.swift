@@ -3,6 +3,7 @@ import Foundation
 import HardeningCore
 import Remediation
 import Testing
+import HostAccess
 
 /// The host tree without the agent's own state and log.
 func snapshot(_ root: URL) throws -> [String: String] {
@@ -19,7 +20,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("--- a/etc/login.defs\n+++ b/etc/login.defs\n"))
         #expect(out.stdout.contains("-PASS_MAX_DAYS\t99999\n+PASS_MAX_DAYS\t180\n"))
-        #expect(out.stdout.contains("$ chage --root \(host.root.path) -M 180 nguyenvana"))
+        #expect(out.stdout.contains("$ chage --root \(host.root.path) -M 180 -- nguyenvana"))
         #expect(try snapshot(host.root) == before)
         #expect(!FileManager.default.fileExists(atPath: host.url("/var/lib/attt").path))
     }
@@ -99,7 +100,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
         let actions: [RemediationAction] = [
             .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
             .writeFile(path: "/etc/security/pwquality.conf.d/50-vn-td.conf", content: Data("minlen = 12\n".utf8), mode: 0o644),
-            .runCommand(arguments: ["chage", "--root", "ROOT", "-M", "90", "nguyenvana"], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false),
+            .runCommand(arguments: ["chage", "--root", "ROOT", "-M", "90", "--", "nguyenvana"], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false),
         ]
         // What a run that completes leaves behind.
         let complete = try FixtureHost("debian12-desktop")

@@ -15,7 +15,7 @@ public struct AccountLockFixer: Fixer {
         var actions: [RemediationAction] = []
         let root = context.root == "/" ? [] : ["--root", context.root]
         for user in context.facts.accounts.value?.users ?? [] where user.loginShell && user.passwordState.value == .empty {
-            actions.append(.runCommand(arguments: ["passwd"] + root + ["-l", user.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false))
+            actions.append(.runCommand(arguments: ["passwd"] + root + ["-l", "--", user.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false))
         }
         // Auto-login: comment the line that switches it on, in the file and at the line the check found.
         let settings = context.facts.authentication.value?.autoLogin ?? []

@@ -32,7 +32,7 @@ public struct PasswordAgingFixer: Fixer {
             if (user.warnDays?.value ?? 0) < warnDays { arguments += ["-W", String(warnDays)] }
             guard !arguments.isEmpty else { continue }
             let root = context.root == "/" ? [] : ["--root", context.root]
-            actions.append(.runCommand(arguments: ["chage"] + root + arguments + [user.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false))
+            actions.append(.runCommand(arguments: ["chage"] + root + arguments + ["--", user.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false))
         }
         return actions
     }

@@ -22,6 +22,6 @@ public struct PasswordChangeFixer: Fixer {
         let root = context.root == "/" ? [] : ["--root", context.root]
         return (context.facts.enforcement.value?.accounts ?? [])
             .filter { approved.contains($0.name) && !$0.setUnderPolicy.value }
-            .map { .runCommand(arguments: ["chage"] + root + ["-d", "0", $0.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false) }
+            .map { .runCommand(arguments: ["chage"] + root + ["-d", "0", "--", $0.name], touches: ["/etc/shadow", "/etc/shadow-", "/etc/.pwd.lock"], inRoot: false) }
     }
 }

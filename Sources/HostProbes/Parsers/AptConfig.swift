@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// APT's configuration as apt reads it (apt.conf(5), apt 2.6): the files of `/etc/apt/apt.conf.d` in
 /// name order, then `/etc/apt/apt.conf`; a later value wins; keys are case-insensitive.

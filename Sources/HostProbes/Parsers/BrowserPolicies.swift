@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 extension FactValue {
     static func parse(_ text: String, path: String) throws(ProbeError) -> FactValue {

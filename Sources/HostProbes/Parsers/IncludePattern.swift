@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// The patterns of include directives (sshd's `Include`, nft's `include`): absolute, or relative to
 /// the program's directory; `*`, `?` and `[…]` in any component; hidden names skipped; sorted, as

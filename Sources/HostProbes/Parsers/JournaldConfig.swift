@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// systemd-journald's `[Journal]` settings as systemd 252 (Debian 12) reads them (journald.conf(5),
 /// systemd.syntax(7)): `/etc/systemd/journald.conf` first, then the `*.conf` drop-ins of

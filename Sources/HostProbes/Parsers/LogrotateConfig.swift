@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// logrotate's configuration as logrotate 3.21 reads it (logrotate(8)): global directives in
 /// `/etc/logrotate.conf`, `include` of a file or a directory (its files in name order, skipping

@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// The base chains an nftables ruleset file declares, as `nft -f` would load it: `table FAMILY NAME {
 /// chain NAME { type filter hook input priority 0; policy drop; … } }`, the `add chain FAMILY TABLE

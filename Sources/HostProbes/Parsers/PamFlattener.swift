@@ -1,5 +1,6 @@
 import FoundationEssentials
 public import HardeningCore
+public import HostAccess
 
 /// Writes a service's stacks with every include resolved, as one flat file.
 ///

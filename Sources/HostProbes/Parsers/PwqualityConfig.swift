@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// `pwquality.conf` and its drop-ins as libpwquality 1.4.5 (Debian 12) reads them:
 ///

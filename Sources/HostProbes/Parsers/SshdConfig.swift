@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// `sshd_config` read the way sshd (OpenSSH 9.2, Debian 12) reads it, so the evidence shows the value
 /// that is really in force and the line it came from:

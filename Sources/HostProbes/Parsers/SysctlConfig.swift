@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Kernel parameters as `systemd-sysctl` applies them at boot (sysctl.d(5), systemd 252):
 ///

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Local accounts from passwd, shadow and group; last logins; who holds administrative rights.
 struct AccountsProbe {

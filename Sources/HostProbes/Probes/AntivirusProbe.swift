@@ -1,5 +1,6 @@
 import FoundationEssentials
 public import HardeningCore
+import HostAccess
 
 /// An anti-malware engine the antivirus catalogue knows how to find.
 public struct AntivirusEngine: Sendable, Hashable {

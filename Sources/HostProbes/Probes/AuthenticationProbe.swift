@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Password quality, lockout and login settings, read as PAM, libpwquality and the shadow suite read them.
 struct AuthenticationProbe {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Backup jobs (systemd timers enabled at boot, cron), the wrapper's record of the last run, and
 /// Timeshift's device (Điều 9 khoản 1; Điều 10 khoản 6). Per-user Déjà Dup settings live in each

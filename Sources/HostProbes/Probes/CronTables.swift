@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 extension HostRoot {
     /// Every crontab cron reads: `/etc/crontab`, `/etc/cron.d/*` (with a user field) and users'

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Reads the agent's enforcement record and sets each person's last password change against it
 /// (VN-TD-PW-002, Điều 9 khoản 6). The accounts come from ``AccountsProbe``.

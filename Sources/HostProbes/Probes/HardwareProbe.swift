@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 
 /// Inventory and health of the machine (Điều 6B khoản 1, khoản 6; Điều 10 khoản 7) from files only:
 /// DMI in /sys, /proc, /sys/block, and the state smartd saves (smartctl is a command; not run here).

@@ -1,6 +1,7 @@
 import Crypto
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// VN-TD-INT-001 (Điều 11 khoản 2 điểm a; Điều 7 khoản 7): hashes the files dpkg recorded for a
 /// named list of security-relevant packages and compares them with its MD5 sums, as

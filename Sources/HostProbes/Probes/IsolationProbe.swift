@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// What could connect a state-secret PC to the outside (Điều 8 khoản 1 điểm a): WAN-capable profiles,
 /// configured gateways, the modem manager, radio switches; on the live host, default routes and radios.

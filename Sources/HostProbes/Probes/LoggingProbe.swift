@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 
 /// What the kernel's audit subsystem reported, handed in by the caller that may ask it (the agent,
 /// through LinuxAudit); HostProbes itself reads files only.

@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Kernel network parameters from sysctl.d (``SysctlConfig``) and, on the live host, /proc/sys; the
 /// host firewall managers' configuration on disk (ufw, firewalld, nftables).

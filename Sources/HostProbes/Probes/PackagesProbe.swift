@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Installed packages from the dpkg database; manual installs from apt's `extended_states`;
 /// who asked for installs from apt's history log.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Pending security fixes, list freshness and pending reboots (VN-TD-UPD-002, Điều 10 khoản 5).
 ///

@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// The SSH server's configuration as sshd reads it (``SshdConfig``). Điều 7 khoản 2, Điều 9 khoản 3.
 struct RemoteAccessProbe {

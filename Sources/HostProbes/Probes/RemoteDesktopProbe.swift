@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Remote-desktop servers enabled at boot (Điều 9 khoản 3: remote access watched and restricted):
 /// xrdp with its two ini files, and an x11vnc service with the password its command line names.

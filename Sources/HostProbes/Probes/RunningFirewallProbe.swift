@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 
 /// VN-TD-NET-001 on the live host: the configuration on disk says what happens at the next boot; the
 /// kernel's ruleset says what is enforced now (a firewall enabled at boot but stopped by hand, or
@@ -15,7 +16,7 @@ extension NetworkProbe {
               let nft = ["/usr/sbin/nft", "/sbin/nft"].first(where: { (path: String) in access(path, X_OK) == 0 }) else { return nil }
         let (status, output): (Int32, [UInt8])
         do {
-            (status, output) = try Subprocess.run([nft, "list", "ruleset"], environment: ["LC_ALL": "C", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 10, maxOutput: 32 << 20, keepErrors: false)
+            (status, output) = try Subprocess.run([nft, "list", "ruleset"], environment: ["LC_ALL": "C"], timeout: 10, maxOutput: 32 << 20, keepErrors: false)
         } catch {
             return .failed("\(error)")
         }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// Samba shares and user shares, NFS exports, anonymous FTP. Điều 7 khoản 1: never share a whole
 /// disk, and protect every share with a password.

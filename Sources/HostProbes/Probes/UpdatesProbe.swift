@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// APT's periodic settings and unattended-upgrades' origins (``AptConfig``), and its log.
 struct UpdatesProbe {

@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Saved VPN connections (Điều 9 khoản 5): NetworkManager profiles of type vpn and wireguard, OpenVPN
 /// and WireGuard configs, strongSwan connections and PPTP peers. Only names, kinds, last use and the

@@ -1,4 +1,5 @@
 import HardeningCore
+import HostAccess
 
 /// Browsers' DNS-over-HTTPS policies and the host's DNS servers (Điều 9 khoản 3).
 extension NetworkProbe {

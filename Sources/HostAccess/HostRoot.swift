@@ -1,7 +1,7 @@
 public import FoundationEssentials
-import Glibc
-public import HardeningCore
-import SystemPackage
+import CHostAccess
+package import Glibc
+package import SystemPackage
 
 /// The only door to the host: every path a probe reads goes through this root prefix.
 ///
@@ -23,8 +23,28 @@ public struct HostRoot: Sendable {
     /// overruns ends with its facts `failed` and the report still comes out. Set by ``HostProbe``.
     public var deadline: Double? = nil
 
+    /// The root directory, opened once: reads under another root are resolved in it by the kernel.
+    let directory: RootDirectory?
+
     public init(_ path: String) {
         self.prefix = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        self.directory = prefix.path == "/" ? nil : RootDirectory(prefix.path)
+    }
+
+    /// Opens a host path with `flags`: under another root through `openat2(RESOLVE_IN_ROOT)` on the
+    /// root's descriptor, so `..` and absolute links stay in the root and nothing swapped in between
+    /// two steps can lead out of it; where the kernel lacks openat2 (before 5.6), through the
+    /// component walk of ``resolve(_:followFinal:)`` and `O_NOFOLLOW` on the result. The descriptor,
+    /// or -1 with `errno` set.
+    package func open(_ hostPath: String, _ flags: Int32) throws(ProbeError) -> Int32 {
+        if let directory {
+            let fd = attt_openat_in_root(directory.descriptor, "./" + hostPath.drop { $0 == "/" }, flags, 0)
+            if fd >= 0 || errno != ENOSYS { return fd }
+        }
+        let path = try resolve(hostPath)
+        // Under another root the links were resolved above, inside it: a link at the last component
+        // now would be one swapped in since, so it is refused rather than followed.
+        return Glibc.open(path, flags | (isLiveHost ? 0 : O_NOFOLLOW))
     }
 
     /// Whether this is the live host, where live-only sources (running services) may be read.
@@ -40,8 +60,16 @@ public struct HostRoot: Sendable {
     }
 
     /// Like ``local(_:followFinal:)``, but a chain of links that never ends is an error.
-    func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
+    package func resolve(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
         if prefix.path == "/" { return "/" + hostPath.drop { $0 == "/" } }
+        return prefix.path + (try hostPathResolved(hostPath, followFinal: followFinal))
+    }
+
+    /// The host path `hostPath` names once every link on the way is followed inside the root (`..`
+    /// stopping at it), on the live host too: `/etc/login.defs -> /srv/conf/login.defs` gives
+    /// `/srv/conf/login.defs`. A fix that writes through a link keeps and restores this file as well.
+    public func hostPathResolved(_ hostPath: String, followFinal: Bool = true) throws(ProbeError) -> String {
+        let base = prefix.path == "/" ? "" : prefix.path
         var pending = hostPath.split(separator: "/").map(String.init)
         var resolved: [String] = []
         var hops = 0
@@ -49,7 +77,7 @@ public struct HostRoot: Sendable {
             let part = pending.removeFirst()
             if part.isEmpty || part == "." { continue }
             if part == ".." { _ = resolved.popLast(); continue }
-            let candidate = prefix.path + "/" + (resolved + [part]).joined(separator: "/")
+            let candidate = base + "/" + (resolved + [part]).joined(separator: "/")
             let isLast = pending.isEmpty
             var st = stat()
             if (!isLast || followFinal), lstat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK,
@@ -63,7 +91,7 @@ public struct HostRoot: Sendable {
             }
             resolved.append(part)
         }
-        return prefix.path + "/" + resolved.joined(separator: "/")
+        return "/" + resolved.joined(separator: "/")
     }
 
     public func exists(_ hostPath: String) -> Bool {
@@ -95,20 +123,16 @@ public struct HostRoot: Sendable {
     /// for a writer for ever and switch off the check. The type is taken with `fstat` on the open
     /// descriptor, not from the path before opening, so nothing can be swapped in between; FIFOs,
     /// sockets and devices (a link to `/dev/zero` has no end) are refused.
-    func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
+    package func openFile(_ hostPath: String) throws(ProbeError) -> (FileDescriptor, Int)? {
         try checkDeadline(hostPath)
-        let path = try resolve(hostPath)
-        // Under another root the links were resolved above, inside it: a link at the last component
-        // now would be one swapped in since, so it is refused rather than followed.
-        let noFollow = isLiveHost ? 0 : O_NOFOLLOW
-        let raw = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | noFollow)
+        let raw = try open(hostPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard raw >= 0 else {
             let failure = errno
             if failure == ENOENT || failure == ENOTDIR { return nil }
-            if failure == ELOOP { throw ProbeError(path: hostPath, reason: "a symbolic link changed while it was read") }
+            if failure == ELOOP { throw ProbeError(path: hostPath, reason: "too many levels of symbolic links (a loop, or a link changed while it was read)") }
             // A socket (or a device with no driver) cannot be opened at all: ENXIO; say which it is.
             var st = stat()
-            if failure == ENXIO, stat(path, &st) == 0, let refused = Self.refusal(mode: st.st_mode) {
+            if failure == ENXIO, let path = try? resolve(hostPath), stat(path, &st) == 0, let refused = Self.refusal(mode: st.st_mode) {
                 throw ProbeError(path: hostPath, reason: refused)
             }
             throw ProbeError(path: hostPath, reason: String(cString: strerror(failure)))
@@ -128,7 +152,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Why a file of this type is not read, or `nil` for a regular file.
-    static func refusal(mode: mode_t) -> String? {
+    package static func refusal(mode: UInt32) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: nil
         case S_IFDIR: "is a directory"
@@ -147,7 +171,7 @@ public struct HostRoot: Sendable {
     }
 
     /// Fails every read once the check's deadline has passed.
-    func checkDeadline(_ hostPath: String) throws(ProbeError) {
+    package func checkDeadline(_ hostPath: String) throws(ProbeError) {
         if let deadline, Subprocess.monotonicSeconds() > deadline {
             throw ProbeError(path: hostPath, reason: "not read: the check ran out of its time budget")
         }
@@ -231,15 +255,14 @@ public struct HostRoot: Sendable {
     /// locale); `[]` when absent. More than ``maxEntries`` entries is an error, not a partial list.
     public func list(_ hostPath: String) throws(ProbeError) -> [String] {
         try checkDeadline(hostPath)
-        let path = try resolve(hostPath)
         // O_NONBLOCK | O_DIRECTORY: a FIFO or device at the path fails at once instead of blocking.
-        let raw = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
+        let raw = try open(hostPath, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
         guard raw >= 0 else {
             let failure = errno
             if failure == ENOENT { return [] }
             // ENOTDIR: either the path itself is something else (an error) or a parent is (absent).
             var st = stat()
-            if failure == ENOTDIR, stat(path, &st) != 0 { return [] }
+            if failure == ENOTDIR, let path = try? resolve(hostPath), stat(path, &st) != 0 { return [] }
             throw ProbeError(path: hostPath, reason: "cannot list the directory: " + String(cString: strerror(failure)))
         }
         guard let directory = fdopendir(raw) else {
@@ -295,9 +318,9 @@ public struct FileAttributes: Sendable, Hashable {
 
 /// A file read by offset; closed when released.
 public final class RecordFile {
-    let descriptor: FileDescriptor
+    package let descriptor: FileDescriptor
 
-    init(descriptor: FileDescriptor) { self.descriptor = descriptor }
+    package init(descriptor: FileDescriptor) { self.descriptor = descriptor }
     deinit { try? descriptor.close() }
 
     /// Up to `count` bytes at `offset`; empty past the end or on a read error.
@@ -317,11 +340,11 @@ public final class RecordFile {
 }
 
 extension FileDescriptor {
-    enum Beyond { case fail, stop }
+    package enum Beyond { case fail, stop }
 
     /// Everything from the current offset to the end; past `limit` bytes, an error (`.fail`) or only
     /// the first `limit` bytes (`.stop`).
-    func readAll(upTo limit: Int, beyond: Beyond = .fail) throws(Errno) -> Data {
+    package func readAll(upTo limit: Int, beyond: Beyond = .fail) throws(Errno) -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -357,15 +380,15 @@ public struct ProbeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
-extension Probed {
-    /// Runs a probe, turning a read failure into a `failed` fact with the reason.
-    static func collect(_ body: () throws -> Value) -> Probed<Value> {
-        do {
-            return .collected(try body())
-        } catch let error as ProbeError {
-            return .failed(error.description)
-        } catch {
-            return .failed("\(error)")
-        }
+/// A root directory opened once (`O_DIRECTORY`), shared by every copy of its ``HostRoot``.
+final class RootDirectory: Sendable {
+    let descriptor: Int32
+
+    init?(_ path: String) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        descriptor = fd
     }
+
+    deinit { close(descriptor) }
 }

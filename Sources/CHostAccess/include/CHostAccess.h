@@ -1,0 +1,14 @@
+#ifndef CHOSTACCESS_H
+#define CHOSTACCESS_H
+
+#include <spawn.h>
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc >= 2.34): declared only under _GNU_SOURCE,
+/// which Swift's Glibc module does not define.
+int attt_spawn_closefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (Linux >= 5.6): glibc 2.36 has no
+/// wrapper. Returns the descriptor, or -1 with errno set (ENOSYS on an older kernel).
+int attt_openat_in_root(int root, const char *path, int flags, unsigned int mode);
+
+#endif

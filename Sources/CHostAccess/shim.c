@@ -1,0 +1,21 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include "CHostAccess.h"
+
+int attt_spawn_closefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
+int attt_openat_in_root(int root, const char *path, int flags, unsigned int mode) {
+#ifdef SYS_openat2
+    struct open_how how = { .flags = (unsigned long long)flags, .mode = mode, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
