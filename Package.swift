@@ -41,7 +41,7 @@ let package = Package(
         // The few C declarations host access needs that Swift's Glibc module hides (_GNU_SOURCE).
         .target(name: "CHostAccess"),
         // The one door into a host: reading files under a root, running its tools. No policy, no facts.
-        .target(name: "HostAccess", dependencies: ["CHostAccess", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "HostAccess", dependencies: ["CHostAccess", "DurableFiles", .product(name: "SystemPackage", package: "swift-system")]),
         // Reads a host through a root prefix into HostFacts.
         .target(name: "HostProbes", dependencies: ["HardeningCore", "HostAccess", "CLZ4", .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")]),
         // Linux-PAM: a system library (libpam0g-dev) and the one Swift module that imports it.
@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "HardeningCoreTests", dependencies: ["HardeningCore"]),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing", "AtttTestSupport"]),
         .testTarget(name: "PolicyLoadingTests", dependencies: ["PolicyLoading", "AtttTestSupport"]),
-        .testTarget(name: "HostProbesTests", dependencies: ["HostAccess", "HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostAccess", "DurableFiles", "HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
         .testTarget(
             name: "ControlTests",
             dependencies: ["HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"],
@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore", "HostAccess", "AtttTestSupport"]),
         .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore"]),
         .testTarget(
             name: "CollectorServerTests",

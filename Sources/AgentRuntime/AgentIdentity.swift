@@ -3,7 +3,7 @@ import DurableFiles
 public import Enrollment
 public import FoundationEssentials
 public import HardeningCore
-import HostAccess
+public import HostAccess
 
 /// The host's identity at its collector, kept under `<root>/var/lib/attt/identity/` (state: purge
 /// removes it, an upgrade keeps it): the private key made on this PC (0600, never sent), the
@@ -42,20 +42,19 @@ public struct AgentIdentity: Sendable, Hashable {
                   keyPEM: keyPEM, certificatePEM: answer.certificate, caPEM: officerCA)
     }
 
-    public static func directory(root: String) -> String {
-        // Resolved inside the root: a link in a mounted tree never leads attt's writes out of it.
-        HostRoot(root).local("/var/lib/attt/identity")
-    }
+    static let path = "/var/lib/attt/identity"
 
-    /// Nil when the host never enrolled; an error when the files are there but damaged.
-    public static func load(root: String) throws -> AgentIdentity? {
-        let directory = directory(root: root)
-        let linkPath = directory + "/collector.json"
-        guard FileManager.default.fileExists(atPath: linkPath) else { return nil }
+    /// Where the identity is kept on this machine, for messages.
+    public static func location(in host: HostRoot) -> String { host.local(path) }
+
+    /// Nil when the host never enrolled; an error when the files are there but damaged. Read inside
+    /// the root: a link in a mounted tree never leads attt to another machine's keys.
+    public static func load(host: HostRoot) throws -> AgentIdentity? {
+        guard let directory = try host.existingDirectory(path), directory.exists("collector.json") else { return nil }
         func read(_ name: String) throws -> String {
             // A regular file of at most 1 MiB: a FIFO planted here must not hang every scheduled run.
-            guard let data = try? RegularFile.read(directory + "/" + name, limit: 1 << 20), let text = String(data: data, encoding: .utf8) else {
-                throw EnrollmentError.unreadable(path: directory + "/" + name, reason: "missing or unreadable: enroll this PC again (attt enroll)")
+            guard let data = try? directory.read(name, limit: 1 << 20), let text = String(data: data, encoding: .utf8) else {
+                throw EnrollmentError.unreadable(path: directory.path(of: name), reason: "missing or unreadable: enroll this PC again (attt enroll)")
             }
             return text
         }
@@ -65,20 +64,19 @@ public struct AgentIdentity: Sendable, Hashable {
         } catch let error as EnrollmentError {
             throw error
         } catch {
-            throw EnrollmentError.unreadable(path: linkPath, reason: "not valid (\(error)): enroll this PC again (attt enroll)")
+            throw EnrollmentError.unreadable(path: directory.path(of: "collector.json"), reason: "not valid (\(error)): enroll this PC again (attt enroll)")
         }
         return AgentIdentity(link: link, keyPEM: try read("host.key"), certificatePEM: try read("host.pem"), caPEM: try read("ca.pem"))
     }
 
     /// Written file by file with the link last, so a half-written identity is never taken as enrolled.
-    public func save(root: String) throws {
-        let directory = Self.directory(root: root)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try AtomicFile.write(Data(keyPEM.utf8), to: directory + "/host.key", mode: 0o600)
-        try AtomicFile.write(Data(certificatePEM.utf8), to: directory + "/host.pem", mode: 0o644)
-        try AtomicFile.write(Data(caPEM.utf8), to: directory + "/ca.pem", mode: 0o644)
+    public func save(host: HostRoot) throws {
+        let directory = try host.directory(Self.path, create: 0o700)
+        try directory.write(Data(keyPEM.utf8), name: "host.key", mode: 0o600)
+        try directory.write(Data(certificatePEM.utf8), name: "host.pem", mode: 0o644)
+        try directory.write(Data(caPEM.utf8), name: "ca.pem", mode: 0o644)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(link) + Data("\n".utf8), to: directory + "/collector.json", mode: 0o644)
+        try directory.write(try encoder.encode(link) + Data("\n".utf8), name: "collector.json", mode: 0o644)
     }
 }

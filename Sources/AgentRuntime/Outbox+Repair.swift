@@ -1,6 +1,7 @@
 public import DurableFiles
 public import FoundationEssentials
 import HardeningCore
+import HostAccess
 
 /// What keeps the outbox honest across crashes and damage (issue 12, point 5): an item that cannot be
 /// read is set aside and reported while the others go on; every window a crash can open in
@@ -10,20 +11,18 @@ extension Outbox {
     /// A report is well under this; anything larger is not one of attt's.
     static let itemLimit = 64 << 20
 
-    /// Beside the outbox, not in it: the outbox holds only items.
-    var lockPath: String { directory.deletingLastPathComponent().appendingPathComponent("outbox.lock").path }
-
     /// Holds the outbox for as long as the value lives; waits up to `timeout` seconds for another
     /// `attt run` (`busy` is called once if it has to wait). Nil when the other run still holds it.
+    /// The lock is beside the outbox (`outbox.lock`), not in it: the outbox holds only items.
     public func lock(timeout: TimeInterval, busy: () -> Void = {}) throws -> FileLock? {
-        try FileLock.acquire(lockPath, timeout: timeout, busy: busy)
+        let state = try host.directory(AtomicFile.parentDirectory(of: Self.path), create: 0o755)
+        return try FileLock.acquire("outbox.lock", in: state, timeout: timeout, busy: busy)
     }
 
     /// The item's decoded value and bytes; nil, after setting it aside, when it cannot be read.
     func read<Value: Decodable>(_ name: String, as type: Value.Type) -> (value: Value, data: Data)? {
-        let path = directory.appendingPathComponent(name).path
         do {
-            guard let data = try RegularFile.read(path, limit: Self.itemLimit) else { return nil }
+            guard let data = try box()?.read(name, limit: Self.itemLimit) else { return nil }
             return (try Self.decoder.decode(Value.self, from: data), data)
         } catch {
             setAside(name, reason: "\(error)")
@@ -32,9 +31,8 @@ extension Outbox {
     }
 
     func setAside(_ name: String, reason: String) {
-        let path = directory.appendingPathComponent(name).path
         do {
-            let moved = try SetAside.move(path)
+            guard let moved = try box()?.setAside(name) else { return }
             onSetAside("outbox item \(name) cannot be read (\(reason)); set aside at \(moved), the other reports still go")
         } catch {
             onSetAside("outbox item \(name) cannot be read (\(reason)) nor set aside (\(error))")
@@ -46,21 +44,21 @@ extension Outbox {
     /// `<report id>.sending`, written before an item goes out and removed with it once acknowledged.
     /// Left by a crash between send and acknowledgement, it says the collector may have the report:
     /// that report can be sent again (the collector knows it by id) but never folded into the count.
-    func sendingMark(_ id: UUID) -> String { directory.appendingPathComponent("\(id.uuidString).sending").path }
+    static func sendingMark(_ id: UUID) -> String { "\(id.uuidString).sending" }
 
     public func markSending(_ item: Item) throws {
         guard let id = item.reportId else { return }
-        try AtomicFile.write(Data(), to: sendingMark(id), mode: 0o600)
+        try box(create: true)!.write(Data(), name: Self.sendingMark(id), mode: 0o600)
     }
 
     func unmarkSending(_ item: Item) throws {
         guard let id = item.reportId else { return }
-        try AtomicFile.remove(sendingMark(id))
+        try box()?.remove(Self.sendingMark(id))
     }
 
     func isMarkedSending(_ name: String) -> Bool {
         guard let id = Self.reportId(inName: name) else { return false }
-        return FileManager.default.fileExists(atPath: sendingMark(id))
+        return ((try? box())??.exists(Self.sendingMark(id))) ?? false
     }
 
     // MARK: Repair
@@ -69,22 +67,22 @@ extension Outbox {
     /// (the summary is its replacement), a summary folded but not yet removed is removed (the record
     /// counts it), a mark whose item is gone is removed.
     public func repair() throws {
+        guard let box = try box() else { return }
         var names = try files()
         let summarized = Set(names.filter { $0.hasSuffix("-summary.json") }.compactMap(Self.reportId(inName:)))
         for name in names where name.hasSuffix("-report.json") {
-            if let id = Self.reportId(inName: name), summarized.contains(id) { try AtomicFile.remove(directory.appendingPathComponent(name).path) }
+            if let id = Self.reportId(inName: name), summarized.contains(id) { try box.remove(name) }
         }
         if let folded = compactedFile()?.lastFolded {
             for name in names where name.hasSuffix("-summary.json") && Self.reportId(inName: name) == folded {
-                try AtomicFile.remove(directory.appendingPathComponent(name).path)
+                try box.remove(name)
             }
         }
         names = try files()
         let waiting = Set(names.compactMap(Self.reportId(inName:)))
-        let marks = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for mark in marks where mark.hasSuffix(".sending") {
+        for mark in try box.names() where mark.hasSuffix(".sending") {
             if let id = UUID(uuidString: String(mark.dropLast(".sending".count))), waiting.contains(id) { continue }
-            try AtomicFile.remove(directory.appendingPathComponent(mark).path)
+            try box.remove(mark)
         }
     }
 

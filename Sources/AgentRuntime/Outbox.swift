@@ -1,8 +1,8 @@
-import DurableFiles
+public import DurableFiles
 public import FoundationEssentials
 import Glibc
 public import HardeningCore
-import HostAccess
+public import HostAccess
 
 /// Reports waiting to reach the collector, kept on disk so nothing is lost across crashes, reboots
 /// and days offline (peers drop data when their buffer is full; attt compacts it and says so).
@@ -37,15 +37,23 @@ public struct Outbox {
         case compacted(Compacted)
     }
 
-    public let directory: URL
+    /// The host whose outbox this is: every item is read and written inside its root.
+    public let host: HostRoot
     public var limits: Limits
     /// Told about every item that could not be read and was set aside (the command reports it).
     public var onSetAside: (String) -> Void = { _ in }
 
-    public init(root: String, limits: Limits = Limits()) {
-        // Resolved inside the root: a link at var/lib/attt/outbox in a mounted tree leads into the tree.
-        self.directory = URL(fileURLWithPath: HostRoot(root).local("/var/lib/attt/outbox"), isDirectory: true)
+    public init(host: HostRoot, limits: Limits = Limits()) {
+        self.host = host
         self.limits = limits
+    }
+
+    static let path = "/var/lib/attt/outbox"
+
+    /// The outbox directory, opened inside the root (a link at var/lib/attt/outbox in a mounted tree
+    /// leads into the tree, never out of it); nil when there is none yet and `create` is not set.
+    func box(create: Bool = false) throws -> OpenDirectory? {
+        create ? try host.directory(Self.path, create: 0o700) : try host.existingDirectory(Self.path)
     }
 
     static let compactedName = "0000-compacted.json"
@@ -70,9 +78,9 @@ public struct Outbox {
             guard compactedFile()?.record == sent else { return }
             name = Self.compactedName
         }
-        guard !name.isEmpty else { return }
-        try AtomicFile.remove(directory.appendingPathComponent(name).path)
-        if let id = item.reportId { try AtomicFile.remove(sendingMark(id)) }
+        guard !name.isEmpty, let box = try box() else { return }
+        try box.remove(name)
+        if let id = item.reportId { try box.remove(Self.sendingMark(id)) }
     }
 
     /// Everything waiting, oldest first (the compacted record first of all).
@@ -106,16 +114,14 @@ public struct Outbox {
     }
 
     func summarize(_ name: String) throws {
-        let url = directory.appendingPathComponent(name)
         guard let report = read(name, as: Report.self)?.value else { return }
         let summary = Summary(report)
         // The summary is written before the report goes: a crash in between leaves both, never neither.
         try write(try Self.encoder.encode(summary), name: Self.name(report.startedAt, report.reportId, kind: "summary"))
-        try AtomicFile.remove(url.path)
+        try box()?.remove(name)
     }
 
     func fold(_ name: String) throws {
-        let url = directory.appendingPathComponent(name)
         guard let summary = read(name, as: Summary.self)?.value else { return }
         var file = compactedFile() ?? CompactedFile(record: Compacted(count: 0, from: summary.startedAt, to: summary.startedAt, failures: [:]))
         file.record.count += 1
@@ -126,23 +132,24 @@ public struct Outbox {
         // instead of folding that summary a second time.
         file.lastFolded = summary.reportId
         try write(try Self.encoder.encode(file), name: Self.compactedName)
-        try AtomicFile.remove(url.path)
+        try box()?.remove(name)
     }
 
     // MARK: Files
 
     func files() throws -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        guard let box = try box() else { return [] }
+        let names = try box.names()
         // A hidden file is a write a crash interrupted (items are never hidden): the item it would have
         // been was never acknowledged.
-        for stale in names where stale.hasPrefix(".") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale)) }
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+        for stale in names where stale.hasPrefix(".") { try? box.removeTree(stale) }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
     }
 
     func size() throws -> Int {
-        try files().reduce(0) { total, name in
-            var st = stat()
-            return total + (stat(directory.appendingPathComponent(name).path, &st) == 0 ? Int(st.st_size) : 0)
+        guard let box = try box() else { return 0 }
+        return try files().reduce(0) { total, name in
+            total + Int(((try? box.status(name)) ?? nil)?.st_size ?? 0)
         }
     }
 
@@ -158,8 +165,7 @@ public struct Outbox {
     }
 
     func write(_ data: Data, name: String) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try AtomicFile.write(data, to: directory.appendingPathComponent(name).path, mode: 0o600)
+        try box(create: true)!.write(data, name: name, mode: 0o600)
     }
 
     static let encoder: JSONEncoder = {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 import LinuxAudit
 import Remediation
 
@@ -19,7 +20,7 @@ enum ChangeRecord {
     }
 
     /// Returns the line to show the officer when the audit trail refused the event.
-    static func record(_ event: String, _ journal: Journal, root: String, language: Language) -> String? {
+    static func record(_ event: String, _ journal: Journal, host: HostRoot, language: Language) -> String? {
         let message = [
             "op=attt-\(event)",
             AuditTrail.field("tx", journal.id),
@@ -30,7 +31,7 @@ enum ChangeRecord {
         var auditText = "recorded"
         if case .refused(let reason) = outcome { auditText = "refused: \(reason)" }
         let entry = Entry(time: Timestamp(Date()), event: event, transaction: journal.id, state: journal.state.rawValue, controls: journal.controls, officer: journal.officer, job: journal.job, audit: auditText)
-        let logged = (try? JSONEncoder().encode(entry)).map { AgentLog.append($0, to: "/var/log/attt/remediation.log", root: root) } ?? false
+        let logged = (try? JSONEncoder().encode(entry)).map { AgentLog.append($0, to: "/var/log/attt/remediation.log", host: host) } ?? false
         guard case .refused(let reason) = outcome else { return nil }
         let place = logged ? "/var/log/attt/remediation.log" : (language == .vi ? "(không ghi được nhật ký)" : "(the log could not be written)")
         return language == .vi

@@ -3,6 +3,7 @@ import CommandLineSupport
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 import HostProbes
 import PolicyLoading
 import Reporting
@@ -69,9 +70,9 @@ struct Inventory: ParsableCommand {
 
     func run() throws {
         guard format == "json" else { throw CommandFailure.badInput("--format \(format): inventory is printed as json only") }
-        let root = try host.validatedRoot()
+        let root = try host.openRoot()
         let policy = try host.loadPolicy()
-        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect()
+        let facts = HostProbe(host: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect()
         try emit(try JSONReport.encode(facts), to: output)
     }
 }

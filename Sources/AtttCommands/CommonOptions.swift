@@ -4,6 +4,7 @@ import DurableFiles
 import FoundationEssentials
 import Glibc
 public import HardeningCore
+import HostAccess
 import PolicyLoading
 import SystemPackage
 
@@ -15,13 +16,14 @@ struct HostOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Policy directory (policy.yaml, controls/, catalogs/).", valueName: "dir"))
     var policy: String?
 
-    /// The root, checked: a root that is not a directory is bad input.
-    func validatedRoot() throws -> String {
+    /// The root, checked and opened once: every file the command reads or writes on the host goes
+    /// through this value. A root that is not a directory is bad input.
+    func openRoot() throws -> HostRoot {
         var isDir = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir else {
             throw CommandFailure.badInput("--root \(root): no such directory — give the directory that holds the host's etc/ and var/")
         }
-        return root
+        return HostRoot(root)
     }
 
     /// Where the policy is: --policy, $ATTT_POLICY_DIR, the installed copy, or the source tree's Policies/.

@@ -10,19 +10,19 @@ import HostAccess
 enum EnforcementLedger {
     static let tracked: Set<String> = ["VN-TD-PW-001"]
 
-    static func update(root: String, results: [ControlResult], now: Date) throws {
+    static func update(host: HostRoot, results: [ControlResult], now: Date) throws {
         let passing = results.filter { tracked.contains($0.control) && $0.status == .pass }.map(\.control)
         guard !passing.isEmpty else { return }
-        let path = HostRoot(root).local(EnforcementRecord.path)
+        let (directory, name) = try host.entry(EnforcementRecord.path, create: 0o755)
         var record = EnforcementRecord()
-        if FileManager.default.fileExists(atPath: path) {
+        if directory.exists(name) {
             // A damaged record is not overwritten: the date it held is evidence; the probe reports it.
-            guard let data = FileManager.default.contents(atPath: path), let read = try? JSONDecoder().decode(EnforcementRecord.self, from: data) else { return }
+            guard let data = try? directory.read(name, limit: 1 << 20), let read = try? JSONDecoder().decode(EnforcementRecord.self, from: data) else { return }
             record = read
         }
         guard let next = record.adding(passing: passing, at: now) else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(next), to: path, mode: 0o644)
+        try directory.write(try encoder.encode(next), name: name, mode: 0o644)
     }
 }

@@ -5,6 +5,7 @@ import CommandLineSupport
 import Enrollment
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 import HostProbes
 
 /// `attt enroll --collector URL --token T --ca-cert FILE`: makes this PC's key, trades the one-time
@@ -30,17 +31,17 @@ struct Enroll: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let root = try host.validatedRoot()
-        try HostRecovery.run(root: root, language: .en)
+        let root = try host.openRoot()
+        try HostRecovery.run(host: root, language: .en)
         guard let caPEM = try? String(contentsOfFile: caCert, encoding: .utf8), caPEM.contains("BEGIN CERTIFICATE") else {
             throw CommandFailure.badInput("--ca-cert \(caCert): not a readable PEM certificate (copy the collector's ca.pem)")
         }
-        if !force, (try? AgentIdentity.load(root: root)) != nil {
-            throw CommandFailure.badInput("this PC is already enrolled (\(AgentIdentity.directory(root: root))); add --force to enroll it again")
+        if !force, (try? AgentIdentity.load(host: root)) != nil {
+            throw CommandFailure.badInput("this PC is already enrolled (\(AgentIdentity.location(in: root))); add --force to enroll it again")
         }
         let key = HostKey.generate()
         // The host under the root names itself (its /etc/hostname), not the machine running attt.
-        let hostname = HostProbe(root: root, antivirusEngines: []).system().hostname ?? ProcessInfo.processInfo.hostName
+        let hostname = HostProbe(host: root, antivirusEngines: []).system().hostname ?? ProcessInfo.processInfo.hostName
         let client: CollectorClient
         do {
             client = try CollectorClient(collector: collector, caPEM: caPEM)
@@ -62,7 +63,7 @@ struct Enroll: AsyncParsableCommand {
         if answer.caCertificate.trimmed != caPEM.trimmed {
             StandardStreams.error("attt: the collector sent back a CA other than --ca-cert \(caCert); kept the one you gave\n")
         }
-        try identity.save(root: root)
-        print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.directory(root: root))")
+        try identity.save(host: root)
+        print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.location(in: root))")
     }
 }

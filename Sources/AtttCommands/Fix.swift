@@ -3,6 +3,7 @@ import CommandLineSupport
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 import Remediation
 
 /// `attt fix`: plan the fixes for failing controls, show them, apply them as one transaction,
@@ -40,7 +41,7 @@ struct Fix: AsyncParsableCommand {
         #if DEBUG
         if let killAt { session.applier.checkpoint = { if $0 == killAt { kill(getpid(), SIGKILL) } } }
         #endif
-        if !dryRun { try HostRecovery.run(root: session.scan.root, language: lang) }
+        if !dryRun { try HostRecovery.run(host: session.scan.host, language: lang) }
         let proposals = try session.proposals()
         if proposals.isEmpty {
             print(lang == .vi ? "Không có biện pháp nào cần khắc phục." : "Nothing to fix.")
@@ -59,7 +60,7 @@ struct Fix: AsyncParsableCommand {
         guard !dryRun, !steps.isEmpty else { return }
         let outcome = try session.apply(steps, officer: try approve(), language: lang)
         if let note = outcome.auditNote { print(note) }
-        let (journal, confirmation) = try await session.confirm(outcome.journal) { await FixSession.collectorReach(root: session.scan.root) }
+        let (journal, confirmation) = try await session.confirm(outcome.journal) { await FixSession.collectorReach(host: session.scan.host) }
         if let confirmation { print(confirmation) }
         if journal.state == .rolledBack { throw CommandFailure(exitCode: 1, message: "transaction \(journal.id) \(journal.error ?? "")") }
         if journal.state == .failed {
@@ -105,20 +106,20 @@ struct Rollback: ParsableCommand {
     var unconfirmed = false
 
     func run() throws {
-        let applier = Applier(root: try host.validatedRoot())
+        let applier = Applier(host: try host.openRoot())
         if unconfirmed {
             guard let transaction else { throw CommandFailure.badInput("--unconfirmed needs a transaction id") }
             if let journal = try applier.rollbackUnconfirmed(transaction, reason: "not confirmed: the collector was not reached after the change") {
                 print("rolled back \(journal.id): not confirmed in time")
-                _ = ChangeRecord.record("rollback", journal, root: applier.root, language: .en)
+                _ = ChangeRecord.record("rollback", journal, host: applier.host, language: .en)
             }
             return
         }
-        try HostRecovery.run(root: applier.root, language: .en)
+        try HostRecovery.run(host: applier.host, language: .en)
         do {
             let journal = try applier.rollback(transaction)
             print("rolled back \(journal.id): " + journal.backups.map(\.path).joined(separator: ", "))
-            if let note = ChangeRecord.record("rollback", journal, root: applier.root, language: .en) { print(note) }
+            if let note = ChangeRecord.record("rollback", journal, host: applier.host, language: .en) { print(note) }
         } catch let error as Applier.RollbackError {
             throw CommandFailure.badInput(error.description)
         }
@@ -132,8 +133,8 @@ struct History: ParsableCommand {
     @OptionGroup var host: HostOptions
 
     func run() throws {
-        let applier = Applier(root: try host.validatedRoot())
-        try HostRecovery.run(root: applier.root, language: .en)
+        let applier = Applier(host: try host.openRoot())
+        try HostRecovery.run(host: applier.host, language: .en)
         for journal in try applier.history() {
             let who = journal.officer.map { " by \($0)" } ?? ""
             print("\(journal.id)  \(journal.state.rawValue)  \(journal.createdAt)\(who)  \(journal.controls.joined(separator: ","))")

@@ -1,6 +1,7 @@
 import AgentRuntime
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 import Remediation
 
 /// What `attt fix` at the terminal and an approved job in the scheduled run share: plan the fixes for
@@ -12,12 +13,12 @@ struct FixSession {
 
     init(scan: Scan) {
         self.scan = scan
-        self.applier = Applier(root: scan.root)
+        self.applier = Applier(host: scan.host)
     }
 
     func proposals() throws -> [Planner.Proposal] {
         let (facts, results) = try scan.run()
-        return Planner(evaluator: scan.evaluator, root: scan.root).proposals(for: results, facts: facts)
+        return Planner(evaluator: scan.evaluator, host: scan.host).proposals(for: results, facts: facts)
     }
 
     struct Outcome {
@@ -33,9 +34,9 @@ struct FixSession {
 
     func apply(_ steps: [RemediationStep], officer: String, job: String? = nil, language: Language) throws -> Outcome {
         let journal = try applier.apply(RemediationPlan(steps: steps), officer: officer, job: job)
-        let note = ChangeRecord.record("fix", journal, root: scan.root, language: language)
+        let note = ChangeRecord.record("fix", journal, host: scan.host, language: language)
         guard journal.state != .failed else { return Outcome(journal: journal, recheck: [], auditNote: note) }
-        let recheck = try Scan(root: scan.root, evaluator: scan.evaluator, tailoringFile: scan.tailoringFile, only: journal.controls).run().results
+        let recheck = try Scan(host: scan.host, evaluator: scan.evaluator, tailoringFile: scan.tailoringFile, only: journal.controls).run().results
         return Outcome(journal: journal, recheck: recheck, auditNote: note)
     }
 
@@ -47,7 +48,7 @@ struct FixSession {
         if let failure = await reach() {
             let reason = "rolled back: the collector was not reached after the change (\(failure))"
             let undone = try applier.rollbackUnconfirmed(journal.id, reason: reason) ?? journal
-            _ = ChangeRecord.record("rollback", undone, root: scan.root, language: .en)
+            _ = ChangeRecord.record("rollback", undone, host: scan.host, language: .en)
             return (undone, reason)
         }
         try applier.confirm(journal.id)
@@ -55,7 +56,7 @@ struct FixSession {
     }
 
     /// Nil when the host's collector answers (or the host is not enrolled), else why not.
-    static func collectorReach(root: String, client: CollectorClient? = nil) async -> String? {
+    static func collectorReach(host: HostRoot, client: CollectorClient? = nil) async -> String? {
         func ask(_ client: CollectorClient) async -> String? {
             do {
                 _ = try await client.approvedJobs()
@@ -66,7 +67,7 @@ struct FixSession {
         }
         if let client { return await ask(client) }
         do {
-            guard let identity = try AgentIdentity.load(root: root) else { return nil }
+            guard let identity = try AgentIdentity.load(host: host) else { return nil }
             let client = try CollectorClient(identity: identity)
             let failure = await ask(client)
             await client.shutdown()

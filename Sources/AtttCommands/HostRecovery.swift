@@ -1,6 +1,7 @@
 import CommandLineSupport
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 import Remediation
 
 /// Run first by every attt command that changes the host (`fix` but not `--dry-run`, `rollback`,
@@ -10,8 +11,8 @@ import Remediation
 enum HostRecovery {
     /// Returns the transactions it rolled back.
     @discardableResult
-    static func run(root: String, language: Language) throws -> [Journal] {
-        let applier = Applier(root: root)
+    static func run(host: HostRoot, language: Language) throws -> [Journal] {
+        let applier = Applier(host: host)
         guard applier.hasTransactions else { return [] }
         // A transaction another attt process holds the lock for is being applied right now, not
         // interrupted: undoing it would pull the files from under that process.
@@ -23,17 +24,17 @@ enum HostRecovery {
         }
         defer { withExtendedLifetime(held) {} }
         for unreadable in try applier.setAsideUnreadable() {
-            AgentLog.problem("journal-set-aside", unreadable.description, root: root)
+            AgentLog.problem("journal-set-aside", unreadable.description, host: host)
         }
         let recovered = try applier.recover()
         for journal in recovered {
             guard journal.state != .applying else {
                 AgentLog.problem("recovery-failed", "transaction \(journal.id): \(journal.error ?? "interrupted, and could not be rolled back")"
-                                 + "; the files it changed are listed by attt history — restore them by hand", root: root)
+                                 + "; the files it changed are listed by attt history — restore them by hand", host: host)
                 continue
             }
             say(language == .vi ? "Đã hoàn tác giao dịch bị gián đoạn \(journal.id)." : "Rolled back interrupted transaction \(journal.id).")
-            _ = ChangeRecord.record("recover", journal, root: root, language: language)
+            _ = ChangeRecord.record("recover", journal, host: host, language: language)
         }
         return recovered.filter { $0.state != .applying }
     }

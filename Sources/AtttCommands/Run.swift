@@ -5,6 +5,7 @@ import CommandLineSupport
 import FoundationEssentials
 import Glibc
 import HardeningCore
+import HostAccess
 import Remediation
 
 /// `attt run`: what the timer starts. Checks the host, keeps the report in the outbox, uploads
@@ -40,12 +41,12 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let prepared = try scan.prepare()
         // Before anything else, not only when a job arrives: a fix killed half way is undone now.
-        try HostRecovery.run(root: prepared.root, language: .en)
+        try HostRecovery.run(host: prepared.host, language: .en)
         var limits = Outbox.Limits()
         if let outboxMaxBytes { limits.maxBytes = outboxMaxBytes }
         if let outboxMaxSummaries { limits.maxSummaries = outboxMaxSummaries }
-        var outbox = Outbox(root: prepared.root, limits: limits)
-        outbox.onSetAside = { AgentLog.problem("outbox-set-aside", $0, root: prepared.root) }
+        var outbox = Outbox(host: prepared.host, limits: limits)
+        outbox.onSetAside = { AgentLog.problem("outbox-set-aside", $0, host: prepared.host) }
         // Two runs at once (the timer and an officer) would compact and acknowledge under each other.
         let held = try outbox.lock(timeout: outboxLockWait) { say("another attt run is using the outbox; waiting for it") }
         guard let held else {
@@ -53,7 +54,7 @@ struct Run: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(held) {} }
         try await checkAndKeep(prepared, outbox: outbox)
-        guard let identity = try loadIdentity(prepared.root) else {
+        guard let identity = try loadIdentity(prepared.host) else {
             say("not enrolled with a collector (attt enroll): \(try outbox.pending().count) report(s) wait in /var/lib/attt/outbox")
             return
         }
@@ -85,13 +86,13 @@ struct Run: AsyncParsableCommand {
         let (facts, report) = try prepared.report(started: Date())
         if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
         try outbox.enqueue(report, now: Date())
-        try EnforcementLedger.update(root: prepared.root, results: report.results, now: Date())
+        try EnforcementLedger.update(host: prepared.host, results: report.results, now: Date())
         say("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total)")
     }
 
-    func loadIdentity(_ root: String) throws -> AgentIdentity? {
+    func loadIdentity(_ host: HostRoot) throws -> AgentIdentity? {
         do {
-            return try AgentIdentity.load(root: root)
+            return try AgentIdentity.load(host: host)
         } catch {
             throw CommandFailure.badInput("\(error)")
         }
@@ -119,7 +120,7 @@ struct Run: AsyncParsableCommand {
         // A change that could cut this host off is kept only if the collector still answers.
         let session = FixSession(scan: prepared)
         if let id = result.transaction, let journal = try session.applier.history().first(where: { $0.id == id }) {
-            let (ended, _) = try await session.confirm(journal) { await FixSession.collectorReach(root: prepared.root, client: client) }
+            let (ended, _) = try await session.confirm(journal) { await FixSession.collectorReach(host: prepared.host, client: client) }
             if ended.state == .rolledBack { result = JobResult(state: .failed, transaction: id, message: ended.error, fixed: []) }
         }
         say("job \(job.id) (\(job.controls.joined(separator: ",")), approved by \(job.approvedBy)): \(result.state.rawValue)" + (result.transaction.map { " tx \($0)" } ?? ""))
@@ -132,7 +133,7 @@ struct Run: AsyncParsableCommand {
     }
 
     func jobResult(_ job: ApprovedJob, _ prepared: Scan) throws -> JobResult {
-        let scoped = Scan(root: prepared.root, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil })
+        let scoped = Scan(host: prepared.host, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil })
         let session = FixSession(scan: scoped)
         if let done = try session.applier.history().last(where: { $0.job == job.id.uuidString }) {
             return JobResult(state: done.state == .applied ? .applied : .failed, transaction: done.id, message: "applied earlier" + (done.error.map { ": \($0)" } ?? ""), fixed: nil)

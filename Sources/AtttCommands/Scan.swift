@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import FoundationEssentials
 import HardeningCore
+import HostAccess
 import HostProbes
 import PolicyLoading
 
@@ -26,19 +27,25 @@ struct ScanOptions: ParsableArguments {
 
     /// Loads and checks everything that can be bad input (exit 2) before the host is read.
     func prepare() throws -> Scan {
-        let root = try host.validatedRoot()
+        let root = try host.openRoot()
         let policy = try host.loadPolicy()
         for id in controls where policy.control(id) == nil {
             throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
         }
-        let path = tailoring ?? TailoringLoader.defaultPath(root: root)
         var tailored: [String: FactValue] = [:]
-        if let path {
-            do {
-                tailored = try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy)
-            } catch let error as PolicyError {
-                throw CommandFailure.badInput(error.description)
+        var path = tailoring
+        do {
+            if let tailoring {
+                tailored = try TailoringLoader().load(file: URL(fileURLWithPath: tailoring), policy: policy)
+            } else if let data = try root.read(TailoringLoader.hostPath) {
+                // The host's own tailoring, read inside its root like any host file.
+                path = root.local(TailoringLoader.hostPath)
+                tailored = try TailoringLoader().load(data, file: path!, policy: policy)
             }
+        } catch let error as PolicyError {
+            throw CommandFailure.badInput(error.description)
+        } catch let error as ProbeError {
+            throw CommandFailure.badInput("\(error) — the tailoring file must be a regular file")
         }
         var time = Date()
         if let now {
@@ -46,20 +53,20 @@ struct ScanOptions: ParsableArguments {
             time = date
         }
         let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
-        return Scan(root: root, evaluator: evaluator, tailoringFile: path, only: controls)
+        return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls)
     }
 }
 
 /// One evaluation of a host: probe, then evaluate.
 struct Scan {
-    let root: String
+    let host: HostRoot
     let evaluator: Evaluator
     let tailoringFile: String?
     let only: [String]
 
     func run() throws -> (facts: HostFacts, results: [ControlResult]) {
         let policy = evaluator.policy
-        let facts = HostProbe(root: root, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect(now: evaluator.context.now)
+        let facts = HostProbe(host: host, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"]), kernelAudit: KernelAuditReader.read).collect(now: evaluator.context.now)
         do {
             return (facts, evaluator.evaluate(try Evaluator.factTree(facts), only: only))
         } catch {

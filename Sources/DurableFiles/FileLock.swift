@@ -29,14 +29,20 @@ public final class FileLock {
 
     /// Holds the lock, or nil when another process does.
     public static func attempt(_ path: String) throws -> FileLock? {
-        try held.withLock { table -> FileLock? in
+        try attempt(AtomicFile.name(in: path), in: OpenDirectory.open(AtomicFile.parentDirectory(of: path), create: 0o700))
+    }
+
+    /// Holds the lock on `name` in `directory` (opened there, never through a link), or nil when
+    /// another process does.
+    public static func attempt(_ name: String, in directory: OpenDirectory) throws -> FileLock? {
+        let path = directory.path(of: name)
+        return try held.withLock { table -> FileLock? in
             if var entry = table[path] {
                 entry.count += 1
                 table[path] = entry
                 return FileLock(path: path)
             }
-            try FileManager.default.createDirectory(atPath: AtomicFile.parentDirectory(of: path), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let fd = openat(directory.descriptor, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw AtomicFile.Failure(path: path, call: "open", code: errno) }
             while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 if errno == EINTR { continue }
@@ -53,12 +59,16 @@ public final class FileLock {
     /// Waits for the lock up to `timeout` seconds; `busy` is called once if another process holds it.
     /// Nil when it is still held at the end.
     public static func acquire(_ path: String, timeout: TimeInterval, busy: () -> Void = {}) throws -> FileLock? {
-        if let lock = try attempt(path) { return lock }
+        try acquire(AtomicFile.name(in: path), in: OpenDirectory.open(AtomicFile.parentDirectory(of: path), create: 0o700), timeout: timeout, busy: busy)
+    }
+
+    public static func acquire(_ name: String, in directory: OpenDirectory, timeout: TimeInterval, busy: () -> Void = {}) throws -> FileLock? {
+        if let lock = try attempt(name, in: directory) { return lock }
         busy()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             usleep(100_000)
-            if let lock = try attempt(path) { return lock }
+            if let lock = try attempt(name, in: directory) { return lock }
         }
         return nil
     }

@@ -7,13 +7,11 @@ public enum RegularFile {
     /// The file's bytes; nil when nothing is there. Throws ``AtomicFile/Failure`` for anything that is
     /// not a regular file of at most `limit` bytes, or that cannot be read.
     public static func read(_ path: String, limit: Int) throws -> Data? {
-        // O_NONBLOCK: opening a FIFO planted in place of a state file must not hang the agent.
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw AtomicFile.Failure(path: path, call: "open", code: errno)
-        }
-        defer { close(fd) }
+        try OpenDirectory.open(AtomicFile.parentDirectory(of: path)).read(AtomicFile.name(in: path), limit: limit)
+    }
+
+    /// Reads an open descriptor to its end, if it is a regular file of at most `limit` bytes.
+    static func readAll(_ fd: Int32, path: String, limit: Int) throws -> Data {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw AtomicFile.Failure(path: path, call: "fstat", code: errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw AtomicFile.Failure(path: path, call: "read (not a regular file)", code: EINVAL) }

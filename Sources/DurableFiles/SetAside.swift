@@ -4,25 +4,13 @@ import Glibc
 /// A state file or directory attt cannot read (a damaged journal, outbox item) is renamed aside,
 /// never deleted: it may be the only record of what a fix changed, and an officer decides what to do
 /// with it. Under its new name (`<name>.corrupt-<UTC time>`) nothing of attt reads it again, so the
-/// others go on.
+/// others go on. ``OpenDirectory/setAside(_:now:)`` does it inside a directory held open.
 public enum SetAside {
     public static let marker = ".corrupt-"
 
     /// Renames `path` aside and flushes its directory; returns the new path.
     public static func move(_ path: String, now: Date = Date()) throws -> String {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        let base = String(trimmed) + marker + stamp(now)
-        var target = base
-        var n = 1
-        // Two in the same second keep both: never rename over an earlier set-aside copy.
-        while access(target, F_OK) == 0 {
-            n += 1
-            target = "\(base)-\(n)"
-        }
-        guard rename(String(trimmed), target) == 0 else { throw AtomicFile.Failure(path: String(trimmed), call: "rename", code: errno) }
-        try AtomicFile.syncDirectory(AtomicFile.parentDirectory(of: target))
-        return target
+        try OpenDirectory.open(AtomicFile.parentDirectory(of: path)).setAside(AtomicFile.name(in: path), now: now)
     }
 
     /// True for a name ``move(_:now:)`` made.

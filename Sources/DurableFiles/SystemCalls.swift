@@ -5,17 +5,18 @@ import Glibc
 package struct SystemCalls: Sendable {
     package var fsync: @Sendable (Int32) -> Int32
     package var close: @Sendable (Int32) -> Int32
-    package var rename: @Sendable (String, String) -> Int32
+    /// `renameat` within one directory: (directory descriptor, staged name, final name).
+    package var renameat: @Sendable (Int32, String, String) -> Int32
 
     package static let live = SystemCalls(
         fsync: { Glibc.fsync($0) },
         close: { Glibc.close($0) },
-        rename: { Glibc.rename($0, $1) }
+        renameat: { Glibc.renameat($0, $1, $0, $2) }
     )
 
-    package init(fsync: @escaping @Sendable (Int32) -> Int32, close: @escaping @Sendable (Int32) -> Int32, rename: @escaping @Sendable (String, String) -> Int32) {
+    package init(fsync: @escaping @Sendable (Int32) -> Int32, close: @escaping @Sendable (Int32) -> Int32, renameat: @escaping @Sendable (Int32, String, String) -> Int32) {
         self.fsync = fsync
         self.close = close
-        self.rename = rename
+        self.renameat = renameat
     }
 }

@@ -24,11 +24,11 @@ public struct HostRoot: Sendable {
     public var deadline: Double? = nil
 
     /// The root directory, opened once: reads under another root are resolved in it by the kernel.
-    let directory: RootDirectory?
+    let rootDirectory: RootDirectory?
 
     public init(_ path: String) {
         self.prefix = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
-        self.directory = prefix.path == "/" ? nil : RootDirectory(prefix.path)
+        self.rootDirectory = prefix.path == "/" ? nil : RootDirectory(prefix.path)
     }
 
     /// Opens a host path with `flags`: under another root through `openat2(RESOLVE_IN_ROOT)` on the
@@ -37,7 +37,7 @@ public struct HostRoot: Sendable {
     /// component walk of ``resolve(_:followFinal:)`` and `O_NOFOLLOW` on the result. The descriptor,
     /// or -1 with `errno` set.
     package func open(_ hostPath: String, _ flags: Int32) throws(ProbeError) -> Int32 {
-        if let directory {
+        if let directory = rootDirectory {
             let fd = attt_openat_in_root(directory.descriptor, "./" + hostPath.drop { $0 == "/" }, flags, 0)
             if fd >= 0 || errno != ENOSYS { return fd }
         }

@@ -13,8 +13,8 @@ public struct HostProbe: Sendable {
     /// with their facts `failed` (their controls `error`) and the report still comes out.
     public var budget: Double = 600
 
-    public init(root: String, antivirusEngines: [AntivirusEngine], kernelAudit: (@Sendable () -> KernelAuditReading)? = nil) {
-        self.host = HostRoot(root)
+    public init(host: HostRoot, antivirusEngines: [AntivirusEngine], kernelAudit: (@Sendable () -> KernelAuditReading)? = nil) {
+        self.host = host
         self.antivirusEngines = antivirusEngines
         self.kernelAudit = kernelAudit
     }

@@ -15,16 +15,22 @@ import YAMLParsing
 public struct TailoringLoader {
     public init() {}
 
-    /// Where a host keeps its tailoring: `etc/attt/tailoring.yaml` under the root, if the file exists.
-    public static func defaultPath(root: String) -> String? {
-        let path = URL(fileURLWithPath: root).appendingPathComponent("etc/attt/tailoring.yaml").path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+    /// Where a host keeps its tailoring (read through the host's root, like every host file).
+    public static let hostPath = "/etc/attt/tailoring.yaml"
+
+    /// A tailoring file the officer named (`--tailoring`).
+    public func load(file: URL, policy: Policy) throws -> [String: FactValue] {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw PolicyError(file: file.path, line: nil, message: "cannot read the tailoring file", hint: "check the path given with --tailoring")
+        }
+        return try load(data, file: file.path, policy: policy)
     }
 
-    public func load(file: URL, policy: Policy) throws -> [String: FactValue] {
-        let reader = YAMLReader(file: file.path)
-        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-            throw PolicyError(file: file.path, line: nil, message: "cannot read the tailoring file", hint: "check the path given with --tailoring")
+    /// Tailoring already read; `file` names it in errors.
+    public func load(_ data: Data, file: String, policy: Policy) throws -> [String: FactValue] {
+        let reader = YAMLReader(file: file)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PolicyError(file: file, line: nil, message: "the tailoring file is not UTF-8 text", hint: "save it as UTF-8")
         }
         let root = try reader.parse(text)
         var values: [String: FactValue] = [:]
@@ -60,7 +66,7 @@ public struct TailoringLoader {
         if let violation = policy.floorViolations(in: values).first {
             let direction = violation.stricter == .higher ? "at least" : "at most"
             throw PolicyError(
-                file: file.path, line: lines[violation.key] ?? nil,
+                file: file, line: lines[violation.key] ?? nil,
                 message: "\(violation.key) = \(violation.value.display) is weaker than the regulation allows",
                 hint: "use a value \(direction) \(violation.floor.display)"
             )

@@ -36,8 +36,8 @@ extension Applier {
         return target == path ? [path] : [path, target]
     }
 
-    /// Where a file write lands on this machine: the file at the end of the links, inside the root.
+    /// The host path a file write lands on: the file at the end of the links, inside the root.
     func writeDestination(_ path: String) throws -> String {
-        host.local(try host.hostPathResolved(path))
+        try host.hostPathResolved(path)
     }
 }

@@ -1,32 +1,47 @@
-import DurableFiles
+public import DurableFiles
 import FoundationEssentials
 import Glibc
 public import HardeningCore
 import HostProbes
-import HostAccess
+public import HostAccess
 
 /// The only code that writes to a host. Runs a ``RemediationPlan`` as one transaction: every file is
 /// kept (bytes, owner, group, mode) before it first changes, each write is atomic, a failure half way
 /// restores everything, and the journal lets `attt rollback` and the next run undo it.
 public struct Applier {
-    public let root: String
+    /// The host, opened once: every file a transaction keeps, writes, removes or puts back is reached
+    /// through it, inside the root.
+    public let host: HostRoot
     /// Called between the stages of a run with a name (`before-step-1`, `after-step-1`, …): tests use it
     /// to stop a run at every point and check that recovery leaves each file old or new.
     public var checkpoint: (String) throws -> Void = { _ in }
 
-    public init(root: String) {
-        self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+    public init(host: HostRoot) {
+        self.host = host
     }
 
-    var host: HostRoot { HostRoot(root) }
-    var store: String { host.local("/var/lib/attt/transactions") }
+    /// The root as a path, for the commands run in it (`chroot`).
+    public var root: String { host.prefix.path }
+
+    /// Where transactions are kept, one directory each (`<id>/journal.json`, `<id>/files/<n>`).
+    static let storePath = "/var/lib/attt/transactions"
+
+    /// The transactions' directory, made (0700) when `create` is set; nil when absent and not made.
+    func store(create: Bool = false) throws -> OpenDirectory? {
+        create ? try host.directory(Self.storePath, create: 0o700) : try host.existingDirectory(Self.storePath)
+    }
+
+    /// One transaction's directory.
+    func transaction(_ id: String, create: Bool = false) throws -> OpenDirectory {
+        guard let store = try store(create: create) else { throw AtomicFile.Failure(path: host.local(Self.storePath), call: "open", code: ENOENT) }
+        return try store.subdirectory(id, create: create ? 0o700 : nil)
+    }
 
     // MARK: Apply
 
     /// Applies the plan; returns the journal (state `applied`, or `failed` after restoring everything).
     public func apply(_ plan: RemediationPlan, officer: String?, job: String? = nil) throws -> Journal {
         let kept = try keptPaths(plan)
-        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         var journal = Journal(
@@ -39,13 +54,12 @@ public struct Applier {
             guard case .onRestore(let arguments, let inRoot) = $0.action else { return nil }
             return Journal.RestoreCommand(arguments: arguments, inRoot: inRoot)
         }.nilIfEmpty
-        let directory = "\(store)/\(journal.id)"
-        try FileManager.default.createDirectory(atPath: "\(directory)/files", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let copies = try transaction(journal.id, create: true).subdirectory("files", create: 0o700)
         try save(journal)
         do {
             for (index, step) in plan.steps.enumerated() {
                 for path in kept[index] where !journal.backups.contains(where: { $0.path == path }) {
-                    journal.backups.append(try backup(path, into: directory, number: journal.backups.count))
+                    journal.backups.append(try backup(path, into: copies, number: journal.backups.count))
                 }
                 try save(journal)
                 try checkpoint("before-step-\(index + 1)")
@@ -86,13 +100,18 @@ public struct Applier {
     func perform(_ action: RemediationAction) throws {
         switch action {
         case .writeFile(let path, let content, let mode, let validator):
-            try AtomicFile.write(content, to: try writeDestination(path), newFileMode: mode) { staged in
+            let (directory, name) = try host.entry(try writeDestination(path), create: 0o755)
+            try directory.write(content, name: name, newFileMode: mode) { staged in
                 guard let validator else { return }
                 try Command.run(validator.map { $0 == "{file}" ? staged : $0 })
             }
         case .removeFile(let path):
-            let local = host.local(path, followFinal: false)
-            guard unlink(local) == 0 || errno == ENOENT else { throw RemovalFailed(path: path, reason: String(cString: strerror(errno))) }
+            guard let directory = try host.existingDirectory(AtomicFile.parentDirectory(of: path)) else { return }
+            do {
+                try directory.remove(AtomicFile.name(in: path))
+            } catch let failure as AtomicFile.Failure {
+                throw RemovalFailed(path: path, reason: String(cString: strerror(failure.code)))
+            }
         case .runCommand(let arguments, _, let inRoot):
             let full = inRoot && root != "/" ? ["chroot", root] + arguments : arguments
             try Command.run(full)
@@ -145,32 +164,50 @@ public struct Applier {
     /// mount namespace binds the copy over /etc/pam.d), the copy is tried with real PAM, and only then
     /// are the changed files written into the live /etc/pam.d, each atomically.
     func stagedPam(_ arguments: [String]) throws {
-        let live = host.local("/etc/pam.d")
-        let stageHost = "/var/lib/attt/staging/pam.d-\(UUID().uuidString)"
-        let stage = host.local(stageHost)
-        try FileManager.default.createDirectory(atPath: AtomicFile.parentDirectory(of: stage), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: live, toPath: stage)
-        defer { try? FileManager.default.removeItem(atPath: stage) }
+        let live = try host.directory("/etc/pam.d")
+        let staging = try host.directory(Self.stagingPath, create: 0o700)
+        let stageName = "pam.d-\(UUID().uuidString)"
+        let stage = try staging.subdirectory(stageName, create: 0o755)
+        defer { try? staging.removeTree(stageName) }
+        try copyPamConfiguration(from: live, to: stage)
         let update = (root == "/" ? [] : ["chroot", root]) + arguments
         try Command.run(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                         "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", stage, live] + update)
-        try PamChangeCheck.validate(root: root, stagedDirectory: stageHost)
-        for name in try FileManager.default.contentsOfDirectory(atPath: stage).sorted() {
+                         "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", stage.path, live.path] + update)
+        try PamChangeCheck.validate(host: host, stagedDirectory: "\(Self.stagingPath)/\(stageName)")
+        for name in try stage.names() {
             // pam-auth-update writes regular files; links (gdm-smartcard → alternatives) stay as they are.
-            var st = stat()
-            guard lstat("\(stage)/\(name)", &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
-            let staged = try Data(contentsOf: URL(fileURLWithPath: "\(stage)/\(name)"))
-            let current = FileManager.default.contents(atPath: "\(live)/\(name)")
-            if staged != current { try AtomicFile.write(staged, to: "\(live)/\(name)", newFileMode: 0o644) }
+            guard let st = try stage.status(name), st.st_mode & S_IFMT == S_IFREG,
+                  let staged = try stage.read(name, limit: host.maxFileSize) else { continue }
+            let current = try? live.read(name, limit: host.maxFileSize)
+            if staged != current { try live.write(staged, name: name, newFileMode: 0o644) }
+        }
+    }
+
+    /// Where attt stages changes before they go live (inside the root, beside its other state).
+    static let stagingPath = "/var/lib/attt/staging"
+
+    /// The live `pam.d` copied into the stage: its regular files with their owner and mode, its links as links.
+    func copyPamConfiguration(from live: OpenDirectory, to stage: OpenDirectory) throws {
+        for name in try live.names() {
+            guard let st = try live.status(name) else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG:
+                guard let data = try live.read(name, limit: host.maxFileSize) else { continue }
+                try stage.write(data, name: name, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid)
+            case S_IFLNK:
+                guard let target = live.linkTarget(name) else { continue }
+                try stage.makeLink(name, to: target, owner: st.st_uid, group: st.st_gid)
+            default:
+                continue
+            }
         }
     }
 
     // MARK: Backups
 
-    func backup(_ path: String, into directory: String, number: Int) throws -> Journal.Backup {
-        let local = host.local(path, followFinal: false)
-        var st = stat()
-        guard lstat(local, &st) == 0 else {
+    func backup(_ path: String, into copies: OpenDirectory, number: Int) throws -> Journal.Backup {
+        let (directory, name) = try host.entryIfPresent(path)
+        guard let directory, let st = try directory.status(name) else {
             // Note the highest missing ancestor, so a rollback leaves no empty directory behind.
             var missing: String? = nil
             var parent = AtomicFile.parentDirectory(of: path)
@@ -182,36 +219,40 @@ public struct Applier {
         }
         if st.st_mode & S_IFMT == S_IFLNK {
             var backup = Journal.Backup(path: path, existed: true, copy: nil, mode: nil, owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
-            backup.linkTarget = try FileManager.default.destinationOfSymbolicLink(atPath: local)
+            backup.linkTarget = directory.linkTarget(name)
             return backup
         }
-        let copy = "files/\(number)"
-        let data = try Data(contentsOf: URL(fileURLWithPath: local))
-        try AtomicFile.write(data, to: "\(directory)/\(copy)", newFileMode: 0o600)
-        return Journal.Backup(path: path, existed: true, copy: copy, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
+        guard let data = try directory.read(name, limit: host.maxFileSize) else { throw AtomicFile.Failure(path: directory.path(of: name), call: "read", code: ENOENT) }
+        try copies.write(data, name: String(number), mode: 0o600)
+        return Journal.Backup(path: path, existed: true, copy: "files/\(number)", mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
     }
 
     /// Puts every backed-up file back as it was, byte for byte with owner and mode; removes files the
     /// transaction created.
     func restore(_ journal: Journal) throws {
-        let directory = "\(store)/\(journal.id)"
+        let copies = try? transaction(journal.id).subdirectory("files")
         for (number, backup) in journal.backups.reversed().enumerated() {
             if number > 0 { try checkpoint("restored-\(number)") }
-            let local = host.local(backup.path, followFinal: false)
             if let target = backup.linkTarget {
-                try? FileManager.default.removeItem(atPath: local)
-                try FileManager.default.createSymbolicLink(atPath: local, withDestinationPath: target)
-                lchown(local, backup.owner ?? 0, backup.group ?? 0)
+                let (directory, name) = try host.entry(backup.path, create: 0o755)
+                try directory.removeTree(name)
+                try directory.makeLink(name, to: target, owner: backup.owner ?? 0, group: backup.group ?? 0)
             } else if backup.existed, let copy = backup.copy {
-                let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(copy)"))
-                try AtomicFile.write(data, to: local, mode: backup.mode ?? 0o644, owner: backup.owner ?? 0, group: backup.group ?? 0)
+                guard let copies, let data = try copies.read(AtomicFile.name(in: copy), limit: host.maxFileSize) else {
+                    throw AtomicFile.Failure(path: host.local("\(Self.storePath)/\(journal.id)/\(copy)"), call: "read (the kept copy is gone)", code: ENOENT)
+                }
+                let (directory, name) = try host.entry(backup.path, create: 0o755)
+                try directory.write(data, name: name, mode: backup.mode ?? 0o644, owner: backup.owner ?? 0, group: backup.group ?? 0)
             } else {
-                if FileManager.default.fileExists(atPath: local) { try FileManager.default.removeItem(atPath: local) }
-                // rmdir only removes empty directories: anything else put there since stays.
+                let (directory, name) = try host.entryIfPresent(backup.path)
+                try directory?.removeTree(name)
+                // Only empty directories are removed: anything else put there since stays.
                 if let top = backup.createdDirectory {
-                    var directory = AtomicFile.parentDirectory(of: backup.path)
-                    while directory.hasPrefix(top), rmdir(host.local(directory)) == 0 {
-                        directory = AtomicFile.parentDirectory(of: directory)
+                    var created = AtomicFile.parentDirectory(of: backup.path)
+                    while created.hasPrefix(top),
+                          let parent = try host.existingDirectory(AtomicFile.parentDirectory(of: created)),
+                          parent.removeEmptyDirectory(AtomicFile.name(in: created)) {
+                        created = AtomicFile.parentDirectory(of: created)
                     }
                 }
             }
@@ -310,13 +351,13 @@ public struct Applier {
     func save(_ journal: Journal) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(journal), to: "\(store)/\(journal.id)/journal.json", newFileMode: 0o600)
+        try transaction(journal.id, create: true).write(try encoder.encode(journal), name: "journal.json", mode: 0o600)
     }
 
     func fingerprint(_ path: String) -> String? {
-        let local = host.local(path, followFinal: false)
-        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: local) { return "link:" + target }
-        guard let data = FileManager.default.contents(atPath: local) else { return nil }
+        guard let (found, name) = try? host.entryIfPresent(path), let directory = found else { return nil }
+        if let target = directory.linkTarget(name) { return "link:" + target }
+        guard let data = (try? directory.read(name, limit: host.maxFileSize)) ?? nil else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)

@@ -21,28 +21,29 @@ extension Applier {
     /// A journal is a few kilobytes; anything past this is not one.
     static let journalLimit = 16 << 20
 
-    var lockPath: String { "\(store)/.lock" }
+    static let lockName = ".lock"
 
     /// Holds the transactions lock for as long as the value lives; waits while another attt process
     /// applies or rolls back (it is not interrupted: recovery must not undo it under its feet).
     func lock() throws -> FileLock {
-        guard let lock = try FileLock.acquire(lockPath, timeout: 900) else {
-            throw AtomicFile.Failure(path: lockPath, call: "flock (another attt command held it for 15 minutes)", code: EWOULDBLOCK)
+        let store = try store(create: true)!
+        guard let lock = try FileLock.acquire(Self.lockName, in: store, timeout: 900) else {
+            throw AtomicFile.Failure(path: store.path(of: Self.lockName), call: "flock (another attt command held it for 15 minutes)", code: EWOULDBLOCK)
         }
         return lock
     }
 
     /// False on a host attt never fixed: nothing to recover, and nothing to create to find that out.
-    public var hasTransactions: Bool { FileManager.default.fileExists(atPath: store) }
+    public var hasTransactions: Bool { ((try? store()) ?? nil) != nil }
 
     /// Nil when another attt process is applying or rolling back a transaction right now.
     public func lockIfFree() throws -> FileLock? {
-        try FileLock.attempt(lockPath)
+        try FileLock.attempt(Self.lockName, in: try store(create: true)!)
     }
 
     /// Names of the transaction directories, set-aside ones included (for the sequence of new ids).
     func transactionNames() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        (((try? store()) ?? nil).flatMap { try? $0.names() } ?? []).filter { !$0.hasPrefix(".") }
     }
 
     /// How many transactions this host has had, damaged and set aside included, so a new id never
@@ -57,7 +58,7 @@ extension Applier {
         for name in transactionNames() where !SetAside.isSetAside(name) {
             do {
                 // A directory without a journal is a run killed before its first save: it changed nothing.
-                guard let data = try RegularFile.read("\(store)/\(name)/journal.json", limit: Self.journalLimit) else { continue }
+                guard let data = try transaction(name).read("journal.json", limit: Self.journalLimit) else { continue }
                 journals.append(try JSONDecoder().decode(Journal.self, from: data))
             } catch {
                 unreadable.append((name, "\(error)"))
@@ -71,8 +72,10 @@ extension Applier {
     public func setAsideUnreadable(now: Date = Date()) throws -> [UnreadableJournal] {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
-        return try readJournals().unreadable.map { entry in
-            let moved = try SetAside.move("\(store)/\(entry.id)", now: now)
+        let unreadable = readJournals().unreadable
+        guard let store = try store(), !unreadable.isEmpty else { return [] }
+        return try unreadable.map { entry in
+            let moved = try store.setAside(entry.id, now: now)
             return UnreadableJournal(id: entry.id, reason: entry.reason, setAsideAt: moved)
         }
     }

@@ -1,8 +1,9 @@
+import DurableFiles
 import FoundationEssentials
 import HardeningCore
 import HostProbes
 import LinuxPAM
-import HostAccess
+public import HostAccess
 
 /// Before a changed PAM configuration goes live: flatten each login service of the staged `pam.d`,
 /// check its modules are installed, and run it with real PAM (`pam_start_confdir`) to see that it
@@ -16,22 +17,23 @@ public enum PamChangeCheck {
         public var description: String { "the changed PAM configuration is refused: " + problems.joined(separator: "; ") }
     }
 
-    /// `stagedDirectory` is a host path under `root` holding the staged `pam.d`.
-    public static func validate(root: String, stagedDirectory: String) throws {
-        let host = HostRoot(root)
-        let trial = FileManager.default.temporaryDirectory.appendingPathComponent("attt-pam-trial-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: trial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: trial) }
+    /// `stagedDirectory` is a host path in `host` holding the staged `pam.d`. The flattened services
+    /// PAM tries are written beside it, inside the root, and removed after.
+    public static func validate(host: HostRoot, stagedDirectory: String) throws {
+        let staging = try host.directory(AtomicFile.parentDirectory(of: stagedDirectory), create: 0o700)
+        let trialName = "pam-trial-\(UUID().uuidString)"
+        let trial = try staging.subdirectory(trialName, create: 0o700)
+        defer { try? staging.removeTree(trialName) }
         var problems: [String] = []
         var tried: [String] = []
         for service in services where host.exists("\(stagedDirectory)/\(service)") {
             let flat = try PamFlattener.flatten(root: host, directory: stagedDirectory, service: service)
             problems += flat.problems
             problems += flat.missingModules.map { "\(service): module \($0) is not installed" }
-            try flat.text.write(toFile: "\(trial)/\(service)", atomically: true, encoding: .utf8)
+            try trial.write(Data(flat.text.utf8), name: service, mode: 0o644)
             tried.append(service)
         }
-        problems += StackValidator.problems(confdir: trial, services: tried).map(\.description)
+        problems += StackValidator.problems(confdir: trial.path, services: tried).map(\.description)
         if !problems.isEmpty { throw Refused(problems: problems) }
     }
 }

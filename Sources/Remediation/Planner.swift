@@ -1,18 +1,18 @@
 public import FoundationEssentials
 public import HardeningCore
 import HostProbes
-import HostAccess
+public import HostAccess
 
 /// Turns failing results into a plan: for each control whose policy names a known fixer, the fixer's
 /// steps, given the facts and the current bytes of the files it reads (read here, through the root).
 public struct Planner {
     public let evaluator: Evaluator
-    public let root: String
+    public let host: HostRoot
     public let fixers: [String: any Fixer]
 
-    public init(evaluator: Evaluator, root: String, fixers: [String: any Fixer] = Fixers.all) {
+    public init(evaluator: Evaluator, host: HostRoot, fixers: [String: any Fixer] = Fixers.all) {
         self.evaluator = evaluator
-        self.root = root
+        self.host = host
         self.fixers = fixers
     }
 
@@ -26,8 +26,7 @@ public struct Planner {
     }
 
     public func proposals(for results: [ControlResult], facts: HostFacts) -> [Proposal] {
-        let host = HostRoot(root)
-        return results.filter { $0.status == .fail }.compactMap { result in
+        results.filter { $0.status == .fail }.compactMap { result in
             guard let control = evaluator.policy.control(result.control), let spec = control.fix else { return nil }
             guard let fixer = fixers[spec.fixer] else {
                 return Proposal(control: control, steps: [], before: [:], problem: "no fixer \(spec.fixer) in this version of attt")
@@ -37,7 +36,7 @@ public struct Planner {
                 for path in fixer.reads(facts) { files[path] = try host.read(path) }
                 var catalogs: [String: [FactValue]] = [:]
                 for name in evaluator.policy.catalogs.keys { catalogs[name] = evaluator.catalogList(name) }
-                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: root, catalogs: catalogs, profile: evaluator.context.profile)
+                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: host.prefix.path, catalogs: catalogs, profile: evaluator.context.profile)
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {

@@ -1,3 +1,5 @@
+import AtttTestSupport
+import HostAccess
 import AgentRuntime
 import CollectorAPI
 import Foundation
@@ -31,14 +33,14 @@ import Testing
     /// The server's answer carries a CA; the identity keeps the one the officer copied from the
     /// collector by hand (`--ca-cert`), so whoever answered the enrollment cannot choose whom the agent trusts.
     @Test func enrollmentKeepsTheCAtheOfficerGave() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-trust-\(UUID())").path
+        let root = emptyRoot("attt-trust")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let officerCA = "-----BEGIN CERTIFICATE-----\nOFFICER\n-----END CERTIFICATE-----\n"
         let answer = EnrollResponse(hostId: "h-1", unit: "UBND xã Tứ Dân", certificate: "-----BEGIN CERTIFICATE-----\nHOST\n-----END CERTIFICATE-----\n",
                                     caCertificate: "-----BEGIN CERTIFICATE-----\nATTACKER\n-----END CERTIFICATE-----\n")
         let identity = AgentIdentity(enrolledAt: "https://collector:8443", answer: answer, keyPEM: "KEY", officerCA: officerCA, now: Self.now)
-        try identity.save(root: root)
-        let loaded = try #require(try AgentIdentity.load(root: root))
+        try identity.save(host: HostRoot(root))
+        let loaded = try #require(try AgentIdentity.load(host: HostRoot(root)))
         #expect(loaded.caPEM == officerCA)
         #expect(loaded.certificatePEM == answer.certificate && loaded.link.hostId == "h-1")
     }
@@ -48,15 +50,15 @@ import Testing
 /// that says to enroll again, never a run that hangs.
 @Suite struct IdentityReadTests {
     @Test func aFifoInPlaceOfTheKeyIsAnErrorNotAHang() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-identity-\(UUID())").path
+        let root = emptyRoot("attt-identity")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let identity = AgentIdentity(link: .init(collector: "https://c:8443", hostId: "h-1", unit: "u", enrolledAt: Timestamp(CollectorTrustTests.now)),
                                      keyPEM: "KEY", certificatePEM: "CERT", caPEM: "CA")
-        try identity.save(root: root)
-        let key = AgentIdentity.directory(root: root) + "/host.key"
+        try identity.save(host: HostRoot(root))
+        let key = AgentIdentity.location(in: HostRoot(root)) + "/host.key"
         try FileManager.default.removeItem(atPath: key)
         #expect(mkfifo(key, 0o600) == 0)
-        let error = try #require(throws: (any Error).self) { try AgentIdentity.load(root: root) }
+        let error = try #require(throws: (any Error).self) { try AgentIdentity.load(host: HostRoot(root)) }
         #expect("\(error)".contains("enroll this PC again"), "\(error)")
     }
 }

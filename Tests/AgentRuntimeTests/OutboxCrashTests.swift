@@ -1,4 +1,6 @@
 @testable import AgentRuntime
+import AtttTestSupport
+import HostAccess
 import Foundation
 import HardeningCore
 import Testing
@@ -30,11 +32,11 @@ final class CountingCollector: CollectorTransport {
 /// Issue 12, point 5: one unreadable outbox file never blocks the queue, and no crash between two
 /// steps of compaction or upload makes the collector count a report twice.
 @Suite struct OutboxCrashTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-outbox-crash-\(UUID())").path
+    let root = emptyRoot("attt-outbox-crash")
     var directory: String { root + "/var/lib/attt/outbox" }
 
     func filled(_ count: Int, limits: Outbox.Limits = .init()) throws -> (Outbox, [UUID]) {
-        let outbox = Outbox(root: root, limits: limits)
+        let outbox = Outbox(host: HostRoot(root), limits: limits)
         var ids: [UUID] = []
         for day in 0..<count {
             let report = OutboxTests().report(day)
@@ -53,7 +55,7 @@ final class CountingCollector: CollectorTransport {
 
     /// Every report, every summary and the compacted record go, and the whole outbox is squeezed into
     /// the compacted record first (as months offline would).
-    func squeezed() -> Outbox { Outbox(root: root, limits: .init(maxBytes: 1, maxAge: 30 * 86_400, maxSummaries: 0)) }
+    func squeezed() -> Outbox { Outbox(host: HostRoot(root), limits: .init(maxBytes: 1, maxAge: 30 * 86_400, maxSummaries: 0)) }
 
     final class Notes { var lines: [String] = [] }
 
@@ -101,7 +103,7 @@ final class CountingCollector: CollectorTransport {
         try outbox.summarize(name)
         try bytes.write(to: URL(fileURLWithPath: directory + "/" + name))
         // Room for the reports, none for summaries: the summary folds while its report would still go in full.
-        let folding = Outbox(root: root, limits: .init(maxSummaries: 0))
+        let folding = Outbox(host: HostRoot(root), limits: .init(maxSummaries: 0))
         try folding.enforceLimits(now: OutboxTests.start)
         let collector = CountingCollector()
         _ = try await drain(folding, collector)

@@ -1,3 +1,5 @@
+import AtttTestSupport
+import HostAccess
 import AgentRuntime
 import Foundation
 import HardeningCore
@@ -5,7 +7,7 @@ import Testing
 
 /// The outbox never silently drops a report: it keeps it, summarises it, or counts it.
 @Suite struct OutboxTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-outbox-\(UUID())").path
+    let root = emptyRoot("attt-outbox")
     static let start = Timestamp.parse("2026-11-01T08:00:00Z")!
 
     func report(_ day: Int, failing: Int = 3) -> Report {
@@ -21,7 +23,7 @@ import Testing
     }
 
     @Test func reportsWaitInOrderUntilAcknowledged() throws {
-        let outbox = Outbox(root: root)
+        let outbox = Outbox(host: HostRoot(root))
         defer { try? FileManager.default.removeItem(atPath: root) }
         let reports = (0..<3).map { report($0) }
         for r in reports { try outbox.enqueue(r, now: Self.start) }
@@ -37,7 +39,7 @@ import Testing
     /// Offline for months on a small budget: every report is still accounted for, in full, as a
     /// summary, or in the compacted count — none silently dropped.
     @Test func nothingIsLostWhenFull() throws {
-        let outbox = Outbox(root: root, limits: .init(maxBytes: 120_000, maxAge: 7 * 86_400, maxSummaries: 20))
+        let outbox = Outbox(host: HostRoot(root), limits: .init(maxBytes: 120_000, maxAge: 7 * 86_400, maxSummaries: 20))
         defer { try? FileManager.default.removeItem(atPath: root) }
         let reports = (0..<90).map { report($0) }
         for (day, r) in reports.enumerated() { try outbox.enqueue(r, now: Self.start.addingTimeInterval(Double(day) * 86_400)) }
@@ -65,7 +67,7 @@ import Testing
 
     /// A write a crash interrupted leaves a temporary file, which is never taken for a report.
     @Test func interruptedWritesAreIgnored() throws {
-        let outbox = Outbox(root: root)
+        let outbox = Outbox(host: HostRoot(root))
         defer { try? FileManager.default.removeItem(atPath: root) }
         try outbox.enqueue(report(0), now: Self.start)
         try Data("{\"half".utf8).write(to: URL(fileURLWithPath: root + "/var/lib/attt/outbox/.tmp-1234"))

@@ -1,3 +1,5 @@
+import AtttTestSupport
+import HostAccess
 import AgentRuntime
 import Foundation
 import HardeningCore
@@ -31,10 +33,10 @@ final class FakeCollector: CollectorTransport {
 }
 
 @Suite struct UploaderTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-upload-\(UUID())").path
+    let root = emptyRoot("attt-upload")
 
     func fill(_ count: Int) throws -> (Outbox, [UUID]) {
-        let outbox = Outbox(root: root)
+        let outbox = Outbox(host: HostRoot(root))
         var ids: [UUID] = []
         for day in 0..<count {
             let r = OutboxTests().report(day)

@@ -1,5 +1,6 @@
 public import Foundation
 public import HardeningCore
+import HostAccess
 import HostProbes
 import PolicyLoading
 
@@ -85,10 +86,11 @@ public func check(
 ) throws -> [ControlResult] {
     let policy = ShippedPolicy.policy
     var tailoring = tailoring
-    if tailoring.isEmpty, let path = TailoringLoader.defaultPath(root: root.path) {
-        tailoring = try TailoringLoader().load(file: URL(fileURLWithPath: path), policy: policy)
+    let host = HostRoot(root.path)
+    if tailoring.isEmpty, let data = try host.read(TailoringLoader.hostPath) {
+        tailoring = try TailoringLoader().load(data, file: host.local(TailoringLoader.hostPath), policy: policy)
     }
-    let facts = HostProbe(root: root.path, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
+    let facts = HostProbe(host: host, antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
     let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: fixtureNow, tailoring: tailoring))
     return evaluator.evaluate(try Evaluator.factTree(facts), only: only)
 }
@@ -100,4 +102,12 @@ public func result(_ id: String, root: URL, profile: Profile = .regulation, role
 extension ControlResult {
     /// Evidence entries whose item contains `text`.
     public func evidence(_ text: String) -> [Evidence] { evidence.filter { $0.item.contains(text) } }
+}
+
+/// An empty directory to use as a host root (a fresh PC's tree with nothing of attt's yet). The root
+/// itself must exist: attt opens it once and makes its state directories inside it, never the root.
+public func emptyRoot(_ name: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID())").path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
 }

@@ -1,3 +1,4 @@
+import HostAccess
 import AtttTestSupport
 import Foundation
 import HardeningCore
@@ -131,7 +132,7 @@ import Testing
 @Suite struct FactTreeTests {
     @Test(arguments: ["debian12-desktop", "debian12-hardened", "debian12-broken"])
     func directEncodingMatchesJSON(_ fixture: String) throws {
-        let facts = HostProbe(root: Repository.host(fixture).path, antivirusEngines: AntivirusEngine.catalog(ShippedPolicy.policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(Repository.host(fixture).path), antivirusEngines: AntivirusEngine.catalog(ShippedPolicy.policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
         let viaJSON = try JSONDecoder().decode(FactValue.self, from: JSONEncoder().encode(facts))
         #expect(try FactEncoder.encode(facts) == viaJSON)
     }

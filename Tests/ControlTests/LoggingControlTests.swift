@@ -77,7 +77,7 @@ import HostAccess
     /// Read from the kernel (root on the live host): the loaded watches count, and a kernel without
     /// auditd taking the records (pid 0) fails even with every watch loaded.
     @Test func log001FromTheKernel() throws {
-        var facts = HostProbe(root: hardened.path, antivirusEngines: []).collect(now: fixtureNow)
+        var facts = HostProbe(host: HostRoot(hardened.path), antivirusEngines: []).collect(now: fixtureNow)
         var logging = try #require(facts.logging.value)
         let status = SourceLocation(path: "kernel:auditctl -s")
         let loaded = logging.audit.watches.enumerated().map { i, w in AuditWatch(path: w.path, permissions: w.permissions, keys: w.keys, source: SourceLocation(path: "kernel:auditctl -l", line: i + 1)) }

@@ -28,10 +28,10 @@ import Testing
         let host = try FixtureHost("debian12-desktop")
         try host.symlink("/etc/escape-absolute", to: "/etc/hostname")
         let root = HostRoot(host.root.path)
-        #expect(root.directory != nil)
-        #expect(HostRoot("/").directory == nil)
+        #expect(root.rootDirectory != nil)
+        #expect(HostRoot("/").rootDirectory == nil)
         let copy = root
-        #expect(copy.directory === root.directory)
+        #expect(copy.rootDirectory === root.rootDirectory)
         for path in ["/../../../../etc/hostname", "/etc/escape-absolute"] {
             #expect(try root.text(path) == (try host.read("/etc/hostname")), "\(path)")
         }
@@ -78,7 +78,7 @@ import Testing
         let when = Int32(1_795_000_000)
         try handle.write(contentsOf: withUnsafeBytes(of: when.littleEndian) { Data($0) })
         try handle.close()
-        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(host.root.path), antivirusEngines: []).collect(now: fixtureNow)
         let user = try #require(facts.accounts.value?.users.first { $0.name == "ldapuser" })
         #expect(user.lastLogin?.value == Timestamp(secondsSince1970: 1_795_000_000))
         #expect(user.lastLogin?.source.path == "/var/log/lastlog")

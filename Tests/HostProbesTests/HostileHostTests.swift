@@ -133,7 +133,7 @@ import Testing
     /// Past the check's budget every remaining read fails: the report still comes out, with errors.
     @Test func theWholeCheckHasADeadline() throws {
         let host = try FixtureHost()
-        var probe = HostProbe(root: host.root.path, antivirusEngines: [])
+        var probe = HostProbe(host: HostRoot(host.root.path), antivirusEngines: [])
         probe.budget = 0
         let facts = probe.collect(now: fixtureNow)
         if case .failed(let reason) = facts.accounts {

@@ -57,7 +57,7 @@ import Testing
 
     @Test func aFailingRenameIsAnErrorAndLeavesNoStagedFile() throws {
         var calls = SystemCalls.live
-        calls.rename = { _, _ in errno = EXDEV; return -1 }
+        calls.renameat = { _, _, _ in errno = EXDEV; return -1 }
         let error = try #require(throws: AtomicFile.Failure.self) { try write(calls) }
         #expect(error.call == "rename" && error.code == EXDEV)
         #expect(try String(contentsOfFile: directory + "/target", encoding: .utf8) == "old\n")

@@ -151,7 +151,7 @@ import HostAccess
     @Test func unconfirmedChangeIsUndoneAndTheServiceReloaded() throws {
         let host = try FixtureHost("debian12-hardened")
         let before = try snapshot(host.root)
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         let journal = try applier.apply(plan(host, seconds: 300), officer: "test")
         #expect(journal.state == .applied && journal.confirmBy != nil)
         #expect(!FileManager.default.fileExists(atPath: host.url("/restored-by-on-restore").path), "onRestore does nothing when applied")
@@ -166,7 +166,7 @@ import HostAccess
 
     @Test func confirmedChangeStays() throws {
         let host = try FixtureHost("debian12-hardened")
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         let journal = try applier.apply(plan(host, seconds: 300), officer: "test")
         try applier.confirm(journal.id)
         #expect(try applier.rollbackUnconfirmed(journal.id, reason: "late timer") == nil)
@@ -178,7 +178,7 @@ import HostAccess
     @Test func pastTheDeadlineTheNextRunUndoesIt() throws {
         let host = try FixtureHost("debian12-hardened")
         let before = try snapshot(host.root)
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         _ = try applier.apply(plan(host, seconds: 0), officer: "test")
         let undone = try applier.recover()
         #expect(undone.count == 1 && undone.first?.error?.contains("collector was not reached") == true)

@@ -22,7 +22,7 @@ import Testing
         try host.remove("/etc/login.defs")
         try host.symlink("/etc/login.defs", to: "/srv/conf/login.defs")
         let before = try snapshot(host.root)
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
 
         let journal = try applier.apply(Self.write("/etc/login.defs", "PASS_MAX_DAYS 90\n"), officer: nil)
         #expect(journal.state == .applied)
@@ -45,7 +45,7 @@ import Testing
         try host.remove("/etc/login.defs")
         try host.symlink("/etc/login.defs", to: outside.path)
         let before = try snapshot(host.root)
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         _ = try applier.apply(Self.write("/etc/login.defs", "PASS_MAX_DAYS 90\n"), officer: nil)
         #expect(try String(contentsOf: outside, encoding: .utf8) == "outside\n")
         #expect(try host.read(outside.path) == "PASS_MAX_DAYS 90\n")
@@ -63,7 +63,7 @@ import Testing
         try host.symlink("/etc/login.defs", to: "/srv/conf")
         let before = try snapshot(host.root)
         #expect {
-            try Applier(root: host.root.path).apply(Self.write("/etc/login.defs", "PASS_MAX_DAYS 90\n"), officer: nil)
+            try Applier(host: HostRoot(host.root.path)).apply(Self.write("/etc/login.defs", "PASS_MAX_DAYS 90\n"), officer: nil)
         } throws: { error in
             "\(error)".contains("/etc/login.defs is not changed") && "\(error)".contains("not a regular file")
         }
@@ -76,7 +76,7 @@ import Testing
         try host.symlink("/etc/login.defs", to: "/etc/login.defs")
         let before = try snapshot(host.root)
         #expect(throws: Applier.LinkedTargetRefused.self) {
-            try Applier(root: host.root.path).apply(Self.write("/etc/login.defs", "x\n"), officer: nil)
+            try Applier(host: HostRoot(host.root.path)).apply(Self.write("/etc/login.defs", "x\n"), officer: nil)
         }
         #expect(try snapshot(host.root) == before)
     }

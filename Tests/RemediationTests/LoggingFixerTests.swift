@@ -14,10 +14,10 @@ import HostAccess
     /// The steps attt would take for one control on a tree, as `attt fix` plans them.
     static func steps(_ id: String, root: URL) throws -> [RemediationStep] {
         let policy = ShippedPolicy.policy
-        let facts = HostProbe(root: root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(root.path), antivirusEngines: []).collect(now: fixtureNow)
         let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
         let results = evaluator.evaluate(try Evaluator.factTree(facts), only: [id])
-        let proposal = try #require(Planner(evaluator: evaluator, root: root.path).proposals(for: results, facts: facts).first)
+        let proposal = try #require(Planner(evaluator: evaluator, host: HostRoot(root.path)).proposals(for: results, facts: facts).first)
         #expect(proposal.problem == nil, "\(proposal.problem ?? "")")
         return proposal.steps
     }
@@ -47,7 +47,7 @@ import HostAccess
         let steps = try Self.steps("VN-TD-LOG-001", root: host.root)
         #expect(steps.map(\.action.touchedFiles) == [[AuditRulesFixer.rulesFile], ["/etc/audit/audit.rules", "/etc/audit/audit.rules.prev"]])
         #expect(steps.last.map { if case .runCommand(let a, _, true) = $0.action { return a == ["augenrules"] } else { return false } } == true)
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         #expect(try applier.apply(Self.writes(steps), officer: nil).state == .applied)
         #expect(try host.read(AuditRulesFixer.rulesFile) == (try String(contentsOf: Repository.host("debian12-hardened").appendingPathComponent("etc/audit/rules.d/50-vn-td.rules"), encoding: .utf8)))
         #expect(try result("VN-TD-LOG-001", root: host.root).status == .pass)
@@ -82,7 +82,7 @@ import HostAccess
         let before = try snapshot(host.root)
         let steps = try Self.steps("VN-TD-LOG-002", root: host.root)
         #expect(steps.flatMap(\.action.touchedFiles) == [LogRetentionFixer.journaldDropIn, LogRetentionFixer.auditdConf])
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         #expect(try applier.apply(RemediationPlan(steps: steps), officer: nil).state == .applied)
         let conf = try host.read(LogRetentionFixer.auditdConf)
         #expect(conf.contains("disk_full_action = SUSPEND\n") && !conf.contains("HALT"))
@@ -106,7 +106,7 @@ import HostAccess
         #expect(steps.count == 2)
         #expect(steps.first?.action.touchedFiles == ["/etc/logrotate.d/rsyslog"])
         #expect(steps.last?.action == .runCommand(arguments: ["systemctl", "--root", host.root.path, "enable", "systemd-timesyncd.service"], touches: [LogRetentionFixer.timesyncdLink], inRoot: false))
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         #expect(try applier.apply(Self.writes(steps), officer: nil).state == .applied)
         let edited = try host.read("/etc/logrotate.d/rsyslog")
         #expect(edited.components(separatedBy: "/var/log/auth.log").count == 2 && edited.contains("\trotate 6\n\tweekly\n"))
@@ -119,10 +119,10 @@ import HostAccess
         let host = try FixtureHost("debian12-hardened")
         try host.write("/etc/systemd/journald.conf.d/90-ram.conf", "[Journal]\nStorage=volatile\n")
         let policy = ShippedPolicy.policy
-        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(host.root.path), antivirusEngines: []).collect(now: fixtureNow)
         let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
         let results = evaluator.evaluate(try Evaluator.factTree(facts), only: ["VN-TD-LOG-002"])
-        let proposal = try #require(Planner(evaluator: evaluator, root: host.root.path).proposals(for: results, facts: facts).first)
+        let proposal = try #require(Planner(evaluator: evaluator, host: HostRoot(host.root.path)).proposals(for: results, facts: facts).first)
         #expect(proposal.steps.isEmpty)
         #expect(proposal.problem?.contains("/etc/systemd/journald.conf.d/90-ram.conf:2 comes after /etc/systemd/journald.conf.d/50-vn-td.conf") == true, "\(proposal.problem ?? "")")
     }
@@ -130,7 +130,7 @@ import HostAccess
     /// On the live host the rules are loaded (augenrules --load) and journald restarted; in another
     /// root neither, since both would act on the machine running attt.
     @Test func liveHostLoadsAndRestarts() throws {
-        let facts = HostProbe(root: Repository.host("debian12-broken").path, antivirusEngines: []).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(Repository.host("debian12-broken").path), antivirusEngines: []).collect(now: fixtureNow)
         let policy = ShippedPolicy.policy
         let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow, tailoring: [:]))
         var catalogs: [String: [FactValue]] = [:]

@@ -30,14 +30,14 @@ import HostAccess
     @Test func theHardenedStackPasses() throws {
         try #require(modules, "pam_faillock.so is missing (libpam-modules): the staged stacks are tried with real PAM")
         let h = try host("debian12-hardened")
-        try PamChangeCheck.validate(root: h.root.path, stagedDirectory: "/etc/pam.d")
+        try PamChangeCheck.validate(host: HostRoot(h.root.path), stagedDirectory: "/etc/pam.d")
     }
 
     @Test func aMissingModuleIsRefusedBeforeItGoesLive() throws {
         try #require(modules, "pam_faillock.so is missing (libpam-modules): the staged stacks are tried with real PAM")
         let h = try host("debian12-hardened")
         try h.replace("/etc/pam.d/common-auth", "pam_faillock.so preauth", with: "pam_faillockk.so preauth")
-        #expect { try PamChangeCheck.validate(root: h.root.path, stagedDirectory: "/etc/pam.d") } throws: { error in
+        #expect { try PamChangeCheck.validate(host: HostRoot(h.root.path), stagedDirectory: "/etc/pam.d") } throws: { error in
             "\(error)".contains("pam_faillockk.so is not installed")
         }
     }
@@ -47,7 +47,7 @@ import HostAccess
         let h = try host("debian12-hardened")
         try h.write("/etc/pam.d/common-auth", "auth sufficient pam_permit.so\n")
         try h.write("/etc/pam.d/common-account", "account required pam_permit.so\n")
-        #expect { try PamChangeCheck.validate(root: h.root.path, stagedDirectory: "/etc/pam.d") } throws: { error in
+        #expect { try PamChangeCheck.validate(host: HostRoot(h.root.path), stagedDirectory: "/etc/pam.d") } throws: { error in
             "\(error)".contains("unknown user with any password is let in")
         }
     }

@@ -1,3 +1,4 @@
+import HostAccess
 import AtttTestSupport
 import DurableFiles
 import Foundation
@@ -58,7 +59,7 @@ import Testing
     /// transaction is still recovered.
     @Test func anUnreadableJournalIsSetAsideAndTheOthersGoOn() throws {
         let (host, old) = try Self.killedFix()
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         let store = host.url("/var/lib/attt/transactions")
         let garbled = "000091-20261101T080000Z", fifo = "000092-20261102T080000Z"
         try FileManager.default.createDirectory(at: store.appendingPathComponent(garbled), withIntermediateDirectories: true)
@@ -87,7 +88,7 @@ import Testing
     /// interrupted: recovery leaves it alone, and undoes it once that process is gone.
     @Test func aTransactionBeingAppliedIsNotRecoveredUnderItsFeet() throws {
         let host = try FixtureHost("debian12-desktop")
-        var applier = Applier(root: host.root.path)
+        var applier = Applier(host: HostRoot(host.root.path))
         applier.checkpoint = { if $0 == "after-step-1" { throw Applier.Checkpoint() } }
         #expect(throws: Applier.Checkpoint.self) {
             try applier.apply(TransactionTests.plan([.writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644)]), officer: nil)
@@ -107,15 +108,15 @@ import Testing
     @Test func aKilledRollbackIsFinishedByTheNextCommand() throws {
         let host = try FixtureHost("debian12-desktop")
         let old = try snapshot(host.root)
-        let applied = try Applier(root: host.root.path).apply(TransactionTests.plan([
+        let applied = try Applier(host: HostRoot(host.root.path)).apply(TransactionTests.plan([
             .writeFile(path: "/etc/login.defs", content: Data("PASS_MAX_DAYS\t90\n".utf8), mode: 0o644),
             .writeFile(path: "/etc/security/faillock.conf", content: Data("deny = 5\n".utf8), mode: 0o644),
         ]), officer: nil)
         try #require(applied.state == .applied, "the transaction to roll back did not apply: \(applied.error ?? "")")
-        var applier = Applier(root: host.root.path)
+        var applier = Applier(host: HostRoot(host.root.path))
         applier.checkpoint = { if $0 == "restored-1" { throw Applier.Checkpoint() } }
         #expect(throws: Applier.Checkpoint.self) { try applier.rollback(nil) }
-        #expect(try Applier(root: host.root.path).history().last?.state == .rollingBack)
+        #expect(try Applier(host: HostRoot(host.root.path)).history().last?.state == .rollingBack)
         #expect(try snapshot(host.root) != old)
 
         let next = try AtttBinary.run(["history", "--root", host.root.path])

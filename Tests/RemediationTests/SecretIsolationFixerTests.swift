@@ -92,7 +92,7 @@ import HostAccess
         let host = try FixtureHost("debian12-hardened")
         try FileManager.default.createSymbolicLink(atPath: host.url("/etc/wireguard").path, withDestinationPath: outside.path)
         let plan = RemediationPlan(steps: [RemediationStep(control: "VN-TD-SEC-001", fixer: "test", description: "test", action: .removeFile(path: "/etc/wireguard/wg0.conf"))])
-        _ = try Applier(root: host.root.path).apply(plan, officer: "test")
+        _ = try Applier(host: HostRoot(host.root.path)).apply(plan, officer: "test")
         #expect(try String(contentsOf: outside.appendingPathComponent("wg0.conf"), encoding: .utf8) == "keep me\n")
     }
 }

@@ -88,7 +88,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
             .writeFile(path: "/etc/attt-new-file.conf", content: Data("new\n".utf8), mode: 0o600),
             .runCommand(arguments: ["false"], touches: [], inRoot: false),
         ])
-        let journal = try Applier(root: host.root.path).apply(plan, officer: "test")
+        let journal = try Applier(host: HostRoot(host.root.path)).apply(plan, officer: "test")
         #expect(journal.state == .failed)
         #expect(journal.error?.contains("false exited with 1") == true)
         #expect(try snapshot(host.root) == before)
@@ -105,19 +105,19 @@ func snapshot(_ root: URL) throws -> [String: String] {
         // What a run that completes leaves behind.
         let complete = try FixtureHost("debian12-desktop")
         let old = try snapshot(complete.root)
-        _ = try Applier(root: complete.root.path).apply(Self.plan(Self.rooted(actions, complete.root.path)), officer: nil)
+        _ = try Applier(host: HostRoot(complete.root.path)).apply(Self.plan(Self.rooted(actions, complete.root.path)), officer: nil)
         let new = try snapshot(complete.root)
         let points = (1...actions.count).flatMap { ["before-step-\($0)", "after-step-\($0)"] }
         for point in points {
             let host = try FixtureHost("debian12-desktop")
-            var applier = Applier(root: host.root.path)
+            var applier = Applier(host: HostRoot(host.root.path))
             applier.checkpoint = { if $0 == point { throw Applier.Checkpoint() } }
             #expect(throws: Applier.Checkpoint.self) { try applier.apply(Self.plan(Self.rooted(actions, host.root.path)), officer: nil) }
             let during = try snapshot(host.root)
             for (path, state) in during {
                 #expect(state == old[path] || state == new[path] || path.hasPrefix("etc/.pwd.lock"), "\(point): \(path) is neither old nor new")
             }
-            let recovered = try Applier(root: host.root.path).recover()
+            let recovered = try Applier(host: HostRoot(host.root.path)).recover()
             #expect(recovered.count == 1 && recovered[0].state == .recovered, "\(point)")
             #expect(try snapshot(host.root) == old, "\(point)")
         }
@@ -132,7 +132,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
 
     @Test func rollbackRefusesToLoseLaterChanges() throws {
         let host = try FixtureHost("debian12-desktop")
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         let first = try applier.apply(Self.plan([.writeFile(path: "/etc/login.defs", content: Data("A\n".utf8), mode: 0o644)]), officer: nil)
         let second = try applier.apply(Self.plan([.writeFile(path: "/etc/security/faillock.conf", content: Data("deny = 5\n".utf8), mode: 0o644)]), officer: nil)
         #expect(throws: Applier.RollbackError.self) { try applier.rollback(first.id) }
@@ -187,7 +187,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
             control: "VN-TD-SHR-001", fixer: "test", description: "test",
             action: .writeFile(path: "/etc/samba/smb.conf", content: Data("[global]\n".utf8), mode: 0o644, validator: ["false", "{file}"])
         )])
-        let journal = try Applier(root: host.root.path).apply(plan, officer: nil)
+        let journal = try Applier(host: HostRoot(host.root.path)).apply(plan, officer: nil)
         #expect(journal.state == .failed)
         #expect(try snapshot(host.root) == before)
         // No staged file is left beside the target.
@@ -259,7 +259,7 @@ func snapshot(_ root: URL) throws -> [String: String] {
             control: "VN-TD-AV-001", fixer: "test", description: "test",
             action: .runCommand(arguments: ["ln", "-sfn", "/dev/null", host.url(link).path], touches: [link], inRoot: false)
         )])
-        let applier = Applier(root: host.root.path)
+        let applier = Applier(host: HostRoot(host.root.path))
         let journal = try applier.apply(plan, officer: nil)
         #expect(journal.state == .applied)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: host.url(link).path) == "/dev/null")
