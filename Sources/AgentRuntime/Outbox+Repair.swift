@@ -48,7 +48,7 @@ extension Outbox {
 
     public func markSending(_ item: Item) throws {
         guard let id = item.reportId else { return }
-        try box(create: true)!.write(Data(), name: Self.sendingMark(id), mode: 0o600)
+        try openBox().write(Data(), name: Self.sendingMark(id), mode: 0o600)
     }
 
     func unmarkSending(_ item: Item) throws {

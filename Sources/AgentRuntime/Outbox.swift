@@ -51,10 +51,11 @@ public struct Outbox {
     static let path = "/var/lib/attt/outbox"
 
     /// The outbox directory, opened inside the root (a link at var/lib/attt/outbox in a mounted tree
-    /// leads into the tree, never out of it); nil when there is none yet and `create` is not set.
-    func box(create: Bool = false) throws -> OpenDirectory? {
-        create ? try host.directory(Self.path, create: 0o700) : try host.existingDirectory(Self.path)
-    }
+    /// leads into the tree, never out of it); nil when there is none yet.
+    func box() throws -> OpenDirectory? { try host.existingDirectory(Self.path) }
+
+    /// The outbox directory, made (0700) when absent.
+    func openBox() throws -> OpenDirectory { try host.directory(Self.path, create: 0o700) }
 
     static let compactedName = "0000-compacted.json"
 
@@ -165,7 +166,7 @@ public struct Outbox {
     }
 
     func write(_ data: Data, name: String) throws {
-        try box(create: true)!.write(data, name: name, mode: 0o600)
+        try openBox().write(data, name: name, mode: 0o600)
     }
 
     static let encoder: JSONEncoder = {

@@ -26,15 +26,15 @@ public struct Applier {
     /// Where transactions are kept, one directory each (`<id>/journal.json`, `<id>/files/<n>`).
     static let storePath = "/var/lib/attt/transactions"
 
-    /// The transactions' directory, made (0700) when `create` is set; nil when absent and not made.
-    func store(create: Bool = false) throws -> OpenDirectory? {
-        create ? try host.directory(Self.storePath, create: 0o700) : try host.existingDirectory(Self.storePath)
-    }
+    /// The transactions' directory, made (0700) when absent.
+    func store() throws -> OpenDirectory { try host.directory(Self.storePath, create: 0o700) }
 
-    /// One transaction's directory.
+    /// The transactions' directory; nil on a host attt never fixed (nothing is made to find out).
+    func existingStore() throws -> OpenDirectory? { try host.existingDirectory(Self.storePath) }
+
+    /// One transaction's directory, made when `create` is set.
     func transaction(_ id: String, create: Bool = false) throws -> OpenDirectory {
-        guard let store = try store(create: create) else { throw AtomicFile.Failure(path: host.local(Self.storePath), call: "open", code: ENOENT) }
-        return try store.subdirectory(id, create: create ? 0o700 : nil)
+        try store().subdirectory(id, create: create ? 0o700 : nil)
     }
 
     // MARK: Apply

@@ -26,7 +26,7 @@ extension Applier {
     /// Holds the transactions lock for as long as the value lives; waits while another attt process
     /// applies or rolls back (it is not interrupted: recovery must not undo it under its feet).
     func lock() throws -> FileLock {
-        let store = try store(create: true)!
+        let store = try store()
         guard let lock = try FileLock.acquire(Self.lockName, in: store, timeout: 900) else {
             throw AtomicFile.Failure(path: store.path(of: Self.lockName), call: "flock (another attt command held it for 15 minutes)", code: EWOULDBLOCK)
         }
@@ -34,16 +34,16 @@ extension Applier {
     }
 
     /// False on a host attt never fixed: nothing to recover, and nothing to create to find that out.
-    public var hasTransactions: Bool { ((try? store()) ?? nil) != nil }
+    public var hasTransactions: Bool { ((try? existingStore()) ?? nil) != nil }
 
     /// Nil when another attt process is applying or rolling back a transaction right now.
     public func lockIfFree() throws -> FileLock? {
-        try FileLock.attempt(Self.lockName, in: try store(create: true)!)
+        try FileLock.attempt(Self.lockName, in: try store())
     }
 
     /// Names of the transaction directories, set-aside ones included (for the sequence of new ids).
     func transactionNames() -> [String] {
-        (((try? store()) ?? nil).flatMap { try? $0.names() } ?? []).filter { !$0.hasPrefix(".") }
+        (((try? existingStore()) ?? nil).flatMap { try? $0.names() } ?? []).filter { !$0.hasPrefix(".") }
     }
 
     /// How many transactions this host has had, damaged and set aside included, so a new id never
@@ -73,7 +73,7 @@ extension Applier {
         let held = try lock()
         defer { withExtendedLifetime(held) {} }
         let unreadable = readJournals().unreadable
-        guard let store = try store(), !unreadable.isEmpty else { return [] }
+        guard let store = try existingStore(), !unreadable.isEmpty else { return [] }
         return try unreadable.map { entry in
             let moved = try store.setAside(entry.id, now: now)
             return UnreadableJournal(id: entry.id, reason: entry.reason, setAsideAt: moved)
