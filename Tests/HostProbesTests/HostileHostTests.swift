@@ -112,6 +112,29 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
+    /// A `.wants` directory that cannot be listed leaves "is it enabled at boot?" unknown: the controls
+    /// that ask it (updates' timers, auditd, time synchronisation) and the probes that judge by it
+    /// (backup timers, antivirus updaters, firewalls) are `error` naming the directory, never a pass.
+    @Test(arguments: ["FIFO", "loop"])
+    func unlistableWantsDirectoryIsAnError(trap: String) throws {
+        let host = try FixtureHost()
+        let wants = "/etc/systemd/system/multi-user.target.wants"
+        try host.remove(wants)
+        if trap == "FIFO" {
+            #expect(mkfifo(host.url(wants).path, 0o644) == 0)
+        } else {
+            try host.symlink(wants, to: "/etc/systemd/system/loop-partner")
+            try host.symlink("/etc/systemd/system/loop-partner", to: wants)
+        }
+        let (touched, others) = Self.split(try check(root: host.root), on: wants)
+        for id in ["VN-TD-UPD-001", "VN-TD-LOG-001", "VN-TD-BAK-001"] {
+            let result = touched.first { $0.control == id }
+            #expect(result?.status == .error, "\(id): \(result?.reason?.en ?? "not touched")")
+        }
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("cannot list the directory") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
     /// A directory with more entries than a listing may hold is an error, not a truncated list.
     @Test func hugeDirectoryIsBounded() throws {
         let host = try FixtureHost()

@@ -28,7 +28,7 @@ struct BackupProbe {
     func timers() throws -> [BackupSchedule] {
         var result: [BackupSchedule] = []
         var seen = Set<String>()
-        for enabled in services.enabled where enabled.unit.hasSuffix(".timer") && seen.insert(enabled.unit).inserted {
+        for enabled in try services.enabled.collectedValue() where enabled.unit.hasSuffix(".timer") && seen.insert(enabled.unit).inserted {
             guard let timer = try unit(enabled.unit) else { continue }
             let service = timer.value("Timer", "Unit")?.value ?? String(enabled.unit.dropLast(".timer".count)) + ".service"
             guard let job = try unit(service) else { continue }
