@@ -135,6 +135,24 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
+    /// The backup job's program and its unit's drop-in directory are read to find the backup tool:
+    /// a trap at either leaves the schedule unknown, so the backup control is an `error` naming it.
+    @Test(arguments: [
+        ("/usr/local/sbin/attt-backup", "FIFO"),
+        ("/etc/systemd/system/attt-backup.service.d", "cannot list the directory"),
+    ])
+    func fifoInTheBackupJobIsAnError(path: String, reason: String) throws {
+        let host = try FixtureHost()
+        if FileManager.default.fileExists(atPath: host.url(path).path) { try host.remove(path) }
+        try host.write((path as NSString).deletingLastPathComponent + "/.keep", "")
+        #expect(mkfifo(host.url(path).path, 0o755) == 0)
+        let (touched, others) = Self.split(try check(root: host.root), on: path)
+        let backup = touched.first { $0.control == "VN-TD-BAK-001" }
+        #expect(backup?.status == .error, "\(backup?.reason?.en ?? "not touched")")
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains(reason) == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
     /// A directory with more entries than a listing may hold is an error, not a truncated list.
     @Test func hugeDirectoryIsBounded() throws {
         let host = try FixtureHost()
