@@ -189,6 +189,6 @@ public struct Report: Sendable, Hashable, Codable {
         self.summary = Summary(results)
     }
 
-    /// `attt check`'s exit status: 1 when an applicable control fails, else 0.
+    /// `attt check` exits 1 when an applicable control fails (before any `error`, which exits 4).
     public var hasFailures: Bool { summary.fail > 0 }
 }
