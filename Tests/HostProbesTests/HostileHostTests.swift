@@ -153,6 +153,26 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
+    /// A refused `/etc/os-release` is not replaced by `/usr/lib/os-release` (os-release(5): the first
+    /// is used alone when it exists): the OS support control is an `error` naming it, and the host's
+    /// identity says which files it could not read instead of leaving them out silently.
+    @Test func fifoAtOsReleaseAndHostnameIsAnError() throws {
+        let host = try FixtureHost()
+        for path in ["/etc/os-release", "/etc/hostname"] {
+            try host.remove(path)
+            #expect(mkfifo(host.url(path).path, 0o644) == 0)
+        }
+        let system = HostProbe(root: host.root.path, antivirusEngines: []).system()
+        #expect(system.hostname == nil && system.os.id == nil, "not the other os-release's answer")
+        #expect(system.unread?.count == 2)
+        #expect(system.unread?.allSatisfy { $0.contains("FIFO") } == true, "\(system.unread ?? [])")
+        let (touched, others) = Self.split(try check(root: host.root), on: "/etc/os-release")
+        let support = touched.first { $0.control == "VN-TD-UPD-002" }
+        #expect(support?.status == .error, "\(support?.reason?.en ?? "not touched")")
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("FIFO") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
     /// A directory with more entries than a listing may hold is an error, not a truncated list.
     @Test func hugeDirectoryIsBounded() throws {
         let host = try FixtureHost()

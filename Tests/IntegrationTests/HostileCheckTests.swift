@@ -33,4 +33,15 @@ import Testing
         #expect(out.status == 1, "\(out.stderr)")
         #expect(out.stdout.contains("FIFO") && out.stdout.contains("FAIL"))
     }
+
+    /// The report's host section names an identity file it could not read, not an empty line.
+    @Test func refusedOsReleaseIsNamedInTheReportHeader() throws {
+        let host = try FixtureHost()
+        try host.remove("/etc/os-release")
+        #expect(mkfifo(host.url("/etc/os-release").path, 0o644) == 0)
+        let out = try AtttBinary.run(["check", "--root", host.root.path, "--lang", "en", "--now", "2026-11-25T08:00:00Z"])
+        #expect(out.status == 4, "\(out.stderr)")
+        let header = out.stdout.split(separator: "\n").prefix(6).joined(separator: "\n")
+        #expect(header.contains("Could not read: /etc/os-release: is a FIFO"), "\(header)")
+    }
 }

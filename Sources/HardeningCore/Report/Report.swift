@@ -115,12 +115,15 @@ public struct Report: Sendable, Hashable, Codable {
         public var machineId: String?
         public var os: OperatingSystem
         public var root: String
+        /// Identity files that exist but could not be read (``SystemFacts/unread``).
+        public var unread: [String]?
 
-        public init(hostname: String?, machineId: String?, os: OperatingSystem, root: String) {
+        public init(hostname: String?, machineId: String?, os: OperatingSystem, root: String, unread: [String]? = nil) {
             self.hostname = hostname
             self.machineId = machineId
             self.os = os
             self.root = root
+            self.unread = unread
         }
     }
 
