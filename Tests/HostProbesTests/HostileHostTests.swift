@@ -173,6 +173,22 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
+    /// Under another root `/sys` is the image's files, not the kernel's: a trap there is reported on
+    /// the hardware controls, not taken for an attribute the kernel would not give.
+    @Test(arguments: ["/sys/class/dmi/id/product_serial", "/sys/block/sda/size"])
+    func fifoInTheImagesSysIsAnError(path: String) throws {
+        let host = try FixtureHost()
+        try host.remove(path)
+        #expect(mkfifo(host.url(path).path, 0o644) == 0)
+        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let reason: String? = if case .failed(let reason) = facts.hardware { reason } else { nil }
+        #expect(reason?.contains(path) == true && reason?.contains("FIFO") == true, "\(reason ?? "collected past a FIFO")")
+        let (touched, others) = Self.split(try check(root: host.root), on: path)
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
     /// A directory with more entries than a listing may hold is an error, not a truncated list.
     @Test func hugeDirectoryIsBounded() throws {
         let host = try FixtureHost()
