@@ -135,11 +135,12 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
-    /// The backup job's program and its unit's drop-in directory are read to find the backup tool:
+    /// The backup job's program, its unit's drop-in directory and users' crontabs are read to find the backup tool:
     /// a trap at either leaves the schedule unknown, so the backup control is an `error` naming it.
     @Test(arguments: [
         ("/usr/local/sbin/attt-backup", "FIFO"),
         ("/etc/systemd/system/attt-backup.service.d", "cannot list the directory"),
+        ("/var/spool/cron/crontabs/nguyenvana", "FIFO"),
     ])
     func fifoInTheBackupJobIsAnError(path: String, reason: String) throws {
         let host = try FixtureHost()
