@@ -11,8 +11,18 @@ import Reporting
 /// `attt check`: collect facts, evaluate the policy, print the report.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Kiểm tra máy theo các biện pháp của Quy định — check this machine against the regulation."
+        abstract: "Kiểm tra máy theo các biện pháp của Quy định — check this machine against the regulation.",
+        discussion: """
+            Exit codes: 0 nothing applicable fails and every control could be evaluated · 1 a control fails · 2 bad usage or bad input \
+            (the message names the file and line) · 3 the scan could not run (no accounts and no package \
+            database under the root) · 4 no control fails, but some could not be evaluated (status error: \
+            a file refused or unreadable, named in the report).
+            """
     )
+
+    /// No control fails, yet some are `error`: a check that could not read what it must judge is not
+    /// a compliant host, so a script that tests for 0 must not take it for one. A fail outranks it.
+    static let unevaluatedExitCode: Int32 = 4
 
     @OptionGroup var scan: ScanOptions
 
@@ -41,6 +51,7 @@ struct Check: ParsableCommand {
         try emit(data, to: output)
         if let reason = Self.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
         if report.hasFailures { throw ExitCode(1) }
+        if report.summary.error > 0 { throw ExitCode(Self.unevaluatedExitCode) }
     }
 
     /// Without an accounts database and a package database the root is not a host at all: the scan did not run.

@@ -80,7 +80,7 @@ struct Scan {
         let policy = evaluator.policy
         let report = Report(
             reportId: UUID(), agent: "attt \(AtttVersion.current)",
-            host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root),
+            host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root, unread: facts.system.unread),
             policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: evaluator.context.profile, role: evaluator.context.role, tailoring: tailoringFile),
             startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
         )

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,4 +19,14 @@ int attt_openat_in_root(int root, const char *path, int flags, unsigned int mode
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int attt_stat_in_root(int root, const char *path, struct stat *st) {
+    int fd = attt_openat_in_root(root, path, O_PATH | O_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int result = fstat(fd, st);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result;
 }

@@ -33,6 +33,10 @@ public struct ReportLimits: Sendable, Hashable {
                               ("policy.version", report.policy.version), ("policy.tailoring", report.policy.tailoring)] {
             try checkString(value, name)
         }
+        // An agent names at most its three identity files (hostname, machine-id, os-release).
+        let unread = report.host.unread ?? []
+        guard unread.count <= 3 else { throw ReportRefusal.tooLarge("host.unread has \(unread.count) entries; at most 3 are accepted") }
+        for value in unread { try checkString(value, "host.unread") }
         var seen = Set<String>()
         for (index, result) in report.results.enumerated() {
             let at = "results[\(index)]"

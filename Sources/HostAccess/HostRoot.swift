@@ -207,13 +207,7 @@ public struct HostRoot: Sendable {
     /// When a file was last modified, or `nil` when it does not exist. Some evidence is only a
     /// time stamp (apt's `update-success-stamp` is an empty file touched after each refresh).
     public func modified(_ hostPath: String) throws(ProbeError) -> Date? {
-        let path = try resolve(hostPath)
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
-        }
-        return Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
+        try status(hostPath).map { Date(timeIntervalSince1970: TimeInterval($0.st_mtim.tv_sec)) }
     }
 
     /// The first `count` bytes of a file (a header before a long body); `nil` when the file is absent.
@@ -285,13 +279,30 @@ public struct HostRoot: Sendable {
     /// Permission bits and owner of a file (links followed inside the root); `nil` when absent.
     /// Secret files (VPN keys) must be readable by root only (Điều 9 khoản 5).
     public func attributes(_ hostPath: String) throws(ProbeError) -> FileAttributes? {
-        let path = try resolve(hostPath)
+        try status(hostPath).map { FileAttributes(permissions: Int($0.st_mode & 0o7777), owner: Int($0.st_uid), group: Int($0.st_gid)) }
+    }
+
+    /// `stat(2)` of a host path, links followed inside the root; `nil` when it does not exist.
+    ///
+    /// Under another root the file is stat'd through the root's descriptor (``attt_stat_in_root``),
+    /// not by a path resolved first: a link swapped in between the two could otherwise lead out of
+    /// the root and give an outside file's owner and mode. Where the kernel lacks openat2, links are
+    /// resolved inside the root and the result is `lstat`'d, so a link swapped in since is described
+    /// as the link it is, never followed.
+    private func status(_ hostPath: String) throws(ProbeError) -> stat? {
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        var done: Int32
+        if let directory {
+            done = attt_stat_in_root(directory.descriptor, "./" + hostPath.drop { $0 == "/" }, &st)
+            if done != 0 && errno == ENOSYS { done = lstat(try resolve(hostPath), &st) }
+        } else {
+            done = stat(try resolve(hostPath), &st)
+        }
+        guard done == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             throw ProbeError(path: hostPath, reason: String(cString: strerror(errno)))
         }
-        return FileAttributes(permissions: Int(st.st_mode & 0o7777), owner: Int(st.st_uid), group: Int(st.st_gid))
+        return st
     }
 
     /// The target of a symbolic link, as written in the link.

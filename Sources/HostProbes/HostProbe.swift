@@ -33,8 +33,7 @@ public struct HostProbe: Sendable {
         let packages = Probed.collect { try PackagesProbe(host: host).collect() }
         let patches = Background {
             Probed.collect {
-                guard let installed = packages.value?.installed else { throw ProbeError(path: "/var/lib/dpkg/status", reason: "the installed packages could not be read") }
-                return try PatchesProbe(host: host, installed: installed, release: releaseId()).collect()
+                try PatchesProbe(host: host, installed: packages.collectedValue().installed, release: releaseId()).collect()
             }
         }
         let services = ServicesProbe(host: host).collect()
@@ -49,8 +48,7 @@ public struct HostProbe: Sendable {
         let logging = Probed.collect { try LoggingProbe(host: host, kernel: kernelAudit).collect() }
         let hardware = Probed.collect { try HardwareProbe(host: host).collect() }
         let enforcement = Probed.collect {
-            guard let users = accounts.value?.users else { throw ProbeError(path: "/etc/shadow", reason: "the accounts could not be read") }
-            return try EnforcementProbe(host: host, users: users).collect()
+            try EnforcementProbe(host: host, users: accounts.collectedValue().users).collect()
         }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
@@ -61,31 +59,53 @@ public struct HostProbe: Sendable {
         )
     }
 
-    /// `ID` and `VERSION_ID` of `/etc/os-release`, with their lines (evidence for the end-of-life table).
-    func releaseId() -> ReleaseId {
+    /// The os-release file and its text; `nil` when neither exists. Per os-release(5) `/etc/os-release`
+    /// is used alone when it exists: one that exists but is refused (a FIFO, a loop) is an error, never
+    /// a silent fall back to `/usr/lib/os-release`, which may name another release.
+    func osRelease() throws(ProbeError) -> (path: String, text: String)? {
         for path in ["/etc/os-release", "/usr/lib/os-release"] {
-            guard let text = (try? host.text(path)) ?? nil else { continue }
-            var id: Sourced<String>? = nil, version: Sourced<String>? = nil
-            for a in ConfigLines.assignments(text, path: path) {
-                if a.key == "ID", let v = a.value { id = Sourced(v, a.source) }
-                if a.key == "VERSION_ID", let v = a.value { version = Sourced(v, a.source) }
-            }
-            return ReleaseId(id: id, versionId: version)
+            if let text = try host.text(path) { return (path, text) }
         }
-        return ReleaseId(id: nil, versionId: nil)
+        return nil
     }
 
-    /// Hostname, machine id and OS release of the host under the root.
-    public func system() -> SystemFacts {
-        let hostname = (try? host.text("/etc/hostname"))??.trimmed
-        let machineId = (try? host.text("/etc/machine-id"))??.trimmed
-        var os = OperatingSystem(id: nil, versionId: nil, prettyName: nil)
-        for path in ["/etc/os-release", "/usr/lib/os-release"] {
-            guard let text = (try? host.text(path)) ?? nil else { continue }
-            let values = Dictionary(ConfigLines.assignments(text, path: path).map { ($0.key, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
-            os = OperatingSystem(id: values["ID"], versionId: values["VERSION_ID"], prettyName: values["PRETTY_NAME"])
-            break
+    /// `ID` and `VERSION_ID` of the os-release file, with their lines (evidence for the end-of-life
+    /// table): a refused file fails the patch facts, so VN-TD-UPD-002 is an `error` naming it.
+    func releaseId() throws(ProbeError) -> ReleaseId {
+        guard let (path, text) = try osRelease() else { return ReleaseId(id: nil, versionId: nil) }
+        var id: Sourced<String>? = nil, version: Sourced<String>? = nil
+        for a in ConfigLines.assignments(text, path: path) {
+            if a.key == "ID", let v = a.value { id = Sourced(v, a.source) }
+            if a.key == "VERSION_ID", let v = a.value { version = Sourced(v, a.source) }
         }
-        return SystemFacts(hostname: hostname?.isEmpty == false ? hostname : nil, machineId: machineId?.isEmpty == false ? machineId : nil, os: os)
+        return ReleaseId(id: id, versionId: version)
+    }
+
+    /// Hostname, machine id and OS release of the host under the root. A file that exists but is
+    /// refused leaves its value unknown and is named in ``SystemFacts/unread``, so the report's host
+    /// section says why instead of showing nothing, or another file's answer.
+    public func system() -> SystemFacts {
+        var unread: [String] = []
+        func value(_ read: () throws(ProbeError) -> String?) -> String? {
+            do {
+                let text = try read()?.trimmed
+                return text?.isEmpty == false ? text : nil
+            } catch {
+                unread.append(error.description)
+                return nil
+            }
+        }
+        let hostname = value { () throws(ProbeError) in try host.text("/etc/hostname") }
+        let machineId = value { () throws(ProbeError) in try host.text("/etc/machine-id") }
+        var os = OperatingSystem(id: nil, versionId: nil, prettyName: nil)
+        do {
+            if let (path, text) = try osRelease() {
+                let values = Dictionary(ConfigLines.assignments(text, path: path).map { ($0.key, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+                os = OperatingSystem(id: values["ID"], versionId: values["VERSION_ID"], prettyName: values["PRETTY_NAME"])
+            }
+        } catch {
+            unread.append(error.description)
+        }
+        return SystemFacts(hostname: hostname, machineId: machineId, os: os, unread: unread.isEmpty ? nil : unread)
     }
 }

@@ -37,6 +37,7 @@ public struct HTMLReport {
         }
         meta(Strings.host, (report.host.hostname ?? Strings.text(Strings.unknownHost, l)) + (report.host.root == "/" ? "" : " (root \(report.host.root))"))
         if let os = report.host.os.prettyName { meta(Strings.system, os) }
+        for reason in report.host.unread ?? [] { meta(Strings.unread, reason) }
         meta(Strings.policy, "\(report.policy.id) \(report.policy.version)")
         meta(Strings.profile, Strings.profileName(report.policy.profile, l))
         meta(Strings.role, Strings.roleName(report.policy.role, l))

@@ -52,6 +52,7 @@ enum Strings {
     static let fix = Key(vi: "Khắc phục", en: "Fix")
     static let defaultValue = Key(vi: "mặc định", en: "default")
     static let unknownHost = Key(vi: "(không rõ)", en: "(unknown)")
+    static let unread = Key(vi: "Không đọc được", en: "Could not read")
     static let statusHeading = Key(vi: "KẾT QUẢ", en: "RESULT")
     static let controlHeading = Key(vi: "BIỆN PHÁP", en: "CONTROL")
     static let severityHeading = Key(vi: "MỨC ĐỘ", en: "SEVERITY")

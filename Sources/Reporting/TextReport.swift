@@ -31,6 +31,7 @@ public struct TextReport {
         if report.host.root != "/" { out += "  (root \(report.host.root))" }
         out += "\n"
         if let os = report.host.os.prettyName { out += "\(Strings.text(Strings.system, l)): \(os)\n" }
+        for reason in report.host.unread ?? [] { out += "\(Strings.text(Strings.unread, l)): \(reason)\n" }
         out += "\(Strings.text(Strings.policy, l)): \(report.policy.id) \(report.policy.version) · \(Strings.text(Strings.profile, l)): \(Strings.profileName(report.policy.profile, l)) · \(Strings.text(Strings.role, l)): \(Strings.roleName(report.policy.role, l))\n"
         out += "\(Strings.text(Strings.time, l)): \(report.startedAt) · \(report.durationMs) ms\n\n"
 

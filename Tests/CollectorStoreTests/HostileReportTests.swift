@@ -134,4 +134,19 @@ import Testing
         let tight = try SQLiteCollectorStore(path: path, limits: small)
         #expect { try tight.ingest(report(), host: HostIdentity(id: "h-c", unit: host.unit)) } throws: { "\($0)".contains("MiB at the collector") }
     }
+
+    /// The identity files an agent could not read are kept as it names them, within bounds.
+    @Test func unreadIdentityFilesAreBounded() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var named = report()
+        named.host.unread = ["/etc/os-release: is a FIFO, not a regular file: refused"]
+        #expect(try store.ingest(named, host: host) == .stored)
+        var flood = report()
+        flood.host.unread = Array(repeating: "/etc/hostname: refused", count: 4)
+        #expect { try store.ingest(flood, host: host) } throws: { "\($0)".contains("host.unread") }
+        var long = report()
+        long.host.unread = [String(repeating: "x", count: 9_000)]
+        #expect(throws: ReportRefusal.self) { try store.ingest(long, host: host) }
+    }
 }

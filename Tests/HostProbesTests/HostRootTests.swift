@@ -37,6 +37,30 @@ import Testing
         }
     }
 
+    /// Owner, mode and time come from the file inside the root, never from the machine running attt:
+    /// a link at the path out of the tree is resolved in the tree (review D8: one stat through the root).
+    @Test func attributesOfALinkOutOfTheRootAreTheFileInsideIt() throws {
+        let outside = try FixtureHost()
+        try outside.write("/key", "outside\n")
+        #expect(chmod(outside.url("/key").path, 0o741) == 0)
+        let host = try FixtureHost()
+        try host.symlink("/etc/secret.key", to: outside.url("/key").path)
+        try host.symlink("/etc/dotdot.key", to: "../../../../../../../../../.." + outside.url("/key").path)
+        try host.symlink("/etc/gone.key", to: outside.url("/key").path + ".absent")
+        try host.write(outside.url("/key").path, "inside\n")
+        #expect(chmod(host.url(outside.url("/key").path).path, 0o600) == 0)
+        #expect(utime(host.url(outside.url("/key").path).path, [utimbuf(actime: 1_000_000_000, modtime: 1_000_000_000)]) == 0)
+        let root = HostRoot(host.root.path)
+        for path in ["/etc/secret.key", "/etc/dotdot.key"] {
+            #expect(try root.attributes(path)?.permissions == 0o600, "\(path)")
+            #expect(try root.modified(path) == Date(timeIntervalSince1970: 1_000_000_000), "\(path)")
+        }
+        #expect(try root.attributes("/etc/gone.key") == nil)
+        #expect(try root.modified("/etc/gone.key") == nil)
+        // On the live host the same call is a plain stat of the outside file.
+        #expect(try HostRoot("/").attributes(outside.url("/key").path)?.permissions == 0o741)
+    }
+
     @Test func missingFilesAreNilAndDirectoriesAreErrors() throws {
         let root = HostRoot(Repository.host("debian12-desktop").path)
         #expect(try root.text("/etc/does-not-exist") == nil)

@@ -112,6 +112,84 @@ import Testing
         Self.expectRestRan(others, "the other areas were still checked")
     }
 
+    /// A `.wants` directory that cannot be listed leaves "is it enabled at boot?" unknown: the controls
+    /// that ask it (updates' timers, auditd, time synchronisation) and the probes that judge by it
+    /// (backup timers, antivirus updaters, firewalls) are `error` naming the directory, never a pass.
+    @Test(arguments: ["FIFO", "loop"])
+    func unlistableWantsDirectoryIsAnError(trap: String) throws {
+        let host = try FixtureHost()
+        let wants = "/etc/systemd/system/multi-user.target.wants"
+        try host.remove(wants)
+        if trap == "FIFO" {
+            #expect(mkfifo(host.url(wants).path, 0o644) == 0)
+        } else {
+            try host.symlink(wants, to: "/etc/systemd/system/loop-partner")
+            try host.symlink("/etc/systemd/system/loop-partner", to: wants)
+        }
+        let (touched, others) = Self.split(try check(root: host.root), on: wants)
+        for id in ["VN-TD-UPD-001", "VN-TD-LOG-001", "VN-TD-BAK-001"] {
+            let result = touched.first { $0.control == id }
+            #expect(result?.status == .error, "\(id): \(result?.reason?.en ?? "not touched")")
+        }
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("cannot list the directory") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// The backup job's program, its unit's drop-in directory and users' crontabs are read to find the backup tool:
+    /// a trap at either leaves the schedule unknown, so the backup control is an `error` naming it.
+    @Test(arguments: [
+        ("/usr/local/sbin/attt-backup", "FIFO"),
+        ("/etc/systemd/system/attt-backup.service.d", "cannot list the directory"),
+        ("/var/spool/cron/crontabs/nguyenvana", "FIFO"),
+    ])
+    func fifoInTheBackupJobIsAnError(path: String, reason: String) throws {
+        let host = try FixtureHost()
+        if FileManager.default.fileExists(atPath: host.url(path).path) { try host.remove(path) }
+        try host.write((path as NSString).deletingLastPathComponent + "/.keep", "")
+        #expect(mkfifo(host.url(path).path, 0o755) == 0)
+        let (touched, others) = Self.split(try check(root: host.root), on: path)
+        let backup = touched.first { $0.control == "VN-TD-BAK-001" }
+        #expect(backup?.status == .error, "\(backup?.reason?.en ?? "not touched")")
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains(reason) == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// A refused `/etc/os-release` is not replaced by `/usr/lib/os-release` (os-release(5): the first
+    /// is used alone when it exists): the OS support control is an `error` naming it, and the host's
+    /// identity says which files it could not read instead of leaving them out silently.
+    @Test func fifoAtOsReleaseAndHostnameIsAnError() throws {
+        let host = try FixtureHost()
+        for path in ["/etc/os-release", "/etc/hostname"] {
+            try host.remove(path)
+            #expect(mkfifo(host.url(path).path, 0o644) == 0)
+        }
+        let system = HostProbe(root: host.root.path, antivirusEngines: []).system()
+        #expect(system.hostname == nil && system.os.id == nil, "not the other os-release's answer")
+        #expect(system.unread?.count == 2)
+        #expect(system.unread?.allSatisfy { $0.contains("FIFO") } == true, "\(system.unread ?? [])")
+        let (touched, others) = Self.split(try check(root: host.root), on: "/etc/os-release")
+        let support = touched.first { $0.control == "VN-TD-UPD-002" }
+        #expect(support?.status == .error, "\(support?.reason?.en ?? "not touched")")
+        #expect(touched.allSatisfy { $0.status == .error && $0.reason?.en.contains("FIFO") == true })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
+    /// Under another root `/sys` is the image's files, not the kernel's: a trap there is reported on
+    /// the hardware controls, not taken for an attribute the kernel would not give.
+    @Test(arguments: ["/sys/class/dmi/id/product_serial", "/sys/block/sda/size"])
+    func fifoInTheImagesSysIsAnError(path: String) throws {
+        let host = try FixtureHost()
+        try host.remove(path)
+        #expect(mkfifo(host.url(path).path, 0o644) == 0)
+        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let reason: String? = if case .failed(let reason) = facts.hardware { reason } else { nil }
+        #expect(reason?.contains(path) == true && reason?.contains("FIFO") == true, "\(reason ?? "collected past a FIFO")")
+        let (touched, others) = Self.split(try check(root: host.root), on: path)
+        #expect(!touched.isEmpty)
+        #expect(touched.allSatisfy { $0.status == .error })
+        Self.expectRestRan(others, "the other areas were still checked")
+    }
+
     /// A directory with more entries than a listing may hold is an error, not a truncated list.
     @Test func hugeDirectoryIsBounded() throws {
         let host = try FixtureHost()

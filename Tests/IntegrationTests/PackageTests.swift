@@ -89,7 +89,8 @@ import Testing
         #expect(ldd.status == 0 && !ldd.stdout.contains("not found") && !ldd.stdout.contains("swift"), "\(ldd.stdout)")
 
         let check = try inside("attt check --format json --output /tmp/report.json")
-        #expect(check.status == 0 || check.status == 1, "\(check.stdout)\(check.stderr)")
+        // A container may leave some sources unreadable: 4 (error, nothing failing) is a result too.
+        #expect([0, 1, 4].contains(check.status), "\(check.stdout)\(check.stderr)")
         let report = try Data(contentsOf: URL(fileURLWithPath: t + "/tmp/report.json"))
         #expect(try SchemaValidator.errors(document: report, schema: Repository.schemas.appendingPathComponent("report.schema.json")).isEmpty)
         #expect(String(decoding: report, as: UTF8.self).contains("VN-TD-AUTH-001"))

@@ -2,6 +2,7 @@
 #define CHOSTACCESS_H
 
 #include <spawn.h>
+#include <sys/stat.h>
 
 /// posix_spawn_file_actions_addclosefrom_np (glibc >= 2.34): declared only under _GNU_SOURCE,
 /// which Swift's Glibc module does not define.
@@ -10,5 +11,11 @@ int attt_spawn_closefrom(posix_spawn_file_actions_t *actions, int from);
 /// openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS (Linux >= 5.6): glibc 2.36 has no
 /// wrapper. Returns the descriptor, or -1 with errno set (ENOSYS on an older kernel).
 int attt_openat_in_root(int root, const char *path, int flags, unsigned int mode);
+
+/// fstat(2) of the file `path` names inside `root`: openat2(O_PATH, RESOLVE_IN_ROOT |
+/// RESOLVE_NO_MAGICLINKS), so links, `..` and anything swapped in meanwhile stay in the root, and
+/// O_PATH opens nothing (a device is not touched, a FIFO not waited on). 0, or -1 with errno set
+/// (ENOSYS on a kernel before 5.6).
+int attt_stat_in_root(int root, const char *path, struct stat *st);
 
 #endif

@@ -62,11 +62,15 @@ public struct SystemFacts: Codable, Sendable, Hashable {
     public var hostname: String?
     public var machineId: String?
     public var os: OperatingSystem
+    /// Identity files that exist but could not be read (`path: reason`): their values are unknown,
+    /// and the report's host section says so rather than leave them out silently.
+    public var unread: [String]?
 
-    public init(hostname: String?, machineId: String?, os: OperatingSystem) {
+    public init(hostname: String?, machineId: String?, os: OperatingSystem, unread: [String]? = nil) {
         self.hostname = hostname
         self.machineId = machineId
         self.os = os
+        self.unread = unread
     }
 }
 

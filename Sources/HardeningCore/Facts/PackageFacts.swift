@@ -56,11 +56,14 @@ public struct InstallRequest: Codable, Sendable, Hashable {
 
 /// systemd units enabled on the host, read from the symlinks under `/etc/systemd/system`.
 public struct ServiceFacts: Codable, Sendable, Hashable {
-    public var enabled: [EnabledUnit]
+    /// Units enabled at boot; `failed` when a directory of links could not be listed (a FIFO or a
+    /// loop planted at a `.wants` directory): every control that asks "is it enabled?" is then an
+    /// `error` naming the path, never a `fail` or a `pass` on a list that is only partly known.
+    public var enabled: Probed<[EnabledUnit]>
     /// Units running now: only on the live host (root `/`).
     public var active: Probed<[String]>
 
-    public init(enabled: [EnabledUnit], active: Probed<[String]>) {
+    public init(enabled: Probed<[EnabledUnit]>, active: Probed<[String]>) {
         self.enabled = enabled
         self.active = active
     }

@@ -20,7 +20,7 @@ public struct AuditRulesFixer: Fixer {
         if !installed.contains("auditd") {
             // Its postinst enables auditd.service and runs augenrules once.
             actions.append(.runCommand(arguments: ["apt-get", "install", "-y", "auditd"], touches: [], inRoot: true))
-        } else if !context.facts.services.enabled.contains(where: { $0.unit == "auditd.service" }) {
+        } else if !(context.facts.services.enabled.value ?? []).contains(where: { $0.unit == "auditd.service" }) {
             let root = context.root == "/" ? ["--now"] : ["--root", context.root]
             actions.append(.runCommand(arguments: ["systemctl"] + root + ["enable", "auditd.service"], touches: [Self.enabledLink], inRoot: false))
         }

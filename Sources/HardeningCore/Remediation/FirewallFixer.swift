@@ -77,7 +77,7 @@ public struct FirewallFixer: Fixer {
         actions.append(.runCommand(arguments: ufw(["default", "deny", "incoming"]), touches: touched, inRoot: false))
         // `ufw enable` writes ENABLED=yes in ufw.conf; the package's postinst enabled ufw.service.
         actions.append(.runCommand(arguments: ufw(["--force", "enable"]), touches: touched, inRoot: false))
-        if installed && !context.facts.services.enabled.contains(where: { $0.unit == "ufw.service" }) {
+        if installed && !(context.facts.services.enabled.value ?? []).contains(where: { $0.unit == "ufw.service" }) {
             let root = live ? ["--now"] : ["--root", context.root]
             actions.append(.runCommand(arguments: ["systemctl"] + root + ["enable", "ufw.service"], touches: [Self.wantsLink], inRoot: false))
         }

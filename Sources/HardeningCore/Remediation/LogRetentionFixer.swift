@@ -84,7 +84,7 @@ public struct LogRetentionFixer: Fixer {
         }
 
         // NTP: logs are evidence only with the right time.
-        if !context.facts.services.enabled.contains(where: { Self.ntpUnits.contains($0.unit) }) {
+        if !(context.facts.services.enabled.value ?? []).contains(where: { Self.ntpUnits.contains($0.unit) }) {
             if installed["systemd-timesyncd"] != nil {
                 let root = context.root == "/" ? ["--now"] : ["--root", context.root]
                 actions.append(.runCommand(arguments: ["systemctl"] + root + ["enable", "systemd-timesyncd.service"], touches: [Self.timesyncdLink], inRoot: false))

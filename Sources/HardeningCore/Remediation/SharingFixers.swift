@@ -52,7 +52,7 @@ public struct FreshclamFixer: Fixer {
     public func reads(_ facts: HostFacts) -> [String] { [] }
 
     public func plan(_ context: FixContext) throws -> [RemediationAction] {
-        let running = context.facts.services.enabled.contains { $0.unit == "clamav-freshclam.service" }
+        let running = (context.facts.services.enabled.value ?? []).contains { $0.unit == "clamav-freshclam.service" }
         if context.root == "/" && running {
             return [.runCommand(arguments: ["systemctl", "restart", "clamav-freshclam.service"], touches: [], inRoot: false)]
         }

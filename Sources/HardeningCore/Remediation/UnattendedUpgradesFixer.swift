@@ -60,7 +60,7 @@ public struct UnattendedUpgradesFixer: Fixer {
                 """
             actions.append(.writeFile(path: Self.origins, content: Data(text.utf8), mode: 0o644))
         }
-        let enabled = Set(context.facts.services.enabled.map(\.unit))
+        let enabled = Set((context.facts.services.enabled.value ?? []).map(\.unit))
         let missing = Self.timers.filter { !enabled.contains($0) }
         if !missing.isEmpty {
             let root = context.root == "/" ? ["--now"] : ["--root", context.root]

@@ -115,12 +115,15 @@ public struct Report: Sendable, Hashable, Codable {
         public var machineId: String?
         public var os: OperatingSystem
         public var root: String
+        /// Identity files that exist but could not be read (``SystemFacts/unread``).
+        public var unread: [String]?
 
-        public init(hostname: String?, machineId: String?, os: OperatingSystem, root: String) {
+        public init(hostname: String?, machineId: String?, os: OperatingSystem, root: String, unread: [String]? = nil) {
             self.hostname = hostname
             self.machineId = machineId
             self.os = os
             self.root = root
+            self.unread = unread
         }
     }
 
@@ -189,6 +192,6 @@ public struct Report: Sendable, Hashable, Codable {
         self.summary = Summary(results)
     }
 
-    /// `attt check`'s exit status: 1 when an applicable control fails, else 0.
+    /// `attt check` exits 1 when an applicable control fails (before any `error`, which exits 4).
     public var hasFailures: Bool { summary.fail > 0 }
 }

@@ -39,7 +39,7 @@ struct AntivirusProbe {
 
     func collect() throws -> AntivirusFacts {
         let installed = Dictionary(packages.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let enabledUnits = Dictionary(services.enabled.map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first })
+        let enabledUnits = Dictionary(try services.enabled.collectedValue().map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first })
         var detected: [DetectedEngine] = []
         for engine in engines {
             var evidence: [String] = []
@@ -129,7 +129,7 @@ struct AntivirusProbe {
                 }
             }
         }
-        for unit in services.enabled where unit.unit.hasSuffix(".timer") {
+        for unit in try services.enabled.collectedValue() where unit.unit.hasSuffix(".timer") {
             guard let (timer, timerPath) = try unitFile(unit.unit) else { continue }
             let service = timer.value("Timer", "Unit")?.value ?? String(unit.unit.dropLast(6)) + ".service"
             guard let (serviceFile, _) = try unitFile(service) else { continue }

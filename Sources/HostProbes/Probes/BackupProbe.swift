@@ -28,7 +28,7 @@ struct BackupProbe {
     func timers() throws -> [BackupSchedule] {
         var result: [BackupSchedule] = []
         var seen = Set<String>()
-        for enabled in services.enabled where enabled.unit.hasSuffix(".timer") && seen.insert(enabled.unit).inserted {
+        for enabled in try services.enabled.collectedValue() where enabled.unit.hasSuffix(".timer") && seen.insert(enabled.unit).inserted {
             guard let timer = try unit(enabled.unit) else { continue }
             let service = timer.value("Timer", "Unit")?.value ?? String(enabled.unit.dropLast(".timer".count)) + ".service"
             guard let job = try unit(service) else { continue }
@@ -51,7 +51,8 @@ struct BackupProbe {
                 var unit = SystemdUnit.parse(text, path: path)
                 for dropIn in SystemdUnit.directories {
                     let dir = "\(dropIn)/\(name).d"
-                    for file in (try? host.list(dir)) ?? [] where file.hasSuffix(".conf") {
+                    // A drop-in can replace ExecStart: one that cannot be listed leaves the job unknown.
+                    for file in try host.list(dir) where file.hasSuffix(".conf") {
                         if let more = try host.text("\(dir)/\(file)") { unit.read(more, path: "\(dir)/\(file)") }
                     }
                 }
@@ -84,8 +85,12 @@ struct BackupProbe {
         if let tool = BackupCommand.tool(command) {
             return [BackupSchedule(name: name, tool: tool, when: when, command: command, paths: BackupCommand.paths(command), source: source)]
         }
-        guard let program = BackupCommand.words(command).first { $0.hasPrefix("/") },
-              let data = try? host.read(program), data.starts(with: Array("#!".utf8)) else { return [] }
+        // The first two bytes tell a script from a program (a binary may be larger than a read may
+        // take); a program that cannot be read at all (a FIFO, a loop) leaves the job unknown. The
+        // first path may be a directory (Debian's crontab runs `cd / && run-parts …`): not a program.
+        guard let program = BackupCommand.words(command).first { $0.hasPrefix("/") }, !host.isDirectory(program),
+              let head = try host.head(program, bytes: 2), head.starts(with: Array("#!".utf8)),
+              let data = try host.read(program) else { return [] }
         let script = String(decoding: data, as: UTF8.self)
         return BackupCommand.toolLines(script: script).map {
             BackupSchedule(name: name, tool: $0.tool, when: when, command: $0.text, paths: BackupCommand.paths($0.text), source: SourceLocation(path: program, line: $0.line))

@@ -1,3 +1,4 @@
+import Glibc
 import HardeningCore
 import HostAccess
 
@@ -8,11 +9,22 @@ extension HostRoot {
         var files: [(path: String, system: Bool)] = [("/etc/crontab", true)]
         // cron, like run-parts, skips names with a dot (`.dpkg-old`, `.bak`) or a tilde.
         files += try list("/etc/cron.d").filter(Self.isRunPartsName).map { ("/etc/cron.d/\($0)", true) }
-        // Users' crontabs are readable by root only; as another user there are none to read.
-        files += ((try? list("/var/spool/cron/crontabs")) ?? []).filter(Self.isRunPartsName).map { ("/var/spool/cron/crontabs/\($0)", false) }
-        return files.compactMap { file in
-            guard let text = (try? text(file.path)) ?? nil else { return nil }
-            return Crontab.parse(text, path: file.path, system: file.system)
+        files += try userCrontabs().filter(Self.isRunPartsName).map { ("/var/spool/cron/crontabs/\($0)", false) }
+        var tables: [Crontab] = []
+        for file in files {
+            if let text = try text(file.path) { tables.append(Crontab.parse(text, path: file.path, system: file.system)) }
+        }
+        return tables
+    }
+
+    /// Users' crontabs are root's to read (the spool is mode 1730): as another user there are none to
+    /// read. As root, a spool that cannot be listed (a FIFO or a loop in an image) is reported.
+    private func userCrontabs() throws(ProbeError) -> [String] {
+        do {
+            return try list("/var/spool/cron/crontabs")
+        } catch {
+            if geteuid() != 0 { return [] }
+            throw error
         }
     }
 

@@ -11,19 +11,17 @@ struct HardwareProbe {
     static let smartdDirectory = "/var/lib/smartmontools"
 
     func collect() throws -> HardwareFacts {
-        func dmi(_ name: String) -> Sourced<String>? {
+        func dmi(_ name: String) throws(ProbeError) -> Sourced<String>? {
             let path = "/sys/class/dmi/id/\(name)"
-            // product_serial is root-only: as another user it is simply not known.
-            guard let text = (try? host.text(path)) ?? nil else { return nil }
-            let value = text.trimmed
-            return value.isEmpty ? nil : Sourced(value, SourceLocation(path: path))
+            guard let value = try attribute(path), !value.isEmpty else { return nil }
+            return Sourced(value, SourceLocation(path: path))
         }
         let cpu = Self.cpu(try host.text("/proc/cpuinfo") ?? "", path: "/proc/cpuinfo")
         let memory = Self.memory(try host.text("/proc/meminfo") ?? "", path: "/proc/meminfo")
         let load = try host.text("/proc/loadavg").map { Sourced($0.fields.prefix(3).joined(separator: " "), SourceLocation(path: "/proc/loadavg")) }
         return HardwareFacts(
-            vendor: dmi("sys_vendor"), product: dmi("product_name"), serial: dmi("product_serial"),
-            biosVersion: dmi("bios_version"), biosDate: dmi("bios_date"),
+            vendor: try dmi("sys_vendor"), product: try dmi("product_name"), serial: try dmi("product_serial"),
+            biosVersion: try dmi("bios_version"), biosDate: try dmi("bios_date"),
             cpuModel: cpu.model, cpuCount: cpu.count,
             memoryTotalKiB: memory["MemTotal"], memoryAvailableKiB: memory["MemAvailable"],
             loadAverage: load, disks: try disks(), rootUsedPercent: rootUsedPercent(), smart: try smart()
@@ -61,12 +59,25 @@ struct HardwareProbe {
         var result: [BlockDisk] = []
         for name in try host.list("/sys/block") where !["loop", "ram", "zram", "dm-"].contains(where: { name.hasPrefix($0) }) {
             let base = "/sys/block/\(name)"
-            guard let size = ((try? host.text("\(base)/size")) ?? nil).flatMap({ Int($0.trimmed) }), size > 0 else { continue }
-            let rotational = ((try? host.text("\(base)/queue/rotational")) ?? nil)?.trimmed == "1"
-            let model = ((try? host.text("\(base)/device/model")) ?? nil)?.trimmed
+            guard let size = try attribute("\(base)/size").flatMap({ Int($0) }), size > 0 else { continue }
+            let rotational = try attribute("\(base)/queue/rotational") == "1"
+            let model = try attribute("\(base)/device/model")
             result.append(BlockDisk(name: name, sizeBytes: size * 512, rotational: rotational, model: model?.isEmpty == false ? model : nil, source: SourceLocation(path: "\(base)/size")))
         }
         return result
+    }
+
+    /// A sysfs attribute, trimmed; `nil` when absent. On the live host the kernel owns `/sys`: an
+    /// attribute it will not give (product_serial is root-only, some drivers answer EIO) is simply not
+    /// known. Under another root `/sys` is the image's own files, chosen by whoever made it: one that
+    /// is refused (a FIFO, a loop, a huge file) is reported, and the hardware controls are `error`.
+    func attribute(_ path: String) throws(ProbeError) -> String? {
+        do {
+            return try host.text(path)?.trimmed
+        } catch {
+            if host.isLiveHost { return nil }
+            throw error
+        }
     }
 
     /// statvfs(3) of `/`, as df counts it (blocks for unprivileged users are the available ones).

@@ -19,7 +19,7 @@ extension NetworkProbe {
         // systemd ships .network files for containers (80-container-host0.network, DHCP=yes); they count
         // only when systemd-networkd runs at all.
         var seen = Set<String>()
-        let networkd = enabledUnit("systemd-networkd.service").value
+        let networkd = try enabledUnit("systemd-networkd.service").value
         for dir in ["/etc/systemd/network", "/run/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"] where networkd {
             for entry in try host.list(dir) where entry.hasSuffix(".network") && seen.insert(entry).inserted {
                 let path = "\(dir)/\(entry)"
@@ -27,7 +27,7 @@ extension NetworkProbe {
             }
         }
         // `systemctl mask` leaves the enable links in place; the /dev/null link wins.
-        var modem = enabledUnit("ModemManager.service")
+        var modem = try enabledUnit("ModemManager.service")
         let mask = "/etc/systemd/system/ModemManager.service"
         if modem.value, host.linkTarget(mask) == "/dev/null" { modem = Sourced(false, SourceLocation(path: mask)) }
 

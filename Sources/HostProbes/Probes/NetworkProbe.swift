@@ -57,7 +57,7 @@ struct NetworkProbe {
             vpnProfiles: try vpnProfiles(keyfiles),
             isolation: try isolation(keyfiles),
             printQueues: try printQueues(),
-            cupsBrowsed: enabledUnit("cups-browsed.service"),
+            cupsBrowsed: try enabledUnit("cups-browsed.service"),
             webFilter: try webFilter()
         )
         facts.runningFirewall = runningFirewall()
@@ -131,8 +131,8 @@ struct NetworkProbe {
         return out
     }
 
-    func enabledUnit(_ unit: String) -> Sourced<Bool> {
-        if let link = services.enabled.first(where: { $0.unit == unit }) { return Sourced(true, link.source) }
+    func enabledUnit(_ unit: String) throws -> Sourced<Bool> {
+        if let link = try services.enabled.collectedValue().first(where: { $0.unit == unit }) { return Sourced(true, link.source) }
         return Sourced(false, SourceLocation(path: "/etc/systemd/system/multi-user.target.wants/\(unit)"))
     }
 
@@ -169,7 +169,7 @@ struct NetworkProbe {
             }
             break
         }
-        return FirewallManager(name: "firewalld", enabled: enabledUnit("firewalld.service"), inputIPv4: target, inputIPv6: target)
+        return FirewallManager(name: "firewalld", enabled: try enabledUnit("firewalld.service"), inputIPv4: target, inputIPv6: target)
     }
 
     /// nftables: the unit and `/etc/nftables.conf` (with its includes), which the unit loads at boot.
@@ -182,7 +182,7 @@ struct NetworkProbe {
         func policy(_ ipv6: Bool) -> Sourced<String>? {
             config.inputPolicy(ipv6: ipv6).map { Sourced($0.policy.lowercased(), $0.source) }
         }
-        return FirewallManager(name: "nftables", enabled: enabledUnit("nftables.service"), inputIPv4: policy(false), inputIPv6: policy(true))
+        return FirewallManager(name: "nftables", enabled: try enabledUnit("nftables.service"), inputIPv4: policy(false), inputIPv6: policy(true))
     }
 
     /// `<zone target="DROP">` → `DROP`: the attribute of the first such element, without an XML library

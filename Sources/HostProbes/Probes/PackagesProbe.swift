@@ -116,11 +116,18 @@ struct ServicesProbe {
     let host: HostRoot
 
     func collect() -> ServiceFacts {
+        ServiceFacts(enabled: Probed.collect { try enabledUnits() }, active: activeUnits())
+    }
+
+    /// A `.wants` directory that cannot be listed fails the whole list: a unit missing from it
+    /// would read as "not enabled" (a `fail`, or a `pass` for a service that must be off).
+    func enabledUnits() throws(ProbeError) -> [EnabledUnit] {
         var enabled: [EnabledUnit] = []
         let base = "/etc/systemd/system"
-        for entry in (try? host.list(base)) ?? [] where entry.hasSuffix(".wants") || entry.hasSuffix(".requires") {
+        let entries = try host.list(base)
+        for entry in entries where entry.hasSuffix(".wants") || entry.hasSuffix(".requires") {
             let target = String(entry.dropLast(entry.hasSuffix(".wants") ? 6 : 9))
-            for unit in (try? host.list("\(base)/\(entry)")) ?? [] {
+            for unit in try host.list("\(base)/\(entry)") {
                 let path = "\(base)/\(entry)/\(unit)"
                 // A link to /dev/null is a masked unit, not an enabled one.
                 if host.linkTarget(path) == "/dev/null" { continue }
@@ -128,13 +135,13 @@ struct ServicesProbe {
             }
         }
         // Aliases such as display-manager.service also live at the top level.
-        for entry in (try? host.list(base)) ?? [] where entry.hasSuffix(".service") || entry.hasSuffix(".timer") {
+        for entry in entries where entry.hasSuffix(".service") || entry.hasSuffix(".timer") {
             if let target = host.linkTarget("\(base)/\(entry)"), target != "/dev/null" {
                 let unit = String(target.split(separator: "/").last ?? "")
                 enabled.append(EnabledUnit(unit: unit, wantedBy: entry, source: SourceLocation(path: "\(base)/\(entry)")))
             }
         }
-        return ServiceFacts(enabled: enabled, active: activeUnits())
+        return enabled
     }
 
     /// Running units are live-only: read from the cgroup tree only when the root is `/`.

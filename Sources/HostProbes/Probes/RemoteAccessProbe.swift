@@ -4,7 +4,7 @@ import HostAccess
 /// The SSH server's configuration as sshd reads it (``SshdConfig``). Điều 7 khoản 2, Điều 9 khoản 3.
 struct RemoteAccessProbe {
     let host: HostRoot
-    var services = ServiceFacts(enabled: [], active: .unavailable(""))
+    var services = ServiceFacts(enabled: .collected([]), active: .unavailable(""))
 
     func collect() throws -> RemoteAccessFacts {
         let config = try SshdConfig.load(

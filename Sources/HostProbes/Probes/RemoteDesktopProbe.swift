@@ -7,7 +7,7 @@ extension RemoteAccessProbe {
     func remoteDesktops() throws -> [RemoteDesktopServer] {
         var result: [RemoteDesktopServer] = []
         var seen = Set<String>()
-        for unit in services.enabled where seen.insert(unit.unit).inserted {
+        for unit in try services.enabled.collectedValue() where seen.insert(unit.unit).inserted {
             if unit.unit == "xrdp.service" {
                 result.append(try xrdp(unit))
             } else if unit.unit.hasPrefix("x11vnc") && unit.unit.hasSuffix(".service") {

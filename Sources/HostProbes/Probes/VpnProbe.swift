@@ -75,7 +75,7 @@ extension NetworkProbe {
                 if config.inlineSecret { secrets.insert(path, at: 0) }
                 profiles.append(VpnProfile(
                     name: name, kind: Sourced("openvpn", SourceLocation(path: path)), manager: "openvpn",
-                    lastUsed: nil, startsAtBoot: enabledUnit("\(unit)\(name).service"),
+                    lastUsed: nil, startsAtBoot: try enabledUnit("\(unit)\(name).service"),
                     cipherNone: config.cipherNone, secretFiles: try secretFiles(secrets), source: SourceLocation(path: path)
                 ))
             }
@@ -90,7 +90,7 @@ extension NetworkProbe {
             let name = String(entry.dropLast(5))
             return VpnProfile(
                 name: name, kind: Sourced("wireguard", SourceLocation(path: path)), manager: "wireguard",
-                lastUsed: nil, startsAtBoot: enabledUnit("wg-quick@\(name).service"),
+                lastUsed: nil, startsAtBoot: try enabledUnit("wg-quick@\(name).service"),
                 cipherNone: Sourced(false, SourceLocation(path: path)), secretFiles: try secretFiles([path]), source: SourceLocation(path: path)
             )
         }
@@ -101,7 +101,7 @@ extension NetworkProbe {
     func strongSwanProfiles() throws -> [VpnProfile] {
         var profiles: [VpnProfile] = []
         if let text = try host.text("/etc/ipsec.conf") {
-            let starter = enabledUnit("strongswan-starter.service").value ? enabledUnit("strongswan-starter.service") : enabledUnit("ipsec.service")
+            let starter = try enabledUnit("strongswan-starter.service").value ? enabledUnit("strongswan-starter.service") : enabledUnit("ipsec.service")
             let secrets = try secretFiles(["/etc/ipsec.secrets"])
             for conn in IpsecConfig.connections(text, path: "/etc/ipsec.conf") {
                 profiles.append(VpnProfile(
@@ -118,7 +118,7 @@ extension NetworkProbe {
             for conn in parsed.connections {
                 profiles.append(VpnProfile(
                     name: conn.value, kind: Sourced("ipsec", conn.source), manager: "swanctl", lastUsed: nil,
-                    startsAtBoot: enabledUnit("strongswan.service"), cipherNone: Sourced(false, conn.source), secretFiles: secrets, source: conn.source
+                    startsAtBoot: try enabledUnit("strongswan.service"), cipherNone: Sourced(false, conn.source), secretFiles: secrets, source: conn.source
                 ))
             }
         }
