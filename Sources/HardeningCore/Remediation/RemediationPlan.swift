@@ -52,7 +52,7 @@ public enum RemediationAction: Sendable, Hashable {
     ///
     /// pam-auth-update takes no `--` (issue 12, point 4): its `--enable` list ends at the first word
     /// that begins with `--`, which it then reads as an option (`--force` overwrites an officer's own
-    /// changes to the stacks), and an unknown word is ignored without a word. So a name that could be
+    /// changes to the stacks), and it ignores an option it does not know without saying so. So a name that could be
     /// read as an option, or that is not a file name in /usr/share/pam-configs, is refused here.
     /// - Throws: ``FixError/cannotFix(_:_:)`` naming the profile, before anything runs.
     public static func enablePamProfiles(_ profiles: [String], control: String) throws -> RemediationAction {
