@@ -8,11 +8,11 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # validated with testparm (samba-common-bin); the Debian system and package tests build their tree
 # with debootstrap, check the packages with lintian and their units with systemd-analyze (systemd);
 # the collector tests use openssl (a foreign certificate), iproute2 (network namespaces), python3-yaml
-# (the OpenAPI document) and a headless Chromium driven by Selenium (the officers' web page;
-# libnss3-tools trusts the collector's CA). attt's parsers are held against the programs that read the
+# (the OpenAPI document), libfaketime (a collector whose clock is behind the PC's) and a headless
+# Chromium driven by Selenium (the officers' web page; libnss3-tools trusts the collector's CA). attt's parsers are held against the programs that read the
 # same files: sshd -T (openssh-server), shadow's tools (login, passwd), systemd-sysctl (systemd) and
 # libpwquality (python3-pwquality).
-TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
+TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

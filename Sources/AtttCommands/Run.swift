@@ -123,7 +123,7 @@ struct Run: AsyncParsableCommand {
             let (ended, _) = try await session.confirm(journal) { await FixSession.collectorReach(host: prepared.host, client: client) }
             if ended.state == .rolledBack { result = JobResult(state: .failed, transaction: id, message: ended.error, fixed: []) }
         }
-        say("job \(job.id) (\(job.controls.joined(separator: ",")), approved by \(job.approvedBy)): \(result.state.rawValue)" + (result.transaction.map { " tx \($0)" } ?? ""))
+        say("job \(job.id) (\(job.controls.joined(separator: ",")), approved by \(job.approvedBy)): \(result.state.rawValue)" + (result.transaction.map { " tx \($0)" } ?? "") + (result.message.map { ": \($0)" } ?? ""))
         do {
             _ = try await client.report(job: job.id, result: result)
         } catch {

@@ -137,15 +137,3 @@ public struct SignInResponse: Codable, Sendable, Hashable {
         self.csrfToken = csrfToken
     }
 }
-
-/// `VN-TD-AREA-NNN`: an area in upper-case letters and three digits, the policy's control ids
-/// (`VN-TD-PW-001`, `VN-TD-ATT-015`). Anything else from a host is refused, never stored or shown.
-public enum ControlId {
-    public static func isValid(_ id: String) -> Bool {
-        guard id.hasPrefix("VN-TD-"), id.utf8.count <= 32 else { return false }
-        let parts = id.utf8.dropFirst(6).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return false }
-        return !parts[0].isEmpty && parts[0].allSatisfy { $0 >= 65 && $0 <= 90 }
-            && parts[1].count == 3 && parts[1].allSatisfy { $0 >= 48 && $0 <= 57 }
-    }
-}

@@ -154,14 +154,6 @@ public struct PolicyLoader {
         return try list.map { (try readControl($0, reader, policyParameters: policyParameters, catalogs: catalogs), $0.mark.line) }
     }
 
-    /// `VN-TD-AREA-NNN` (checked by hand: a regular expression would load ICU for one test).
-    static func isControlId(_ id: String) -> Bool {
-        let parts = id.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "VN", parts[1] == "TD" else { return false }
-        return !parts[2].isEmpty && parts[2].allSatisfy { $0.isASCII && $0.isUppercase }
-            && parts[3].count == 3 && parts[3].allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
     func readControl(_ node: YAMLNode, _ reader: YAMLReader, policyParameters: Set<String>, catalogs: Set<String>) throws -> Control {
         var c = Control(id: "", references: [], title: LocalizedText(vi: "", en: ""), rationale: nil, severity: .medium, roles: [], area: "", parameters: [], applicability: nil, notApplicableReason: nil, condition: nil, attestation: nil, fix: nil)
         let members = try reader.mapping(node, allowed: Self.controlKeys, required: ["id", "references", "title", "severity", "roles", "area"], context: "control")
@@ -171,7 +163,7 @@ public struct PolicyLoader {
         }
         if let idNode = members.first(where: { $0.key == "id" })?.node {
             c.id = try reader.string(idNode, "id")
-            guard Self.isControlId(c.id) else {
+            guard ControlId.isValid(c.id) else {
                 throw reader.fail(idNode, "control id '\(c.id)' is not of the form VN-TD-AREA-NNN")
             }
         }

@@ -6,6 +6,8 @@ public final class CollectorProcess: @unchecked Sendable {
     public let stateDirectory: URL
     public let environment: [String: String]
     public let extraArguments: [String]
+    /// A program that execs the collector (`env`, for a variable the collector must find already set).
+    public let launcher: [String]
     /// The address it listens on.
     public let host: String
     public private(set) var port: Int
@@ -13,11 +15,12 @@ public final class CollectorProcess: @unchecked Sendable {
     let log: URL
 
     /// Starts on a free port (or `port`); returns once the server listens.
-    public init(stateDirectory: URL, host: String = "127.0.0.1", port: Int = 0, environment: [String: String] = [:], arguments: [String] = []) throws {
+    public init(stateDirectory: URL, host: String = "127.0.0.1", port: Int = 0, environment: [String: String] = [:], arguments: [String] = [], launcher: [String] = []) throws {
         self.stateDirectory = stateDirectory
         self.host = host
         self.environment = environment
         self.extraArguments = arguments
+        self.launcher = launcher
         self.port = port
         self.log = stateDirectory.deletingLastPathComponent().appendingPathComponent(stateDirectory.lastPathComponent + ".log")
         try start()
@@ -26,6 +29,8 @@ public final class CollectorProcess: @unchecked Sendable {
     public var url: String { "https://127.0.0.1:\(port)" }
     public var caPath: String { stateDirectory.appendingPathComponent("ca/ca.pem").path }
     public var databasePath: String { stateDirectory.appendingPathComponent("collector.sqlite").path }
+    /// The server's process id while it runs (or last ran).
+    public var processIdentifier: Int32? { process?.processIdentifier }
     /// Everything the server printed so far.
     public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
@@ -35,8 +40,8 @@ public final class CollectorProcess: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         let process = Process()
-        process.executableURL = AtttBinary.collectorURL
-        process.arguments = ["serve", "--state-dir", stateDirectory.path, "--host", host, "--port", String(port)] + extraArguments
+        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? AtttBinary.collectorURL
+        process.arguments = launcher.dropFirst() + (launcher.isEmpty ? [] : [AtttBinary.collectorURL.path]) + ["serve", "--state-dir", stateDirectory.path, "--host", host, "--port", String(port)] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process.environment = env

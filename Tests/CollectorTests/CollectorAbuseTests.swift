@@ -206,7 +206,9 @@ import Testing
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script>"), "\(page)")
     }
 
-    func enrolledAgent(_ collector: CollectorProcess) throws -> URL {
+    /// A copy of the broken fixture enrolled with `collector`, under `directory` (this suite's by default).
+    func enrolledAgent(_ collector: CollectorProcess, in directory: URL? = nil) throws -> URL {
+        let work = directory ?? work
         let root = work.appendingPathComponent("pc01")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Repository.host("debian12-broken"), to: root)

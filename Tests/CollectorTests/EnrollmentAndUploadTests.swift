@@ -210,7 +210,9 @@ import Testing
 final class HTTPS: @unchecked Sendable {
     let client: HTTPClient
 
-    init(trust: [NIOSSLCertificate], identity: (certificate: String, key: String)? = nil) throws {
+    /// `connections`: at most this many at once to the collector (AsyncHTTPClient's default is 8;
+    /// a flood needs more, or it would only queue in the client).
+    init(trust: [NIOSSLCertificate], identity: (certificate: String, key: String)? = nil, connections: Int = 8) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(trust)
         if let identity {
@@ -220,6 +222,7 @@ final class HTTPS: @unchecked Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         // Redirects are answers to check, not to follow.
         configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -1,5 +1,6 @@
 import AtttTestSupport
 import Foundation
+import HardeningCore
 import HostProbes
 import Remediation
 import Testing
@@ -23,6 +24,19 @@ import HostAccess
             try host.write("/etc/pam.d/\(file)", kept.joined(separator: "\n"))
         }
         return host
+    }
+
+    /// pam-auth-update takes no `--`: its `--enable` list ends at the first word beginning with `--`,
+    /// which it then reads as an option (/usr/sbin/pam-auth-update, `last if ($ARGV[0] =~ /^--/)`).
+    /// A name it would misread is refused before anything runs (issue 12, point 4).
+    @Test func aProfileNamePamAuthUpdateWouldReadAsAnOptionIsRefused() throws {
+        #expect(try RemediationAction.enablePamProfiles(["pwquality"], control: "VN-TD-PW-002")
+            == .stagedPam(arguments: ["pam-auth-update", "--package", "--enable", "pwquality"]))
+        for name in ["--force", "-x", "", "../../tmp/x"] {
+            #expect { try RemediationAction.enablePamProfiles(["pwquality", name], control: "VN-TD-PW-002") } throws: { error in
+                "\(error)".hasPrefix("VN-TD-PW-002: pam-auth-update would not read '\(name)' as a profile name")
+            }
+        }
     }
 
     var modules: Bool { FileManager.default.fileExists(atPath: "/lib/x86_64-linux-gnu/security/pam_faillock.so") }

@@ -58,7 +58,7 @@ public struct FaillockFixer: Fixer {
         }
         if text != original { actions.append(.writeFile(path: "/etc/security/faillock.conf", content: Data(text.utf8), mode: 0o644)) }
         if services.contains(where: { !$0.faillockPreauth.value || !$0.faillockAuthfail.value || !$0.faillockAccount.value }) {
-            actions.append(.enablePamProfiles(["vn-td-faillock-preauth", "vn-td-faillock"]))
+            actions.append(try .enablePamProfiles(["vn-td-faillock-preauth", "vn-td-faillock"], control: context.control.id))
         }
         return actions
     }

@@ -28,7 +28,7 @@ public struct PwqualityFixer: Fixer {
             if !packages.contains("cracklib-runtime") {
                 actions.append(.runCommand(arguments: ["apt-get", "install", "-y", "--no-install-recommends", "cracklib-runtime"], touches: [], inRoot: true))
             }
-            if !inStack { actions.append(.enablePamProfiles(["pwquality"])) }
+            if !inStack { actions.append(try .enablePamProfiles(["pwquality"], control: context.control.id)) }
         }
         let dropIn = """
             # attt \(context.control.id) (Điều 9 khoản 6): at least \(minlen) characters, with upper case,

@@ -49,8 +49,17 @@ public enum RemediationAction: Sendable, Hashable {
     case confirmConnectivity(seconds: Int)
 
     /// `pam-auth-update --package --enable PROFILES` on a staged pam.d.
-    public static func enablePamProfiles(_ profiles: [String]) -> RemediationAction {
-        .stagedPam(arguments: ["pam-auth-update", "--package", "--enable"] + profiles)
+    ///
+    /// pam-auth-update takes no `--` (issue 12, point 4): its `--enable` list ends at the first word
+    /// that begins with `--`, which it then reads as an option (`--force` overwrites an officer's own
+    /// changes to the stacks), and it ignores an option it does not know without saying so. So a name that could be
+    /// read as an option, or that is not a file name in /usr/share/pam-configs, is refused here.
+    /// - Throws: ``FixError/cannotFix(_:_:)`` naming the profile, before anything runs.
+    public static func enablePamProfiles(_ profiles: [String], control: String) throws -> RemediationAction {
+        if let bad = profiles.first(where: { $0.isEmpty || $0.hasPrefix("-") || $0.contains("/") || $0.contains("\0") }) {
+            throw FixError.cannotFix(control, "pam-auth-update would not read '\(bad)' as a profile name (it takes no --); refused before anything changed")
+        }
+        return .stagedPam(arguments: ["pam-auth-update", "--package", "--enable"] + profiles)
     }
 
     /// The files `pam-auth-update` writes: the stacks, its own state, and debconf's databases.
