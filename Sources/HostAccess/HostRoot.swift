@@ -292,7 +292,7 @@ public struct HostRoot: Sendable {
     private func status(_ hostPath: String) throws(ProbeError) -> stat? {
         var st = stat()
         var done: Int32
-        if let directory {
+        if let directory = rootDirectory {
             done = attt_stat_in_root(directory.descriptor, "./" + hostPath.drop { $0 == "/" }, &st)
             if done != 0 && errno == ENOSYS { done = lstat(try resolve(hostPath), &st) }
         } else {

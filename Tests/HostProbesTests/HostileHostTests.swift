@@ -163,7 +163,7 @@ import Testing
             try host.remove(path)
             #expect(mkfifo(host.url(path).path, 0o644) == 0)
         }
-        let system = HostProbe(root: host.root.path, antivirusEngines: []).system()
+        let system = HostProbe(host: HostRoot(host.root.path), antivirusEngines: []).system()
         #expect(system.hostname == nil && system.os.id == nil, "not the other os-release's answer")
         #expect(system.unread?.count == 2)
         #expect(system.unread?.allSatisfy { $0.contains("FIFO") } == true, "\(system.unread ?? [])")
@@ -181,7 +181,7 @@ import Testing
         let host = try FixtureHost()
         try host.remove(path)
         #expect(mkfifo(host.url(path).path, 0o644) == 0)
-        let facts = HostProbe(root: host.root.path, antivirusEngines: []).collect(now: fixtureNow)
+        let facts = HostProbe(host: HostRoot(host.root.path), antivirusEngines: []).collect(now: fixtureNow)
         let reason: String? = if case .failed(let reason) = facts.hardware { reason } else { nil }
         #expect(reason?.contains(path) == true && reason?.contains("FIFO") == true, "\(reason ?? "collected past a FIFO")")
         let (touched, others) = Self.split(try check(root: host.root), on: path)

@@ -2,7 +2,7 @@
 #define CHOSTACCESS_H
 
 #include <spawn.h>
-#include <sys/stat.h>
+struct stat; /* from <sys/stat.h>: declared, not included, so Swift takes `stat` from Glibc alone */
 
 /// posix_spawn_file_actions_addclosefrom_np (glibc >= 2.34): declared only under _GNU_SOURCE,
 /// which Swift's Glibc module does not define.
