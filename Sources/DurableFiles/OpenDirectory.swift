@@ -86,15 +86,6 @@ public final class OpenDirectory: Sendable {
         return OpenDirectory(descriptor: fd, path: path(of: name))
     }
 
-    /// The subdirectory, or nil when it does not exist.
-    public func existingSubdirectory(_ name: String) throws -> OpenDirectory? {
-        do {
-            return try subdirectory(name)
-        } catch let failure as AtomicFile.Failure where failure.code == ENOENT {
-            return nil
-        }
-    }
-
     // MARK: Reading
 
     /// A regular file's bytes, not through a final link, never blocking on a FIFO, at most `limit`
