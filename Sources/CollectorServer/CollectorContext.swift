@@ -9,6 +9,8 @@ public struct CollectorContext: RequestContext {
     public let channel: any Channel
     public var host: HostIdentity?
     public var officer: String?
+    /// What the signed-in officer may read and change (their groups on the collector host).
+    public var access = OfficerAccess()
     /// The signed-in officer's anti-forgery token, for the forms a page renders.
     public var csrfToken: String?
 
