@@ -35,6 +35,11 @@ public struct CollectorSettings: Sendable, Hashable {
     public var requestTimeout: TimeInterval = 120
     /// Open connections at once; past it new ones wait in the kernel's queue.
     public var maxConnections = 512
+    /// A host with no report for this long is silent ("mất liên lạc"): counted apart, never as
+    /// compliant (issue 13 point 2). Agents report daily; a week covers a holiday.
+    public var silentAfter: TimeInterval = 7 * 86_400
+    /// How long whole report bodies are kept; the history of statuses is kept for ever.
+    public var reportBodyRetention: TimeInterval = 14 * 86_400
 
     public init() {}
 

@@ -16,7 +16,7 @@ public final class SQLiteCollectorStore: ReportStore {
     public let reportBodyRetention: TimeInterval
 
     /// Opens (or creates) the database file and brings its schema up to date.
-    public init(path: String, limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 30 * 86_400) throws {
+    public init(path: String, limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400) throws {
         database = try Self.open(path)
         self.limits = limits
         self.reportBodyRetention = reportBodyRetention
@@ -27,7 +27,7 @@ public final class SQLiteCollectorStore: ReportStore {
     public init(path: String, migrateUpTo version: String) throws {
         database = try Self.open(path)
         limits = ReportLimits()
-        reportBodyRetention = 30 * 86_400
+        reportBodyRetention = 14 * 86_400
         try Self.migrator.migrate(database, upTo: version)
     }
 
