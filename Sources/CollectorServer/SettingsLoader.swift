@@ -19,6 +19,7 @@ public enum SettingsLoader {
         "officers.pam-service": .string, "officers.group": .string, "officers.lockout-attempts": .int,
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
+        "hosts.silent-after": .duration, "history.report-bodies": .duration,
     ]
 
     enum Kind { case string, int, strings, duration }
@@ -74,6 +75,8 @@ public enum SettingsLoader {
         if let v = try duration("server.idle-timeout") { settings.idleTimeout = v }
         if let v = try duration("server.request-timeout") { settings.requestTimeout = v }
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
+        if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
+        if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
         return settings
     }
 
