@@ -40,6 +40,8 @@ final class SessionAccesses: Sendable {
         }
     }
 
+    var count: Int { entries.withLock { $0.count } }
+
     func forget(session hash: String) {
         _ = entries.withLock { $0.removeValue(forKey: hash) }
     }

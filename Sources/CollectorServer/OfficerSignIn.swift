@@ -7,9 +7,9 @@ import Logging
 
 /// Officers sign in to the collector with their account on the collector host, checked through PAM
 /// (service `attt-collector`, which includes the host's common-auth, so the host's own lockout
-/// applies too); their groups there give their role (``access(of:settings:)``). On top of PAM, the collector locks an account
-/// for the lockout window after too many failures within it (Điều 7 khoản 2), before PAM is even asked,
-/// so a password guesser gets nothing from the web page.
+/// applies too); their groups there give their role (``access(of:settings:)``). On top of PAM, the
+/// collector locks an account for the lockout window after too many failures within it (Điều 7
+/// khoản 2), before PAM is even asked, so a password guesser gets nothing from the web page.
 ///
 /// A flood of sign-ins must not keep officers out (issue 12): an account in none of the officers'
 /// groups never reaches PAM, and PAM runs on a small pool of its own threads with a bounded queue, so
