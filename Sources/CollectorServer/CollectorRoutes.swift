@@ -88,6 +88,8 @@ public struct CollectorRoutes: Sendable {
         }
         officer.get("status") { request, context -> [HostStatusView] in
             guard let unit = request.uri.queryParameters["unit"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?unit=") }
+            // A unit's name is a line of text; the refusal below repeats it.
+            guard unit.utf8.count <= 256 else { throw HTTPError(.badRequest, message: "a unit's name is at most 256 bytes") }
             try context.requireRead(unit: unit)
             return try await database.run { try store.latestStatus(unit: unit) }.map(HostStatusView.init)
         }

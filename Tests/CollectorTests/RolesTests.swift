@@ -81,6 +81,7 @@ import Testing
         #expect(readA.status == 200 && text(readA).contains(hostA))
         let readB = try await status(Self.unitB, officerA)
         #expect(readB.status == 403 && text(readB).contains("không được xem đơn vị «\(Self.unitB)»"), "\(text(readB))")
+        #expect(try await status(String(repeating: "x", count: 257), officerA).status == 400)
         #expect(try await failing(officerA) == [hostA])
         #expect(try await approve(hostA, officerA).status == 201)
         let actB = try await approve(hostB, officerA)
