@@ -159,7 +159,8 @@ public final class SQLiteCollectorStore: ReportStore {
         // The counts come from the results stored with them, never from the agent's summary.
         report.summary = Report.Summary(report.results)
         report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
-        let body = Compressed.compress(try JSONEncoder().encode(report))
+        let encoded = try EncodedReport(report)
+        let body = Compressed.compress(encoded.body)
         let now = Timestamp(arrival).description
         let started = report.startedAt.description
         return try database.write { db in
@@ -177,7 +178,7 @@ public final class SQLiteCollectorStore: ReportStore {
                                  s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total])
             try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)", arguments: [report.reportId.uuidString, host.id, body])
             let later = try String.fetchOne(db, sql: "SELECT min(started_at) FROM report WHERE host_id = ? AND started_at > ?", arguments: [host.id, started])
-            try Self.recordHistory(report, host: host.id, at: started, before: later, in: db)
+            try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: db)
             try Self.markRolledUpDays(unit: host.unit, from: started, in: db)
             try pruneBodies(host: host.id, now: arrival, in: db)
             return .stored

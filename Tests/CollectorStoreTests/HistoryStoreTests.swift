@@ -165,3 +165,17 @@ import Testing
         #expect(OfficeDay("2026-02-30") == nil && OfficeDay("26-1-1") == nil && OfficeDay("2026-1-01") == nil)
     }
 }
+
+extension HistoryStoreTests {
+    /// The body put together from the results' bytes is the report, even when evidence holds the
+    /// text `"results":[]` (escaped in JSON, so never taken for the key).
+    @Test func aStoredBodyIsTheReport() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sent = report(day: 0, evidence: #"{"results":[]} and "results":[]"#)
+        _ = try store.ingest(sent, host: a)
+        var expected = sent
+        expected.summary = Report.Summary(sent.results)
+        #expect(try store.storedReport(id: sent.reportId) == expected)
+    }
+}
