@@ -227,7 +227,7 @@ extension SQLiteCollectorStore: HistoryStore {
 
     static func state(_ row: Row) -> ControlState {
         let blob: Data? = row["result"]
-        let result = blob.flatMap { try? Compressed.decompress($0, limit: 1 << 20) }.flatMap { try? JSONDecoder().decode(ControlResult.self, from: $0) }
+        let result = blob.flatMap { try? Compressed.decompress($0) }.flatMap { try? JSONDecoder().decode(ControlResult.self, from: $0) }
         return ControlState(host: row["host_id"], hostname: row["hostname"], unit: row["unit"], control: row["control"],
                             status: ResultStatus(rawValue: row["status"]) ?? .error, since: timestamp(row["since_at"]),
                             failingSince: (row["failing_since"] as String?).map(timestamp), result: result)
