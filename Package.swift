@@ -75,7 +75,7 @@ let package = Package(
         // The messages agents and the collector exchange (openapi/collector.yaml).
         .target(name: "CollectorAPI"),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
-        .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // The collector's HTTPS server: API for agents (mutual TLS), web pages for officers (PAM sign-in).
         .target(
             name: "CollectorServer",

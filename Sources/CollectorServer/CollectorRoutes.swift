@@ -82,7 +82,7 @@ public struct CollectorRoutes: Sendable {
         let officer = router.group("/v1/officer").add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: false))
         officer.post("jobs") { request, context -> EditedResponse<ApprovedJob> in
             let body = try await request.decode(as: ApproveJobRequest.self, context: context)
-            let job = try await approve(body, officer: context.officer ?? "")
+            let job = try await approve(body, officer: ActingOfficer(name: context.officer ?? "", access: context.access))
             return EditedResponse(status: .created, response: job)
         }
         officer.get("status") { request, _ -> [HostStatusView] in
@@ -128,7 +128,7 @@ public struct CollectorRoutes: Sendable {
     }
 
     /// One approval: the host must be enrolled, the controls named, the officer known.
-    func approve(_ body: ApproveJobRequest, officer: String) async throws -> ApprovedJob {
+    func approve(_ body: ApproveJobRequest, officer: ActingOfficer) async throws -> ApprovedJob {
         let controls = body.controls.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !controls.isEmpty, controls.allSatisfy(ControlId.isValid) else {
             throw HTTPError(.badRequest, message: "name the controls to fix, such as VN-TD-PW-001")

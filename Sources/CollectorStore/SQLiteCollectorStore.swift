@@ -143,6 +143,7 @@ public final class SQLiteCollectorStore: ReportStore {
                 ALTER TABLE officer_session ADD COLUMN checked_at TEXT;
                 """)
         }
+        registerExceptions(&migrator)
         return migrator
     }
 
