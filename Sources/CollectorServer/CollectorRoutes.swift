@@ -94,6 +94,7 @@ public struct CollectorRoutes: Sendable {
             return try await database.run { try store.hostsFailing(control: control) }.map(HostStatusView.init)
         }
 
+        ExceptionRoutes(store: store, database: database).add(to: officer)
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
         return router
     }
