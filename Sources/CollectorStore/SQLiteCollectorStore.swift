@@ -149,6 +149,7 @@ public final class SQLiteCollectorStore: ReportStore {
                 """)
         }
         registerHistory(&migrator)
+        registerExceptions(&migrator)
         return migrator
     }
 
