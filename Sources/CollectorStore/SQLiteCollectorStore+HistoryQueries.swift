@@ -156,20 +156,27 @@ extension SQLiteCollectorStore: HistoryStore {
         }
         var controls: [String: StatusCounts] = [:]
         guard !reporting.isEmpty else { return (day, controls) }
+        // A fail or an error under a waiver in force at the day's end counts as waived, apart from
+        // both (a waiver takes effect when recorded, so it never changes a day already past).
         for row in try Row.fetchAll(db, sql: """
-            SELECT control, status, count(*) AS n FROM result_change
-            WHERE host_id IN (SELECT value FROM json_each(?1)) AND since_at < ?2 AND (until_at IS NULL OR until_at >= ?2)
-            GROUP BY control, status
-            """, arguments: [jsonArray(Set(reporting)), stamp]) {
+            SELECT c.control, c.status, count(*) AS n,
+                   c.status IN ('fail', 'error') AND EXISTS (
+                       SELECT 1 FROM waiver w WHERE w.unit = ?3 AND w.control = c.control AND (w.host_id IS NULL OR w.host_id = c.host_id)
+                       AND w.recorded_at < ?2 AND w.expires_at >= ?2 AND (w.ended_at IS NULL OR w.ended_at >= ?2)) AS waived
+            FROM result_change c
+            WHERE c.host_id IN (SELECT value FROM json_each(?1)) AND c.since_at < ?2 AND (c.until_at IS NULL OR c.until_at >= ?2)
+            GROUP BY c.control, c.status, waived
+            """, arguments: [jsonArray(Set(reporting)), stamp, unit]) {
             let n: Int = row["n"]
             var counts = controls[row["control"], default: StatusCounts()]
-            switch ResultStatus(rawValue: row["status"]) {
-            case .pass: counts.pass += n
-            case .fail: counts.fail += n
-            case .notApplicable: counts.notApplicable += n
-            case .error: counts.error += n
-            case .manual: counts.manual += n
-            case nil: continue
+            switch (ResultStatus(rawValue: row["status"]), row["waived"] as Bool) {
+            case (_, true): counts.waived += n
+            case (.pass, _): counts.pass += n
+            case (.fail, _): counts.fail += n
+            case (.notApplicable, _): counts.notApplicable += n
+            case (.error, _): counts.error += n
+            case (.manual, _): counts.manual += n
+            case (nil, _): continue
             }
             controls[row["control"]] = counts
         }
