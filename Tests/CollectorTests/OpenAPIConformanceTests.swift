@@ -217,7 +217,16 @@ import Testing
         _ = try await form("/sign-out", "csrf=forged", headers: [("Cookie", webCookie), origin])
         _ = try await form("/sign-out", "csrf=\(webCSRF)", headers: [("Cookie", webCookie), origin])
 
-        // Revoked: the agent's certificate is refused from now on.
+        // Revoking through the API: refusals, then pc-other for real; its certificate is refused at once (403).
+        let otherId = try #require(try collector.command(["hosts", "list"]).stdout.split(separator: "\n").first { $0.contains("pc-other") }?.split(separator: " ").first.map(String.init))
+        _ = try await officer(.POST, "/v1/officer/hosts/\(otherId)/revoke", token: "forged")
+        _ = try await officer(.POST, "/v1/officer/hosts/h-nobody/revoke")
+        _ = try await officer(.POST, "/v1/officer/hosts/\(otherId)/revoke", signedIn: false)
+        let revoked = try await officer(.POST, "/v1/officer/hosts/\(otherId)/revoke")
+        #expect(revoked.status == 200 && String(decoding: revoked.body, as: UTF8.self).contains(#""revokedCertificates":1"#))
+        #expect(try await other.post(base + "/v1/reports", report).status == 403)
+
+        // Revoked at the keyboard: the agent's certificate is refused from now on.
         #expect(try collector.command(["hosts", "revoke", hostId]).status == 0)
         _ = try await agent.post(base + "/v1/reports", report)
         _ = try await agent.get(base + "/v1/jobs")
@@ -225,9 +234,9 @@ import Testing
         // The audit log: every change above, the revocation at the keyboard included, newest first.
         let audit = try await officer(.GET, "/v1/officer/audit?unit=\(unit)")
         let entries = try #require((try JSONSerialization.jsonObject(with: audit.body) as? [String: Any])?["entries"] as? [[String: Any]])
-        #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "attestation-recorded", "attestation-recorded", "attestation-recorded",
+        #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "host-revoked", "attestation-recorded", "attestation-recorded", "attestation-recorded",
                                                                     "waiver-ended", "waiver-recorded", "waiver-recorded", "job-approved"])
-        #expect(entries.first?["role"] as? String == "local-admin" && entries.last?["role"] as? String == "supervisor")
+        #expect(entries.first?["role"] as? String == "local-admin" && entries.dropFirst().first?["role"] as? String == "supervisor" && entries.last?["role"] as? String == "supervisor")
         _ = try await officer(.GET, "/v1/officer/audit?limit=2")
         _ = try await officer(.GET, "/v1/officer/audit?limit=0")
         _ = try await officer(.GET, "/v1/officer/audit", signedIn: false)
