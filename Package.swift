@@ -35,6 +35,8 @@ let package = Package(
         // libyaml (libyaml-dev) and the one Swift module that imports it: YAML text → nodes with line and column.
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
+        // libzstd (libzstd-dev): the collector's stored reports and evidence.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "YAMLParsing", dependencies: ["CYAML"]),
         // YAML policy files → validated core types, errors with file:line.
         .target(name: "PolicyLoading", dependencies: ["HardeningCore", "YAMLParsing"]),
@@ -75,7 +77,7 @@ let package = Package(
         // The messages agents and the collector exchange (openapi/collector.yaml).
         .target(name: "CollectorAPI"),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
-        .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", "CZstd", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // The collector's HTTPS server: API for agents (mutual TLS), web pages for officers (PAM sign-in).
         .target(
             name: "CollectorServer",
@@ -110,6 +112,8 @@ let package = Package(
             dependencies: ["AgentRuntime", "CollectorAPI", "Enrollment", "HardeningCore"],
             path: "benchmarks/collector-load"
         ),
+        // benchmarks/history-year.sh: a generated year of reports in the collector's store.
+        .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "HardeningCore"], path: "benchmarks/history-year"),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -146,7 +150,7 @@ let package = Package(
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore", "HostAccess", "AtttTestSupport"]),
-        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore"]),
+        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "CollectorServerTests",
             dependencies: [

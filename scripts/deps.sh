@@ -1,6 +1,6 @@
 # Debian packages attt needs; sourced by check.sh and test.sh.
 # Building needs the headers of Linux-PAM and libaudit (LinuxPAM, LinuxAudit), SQLite (GRDB, for the collector), libyaml (YAMLParsing) and liblz4 (apt's compressed lists).
-BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev liblz4-dev)
+BUILD_PACKAGES=(libpam0g-dev libaudit-dev libsqlite3-dev libyaml-dev liblz4-dev libzstd-dev)
 # Building the .deb packages (packaging/build.sh): dpkg-shlibdeps and dpkg-deb, help2man for the man pages.
 PACKAGING_PACKAGES=(dpkg-dev help2man)
 # The report tests validate JSON against the schema with python3-jsonschema; lz4 makes the frames the

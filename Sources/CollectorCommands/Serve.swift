@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         let store: SQLiteCollectorStore
         do {
             state = try CollectorState.open(loaded)
-            store = try SQLiteCollectorStore(path: loaded.databasePath)
+            store = try SQLiteCollectorStore(path: loaded.databasePath, reportBodyRetention: loaded.reportBodyRetention)
         } catch {
             throw CommandFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
         }

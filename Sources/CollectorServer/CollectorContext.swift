@@ -29,6 +29,41 @@ public struct CollectorContext: RequestContext {
     }
 }
 
+/// Roles, for every route that shows or changes a unit's data (issue 13 point 6): a unit's IT
+/// officer (Điều 10) reads and acts on their units, the supervisor (Điều 13) on all, an inspector
+/// (Điều 13 khoản 2 điểm đ, khoản 7; Điều 14) reads all and changes nothing. The refusal says
+/// why in Vietnamese first, then in English, for the officer who meets it.
+extension CollectorContext {
+    public func requireRead(unit: String) throws {
+        guard access.canRead(unit: unit) else {
+            throw HTTPError(.forbidden, message: """
+                Tài khoản \(officer ?? "") không được xem đơn vị «\(unit)»: chỉ cán bộ CNTT của đơn vị, Văn phòng thống kê và đoàn kiểm tra được xem. \
+                — \(officer ?? "") may not see unit \(unit): only its IT officers, the supervisors and inspectors may.
+                """)
+        }
+    }
+
+    public func requireAct(unit: String) throws {
+        try requireActOnSomeUnit()
+        guard access.canAct(unit: unit) else {
+            throw HTTPError(.forbidden, message: """
+                Tài khoản \(officer ?? "") không được thao tác trên đơn vị «\(unit)»: chỉ cán bộ CNTT của đơn vị và Văn phòng thống kê được phép. \
+                — \(officer ?? "") may not act on unit \(unit): only its IT officers and the supervisors may.
+                """)
+        }
+    }
+
+    /// Refuses an inspector before anything is looked up: they change nothing anywhere.
+    public func requireActOnSomeUnit() throws {
+        guard access.supervisor || !access.units.isEmpty else {
+            throw HTTPError(.forbidden, message: """
+                Tài khoản \(officer ?? "") thuộc đoàn kiểm tra: chỉ được xem, không được thay đổi. \
+                — \(officer ?? "") is an inspector: they may read, not change anything.
+                """)
+        }
+    }
+}
+
 /// Body sizes the collector reads.
 public enum BodyLimits {
     /// A report with every evidence item of a large server stays well under this.

@@ -82,16 +82,20 @@ public struct CollectorRoutes: Sendable {
         let officer = router.group("/v1/officer").add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: false))
         officer.post("jobs") { request, context -> EditedResponse<ApprovedJob> in
             let body = try await request.decode(as: ApproveJobRequest.self, context: context)
-            let job = try await approve(body, officer: ActingOfficer(name: context.officer ?? "", access: context.access))
+            try context.requireActOnSomeUnit()
+            let job = try await approve(body, context: context)
             return EditedResponse(status: .created, response: job)
         }
-        officer.get("status") { request, _ -> [HostStatusView] in
+        officer.get("status") { request, context -> [HostStatusView] in
             guard let unit = request.uri.queryParameters["unit"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?unit=") }
+            // A unit's name is a line of text; the refusal below repeats it.
+            guard unit.utf8.count <= 256 else { throw HTTPError(.badRequest, message: "a unit's name is at most 256 bytes") }
+            try context.requireRead(unit: unit)
             return try await database.run { try store.latestStatus(unit: unit) }.map(HostStatusView.init)
         }
-        officer.get("failing") { request, _ -> [HostStatusView] in
+        officer.get("failing") { request, context -> [HostStatusView] in
             guard let control = request.uri.queryParameters["control"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?control=") }
-            return try await database.run { try store.hostsFailing(control: control) }.map(HostStatusView.init)
+            return try await database.run { try store.hostsFailing(control: control) }.filter { context.access.canRead(unit: $0.unit) }.map(HostStatusView.init)
         }
 
         ExceptionRoutes(store: store, database: database).add(to: officer)
@@ -128,15 +132,19 @@ public struct CollectorRoutes: Sendable {
         }
     }
 
-    /// One approval: the host must be enrolled, the controls named, the officer known.
-    func approve(_ body: ApproveJobRequest, officer: ActingOfficer) async throws -> ApprovedJob {
+    /// One approval: the host must be enrolled, the controls named, the officer known and allowed to
+    /// act on the host's unit.
+    func approve(_ body: ApproveJobRequest, context: CollectorContext) async throws -> ApprovedJob {
         let controls = body.controls.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !controls.isEmpty, controls.allSatisfy(ControlId.isValid) else {
             throw HTTPError(.badRequest, message: "name the controls to fix, such as VN-TD-PW-001")
         }
-        let now = Date()
+        let (store, host) = (store, body.host)
+        guard let record = try await database.run({ try store.host(id: host) }) else { throw HTTPError(.notFound, message: StoreError.unknownHost(host).description) }
+        try context.requireAct(unit: record.unit)
+        let (now, officer) = (Date(), ExceptionRoutes.acting(context))
         do {
-            let (store, expiresAt) = (store, now.addingTimeInterval(settings.jobLifetime))
+            let expiresAt = now.addingTimeInterval(settings.jobLifetime)
             let job = try await database.run { try store.approveJob(host: body.host, controls: controls, officer: officer, expiresAt: expiresAt, now: now) }
             return ApprovedJob(id: job.id, controls: job.controls, approvedBy: job.approvedBy, approvedAt: job.approvedAt, expiresAt: job.expiresAt)
         } catch let error as StoreError {

@@ -18,9 +18,17 @@ public struct CollectorSettings: Sendable, Hashable {
     public var hostCertificateLifetime: TimeInterval = 2 * 365 * 86_400
     /// How long an approved fix waits for its host.
     public var jobLifetime: TimeInterval = 7 * 86_400
-    /// PAM service and group for officers signing in to the web pages.
+    /// PAM service for officers signing in to the web pages.
     public var pamService = "attt-collector"
+    /// Who signs in, by group on the collector host (issue 13 point 6): members of `officerGroup`
+    /// are supervisors, the Văn phòng thống kê xã answerable for every unit (Điều 13): they see and
+    /// act on all units. The key kept its old name, so an existing `officers.group` keeps its meaning.
     public var officerGroup = "sudo"
+    /// Inspectors, an inspection team or the commune police (Điều 13 khoản 2 điểm đ, khoản 7;
+    /// Điều 14): every unit, read only. Empty: nobody is an inspector.
+    public var inspectorGroup = ""
+    /// Unit name → the group of that unit's IT officers (Điều 10), who see and act on their unit only.
+    public var unitGroups: [String: String] = [:]
     /// Failed sign-ins allowed per account within the window before it is locked for the window
     /// (Điều 7 khoản 2; the same numbers VN-TD-AUTH-001 asks of PCs).
     public var lockoutAttempts = 5
@@ -35,6 +43,11 @@ public struct CollectorSettings: Sendable, Hashable {
     public var requestTimeout: TimeInterval = 120
     /// Open connections at once; past it new ones wait in the kernel's queue.
     public var maxConnections = 512
+    /// A host with no report for this long is silent ("mất liên lạc"): counted apart, never as
+    /// compliant (issue 13 point 2). Agents report daily; a week covers a holiday.
+    public var silentAfter: TimeInterval = 7 * 86_400
+    /// How long whole report bodies are kept; the history of statuses is kept for ever.
+    public var reportBodyRetention: TimeInterval = 14 * 86_400
 
     public init() {}
 

@@ -2,7 +2,8 @@ import CollectorStore
 import Foundation
 import Hummingbird
 
-/// Sets `context.officer` from the session cookie; routes behind it refuse when there is none.
+/// Sets `context.officer` and `context.access` (what their groups let them see and do) from the
+/// session cookie; routes behind it refuse when there is none.
 /// A request that changes something (anything but GET and HEAD) must also come from the
 /// collector's own pages (its `Origin`) and carry the session's anti-forgery token, in the
 /// `X-CSRF-Token` header or the form's `csrf` field: a page elsewhere that makes the officer's
@@ -19,9 +20,8 @@ struct OfficerSessionMiddleware: RouterMiddleware {
             throw HTTPError(.unauthorized, message: "sign in as an officer first (POST /v1/officer/session)")
         }
         var context = context
-        context.officer = officer
-        // Until roles come from several groups, the officer group sees and acts on every unit.
-        context.access = OfficerAccess(supervisor: true)
+        context.officer = officer.user
+        context.access = officer.access
         context.csrfToken = OfficerAuthenticator.csrfToken(session: token)
         var request = request
         if request.method != .get, request.method != .head {

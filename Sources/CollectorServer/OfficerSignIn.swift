@@ -7,12 +7,12 @@ import Logging
 
 /// Officers sign in to the collector with their account on the collector host, checked through PAM
 /// (service `attt-collector`, which includes the host's common-auth, so the host's own lockout
-/// applies too) and membership of the officer group. On top of PAM, the collector locks an account
-/// for the lockout window after too many failures within it (Điều 7 khoản 2), before PAM is even asked,
-/// so a password guesser gets nothing from the web page.
+/// applies too); their groups there give their role (``access(of:settings:)``). On top of PAM, the
+/// collector locks an account for the lockout window after too many failures within it (Điều 7
+/// khoản 2), before PAM is even asked, so a password guesser gets nothing from the web page.
 ///
-/// A flood of sign-ins must not keep officers out (issue 12): an account outside the officer group
-/// never reaches PAM, and PAM runs on a small pool of its own threads with a bounded queue, so
+/// A flood of sign-ins must not keep officers out (issue 12): an account in none of the officers'
+/// groups never reaches PAM, and PAM runs on a small pool of its own threads with a bounded queue, so
 /// guessers wait behind each other (or get 503) while the server's threads keep serving.
 public struct OfficerAuthenticator: Sendable {
     public enum Outcome: Sendable, Hashable {
@@ -30,9 +30,11 @@ public struct OfficerAuthenticator: Sendable {
     /// PAM conversations only.
     let pam: BlockingPool
     let logger = Logger(label: "attt-collector.officers")
+    /// Shared by every copy of this authenticator (the API's and the pages').
+    let accesses = SessionAccesses()
 
     /// Group membership is looked up again this often during a session: an officer removed from
-    /// the group loses access within minutes, not at the end of an 8-hour session.
+    /// a group loses what it gave within minutes, not at the end of an 8-hour session.
     static let groupRecheck: TimeInterval = 300
 
     init(store: any CollectorDatabase, settings: CollectorSettings, pamConfdir: String?, database: BlockingPool,
@@ -47,7 +49,7 @@ public struct OfficerAuthenticator: Sendable {
     public func signIn(user: String, password: String, address: String?, now: Date = Date()) async throws -> Outcome {
         let user = user.trimmingCharacters(in: .whitespaces)
         guard !user.isEmpty, user.utf8.count <= 64, !password.isEmpty, password.utf8.count <= 1024 else { return .refused }
-        let (store, settings, group) = (store, settings, settings.officerGroup)
+        let (store, settings) = (store, settings)
         let admitted = try await database.run {
             try store.admitSignIn(user: user, address: address, at: now, window: settings.lockoutWindow, limit: settings.lockoutAttempts)
         }
@@ -55,11 +57,11 @@ public struct OfficerAuthenticator: Sendable {
             logger.notice("officer sign-in refused: account locked", metadata: ["user": "\(user)", "address": "\(address ?? "-")"])
             return .locked(minutes: Int((settings.lockoutWindow / 60).rounded(.up)))
         }
-        // Only the group's members are worth a PAM conversation (pam_unix's delay on a failure holds a thread).
-        let member = try await database.run { SystemGroup.isMember(user, of: group) }
+        // Only members of an officers' group are worth a PAM conversation (pam_unix's delay on a failure holds a thread).
+        let access = try await database.run { Self.access(of: user, settings: settings) }
         let service = settings.pamService, confdir = pamConfdir
         var accepted = false
-        if member {
+        if !access.isEmpty {
             accepted = try await pam.run { PAMTransaction.authenticate(service: service, user: user, password: password, confdir: confdir).succeeded }
         }
         guard accepted else {
@@ -73,31 +75,41 @@ public struct OfficerAuthenticator: Sendable {
             try store.clearSignInFailures(user: user)
             try store.createSession(tokenHash: Self.hash(token), user: user, expiresAt: expiresAt, now: now)
         }
-        logger.notice("officer signed in", metadata: ["user": "\(user)", "address": "\(address ?? "-")"])
+        accesses.remember(access, session: Self.hash(token))
+        logger.notice("officer signed in", metadata: ["user": "\(user)", "role": "\(access.roleName)", "address": "\(address ?? "-")"])
         return .signedIn(user: user, token: token, expiresAt: expiresAt)
     }
 
-    /// The officer of a live session: not expired, not idle too long, still in the officer group
-    /// (looked up again every ``groupRecheck``; a session whose officer left the group ends).
-    public func officer(session token: String, now: Date = Date()) async throws -> String? {
+    /// The officer of a live session and what they may do: not expired, not idle too long, still in
+    /// one of the officers' groups. Groups are looked up again every ``groupRecheck`` (and when this
+    /// process does not know the session's access, after a restart); a session whose officer is in
+    /// none of them any more ends.
+    public func officer(session token: String, now: Date = Date()) async throws -> SignedInOfficer? {
         let (store, settings, hash) = (store, settings, Self.hash(token))
-        guard let session = try await database.run({ try store.session(tokenHash: hash, now: now, idle: settings.sessionIdle) }) else { return nil }
-        if now.timeIntervalSince(session.checkedAt) >= Self.groupRecheck {
-            let stillMember = try await database.run {
-                let member = SystemGroup.isMember(session.user, of: settings.officerGroup)
-                if member { try store.markSessionChecked(tokenHash: hash, at: now) } else { try store.deleteSession(tokenHash: hash) }
-                return member
-            }
-            guard stillMember else {
-                logger.notice("officer session ended: no longer in the officer group", metadata: ["user": "\(session.user)"])
-                return nil
-            }
+        guard let session = try await database.run({ try store.session(tokenHash: hash, now: now, idle: settings.sessionIdle) }) else {
+            accesses.forget(session: hash)
+            return nil
         }
-        return session.user
+        if now.timeIntervalSince(session.checkedAt) < Self.groupRecheck, let access = accesses.access(session: hash) {
+            return SignedInOfficer(user: session.user, access: access)
+        }
+        let access = try await database.run {
+            let access = Self.access(of: session.user, settings: settings)
+            if access.isEmpty { try store.deleteSession(tokenHash: hash) } else { try store.markSessionChecked(tokenHash: hash, at: now) }
+            return access
+        }
+        guard !access.isEmpty else {
+            accesses.forget(session: hash)
+            logger.notice("officer session ended: no longer in any officers' group", metadata: ["user": "\(session.user)"])
+            return nil
+        }
+        accesses.remember(access, session: hash)
+        return SignedInOfficer(user: session.user, access: access)
     }
 
     public func signOut(session token: String) async throws {
         let (store, hash) = (store, Self.hash(token))
+        accesses.forget(session: hash)
         try await database.run { try store.deleteSession(tokenHash: hash) }
     }
 

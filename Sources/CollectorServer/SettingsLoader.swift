@@ -16,12 +16,16 @@ public enum SettingsLoader {
     static let keys: [String: Kind] = [
         "listen.host": .string, "listen.port": .int, "state.directory": .string, "server.names": .strings,
         "tokens.lifetime": .duration, "certificates.lifetime": .duration, "jobs.lifetime": .duration,
-        "officers.pam-service": .string, "officers.group": .string, "officers.lockout-attempts": .int,
+        "officers.pam-service": .string, "officers.group": .string, "officers.inspector-group": .group,
+        "officers.unit-groups": .unitGroups, "officers.lockout-attempts": .int,
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
+        "hosts.silent-after": .duration, "history.report-bodies": .duration,
     ]
 
-    enum Kind { case string, int, strings, duration }
+    /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
+    /// unit name to group name.
+    enum Kind { case string, int, strings, duration, group, unitGroups }
 
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -67,6 +71,13 @@ public enum SettingsLoader {
         if let v = try duration("jobs.lifetime") { settings.jobLifetime = v }
         if let v = text("officers.pam-service") { settings.pamService = v }
         if let v = text("officers.group") { settings.officerGroup = v }
+        if let v = text("officers.inspector-group") {
+            guard v.isEmpty || isGroupName(v) else {
+                throw Problem(description: "officers.inspector-group: \(v) is not a group name (such as attt-thanhtra); leave it empty for no inspectors")
+            }
+            settings.inspectorGroup = v
+        }
+        if let v = text("officers.unit-groups") { settings.unitGroups = try unitGroups(v) }
         if let v = try number("officers.lockout-attempts") { settings.lockoutAttempts = v }
         if let v = try duration("officers.lockout-window") { settings.lockoutWindow = v }
         if let v = try duration("officers.session-lifetime") { settings.sessionLifetime = v }
@@ -74,6 +85,8 @@ public enum SettingsLoader {
         if let v = try duration("server.idle-timeout") { settings.idleTimeout = v }
         if let v = try duration("server.request-timeout") { settings.requestTimeout = v }
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
+        if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
+        if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
         return settings
     }
 
@@ -84,6 +97,29 @@ public enum SettingsLoader {
         if let last = t.last, let unit = units[last], let n = Double(t.dropLast()), n > 0 { return n * unit }
         if let n = Double(t), n > 0 { return n }
         return nil
+    }
+
+    /// A group name as Debian's tools accept it: letters, digits, `_`, `.` and `-`, not starting with
+    /// `-`, at most 32 characters.
+    static func isGroupName(_ name: String) -> Bool {
+        name.range(of: #"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"#, options: .regularExpression) != nil
+    }
+
+    /// `unit=group;unit=group`: the environment's form of `officers.unit-groups`, and the form the
+    /// file's mapping is passed on in. A unit's name may hold `=` (a group name never does) but not `;`.
+    static func unitGroups(_ text: String) throws -> [String: String] {
+        var groups: [String: String] = [:]
+        for entry in text.split(separator: ";") {
+            let entry = entry.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty { continue }
+            let parts = entry.lastIndex(of: "=").map { (entry[..<$0].trimmingCharacters(in: .whitespaces), entry[entry.index(after: $0)...].trimmingCharacters(in: .whitespaces)) }
+            guard let (unit, group) = parts, !unit.isEmpty, isGroupName(group) else {
+                throw Problem(description: "officers.unit-groups: \(entry) is not unit=group with a group name of this host (write UBND xã Tứ Dân=attt-ubnd;Trạm y tế xã=attt-tramyte)")
+            }
+            guard groups[unit] == nil else { throw Problem(description: "officers.unit-groups: \(unit) is given twice") }
+            groups[unit] = group
+        }
+        return groups
     }
 
     /// The file's settings by key, after checking syntax, keys and kinds with the line of each problem.
@@ -133,11 +169,37 @@ public enum SettingsLoader {
                 case .string:
                     guard let s = value.string else { throw Problem(description: "\(path):\(line): \(name) must be a single value") }
                     content = .string(s)
+                case .group:
+                    guard let s = value.string, s.isEmpty || isGroupName(s) else {
+                        throw Problem(description: "\(path):\(line): \(name) must be a group name of this host (such as attt-thanhtra), or empty for none")
+                    }
+                    content = .string(s)
+                case .unitGroups:
+                    content = .string(try unitGroups(value, name: name, path: path))
                 }
                 values[AbsoluteConfigKey(ConfigKey(name))] = ConfigValue(content, isSecret: false)
             }
         }
         try walk(mapping, prefix: "")
         return values
+    }
+
+    /// `officers.unit-groups` in the file: `"unit": group` lines, each checked with its own line.
+    static func unitGroups(_ value: YAMLNode, name: String, path: String) throws -> String {
+        guard let mapping = value.mapping else {
+            throw Problem(description: "\(path):\(value.mark.line): \(name) must map each unit's name to its officers' group, one `\"UBND xã Tứ Dân\": attt-ubnd` per line")
+        }
+        var entries: [String] = []
+        for (key, group) in mapping {
+            let line = key.mark.line
+            guard let unit = key.string?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, !unit.contains(";") else {
+                throw Problem(description: "\(path):\(line): \(name): a unit's name must be text without `;`")
+            }
+            guard let group = group.string, isGroupName(group) else {
+                throw Problem(description: "\(path):\(line): \(name): \(unit) must map to a group name of this host (such as attt-ubnd)")
+            }
+            entries.append(unit + "=" + group)
+        }
+        return entries.joined(separator: ";")
     }
 }

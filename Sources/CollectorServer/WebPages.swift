@@ -34,8 +34,8 @@ struct WebPages: Sendable {
         }
         let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: true))
         pages.get("/") { _, context in
-            let (store, officer, csrf) = (store, context.officer ?? "", context.csrfToken ?? "")
-            return Self.html(try await database.run { try Self.statusPage(store: store, officer: officer, csrf: csrf) })
+            let (store, officer, access, csrf) = (store, context.officer ?? "", context.access, context.csrfToken ?? "")
+            return Self.html(try await database.run { try Self.statusPage(store: store, officer: officer, access: access, csrf: csrf) })
         }
         pages.post("/sign-out") { request, _ -> Response in
             if let token = request.cookies[OfficerAuthenticator.cookieName]?.value { try await officers.signOut(session: token) }
@@ -50,9 +50,10 @@ struct WebPages: Sendable {
         var password: String
     }
 
-    /// Runs on the database pool: it reads the store.
-    static func statusPage(store: any CollectorDatabase, officer: String, csrf: String) throws -> String {
-        let units = Dictionary(grouping: try store.hosts(unit: nil), by: \.unit).sorted { $0.key < $1.key }
+    /// Runs on the database pool: it reads the store. Only the units the officer may read.
+    static func statusPage(store: any CollectorDatabase, officer: String, access: OfficerAccess, csrf: String) throws -> String {
+        let readable = access.readsAll ? try store.hosts(unit: nil) : try access.units.flatMap { try store.hosts(unit: $0) }
+        let units = Dictionary(grouping: readable, by: \.unit).sorted { $0.key < $1.key }
         var body = """
             <header><h1>Tình hình bảo đảm an toàn thông tin</h1>
             <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(Self.escape(csrf))"><span>Cán bộ: \(Self.escape(officer))</span> <button>Đăng xuất</button></form></header>

@@ -14,6 +14,8 @@ public protocol EnrollmentStore: Sendable {
     func revoke(host: String, by officer: ActingOfficer, now: Date) throws -> Int
     /// Enrolled hosts, by unit.
     func hosts(unit: String?) throws -> [HostRecord]
+    /// One enrolled host (revoked or not), or nil: whose unit an officer's change is for.
+    func host(id: String) throws -> HostRecord?
 }
 
 public struct IssuedCertificate: Sendable, Hashable {

@@ -57,14 +57,22 @@ extension SQLiteCollectorStore: EnrollmentStore {
 
     public func hosts(unit: String?) throws -> [HostRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT h.*, NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL) AS revoked
-                FROM host h WHERE (?1 IS NULL OR h.unit = ?1) ORDER BY h.unit, h.hostname, h.id
-                """, arguments: [unit]).map {
-                HostRecord(id: $0["id"], unit: $0["unit"], hostname: $0["hostname"], enrolledAt: $0["first_seen"],
-                           lastSeen: $0["last_seen"], revoked: $0["revoked"])
-            }
+            try Row.fetchAll(db, sql: Self.hostRecords + " WHERE (?1 IS NULL OR h.unit = ?1) ORDER BY h.unit, h.hostname, h.id", arguments: [unit]).map(Self.hostRecord)
         }
+    }
+
+    public func host(id: String) throws -> HostRecord? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: Self.hostRecords + " WHERE h.id = ?", arguments: [id]).map(Self.hostRecord)
+        }
+    }
+
+    static let hostRecords = """
+        SELECT h.*, NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL) AS revoked FROM host h
+        """
+
+    static func hostRecord(_ row: Row) -> HostRecord {
+        HostRecord(id: row["id"], unit: row["unit"], hostname: row["hostname"], enrolledAt: row["first_seen"], lastSeen: row["last_seen"], revoked: row["revoked"])
     }
 }
 

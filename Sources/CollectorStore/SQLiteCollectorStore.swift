@@ -11,11 +11,15 @@ public final class SQLiteCollectorStore: ReportStore {
     let database: DatabasePool
     /// What an agent may send and keep; checked before anything is stored.
     public let limits: ReportLimits
+    /// How long whole report bodies are kept (the latest of each host is kept whatever its age);
+    /// the history of statuses is kept for ever.
+    public let reportBodyRetention: TimeInterval
 
     /// Opens (or creates) the database file and brings its schema up to date.
-    public init(path: String, limits: ReportLimits = ReportLimits()) throws {
+    public init(path: String, limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400) throws {
         database = try Self.open(path)
         self.limits = limits
+        self.reportBodyRetention = reportBodyRetention
         try Self.migrator.migrate(database)
     }
 
@@ -23,6 +27,7 @@ public final class SQLiteCollectorStore: ReportStore {
     public init(path: String, migrateUpTo version: String) throws {
         database = try Self.open(path)
         limits = ReportLimits()
+        reportBodyRetention = 14 * 86_400
         try Self.migrator.migrate(database, upTo: version)
     }
 
@@ -143,6 +148,7 @@ public final class SQLiteCollectorStore: ReportStore {
                 ALTER TABLE officer_session ADD COLUMN checked_at TEXT;
                 """)
         }
+        registerHistory(&migrator)
         registerExceptions(&migrator)
         return migrator
     }
@@ -154,8 +160,10 @@ public final class SQLiteCollectorStore: ReportStore {
         // The counts come from the results stored with them, never from the agent's summary.
         report.summary = Report.Summary(report.results)
         report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
-        let body = try JSONEncoder().encode(report)
+        let encoded = try EncodedReport(report)
+        let body = Compressed.compress(encoded.body)
         let now = Timestamp(arrival).description
+        let started = report.startedAt.description
         return try database.write { db in
             // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
             if try Self.alreadyStored(report.reportId, host: host, in: db) { return .duplicate }
@@ -164,15 +172,16 @@ public final class SQLiteCollectorStore: ReportStore {
             let s = report.summary
             try db.execute(sql: """
                 INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [report.reportId.uuidString, host.id, report.startedAt.description, now,
+                                    pass, fail, not_applicable, error, manual, total)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [report.reportId.uuidString, host.id, started, now,
                                  report.policy.profile.rawValue, report.policy.role.rawValue, report.policy.version,
-                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, body])
-            for result in report.results {
-                try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, ?, ?)",
-                               arguments: [report.reportId.uuidString, result.control, result.status.rawValue, result.severity.rawValue])
-            }
+                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total])
+            try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)", arguments: [report.reportId.uuidString, host.id, body])
+            let later = try String.fetchOne(db, sql: "SELECT min(started_at) FROM report WHERE host_id = ? AND started_at > ?", arguments: [host.id, started])
+            try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: db)
+            try Self.markRolledUpDays(unit: host.unit, from: started, in: db)
+            try pruneBodies(host: host.id, now: arrival, in: db)
             return .stored
         }
     }
@@ -189,17 +198,15 @@ public final class SQLiteCollectorStore: ReportStore {
             try checkQuota(host, adding: body.count, arrival: arrival, in: db)
             try Self.touch(host, hostname: nil, now: now, in: db)
             let s = summary.summary
+            // Only the failing controls are known; the others are counted, not named. The history of
+            // statuses is built from full reports only.
             try db.execute(sql: """
                 INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, body, summary_only)
-                VALUES (?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, ?, 1)
+                                    pass, fail, not_applicable, error, manual, total, summary_only, failing)
+                VALUES (?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, 1, ?)
                 """, arguments: [summary.reportId.uuidString, host.id, summary.startedAt.description, now,
-                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, body])
-            // Only the failing controls are known; the others are counted, not named.
-            for control in summary.failing {
-                try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, 'fail', '')",
-                               arguments: [summary.reportId.uuidString, control])
-            }
+                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, Set(summary.failing).sorted().joined(separator: ",")])
+            try Self.markRolledUpDays(unit: host.unit, from: summary.startedAt.description, in: db)
             return .stored
         }
     }
@@ -241,7 +248,7 @@ public final class SQLiteCollectorStore: ReportStore {
             let wait = max(1, Int(oldest.addingTimeInterval(3600).timeIntervalSince(arrival).rounded(.up)))
             throw ReportRefusal.quota("this host sent \(limits.uploadsPerHour) reports within the last hour; the rest wait in its outbox", retryAfter: wait)
         }
-        let stored = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(body)), 0) FROM report WHERE host_id = ?", arguments: [host.id]) ?? 0
+        let stored = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(body)), 0) FROM report_body WHERE host_id = ?", arguments: [host.id]) ?? 0
         guard stored + bytes <= limits.storedBytesPerHost else {
             throw ReportRefusal.quota("this host already keeps \(stored >> 20) MiB at the collector (at most \(limits.storedBytesPerHost >> 20) MiB); an officer must archive its old reports", retryAfter: 86_400)
         }
@@ -268,19 +275,25 @@ public final class SQLiteCollectorStore: ReportStore {
             """, arguments: [host.id, host.unit, hostname, now, now])
     }
 
-    /// A report row with its host and failing controls; callers add the WHERE clause.
+    /// A report row with its host and failing controls as of that report; callers add the WHERE clause.
     static let reportWithFailing = """
-        SELECT r.*, h.unit, h.hostname,
-               (SELECT group_concat(control, ',') FROM (SELECT control FROM result WHERE report_id = r.id AND status = 'fail' ORDER BY control)) AS failing
+        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
+               CASE WHEN r.summary_only THEN r.failing ELSE
+                   (SELECT group_concat(control, ',') FROM (SELECT control FROM result_change WHERE host_id = r.host_id AND status = 'fail'
+                    AND since_at <= r.started_at AND (until_at IS NULL OR until_at > r.started_at) ORDER BY control)) END AS failing
         FROM report r JOIN host h ON h.id = r.host_id
         """
 
     /// The newest report of each host (by the agent's start time, which is never after its arrival:
     /// ingest clamps it, so an outbox sent late still sorts by when each check ran).
     /// Times have one-second precision, so two reports of one run can share a start time: the one
-    /// received last wins.
-    static let latestPerHost = reportWithFailing + """
-         WHERE r.rowid = (SELECT rowid FROM report WHERE host_id = r.host_id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+    /// received last wins. For a full report, what fails is the host's current state.
+    static let latestPerHost = """
+        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
+               CASE WHEN r.summary_only THEN r.failing ELSE
+                   (SELECT group_concat(control, ',') FROM (SELECT control FROM current_result WHERE host_id = r.host_id AND status = 'fail' ORDER BY control)) END AS failing
+        FROM report r JOIN host h ON h.id = r.host_id
+        WHERE r.rowid = (SELECT rowid FROM report WHERE host_id = r.host_id ORDER BY started_at DESC, rowid DESC LIMIT 1)
         """
 
     public func latestStatus(unit: String) throws -> [HostStatus] {
@@ -292,7 +305,8 @@ public final class SQLiteCollectorStore: ReportStore {
     public func hostsFailing(control: String) throws -> [HostStatus] {
         try database.read { db in
             try Row.fetchAll(db, sql: Self.latestPerHost + """
-                 AND EXISTS (SELECT 1 FROM result WHERE report_id = r.id AND control = ? AND status = 'fail')
+                 AND CASE WHEN r.summary_only THEN ',' || r.failing || ',' LIKE '%,' || ?1 || ',%'
+                     ELSE EXISTS (SELECT 1 FROM current_result WHERE host_id = r.host_id AND control = ?1 AND status = 'fail') END
                  ORDER BY h.unit, h.hostname, h.id
                 """, arguments: [control]).map(Self.status)
         }

@@ -34,14 +34,20 @@ import Testing
               lockout-window: 30m
             jobs:
               lifetime: 2d
+            hosts:
+              silent-after: 3d
+            history:
+              report-bodies: 30d
             """)
         let fromFile = try await SettingsLoader.load(file: path, flags: [:], environment: [:])
+        #expect(fromFile.silentAfter == 3 * 86_400 && fromFile.reportBodyRetention == 30 * 86_400)
         #expect(fromFile.listenPort == 9443 && fromFile.listenHost == "127.0.0.1" && fromFile.stateDirectory == "/srv/attt")
         #expect(fromFile.serverNames == ["collector.xa.local", "10.0.0.2"])
         #expect(fromFile.lockoutAttempts == 3 && fromFile.lockoutWindow == 1800 && fromFile.jobLifetime == 2 * 86_400)
 
-        let environment = ["ATTT_COLLECTOR_LISTEN_PORT": "10443", "ATTT_COLLECTOR_OFFICERS_GROUP": "cntt", "LISTEN_PORT": "1"]
+        let environment = ["ATTT_COLLECTOR_LISTEN_PORT": "10443", "ATTT_COLLECTOR_OFFICERS_GROUP": "cntt", "LISTEN_PORT": "1", "ATTT_COLLECTOR_HOSTS_SILENT_AFTER": "36h"]
         let fromEnvironment = try await SettingsLoader.load(file: path, flags: [:], environment: environment)
+        #expect(fromEnvironment.silentAfter == 36 * 3600)
         #expect(fromEnvironment.listenPort == 10443 && fromEnvironment.officerGroup == "cntt" && fromEnvironment.stateDirectory == "/srv/attt")
 
         let fromFlags = try await SettingsLoader.load(file: path, flags: ["listen.port": "11443"], environment: environment)
@@ -68,6 +74,10 @@ import Testing
             ("jobs:\n  lifetime: soon\n", ":2: jobs.lifetime must be a duration"),
             ("listen: [1, 2\n", "not valid YAML"),
             ("- a\n- b\n", ":1: expected settings"),
+            ("officers:\n  unit-groups:\n    \"UBND xã Tứ Dân\": attt-ubnd\n    \"Trạm y tế xã\": [a, b]\n", ":4: officers.unit-groups: Trạm y tế xã must map to a group name"),
+            ("officers:\n  unit-groups:\n    \"Trạm y tế xã\": \"nhóm y tế\"\n", ":3: officers.unit-groups: Trạm y tế xã must map to a group name"),
+            ("officers:\n  unit-groups: attt-ubnd\n", ":2: officers.unit-groups must map each unit's name"),
+            ("officers:\n  inspector-group: \"công an\"\n", ":2: officers.inspector-group must be a group name"),
         ]
         for (text, expected) in cases {
             let path = try file(text)
@@ -83,6 +93,38 @@ import Testing
         }
         await #expect(throws: SettingsLoader.Problem.self) {
             try await SettingsLoader.load(file: directory.appendingPathComponent("missing.yaml").path, flags: [:], environment: [:])
+        }
+    }
+
+    /// Roles (issue 13 point 6): `officers.group` still names the supervisors; inspectors and each
+    /// unit's IT officers come from their own groups, in the file or the environment.
+    @Test func roleGroups() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(CollectorSettings().officerGroup == "sudo" && CollectorSettings().inspectorGroup.isEmpty && CollectorSettings().unitGroups.isEmpty)
+        let path = try file("""
+            officers:
+              group: vpthongke
+              inspector-group: attt-thanhtra
+              unit-groups:
+                "UBND xã Tứ Dân": attt-ubnd
+                "Trạm y tế xã": attt-tramyte
+            """)
+        let fromFile = try await SettingsLoader.load(file: path, flags: [:], environment: [:])
+        #expect(fromFile.officerGroup == "vpthongke" && fromFile.inspectorGroup == "attt-thanhtra")
+        #expect(fromFile.unitGroups == ["UBND xã Tứ Dân": "attt-ubnd", "Trạm y tế xã": "attt-tramyte"])
+
+        // The environment's mapping replaces the file's whole.
+        let environment = ["ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "Trường tiểu học=attt-th; UBND xã Tứ Dân = attt-ubnd2;", "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "congan"]
+        let fromEnvironment = try await SettingsLoader.load(file: path, flags: [:], environment: environment)
+        #expect(fromEnvironment.unitGroups == ["Trường tiểu học": "attt-th", "UBND xã Tứ Dân": "attt-ubnd2"] && fromEnvironment.inspectorGroup == "congan")
+
+        for bad in ["UBND xã Tứ Dân", "UBND=a;UBND=b", "UBND=nhóm y tế", "=attt-ubnd"] {
+            await #expect(throws: SettingsLoader.Problem.self, "\(bad)") {
+                try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": bad])
+            }
+        }
+        await #expect(throws: SettingsLoader.Problem.self) {
+            try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "-x"])
         }
     }
 

@@ -1,6 +1,7 @@
 import CollectorAPI
 import CollectorStore
 import Foundation
+import GRDB
 import HardeningCore
 import Testing
 
@@ -141,15 +142,47 @@ import Testing
         #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(92), idle: 3600) == nil)
     }
 
-    /// A database made by the first released schema (v1) is migrated and keeps its reports.
+    /// A database written by released collectors (v1 reports, a v3 summary) is migrated: bodies
+    /// compressed apart, results replayed into the history, the summary keeps its failing list.
     @Test func migratesAVersionOneDatabase() throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let v1 = try SQLiteCollectorStore(path: path, migrateUpTo: "v1-reports")
-        _ = try v1.ingest(ReportStoreTests().report("pc01", day: 0, failing: ["VN-TD-PW-001"]), host: HostIdentity(id: "m", unit: "u"))
+        _ = try SQLiteCollectorStore(path: path, migrateUpTo: "v1-reports")
+        let reports = [ReportStoreTests().report("pc01", day: 0, failing: ["VN-TD-PW-001"]),
+                       ReportStoreTests().report("pc01", day: 1, failing: ["VN-TD-PW-001", "VN-TD-PW-004"])]
+        // As a v1 collector wrote them: the body whole, one row per result.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO host (id, unit, hostname, first_seen, last_seen) VALUES ('m', 'u', 'pc01', '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z')")
+            for r in reports {
+                try db.execute(sql: """
+                    INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version, pass, fail, not_applicable, error, manual, total, body)
+                    VALUES (?, 'm', ?, ?, 'regulation', 'workstation', '1', 0, 0, 0, 0, 0, 0, ?)
+                    """, arguments: [r.reportId.uuidString, r.startedAt.description, r.startedAt.description, try JSONEncoder().encode(r)])
+                for result in r.results {
+                    try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, ?, ?, 'high')",
+                                   arguments: [r.reportId.uuidString, result.control, result.status.rawValue])
+                }
+            }
+        }
+        try queue.close()
+        _ = try SQLiteCollectorStore(path: path, migrateUpTo: "v3-times-at-arrival")
+        let summaryId = UUID()
+        let v3 = try DatabaseQueue(path: path)
+        try v3.write { db in
+            try db.execute(sql: """
+                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version, pass, fail, not_applicable, error, manual, total, body, summary_only)
+                VALUES (?, 'm', '2026-09-24T00:00:00Z', '2026-09-24T00:00:00Z', '', '', '', 3, 1, 0, 0, 0, 4, x'7b7d', 1)
+                """, arguments: [summaryId.uuidString])
+            try db.execute(sql: "INSERT INTO result (report_id, control, status, severity) VALUES (?, 'VN-TD-AUTH-001', 'fail', '')", arguments: [summaryId.uuidString])
+        }
+        try v3.close()
         let migrated = try SQLiteCollectorStore(path: path)
         let status = try #require(try migrated.latestStatus(unit: "u").first)
-        #expect(status.failing == ["VN-TD-PW-001"] && !status.summaryOnly)
-        let applied = try migrated.appliedMigrations()
-        #expect(applied.starts(with: ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival"]) && applied.last == "v5-waivers-attestations-audit", "\(applied)")
+        #expect(status.failing == ["VN-TD-AUTH-001"] && status.summaryOnly)
+        #expect(try migrated.history(host: "m", limit: 10).map(\.failing) == [["VN-TD-AUTH-001"], ["VN-TD-PW-001", "VN-TD-PW-004"], ["VN-TD-PW-001"]])
+        #expect(try migrated.statusSpans(host: "m", control: "VN-TD-PW-004").map(\.status) == ["pass", "fail"])
+        #expect(try migrated.controlStates(host: "m").first { $0.control == "VN-TD-PW-001" }?.failingSince == reports[0].startedAt)
+        #expect(try migrated.storedReport(id: reports[1].reportId) == reports[1])
+        #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival", "v4-history", "v5-waivers-attestations-audit"])
     }
 }

@@ -1,0 +1,181 @@
+import CollectorAPI
+import CollectorStore
+import Foundation
+import HardeningCore
+import Testing
+
+/// The history (issue 13 point 1): only changes are stored, "failing since" follows its definition,
+/// late reports fit in, silent hosts are counted apart, and closed days are frozen per unit.
+@Suite struct HistoryStoreTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-history-\(UUID()).sqlite").path
+    /// 2026-09-21 19:06:40 in Vietnam: days are counted in Vietnam's calendar.
+    static let base = Date(timeIntervalSince1970: 1_790_000_000)
+    static let controls = ["VN-TD-PW-001", "VN-TD-PW-004", "VN-TD-AUTH-001", "VN-TD-SHR-001"]
+
+    func at(_ day: Int, hour: Double = 0) -> Date { Self.base.addingTimeInterval(Double(day) * 86_400 + hour * 3600) }
+
+    func report(day: Int, hour: Double = 0, statuses: [String: ResultStatus] = [:], evidence: String = "x") -> Report {
+        let results = Self.controls.map { id in
+            ControlResult(control: id, status: statuses[id] ?? .pass, severity: .high, area: id.contains("PW") ? "passwords" : "other",
+                          references: id.contains("PW") ? ["D7.K2", "D9.K6"] : ["D10.K4"], title: LocalizedText(vi: "Biện pháp \(id)", en: id),
+                          evidence: [Evidence(source: "/etc/x", item: "x", actual: evidence, expected: nil)],
+                          reason: nil, fixable: false, fix: nil)
+        }
+        return Report(reportId: UUID(), agent: "attt", host: Report.Host(hostname: "pc", machineId: nil, os: OperatingSystem(id: nil, versionId: nil, prettyName: nil), root: "/"),
+                      policy: Report.PolicyInfo(id: "vn-td", version: "1", profile: .regulation, role: .workstation, tailoring: nil),
+                      startedAt: Timestamp(at(day, hour: hour)), durationMs: 60, results: results)
+    }
+
+    let a = HostIdentity(id: "h-a", unit: "UBND xã Tứ Dân")
+    let b = HostIdentity(id: "h-b", unit: "UBND xã Tứ Dân")
+
+    @Test func onlyChangesAreStoredAndFailingSinceFollowsTheLastPass() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pw = "VN-TD-PW-001"
+        // pass, fail, error, fail: failing since the first fail after the last pass.
+        for (day, status) in [(0, ResultStatus.pass), (1, .fail), (2, .error), (3, .fail), (4, .fail)] {
+            _ = try store.ingest(report(day: day, statuses: [pw: status]), host: a)
+        }
+        let state = try #require(try store.controlStates(host: a.id).first { $0.control == pw })
+        #expect(state.status == .fail && state.failingSince?.date == at(1) && state.since.date == at(3))
+        // Five reports of four controls: one stretch per control, plus PW-001's three changes.
+        let spans = try store.statusSpans(host: a.id, control: nil)
+        #expect(spans.count == Self.controls.count + 3)
+        #expect(try store.statusSpans(host: a.id, control: pw).map(\.status) == ["pass", "fail", "error", "fail"])
+        #expect(try store.statusSpans(host: a.id, control: pw).map { $0.until?.date } == [at(1), at(2), at(3), nil])
+        // A pass ends it; the next failure starts a new one.
+        _ = try store.ingest(report(day: 5), host: a)
+        #expect(try store.controlStates(host: a.id).first { $0.control == pw }?.failingSince == nil)
+        _ = try store.ingest(report(day: 6, statuses: [pw: .fail]), host: a)
+        #expect(try store.controlStates(host: a.id).first { $0.control == pw }?.failingSince?.date == at(6))
+        // Each report still says what failed as of itself.
+        #expect(try store.history(host: a.id, limit: 10).map(\.failing) == [[pw], [], [pw], [pw], [], [pw], []])
+    }
+
+    @Test func theLatestEvidenceIsKeptWithoutANewStretch() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try store.ingest(report(day: 0, evidence: "PASS_MAX_DAYS 90"), host: a)
+        _ = try store.ingest(report(day: 1, evidence: "PASS_MAX_DAYS 60"), host: a)
+        let state = try #require(try store.controlStates(host: a.id).first)
+        #expect(state.result?.evidence.first?.actual == "PASS_MAX_DAYS 60")
+        #expect(try store.statusSpans(host: a.id, control: nil).count == Self.controls.count)
+        let info = try store.controlInfo()
+        #expect(info.map(\.control) == Self.controls.sorted())
+        #expect(info.first { $0.control == "VN-TD-PW-001" }?.articles == ["D7", "D9"])
+    }
+
+    @Test func aLateReportFitsInBetween() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pw = "VN-TD-PW-001"
+        _ = try store.ingest(report(day: 0), host: a)
+        _ = try store.ingest(report(day: 2), host: a)
+        // Day 1's report arrives after day 2's (the PC's outbox was offline).
+        _ = try store.ingest(report(day: 1, statuses: [pw: .fail]), host: a)
+        let spans = try store.statusSpans(host: a.id, control: pw)
+        #expect(spans.map(\.status) == ["pass", "fail", "pass"])
+        #expect(spans.map(\.since.date) == [at(0), at(1), at(2)])
+        #expect(spans.map { $0.until?.date } == [at(1), at(2), nil])
+        #expect(try store.history(host: a.id, limit: 10).map(\.failing) == [[], [pw], []])
+        // The current state is the newest report's.
+        #expect(try store.controlStates(host: a.id).first { $0.control == pw }?.status == .pass)
+    }
+
+    @Test func aControlNoLongerReportedIsAbsentNotPassing() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try store.ingest(report(day: 0, statuses: ["VN-TD-SHR-001": .fail]), host: a)
+        var fewer = report(day: 1)
+        fewer.results.removeAll { $0.control == "VN-TD-SHR-001" }
+        _ = try store.ingest(fewer, host: a)
+        #expect(try store.controlStates(host: a.id).map(\.control) == Self.controls.filter { $0 != "VN-TD-SHR-001" }.sorted())
+        #expect(try store.statusSpans(host: a.id, control: "VN-TD-SHR-001").map(\.status) == ["fail", "absent"])
+        #expect(try store.hostsFailing(control: "VN-TD-SHR-001").isEmpty)
+    }
+
+    @Test func theControlViewListsHostsByStatusWithFailingSince() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let other = HostIdentity(id: "h-c", unit: "Trạm y tế xã")
+        _ = try store.ingest(report(day: 0, statuses: ["VN-TD-PW-001": .fail]), host: a)
+        _ = try store.ingest(report(day: 1, statuses: ["VN-TD-PW-001": .fail]), host: b)
+        _ = try store.ingest(report(day: 1, statuses: ["VN-TD-PW-001": .notApplicable]), host: other)
+        let failing = try store.controlStates(control: "VN-TD-PW-001", units: nil, status: .fail, limit: 10, offset: 0)
+        #expect(failing.map(\.host) == [a.id, b.id] && failing.first?.failingSince?.date == at(0) && failing.first?.result?.evidence.isEmpty == false)
+        #expect(try store.controlStates(control: "VN-TD-PW-001", units: [other.unit], status: nil, limit: 10, offset: 0).map(\.status) == [.notApplicable])
+        #expect(try store.controlStates(control: "VN-TD-PW-001", units: nil, status: .fail, limit: 1, offset: 1).map(\.host) == [b.id])
+        #expect(try store.controlCounts(control: "VN-TD-PW-001", units: nil) == [.fail: 2, .notApplicable: 1])
+        #expect(try store.controlCounts(control: "VN-TD-PW-001", units: [a.unit]) == [.fail: 2])
+    }
+
+    /// Host b stops reporting after day 0 (reports are at 19:06 in Vietnam): with a 3-day threshold
+    /// it is silent from the end of day 3 on, and never counted as compliant. A report arriving late
+    /// for a frozen day makes the days it changes be counted again.
+    @Test func closedDaysAreFrozenWithSilentHostsApart() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pw = "VN-TD-PW-001"
+        for day in 0...9 { _ = try store.ingest(report(day: day, statuses: day >= 5 ? [pw: .fail] : [:]), host: a) }
+        _ = try store.ingest(report(day: 0), host: b)
+        let silent: TimeInterval = 3 * 86_400
+        let first = OfficeDay(containing: at(0)), now = at(12)
+        let days = try store.unitDays(units: [a.unit], from: first, to: first.adding(12), now: now, silentAfter: silent)
+        #expect(days.count == 13)
+        #expect(days.map(\.silent) == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+        #expect(days.map(\.reporting) == [2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+        #expect(days.map(\.hosts) == Array(repeating: 2, count: 13))
+        let compliance = try store.dailyCompliance(units: [a.unit], from: first, to: first.adding(12), now: now, silentAfter: silent).filter { $0.control == pw }
+        // The silent host counts in no control: from day 3 only a's status is counted.
+        #expect(compliance.map(\.counts.pass) == [2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(compliance.map(\.counts.fail) == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
+        // a stops reporting too: silent at the end of day 12, after the roll-up froze day 11.
+        let later = try store.unitDays(units: [a.unit], from: first.adding(12), to: first.adding(13), now: at(13), silentAfter: silent)
+        #expect(later.map(\.silent) == [2, 2] && later.map(\.reporting) == [0, 0])
+        #expect(try store.dailyCompliance(units: [a.unit], from: first.adding(12), to: first.adding(13), now: at(13), silentAfter: silent).isEmpty)
+        // b's outbox delivers day 2's report late: day 2 is counted again, and b is silent from the
+        // end of day 5 only.
+        _ = try store.ingest(report(day: 2, hour: 1, statuses: [pw: .fail]), host: b)
+        let again = try store.unitDays(units: [a.unit], from: first, to: first.adding(11), now: at(13), silentAfter: silent)
+        #expect(again.map(\.silent) == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1])
+        let day2 = try store.dailyCompliance(units: [a.unit], from: first.adding(2), to: first.adding(2), now: at(13), silentAfter: silent).first { $0.control == pw }
+        #expect(day2?.counts.pass == 1 && day2?.counts.fail == 1)
+    }
+
+    @Test func bodiesAreKeptForTheRetentionAndTheLatestAlways() throws {
+        let store = try SQLiteCollectorStore(path: path, reportBodyRetention: 86_400)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = report(day: 0), latest = report(day: 1)
+        _ = try store.ingest(old, host: a)
+        _ = try store.ingest(latest, host: a)
+        // Both are older than a day (the base is in the past): only the latest is kept whole.
+        #expect(try store.storedReport(id: old.reportId) == nil)
+        #expect(try store.storedReport(id: latest.reportId)?.results.count == Self.controls.count)
+        #expect(try store.history(host: a.id, limit: 10).count == 2)
+    }
+
+    @Test func officeDaysAreVietnamsCalendar() throws {
+        #expect(OfficeDay(containing: Date(timeIntervalSince1970: 1_790_000_000)).description == "2026-09-21")
+        // 17:00 UTC is midnight in Vietnam.
+        #expect(OfficeDay(containing: Date(timeIntervalSince1970: 1_790_035_200 + 17 * 3600)).description == "2026-09-23")
+        #expect(OfficeDay(containing: Date(timeIntervalSince1970: 1_790_035_200 + 17 * 3600 - 1)).description == "2026-09-22")
+        let day = try #require(OfficeDay("2026-12-31"))
+        #expect(day.adding(1).description == "2027-01-01" && Timestamp(day.end).description == "2026-12-31T17:00:00Z")
+        #expect(OfficeDay("2026-02-30") == nil && OfficeDay("26-1-1") == nil && OfficeDay("2026-1-01") == nil)
+    }
+}
+
+extension HistoryStoreTests {
+    /// The body put together from the results' bytes is the report, even when evidence holds the
+    /// text `"results":[]` (escaped in JSON, so never taken for the key).
+    @Test func aStoredBodyIsTheReport() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sent = report(day: 0, evidence: #"{"results":[]} and "results":[]"#)
+        _ = try store.ingest(sent, host: a)
+        var expected = sent
+        expected.summary = Report.Summary(sent.results)
+        #expect(try store.storedReport(id: sent.reportId) == expected)
+    }
+}
