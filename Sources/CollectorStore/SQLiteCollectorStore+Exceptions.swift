@@ -174,6 +174,12 @@ extension SQLiteCollectorStore: ExceptionStore {
                                       validUntil: Self.stored(request.validUntil.date), file: file)
         try database.write { db in
             try Self.requireUnit(attestation.unit, in: db)
+            if let file {
+                let kept = try Int.fetchOne(db, sql: "SELECT coalesce(sum(file_size), 0) FROM attestation WHERE unit = ?", arguments: [attestation.unit]) ?? 0
+                guard kept + file.size <= ExceptionLimits.fileBytesPerUnit else {
+                    throw ExceptionRefusal.conflict("đơn vị đã lưu \(kept >> 20) MiB tệp đính kèm — \(attestation.unit) already keeps \(kept >> 20) MiB of attached files (at most \(ExceptionLimits.fileBytesPerUnit >> 20) MiB); record this attestation with a note and keep the document on paper")
+                }
+            }
             try db.execute(sql: """
                 INSERT INTO attestation (id, unit, control, attested_on, reference, note, attested_by, recorded_by, recorded_at, valid_until,
                                          file_name, file_type, file_size, file_sha256, file)

@@ -161,6 +161,22 @@ import Testing
         #expect(try store.attestationFile(id: UUID()) == nil)
     }
 
+    @Test func aUnitsAttachedFilesAreBounded() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try enroll(store, unit: unit, serial: "01")
+        let scan = AttachedFile(name: "scan.pdf", mediaType: "application/pdf", data: Data(count: ExceptionLimits.fileBytes))
+        let fit = ExceptionLimits.fileBytesPerUnit / ExceptionLimits.fileBytes
+        for _ in 0..<fit { _ = try store.recordAttestation(attestation(file: scan), by: officer, now: now) }
+        #expect { try store.recordAttestation(attestation(file: scan), by: officer, now: now) } throws: { error in
+            guard case ExceptionRefusal.conflict(let message) = error else { return false }
+            return message.contains("already keeps \(fit * 10) MiB of attached files")
+        }
+        // Without a file it is still recorded.
+        _ = try store.recordAttestation(attestation(), by: officer, now: now)
+        #expect(try store.attestations(unit: unit).count == fit + 1)
+    }
+
     @Test(arguments: [
         ("VN-TD-PW-001", "is checked on the PCs, not attested"),
         ("VN-TD-ATT-016", "is checked on the PCs, not attested"),
