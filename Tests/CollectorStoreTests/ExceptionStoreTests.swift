@@ -265,4 +265,26 @@ import Testing
         #expect(try sqlite("SELECT count(*) FROM audit") == 0)
         #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.officer) == ["nguyenvana"])
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: sqlite3), "needs the sqlite3 shell (Debian's sqlite3) to fill the table quickly"))
+    func aUnitKeepsABoundedNumberOfWaivers() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try enroll(store, unit: unit, serial: "01")
+        // As many as a unit may keep, written behind the store's back (10,000 transactions would be slow).
+        #expect(try sqlite("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(ExceptionLimits.recordsPerUnit))
+            INSERT INTO waiver (id, unit, control, justification, approved_by, recorded_by, recorded_at, expires_at)
+            SELECT 'w' || i, '\(unit)', 'VN-TD-PW-001', 'j', 'a', 'o', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z' FROM n
+            """) == 0)
+        #expect { try store.recordWaiver(waiver(), by: officer, now: now) } throws: { error in
+            guard case ExceptionRefusal.conflict(let message) = error else { return false }
+            return message.contains("already keeps 10000 records")
+        }
+        // Another unit is not crowded out.
+        _ = try enroll(store, unit: "Trạm y tế xã", serial: "02")
+        var other = waiver()
+        other.unit = "Trạm y tế xã"
+        _ = try store.recordWaiver(other, by: officer, now: now)
+    }
 }
