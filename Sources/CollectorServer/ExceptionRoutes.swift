@@ -15,7 +15,12 @@ struct ExceptionRoutes: Sendable {
         officer.get("waivers") { request, context -> [Waiver] in
             let unit = try Self.unit(request)
             try context.requireRead(unit: unit)
-            let all = request.uri.queryParameters["all"] == "true"
+            let all: Bool
+            switch request.uri.queryParameters["all"] {
+            case nil, "false": all = false
+            case "true": all = true
+            default: throw HTTPError(.badRequest, message: "all is true (also the expired and ended waivers) or false")
+            }
             return try await run { try store.waivers(unit: unit, at: Date(), all: all) }
         }
         officer.post("waivers") { request, context -> EditedResponse<Waiver> in
