@@ -288,12 +288,13 @@ public final class SQLiteCollectorStore: ReportStore {
     /// ingest clamps it, so an outbox sent late still sorts by when each check ran).
     /// Times have one-second precision, so two reports of one run can share a start time: the one
     /// received last wins. For a full report, what fails is the host's current state.
+    /// One look-up per host (host first, then its newest report), not one per report.
     static let latestPerHost = """
         SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
                CASE WHEN r.summary_only THEN r.failing ELSE
                    (SELECT group_concat(control, ',') FROM (SELECT control FROM current_result WHERE host_id = r.host_id AND status = 'fail' ORDER BY control)) END AS failing
-        FROM report r JOIN host h ON h.id = r.host_id
-        WHERE r.rowid = (SELECT rowid FROM report WHERE host_id = r.host_id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+        FROM host h JOIN report r ON r.rowid = (SELECT rowid FROM report WHERE host_id = h.id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+        WHERE TRUE
         """
 
     public func latestStatus(unit: String) throws -> [HostStatus] {

@@ -96,6 +96,15 @@ public struct ShownCounts: Sendable, Hashable, Codable {
     }
 
     public var total: Int { pass + fail + notApplicable + error + manual + waived + attested + due }
+
+    public mutating func add(_ other: ShownCounts) {
+        pass += other.pass; fail += other.fail; notApplicable += other.notApplicable; error += other.error
+        manual += other.manual; waived += other.waived; attested += other.attested; due += other.due
+    }
+
+    /// Passing share of what was decided (pass and fail); nil when nothing was. Waived, attested and
+    /// due are apart: a waiver never makes a unit look compliant.
+    public var compliance: Double? { pass + fail == 0 ? nil : Double(pass) / Double(pass + fail) }
 }
 
 extension Waiver {
