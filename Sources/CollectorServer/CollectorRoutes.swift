@@ -99,6 +99,7 @@ public struct CollectorRoutes: Sendable {
         }
 
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
+        OfficeRoutes(store: store, settings: settings, officers: officers, database: database).add(to: router)
         return router
     }
 
