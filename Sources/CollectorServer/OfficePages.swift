@@ -42,7 +42,9 @@ struct OfficePages: Sendable {
             let english = request.uri.queryParameters["to"] == "en"
             let back = request.uri.queryParameters["back"].map(String.init) ?? "/"
             // Only a path of this site: never `//elsewhere` or a scheme (an open redirect).
-            let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") && back.utf8.count <= 2_048 ? back : "/"
+            // Printable ASCII only (the links here are percent-encoded): nothing to split a header with.
+            let safe = back.utf8.count <= 2_048 && back.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
+            let target = safe && back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/"
             var response = Response.redirect(to: target, type: .found)
             response.setCookie(Cookie(name: Self.languageCookie, value: english ? "en" : "vi", maxAge: 365 * 86_400, path: "/", secure: true, httpOnly: true, sameSite: .strict))
             return response

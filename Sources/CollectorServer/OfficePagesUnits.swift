@@ -69,6 +69,7 @@ extension PageFrame {
             body += "<tr><td colspan=\"6\">\(say("Không có máy nào.", "No PC."))</td></tr>"
         }
         body += "</tbody></table>" + pager(page: view.page, pages: view.pages) { Self.unitLink(view.unit, query: "state=\(view.filter.rawValue)&sort=\(view.sort.rawValue)&page=\($0)") }
+        body += failingControls(view.byControl, unit: view.unit)
         body += complianceSeries(view.series)
         body += complianceTable(view.byArticle, caption: say("Tuân thủ theo điều của Quy định", "Compliance by article of the regulation"), keyHeader: say("Điều", "Article"))
         body += complianceTable(view.byArea, caption: say("Tuân thủ theo lĩnh vực", "Compliance by area"), keyHeader: say("Lĩnh vực", "Area"))
@@ -85,13 +86,33 @@ extension PageFrame {
         }
         // Two PCs may share a name; the short id tells them apart.
         let name = "<a href=\"\(e(Self.hostLink(host.id)))\">\(e(host.hostname ?? "—"))</a> <small>\(e(String(host.id.prefix(10))))</small>"
-        let shown = host.failing.prefix(8).map { "<a class=\"control\" href=\"\(e(Self.controlLink($0, unit: unit, query: "status=fail")))\"><span class=\"control\">\(e($0))</span></a>" }
-        let failing = shown.joined(separator: " ") + (host.failing.count > 8 ? " +\(host.failing.count - 8)" : "")
+        // Plain names: 1,000 PCs × a link per control would make the page heavy; each control is a
+        // link once, in the unit's table of failing controls below, and on the host's page.
+        let failing = host.failing.prefix(6).map { "<span class=\"control\">\(e($0))</span>" }.joined(separator: " ") + (host.failing.count > 6 ? " +\(host.failing.count - 6)" : "")
         return """
             <tr class="host \(kind)" data-host="\(e(host.id))" data-state="\(host.state.rawValue)"><td>\(name)</td><td>\(state(host.state))</td>\
             <td>\(time(host.latestReport))\(host.summaryOnly == true ? say(" (tóm tắt)", " (summary)") : "")</td>\
             <td class="num pass">\(host.pass.map(String.init) ?? "—")</td><td class="num fail">\(host.fail.map(String.init) ?? "—")</td><td>\(failing.isEmpty ? "—" : failing)</td></tr>
             """
+    }
+
+    /// The controls failing on the unit's reporting PCs, most failures first: each leads to the
+    /// control's page for this unit (which PCs, since when, with what evidence).
+    func failingControls(_ rows: [ComplianceRow], unit: String) -> String {
+        let failing = rows.filter { $0.counts.fail > 0 }.sorted { ($1.counts.fail, $0.key) < ($0.counts.fail, $1.key) }
+        guard !failing.isEmpty else { return "" }
+        var html = """
+            <table class="failing-controls"><caption>\(say("Biện pháp không đạt trong đơn vị", "Controls failing in the unit"))</caption><thead><tr>\
+            <th scope="col">\(say("Biện pháp", "Control"))</th><th scope="col" class="num">\(say("Số máy không đạt", "PCs failing"))</th>\
+            <th scope="col" class="num">\(say("Số máy đạt", "PCs passing"))</th><th scope="col" class="num">\(say("Tỷ lệ tuân thủ", "Compliance"))</th></tr></thead><tbody>
+            """
+        for row in failing {
+            html += """
+                <tr><th scope="row"><a data-control="\(e(row.key))" href="\(e(Self.controlLink(row.key, unit: unit, query: "status=fail")))">\(e(row.key))</a> \(e(say(row.label)))</th>\
+                <td class="num">\(row.counts.fail)</td><td class="num">\(row.counts.pass)</td><td class="num">\(percent(row.compliance))</td></tr>
+                """
+        }
+        return html + "</tbody></table>"
     }
 
     func pager(page: Int, pages: Int, link: (Int) -> String) -> String {

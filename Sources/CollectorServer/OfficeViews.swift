@@ -50,7 +50,7 @@ struct OfficeQuery: Sendable {
             filter: filter, sort: sort, page: page, pages: pages, pageSize: Self.unitPageSize, matching: shown.count,
             hosts: shown.dropFirst((page - 1) * Self.unitPageSize).prefix(Self.unitPageSize).map(HostRow.init),
             byArticle: Self.grouped(current, before, by: .article, info: info), byArea: Self.grouped(current, before, by: .area, info: info),
-            series: series)
+            byControl: Self.grouped(current, before, by: .control, info: info), series: series)
     }
 
     /// nil: no such host (the caller answers 404 also for a host of a unit the officer may not read).
@@ -280,6 +280,7 @@ struct UnitView: Encodable {
     var hosts: [HostRow]
     var byArticle: [ComplianceRow]
     var byArea: [ComplianceRow]
+    var byControl: [ComplianceRow]
     /// 90 days, oldest first.
     var series: [CompliancePoint]
 }
