@@ -87,7 +87,7 @@ struct Jobs: AsyncParsableCommand {
             guard !controls.isEmpty, controls.count == self.controls.count else { throw CommandFailure.badInput("--control takes control ids such as VN-TD-PW-001") }
             let now = Date()
             do {
-                let job = try store.approveJob(host: host, controls: controls, officer: LocalOfficer.name, expiresAt: now.addingTimeInterval(loaded.jobLifetime), now: now)
+                let job = try store.approveJob(host: host, controls: controls, officer: .local(LocalOfficer.name), expiresAt: now.addingTimeInterval(loaded.jobLifetime), now: now)
                 print("\(job.id)  \(job.host)  \(job.controls.joined(separator: ","))  approved by \(job.approvedBy), expires \(job.expiresAt)")
             } catch let error as StoreError {
                 throw CommandFailure.badInput(error.description)
@@ -154,7 +154,7 @@ struct Hosts: AsyncParsableCommand {
 
         func run() async throws {
             let store = try settings.openStore(try await settings.load())
-            let count = try store.revoke(host: host, now: Date())
+            let count = try store.revoke(host: host, by: .local(LocalOfficer.name), now: Date())
             guard count > 0 else { throw CommandFailure.badInput("no valid certificate for host \(host)") }
             print("revoked \(count) certificate(s) of \(host)")
         }

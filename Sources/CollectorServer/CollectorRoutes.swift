@@ -98,6 +98,7 @@ public struct CollectorRoutes: Sendable {
             return try await database.run { try store.hostsFailing(control: control) }.filter { context.access.canRead(unit: $0.unit) }.map(HostStatusView.init)
         }
 
+        ExceptionRoutes(store: store, database: database).add(to: officer)
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
         OfficeRoutes(store: store, settings: settings, officers: officers, database: database).add(to: router)
         return router
@@ -142,7 +143,7 @@ public struct CollectorRoutes: Sendable {
         let (store, host) = (store, body.host)
         guard let record = try await database.run({ try store.host(id: host) }) else { throw HTTPError(.notFound, message: StoreError.unknownHost(host).description) }
         try context.requireAct(unit: record.unit)
-        let (now, officer) = (Date(), context.officer ?? "")
+        let (now, officer) = (Date(), ExceptionRoutes.acting(context))
         do {
             let expiresAt = now.addingTimeInterval(settings.jobLifetime)
             let job = try await database.run { try store.approveJob(host: body.host, controls: controls, officer: officer, expiresAt: expiresAt, now: now) }

@@ -24,6 +24,8 @@ public enum Compressed {
         public var description: String
     }
 
+    /// - Parameter limit: four times the largest report an agent may send (16 MiB): what the
+    ///   collector stored cannot be larger, so anything past it was put in the database by someone else.
     public static func decompress(_ frame: Data, limit: Int = 64 << 20) throws -> Data {
         let size = frame.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, frame.count) }
         guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN else { throw Corrupt(description: "not a zstd frame with its size") }

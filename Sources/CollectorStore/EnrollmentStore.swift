@@ -9,8 +9,9 @@ public protocol EnrollmentStore: Sendable {
     func enroll(tokenHash: String, hostname: String, now: Date, issue: (HostIdentity) throws -> IssuedCertificate) throws -> HostIdentity
     /// The host a client certificate belongs to, or nil when the serial is unknown or revoked.
     func certifiedHost(serial: String) throws -> HostIdentity?
-    /// Revokes every certificate of a host; returns how many.
-    func revoke(host: String, now: Date) throws -> Int
+    /// Revokes every certificate of a host; returns how many. A revocation that changed something
+    /// is kept with an audit entry in the same transaction.
+    func revoke(host: String, by officer: ActingOfficer, now: Date) throws -> Int
     /// Enrolled hosts, by unit.
     func hosts(unit: String?) throws -> [HostRecord]
     /// One enrolled host (revoked or not), or nil: whose unit an officer's change is for.

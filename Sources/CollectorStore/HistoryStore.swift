@@ -147,32 +147,14 @@ public struct OfficeDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 }
 
-/// How many hosts were in each status.
-public struct StatusCounts: Sendable, Hashable, Codable {
-    public var pass = 0
-    public var fail = 0
-    public var notApplicable = 0
-    public var error = 0
-    public var manual = 0
-    /// Failing or in error under a waiver in force: counted apart from pass and fail.
-    public var waived = 0
-
-    public init() {}
-
-    public mutating func add(_ other: StatusCounts) {
-        pass += other.pass; fail += other.fail; notApplicable += other.notApplicable
-        error += other.error; manual += other.manual; waived += other.waived
-    }
-
-    /// Passing share of what was decided (pass and fail); nil when nothing was.
-    public var compliance: Double? { pass + fail == 0 ? nil : Double(pass) / Double(pass + fail) }
-}
+/// Daily figures count hosts the way the pages count results (``ShownCounts``).
+public typealias StatusCounts = ShownCounts
 
 public struct DailyCompliance: Sendable, Hashable, Codable {
     public var unit: String
     public var day: OfficeDay
     public var control: String
-    public var counts: StatusCounts
+    public var counts: ShownCounts
 }
 
 public struct UnitDay: Sendable, Hashable, Codable {

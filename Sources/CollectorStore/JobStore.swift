@@ -4,7 +4,8 @@ public import Foundation
 /// Fixes an officer approved at the collector for one host (Điều 13: the supervising office directs
 /// remediation). A job names the officer, expires, and is finished at most once.
 public protocol JobStore: Sendable {
-    func approveJob(host: String, controls: [String], officer: String, expiresAt: Date, now: Date) throws -> Job
+    /// Kept with an audit entry in the same transaction (the officer is named in both).
+    func approveJob(host: String, controls: [String], officer: ActingOfficer, expiresAt: Date, now: Date) throws -> Job
     /// The host's approved jobs that have not expired, oldest first; marks them fetched.
     func pendingJobs(host: String, now: Date) throws -> [Job]
     /// Records the agent's result; a job already finished keeps its first result.

@@ -42,11 +42,16 @@ extension SQLiteCollectorStore: EnrollmentStore {
         }
     }
 
-    public func revoke(host: String, now: Date) throws -> Int {
+    public func revoke(host: String, by officer: ActingOfficer, now: Date) throws -> Int {
         try database.write { db in
             try db.execute(sql: "UPDATE host_certificate SET revoked_at = ? WHERE host_id = ? AND revoked_at IS NULL",
                            arguments: [Timestamp(now).description, host])
-            return db.changesCount
+            let count = db.changesCount
+            if count > 0 {
+                let unit = try String.fetchOne(db, sql: "SELECT unit FROM host WHERE id = ?", arguments: [host])
+                try Self.audit(.hostRevoked, by: officer, unit: unit, host: host, subject: nil, detail: ["certificates": String(count)], at: now, in: db)
+            }
+            return count
         }
     }
 
@@ -72,8 +77,8 @@ extension SQLiteCollectorStore: EnrollmentStore {
 }
 
 extension SQLiteCollectorStore: JobStore {
-    public func approveJob(host: String, controls: [String], officer: String, expiresAt: Date, now: Date) throws -> Job {
-        let job = Job(id: UUID(), host: host, controls: controls, approvedBy: officer, approvedAt: Timestamp(now).description,
+    public func approveJob(host: String, controls: [String], officer: ActingOfficer, expiresAt: Date, now: Date) throws -> Job {
+        let job = Job(id: UUID(), host: host, controls: controls, approvedBy: officer.name, approvedAt: Timestamp(now).description,
                       expiresAt: Timestamp(expiresAt).description, state: .approved)
         try database.write { db in
             // Only a host that can still fetch it: enrolled, with a certificate that is not revoked.
@@ -82,7 +87,10 @@ extension SQLiteCollectorStore: JobStore {
             }
             try db.execute(sql: """
                 INSERT INTO job (id, host_id, controls, approved_by, approved_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'approved')
-                """, arguments: [job.id.uuidString, host, controls.joined(separator: ","), officer, job.approvedAt, job.expiresAt])
+                """, arguments: [job.id.uuidString, host, controls.joined(separator: ","), officer.name, job.approvedAt, job.expiresAt])
+            let unit = try String.fetchOne(db, sql: "SELECT unit FROM host WHERE id = ?", arguments: [host])
+            try Self.audit(.jobApproved, by: officer, unit: unit, host: host, subject: job.id.uuidString,
+                           detail: ["controls": job.controls.joined(separator: ","), "expiresAt": job.expiresAt], at: now, in: db)
         }
         return job
     }

@@ -91,11 +91,11 @@ extension SQLiteCollectorStore {
             let old = try Row.fetchCursor(db, sql: "SELECT id, host_id, started_at, body FROM report WHERE summary_only = 0 ORDER BY host_id, started_at, rowid")
             let decoder = JSONDecoder()
             while let row = try old.next() {
-                let body: Data = row["body"]
-                guard let report = try? decoder.decode(Report.self, from: body) else { continue }
+                guard let report = try? decoder.decode(Report.self, from: row["body"] as Data) else { continue }
+                let encoded = try EncodedReport(report)
                 try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)",
-                               arguments: [row["id"] as String, row["host_id"] as String, Compressed.compress(body)])
-                try recordHistory(report, host: row["host_id"], at: row["started_at"], before: nil, in: db)
+                               arguments: [row["id"] as String, row["host_id"] as String, Compressed.compress(encoded.body)])
+                try recordHistory(report, encoded: encoded.results, host: row["host_id"], at: row["started_at"], before: nil, in: db)
             }
             try db.execute(sql: """
                 DROP TABLE result;
@@ -112,10 +112,10 @@ extension SQLiteCollectorStore {
     /// The results of a full report, in the history: only what changed is written. A report older
     /// than the host's latest (an outbox sent late) is fitted in between, and the days it touches
     /// are rolled up again.
-    /// - Parameter later: the start of the host's next report when this one is not its newest.
-    static func recordHistory(_ report: Report, host: String, at started: String, before later: String?, in db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+    /// - Parameters:
+    ///   - encoded: each result as JSON (``EncodedReport``), in the report's order.
+    ///   - later: the start of the host's next report when this one is not its newest.
+    static func recordHistory(_ report: Report, encoded: [Data], host: String, at started: String, before later: String?, in db: Database) throws {
         let existing = try Dictionary(Row.fetchAll(db, sql: "SELECT control, status, failing_since, result_hash FROM current_result WHERE host_id = ?", arguments: [host])
             .map { ($0["control"] as String, $0) }, uniquingKeysWith: { a, _ in a })
         let id = report.reportId.uuidString
@@ -129,10 +129,9 @@ extension SQLiteCollectorStore {
                 title_vi = excluded.title_vi, title_en = excluded.title_en
             WHERE (area, articles, severity, title_vi, title_en) IS NOT (excluded.area, excluded.articles, excluded.severity, excluded.title_vi, excluded.title_en)
             """)
-        for result in report.results {
+        for (result, json) in zip(report.results, encoded) {
             try info.execute(arguments: [result.control, result.area, ControlInfo.articles(result.references).joined(separator: ","),
                                          result.severity.rawValue, result.title.vi, result.title.en])
-            let json = try encoder.encode(result)
             let hash = Data(SHA256.hash(data: json).prefix(16))
             let previous = existing[result.control]
             if let previous, previous["status"] as String == result.status.rawValue {

@@ -135,7 +135,7 @@ extension SQLiteCollectorStore: HistoryStore {
 
     /// A unit as of one instant: its hosts by activity, and for the reporting ones, how many were in
     /// each status per control. Silent, revoked and never-reporting hosts are not counted in any control.
-    static func computeDay(unit: String, at end: Date, silentAfter: TimeInterval, in db: Database) throws -> (UnitDay, [String: StatusCounts]) {
+    static func computeDay(unit: String, at end: Date, silentAfter: TimeInterval, in db: Database) throws -> (UnitDay, [String: ShownCounts]) {
         let stamp = Timestamp(end).description
         var day = UnitDay(unit: unit, day: OfficeDay(containing: end.addingTimeInterval(-1)))
         var reporting: [String] = []
@@ -154,22 +154,29 @@ extension SQLiteCollectorStore: HistoryStore {
             }
             day.hosts += 1
         }
-        var controls: [String: StatusCounts] = [:]
+        var controls: [String: ShownCounts] = [:]
         guard !reporting.isEmpty else { return (day, controls) }
+        // A fail or an error under a waiver in force at the day's end counts as waived, apart from
+        // both (a waiver takes effect when recorded, so it never changes a day already past).
         for row in try Row.fetchAll(db, sql: """
-            SELECT control, status, count(*) AS n FROM result_change
-            WHERE host_id IN (SELECT value FROM json_each(?1)) AND since_at < ?2 AND (until_at IS NULL OR until_at >= ?2)
-            GROUP BY control, status
-            """, arguments: [jsonArray(Set(reporting)), stamp]) {
+            SELECT c.control, c.status, count(*) AS n,
+                   c.status IN ('fail', 'error') AND EXISTS (
+                       SELECT 1 FROM waiver w WHERE w.unit = ?3 AND w.control = c.control AND (w.host_id IS NULL OR w.host_id = c.host_id)
+                       AND w.recorded_at < ?2 AND w.expires_at >= ?2 AND (w.ended_at IS NULL OR w.ended_at >= ?2)) AS waived
+            FROM result_change c
+            WHERE c.host_id IN (SELECT value FROM json_each(?1)) AND c.since_at < ?2 AND (c.until_at IS NULL OR c.until_at >= ?2)
+            GROUP BY c.control, c.status, waived
+            """, arguments: [jsonArray(Set(reporting)), stamp, unit]) {
             let n: Int = row["n"]
-            var counts = controls[row["control"], default: StatusCounts()]
-            switch ResultStatus(rawValue: row["status"]) {
-            case .pass: counts.pass += n
-            case .fail: counts.fail += n
-            case .notApplicable: counts.notApplicable += n
-            case .error: counts.error += n
-            case .manual: counts.manual += n
-            case nil: continue
+            var counts = controls[row["control"], default: ShownCounts()]
+            switch (ResultStatus(rawValue: row["status"]), row["waived"] as Bool) {
+            case (_, true): counts.waived += n
+            case (.pass, _): counts.pass += n
+            case (.fail, _): counts.fail += n
+            case (.notApplicable, _): counts.notApplicable += n
+            case (.error, _): counts.error += n
+            case (.manual, _): counts.manual += n
+            case (nil, _): continue
             }
             controls[row["control"]] = counts
         }
@@ -183,7 +190,7 @@ extension SQLiteCollectorStore: HistoryStore {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM compliance_day WHERE unit IN (SELECT value FROM json_each(?1)) AND day BETWEEN ?2 AND ?3 ORDER BY day, unit, control
                 """, arguments: [Self.jsonArray(units), from.number, min(to, today.adding(-1)).number]).map { row in
-                var counts = StatusCounts()
+                var counts = ShownCounts()
                 counts.pass = row["pass"]; counts.fail = row["fail"]; counts.notApplicable = row["not_applicable"]
                 counts.error = row["error"]; counts.manual = row["manual"]; counts.waived = row["waived"]
                 return DailyCompliance(unit: row["unit"], day: OfficeDay(number: row["day"]), control: row["control"], counts: counts)
@@ -227,7 +234,7 @@ extension SQLiteCollectorStore: HistoryStore {
 
     static func state(_ row: Row) -> ControlState {
         let blob: Data? = row["result"]
-        let result = blob.flatMap { try? Compressed.decompress($0, limit: 1 << 20) }.flatMap { try? JSONDecoder().decode(ControlResult.self, from: $0) }
+        let result = blob.flatMap { try? Compressed.decompress($0) }.flatMap { try? JSONDecoder().decode(ControlResult.self, from: $0) }
         return ControlState(host: row["host_id"], hostname: row["hostname"], unit: row["unit"], control: row["control"],
                             status: ResultStatus(rawValue: row["status"]) ?? .error, since: timestamp(row["since_at"]),
                             failingSince: (row["failing_since"] as String?).map(timestamp), result: result)

@@ -149,6 +149,7 @@ public final class SQLiteCollectorStore: ReportStore {
                 """)
         }
         registerHistory(&migrator)
+        registerExceptions(&migrator)
         return migrator
     }
 
@@ -159,7 +160,8 @@ public final class SQLiteCollectorStore: ReportStore {
         // The counts come from the results stored with them, never from the agent's summary.
         report.summary = Report.Summary(report.results)
         report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
-        let body = Compressed.compress(try JSONEncoder().encode(report))
+        let encoded = try EncodedReport(report)
+        let body = Compressed.compress(encoded.body)
         let now = Timestamp(arrival).description
         let started = report.startedAt.description
         return try database.write { db in
@@ -177,7 +179,7 @@ public final class SQLiteCollectorStore: ReportStore {
                                  s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total])
             try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)", arguments: [report.reportId.uuidString, host.id, body])
             let later = try String.fetchOne(db, sql: "SELECT min(started_at) FROM report WHERE host_id = ? AND started_at > ?", arguments: [host.id, started])
-            try Self.recordHistory(report, host: host.id, at: started, before: later, in: db)
+            try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: db)
             try Self.markRolledUpDays(unit: host.unit, from: started, in: db)
             try pruneBodies(host: host.id, now: arrival, in: db)
             return .stored
@@ -286,12 +288,13 @@ public final class SQLiteCollectorStore: ReportStore {
     /// ingest clamps it, so an outbox sent late still sorts by when each check ran).
     /// Times have one-second precision, so two reports of one run can share a start time: the one
     /// received last wins. For a full report, what fails is the host's current state.
+    /// One look-up per host (host first, then its newest report), not one per report.
     static let latestPerHost = """
         SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
                CASE WHEN r.summary_only THEN r.failing ELSE
                    (SELECT group_concat(control, ',') FROM (SELECT control FROM current_result WHERE host_id = r.host_id AND status = 'fail' ORDER BY control)) END AS failing
-        FROM report r JOIN host h ON h.id = r.host_id
-        WHERE r.rowid = (SELECT rowid FROM report WHERE host_id = r.host_id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+        FROM host h JOIN report r ON r.rowid = (SELECT rowid FROM report WHERE host_id = h.id ORDER BY started_at DESC, rowid DESC LIMIT 1)
+        WHERE TRUE
         """
 
     public func latestStatus(unit: String) throws -> [HostStatus] {

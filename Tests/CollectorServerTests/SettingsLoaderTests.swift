@@ -34,14 +34,20 @@ import Testing
               lockout-window: 30m
             jobs:
               lifetime: 2d
+            hosts:
+              silent-after: 3d
+            history:
+              report-bodies: 30d
             """)
         let fromFile = try await SettingsLoader.load(file: path, flags: [:], environment: [:])
+        #expect(fromFile.silentAfter == 3 * 86_400 && fromFile.reportBodyRetention == 30 * 86_400)
         #expect(fromFile.listenPort == 9443 && fromFile.listenHost == "127.0.0.1" && fromFile.stateDirectory == "/srv/attt")
         #expect(fromFile.serverNames == ["collector.xa.local", "10.0.0.2"])
         #expect(fromFile.lockoutAttempts == 3 && fromFile.lockoutWindow == 1800 && fromFile.jobLifetime == 2 * 86_400)
 
-        let environment = ["ATTT_COLLECTOR_LISTEN_PORT": "10443", "ATTT_COLLECTOR_OFFICERS_GROUP": "cntt", "LISTEN_PORT": "1"]
+        let environment = ["ATTT_COLLECTOR_LISTEN_PORT": "10443", "ATTT_COLLECTOR_OFFICERS_GROUP": "cntt", "LISTEN_PORT": "1", "ATTT_COLLECTOR_HOSTS_SILENT_AFTER": "36h"]
         let fromEnvironment = try await SettingsLoader.load(file: path, flags: [:], environment: environment)
+        #expect(fromEnvironment.silentAfter == 36 * 3600)
         #expect(fromEnvironment.listenPort == 10443 && fromEnvironment.officerGroup == "cntt" && fromEnvironment.stateDirectory == "/srv/attt")
 
         let fromFlags = try await SettingsLoader.load(file: path, flags: ["listen.port": "11443"], environment: environment)

@@ -48,20 +48,20 @@ import Testing
         let host = try enroll(store, serial: "abcd")
         #expect(try store.certifiedHost(serial: "abcd") == host)
         #expect(try store.certifiedHost(serial: "ffff") == nil)
-        #expect(try store.revoke(host: host.id, now: now) == 1)
+        #expect(try store.revoke(host: host.id, by: .local("o"), now: now) == 1)
         #expect(try store.certifiedHost(serial: "abcd") == nil)
         #expect(try store.hosts(unit: nil).first?.revoked == true)
         // No job for a host that can no longer fetch it.
-        #expect(throws: StoreError.unknownHost(host.id)) { try store.approveJob(host: host.id, controls: ["VN-TD-PW-001"], officer: "o", expiresAt: now, now: now) }
+        #expect(throws: StoreError.unknownHost(host.id)) { try store.approveJob(host: host.id, controls: ["VN-TD-PW-001"], officer: .local("o"), expiresAt: now, now: now) }
     }
 
     @Test func jobsExpireAreFetchedByTheirHostAndFinishOnce() throws {
         let store = try store()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let a = try enroll(store, token: "a", serial: "0a"), b = try enroll(store, token: "b", serial: "0b")
-        let job = try store.approveJob(host: a.id, controls: ["VN-TD-PW-001"], officer: "nguyenvana", expiresAt: now.addingTimeInterval(3600), now: now)
-        _ = try store.approveJob(host: a.id, controls: ["VN-TD-PW-004"], officer: "nguyenvana", expiresAt: now.addingTimeInterval(60), now: now)
-        #expect(throws: StoreError.unknownHost("h-none")) { try store.approveJob(host: "h-none", controls: ["x"], officer: "o", expiresAt: now, now: now) }
+        let job = try store.approveJob(host: a.id, controls: ["VN-TD-PW-001"], officer: .local("nguyenvana"), expiresAt: now.addingTimeInterval(3600), now: now)
+        _ = try store.approveJob(host: a.id, controls: ["VN-TD-PW-004"], officer: .local("nguyenvana"), expiresAt: now.addingTimeInterval(60), now: now)
+        #expect(throws: StoreError.unknownHost("h-none")) { try store.approveJob(host: "h-none", controls: ["x"], officer: .local("o"), expiresAt: now, now: now) }
 
         // The short job has expired an hour later; the other host sees nothing.
         let later = now.addingTimeInterval(120)
@@ -183,6 +183,6 @@ import Testing
         #expect(try migrated.statusSpans(host: "m", control: "VN-TD-PW-004").map(\.status) == ["pass", "fail"])
         #expect(try migrated.controlStates(host: "m").first { $0.control == "VN-TD-PW-001" }?.failingSince == reports[0].startedAt)
         #expect(try migrated.storedReport(id: reports[1].reportId) == reports[1])
-        #expect(try migrated.appliedMigrations().prefix(4) == ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival", "v4-history"])
+        #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival", "v4-history", "v5-waivers-attestations-audit"])
     }
 }

@@ -165,3 +165,37 @@ import Testing
         #expect(OfficeDay("2026-02-30") == nil && OfficeDay("26-1-1") == nil && OfficeDay("2026-1-01") == nil)
     }
 }
+
+extension HistoryStoreTests {
+    /// The body put together from the results' bytes is the report, even when evidence holds the
+    /// text `"results":[]` (escaped in JSON, so never taken for the key).
+    @Test func aStoredBodyIsTheReport() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sent = report(day: 0, evidence: #"{"results":[]} and "results":[]"#)
+        _ = try store.ingest(sent, host: a)
+        var expected = sent
+        expected.summary = Report.Summary(sent.results)
+        #expect(try store.storedReport(id: sent.reportId) == expected)
+    }
+}
+
+extension HistoryStoreTests {
+    /// A waiver counts the days it is in force at their end as waived, apart from pass and fail, and
+    /// only those: recorded on day 6 and expiring during day 8, it counts days 6 and 7 and changes
+    /// neither the days before nor after.
+    @Test func waivedDaysAreCountedApart() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pw = "VN-TD-PW-001"
+        for day in 0...9 { _ = try store.ingest(report(day: day, statuses: day >= 5 ? [pw: .fail] : [:]), host: a) }
+        let officer = ActingOfficer(name: "canbo", role: "unit-officer")
+        _ = try store.recordWaiver(WaiverRequest(unit: a.unit, control: pw, justification: "Máy chờ thay thế", approvedBy: "Chủ tịch UBND xã",
+                                                 expiresAt: Timestamp(at(8))), by: officer, now: at(6))
+        let first = OfficeDay(containing: at(0))
+        let days = try store.dailyCompliance(units: [a.unit], from: first, to: first.adding(9), now: at(10), silentAfter: 7 * 86_400).filter { $0.control == pw }
+        #expect(days.map(\.counts.fail) == [0, 0, 0, 0, 0, 1, 0, 0, 1, 1])
+        #expect(days.map(\.counts.waived) == [0, 0, 0, 0, 0, 0, 1, 1, 0, 0])
+        #expect(days.map(\.counts.pass) == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+    }
+}

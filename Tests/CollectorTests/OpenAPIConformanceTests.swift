@@ -1,6 +1,7 @@
 import AtttTestSupport
 import Enrollment
 import Foundation
+import HardeningCore
 import NIOHTTP1
 import NIOSSL
 import Testing
@@ -124,6 +125,70 @@ import Testing
         _ = try await officer(.GET, "/v1/officer/failing?control=VN-TD-PW-001")
         _ = try await officer(.GET, "/v1/officer/failing")
 
+        // Waivers: recorded for a host and for the unit, listed, ended once; refusals.
+        let unit = "UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n"
+        let inAYear = Timestamp(Date().addingTimeInterval(365 * 86_400)).description
+        let waiver = #"{"unit":"UBND xã Tứ Dân","host":"\#(hostId)","control":"VN-TD-PW-001","justification":"Máy kế toán chờ nâng cấp","approvedBy":"Chủ tịch UBND xã","expiresAt":"\#(inAYear)"}"#
+        let recorded = try await officer(.POST, "/v1/officer/waivers", json(waiver))
+        #expect(recorded.status == 201, "\(String(decoding: recorded.body, as: UTF8.self))")
+        let waiverId = try #require(try JSONDecoder().decode([String: AnyCodable].self, from: recorded.body)["id"]?.text)
+        _ = try await officer(.POST, "/v1/officer/waivers", json(waiver.replacingOccurrences(of: #""host":"\#(hostId)","#, with: "")))
+        #expect(try await officer(.POST, "/v1/officer/waivers", json(waiver.replacingOccurrences(of: inAYear, with: "2020-01-01T00:00:00Z"))).status == 400)
+        #expect(try await officer(.POST, "/v1/officer/waivers", json(waiver.replacingOccurrences(of: hostId, with: "h-nobody"))).status == 404)
+        _ = try await officer(.POST, "/v1/officer/waivers", json(#"{"unit":"x"}"#))
+        _ = try await officer(.POST, "/v1/officer/waivers", json(waiver), signedIn: false)
+        _ = try await officer(.POST, "/v1/officer/waivers", json(waiver), token: "forged")
+        #expect(try await officer(.POST, "/v1/officer/waivers", json(String(repeating: " ", count: 70_000) + waiver)).status == 413)
+        _ = try await officer(.GET, "/v1/officer/waivers?unit=\(unit)")
+        _ = try await officer(.GET, "/v1/officer/waivers?unit=\(unit)&all=true")
+        _ = try await officer(.GET, "/v1/officer/waivers")
+        _ = try await officer(.GET, "/v1/officer/waivers?unit=\(unit)", signedIn: false)
+        #expect(try await officer(.POST, "/v1/officer/waivers/\(waiverId)/end").status == 200)
+        #expect(try await officer(.POST, "/v1/officer/waivers/\(waiverId)/end").status == 409)
+        _ = try await officer(.POST, "/v1/officer/waivers/not-a-uuid/end")
+        _ = try await officer(.POST, "/v1/officer/waivers/\(UUID())/end")
+        _ = try await officer(.POST, "/v1/officer/waivers/\(waiverId)/end", token: "forged")
+        _ = try await officer(.POST, "/v1/officer/waivers/\(waiverId)/end", signedIn: false)
+
+        // Attestations of the organisational measures, with a file whose hash the collector computes.
+        let pdf = Data("%PDF-1.7 quyết định 12/QĐ-UBND\n".utf8)
+        func attestation(_ control: String = "VN-TD-ATT-003", unit: String = "UBND xã Tứ Dân", file: (String, String, Data)? = nil) -> Data {
+            let attached = file.map { #","file":{"name":"\#($0.0)","mediaType":"\#($0.1)","content":"\#($0.2.base64EncodedString())","sha256":"00"}"# } ?? ""
+            return json(#"{"unit":"\#(unit)","control":"\#(control)","attestedOn":"2026-01-15","reference":"12/QĐ-UBND","attestedBy":"Chủ tịch UBND xã","validUntil":"\#(inAYear)"\#(attached)}"#)
+        }
+        let attested = try await officer(.POST, "/v1/officer/attestations", attestation(file: ("Quyết định 12.pdf", "application/pdf", pdf)))
+        #expect(attested.status == 201, "\(String(decoding: attested.body, as: UTF8.self))")
+        let record = try #require(try JSONSerialization.jsonObject(with: attested.body) as? [String: Any])
+        let attestationId = try #require(record["id"] as? String)
+        // sha256sum of those bytes; the client's own "sha256" member is ignored.
+        #expect((record["file"] as? [String: Any])?["sha256"] as? String == "5c05c3ef705c23d7956020fc4eaa410010bd7bc43e2b8025010dafe65d4cc935")
+        let uploadedPage = try await officer(.POST, "/v1/officer/attestations", attestation("VN-TD-ATT-004", file: ("trang.html", "text/html", Data("<script>alert(1)</script>".utf8))))
+        let pageId = try #require(try JSONDecoder().decode([String: AnyCodable].self, from: uploadedPage.body)["id"]?.text)
+        let noFile = try await officer(.POST, "/v1/officer/attestations", attestation("VN-TD-ATT-005"))
+        let noFileId = try #require(try JSONDecoder().decode([String: AnyCodable].self, from: noFile.body)["id"]?.text)
+        #expect(try await officer(.POST, "/v1/officer/attestations", attestation("VN-TD-PW-001")).status == 400)
+        #expect(try await officer(.POST, "/v1/officer/attestations", attestation(unit: "Nowhere", file: ("a.pdf", "application/pdf", Data([1])))).status == 404)
+        _ = try await officer(.POST, "/v1/officer/attestations", json(#"{"unit":"UBND xã Tứ Dân","file":{"content":"not base64!"}}"#))
+        _ = try await officer(.POST, "/v1/officer/attestations", attestation(), token: "forged")
+        _ = try await officer(.POST, "/v1/officer/attestations", attestation(), signedIn: false)
+        // Past the attestation's own bound (an 11 MiB file is 14.7 MiB as base64); 10 MiB fits but is refused by the store.
+        #expect(try await officer(.POST, "/v1/officer/attestations", attestation(file: ("big.pdf", "application/pdf", Data(count: 11 << 20)))).status == 413)
+        #expect(try await officer(.POST, "/v1/officer/attestations", attestation(file: ("big.pdf", "application/pdf", Data(count: (10 << 20) + 1)))).status == 400)
+        _ = try await officer(.GET, "/v1/officer/attestations?unit=\(unit)")
+        _ = try await officer(.GET, "/v1/officer/attestations")
+        _ = try await officer(.GET, "/v1/officer/attestations?unit=\(unit)", signedIn: false)
+        let download = try await officer(.GET, "/v1/officer/attestations/\(attestationId)/file")
+        #expect(download.status == 200 && download.body == pdf)
+        let headers = Dictionary(download.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
+        #expect(headers["content-type"] == "application/pdf" && headers["x-content-type-options"] == "nosniff")
+        #expect(headers["content-disposition"] == #"attachment; filename="Quy_t __nh 12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf"#)
+        // An uploaded page is handed out as bytes, never as a page of the collector.
+        let html = try await officer(.GET, "/v1/officer/attestations/\(pageId)/file")
+        #expect(html.headers.first { $0.0.lowercased() == "content-type" }?.1 == "application/octet-stream")
+        _ = try await officer(.GET, "/v1/officer/attestations/\(noFileId)/file")
+        _ = try await officer(.GET, "/v1/officer/attestations/not-a-uuid/file")
+        _ = try await officer(.GET, "/v1/officer/attestations/\(attestationId)/file", signedIn: false)
+
         // The agent fetches and finishes the job; refusals for a bad id, another's job, no certificate.
         _ = try await agent.get(base + "/v1/jobs")
         _ = try await anonymous.get(base + "/v1/jobs")
@@ -156,6 +221,16 @@ import Testing
         #expect(try collector.command(["hosts", "revoke", hostId]).status == 0)
         _ = try await agent.post(base + "/v1/reports", report)
         _ = try await agent.get(base + "/v1/jobs")
+
+        // The audit log: every change above, the revocation at the keyboard included, newest first.
+        let audit = try await officer(.GET, "/v1/officer/audit?unit=\(unit)")
+        let entries = try #require((try JSONSerialization.jsonObject(with: audit.body) as? [String: Any])?["entries"] as? [[String: Any]])
+        #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "attestation-recorded", "attestation-recorded", "attestation-recorded",
+                                                                    "waiver-ended", "waiver-recorded", "waiver-recorded", "job-approved"])
+        #expect(entries.first?["role"] as? String == "local-admin" && entries.last?["role"] as? String == "supervisor")
+        _ = try await officer(.GET, "/v1/officer/audit?limit=2")
+        _ = try await officer(.GET, "/v1/officer/audit?limit=0")
+        _ = try await officer(.GET, "/v1/officer/audit", signedIn: false)
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })

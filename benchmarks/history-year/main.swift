@@ -2,7 +2,10 @@
 // size on disk and the time of the history queries an office asks (issue 13 point 1).
 //
 //   attt-history-year --report REPORT.json --database OUT.sqlite [--hosts 1000] [--days 365] [--units 10]
-//                     [--evidence-changes 3] [--flips-per-year 12] [--seed 1]
+//                     [--evidence-changes 3] [--flips-per-year 12] [--seed 1] [--measure-only]
+//
+// --measure-only keeps the database as it is (a year takes about half an hour to generate) and only
+// measures it again, after a change to the queries.
 //
 // Every host starts from the same real agent report (`attt check --format json`), with its own
 // hostname and ids. Each day, each host sends one report: a few results' evidence changes (login
@@ -23,10 +26,12 @@ struct Options {
     var evidenceChanges = 3
     var flipsPerYear = 12.0
     var seed: UInt64 = 1
+    var measureOnly = false
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
         while let flag = it.next() {
+            if flag == "--measure-only" { measureOnly = true; continue }
             let value = it.next() ?? ""
             switch flag {
             case "--report": report = value
@@ -73,17 +78,17 @@ let options = Options(CommandLine.arguments)
 guard let data = FileManager.default.contents(atPath: options.report) else { fail("cannot read \(options.report)") }
 let template: Report
 do { template = try JSONDecoder().decode(Report.self, from: data) } catch { fail("\(options.report) is not an attt report: \(error)") }
-try? FileManager.default.removeItem(atPath: options.database)
+if !options.measureOnly { try? FileManager.default.removeItem(atPath: options.database) }
 
 var limits = ReportLimits()
 limits.uploadsPerHour = 1_000_000
 let store = try SQLiteCollectorStore(path: options.database, limits: limits)
 var random = Random(state: options.seed)
 // The year ends yesterday, so every report is in the past and every day but today can be rolled up.
-let units = (1...options.units).map { "Đơn vị \($0)" }
+var units = (1...options.units).map { "Đơn vị \($0)" }
 let firstDay = Date().addingTimeInterval(-Double(options.days) * 86_400)
 // Enrolled as the collector enrolls them: a one-time token each, a certificate on record.
-let hosts = try (0..<options.hosts).map { index in
+var hosts: [HostIdentity] = options.measureOnly ? [] : try (0..<options.hosts).map { index in
     let token = "bench-\(index)"
     try store.createToken(hash: token, unit: units[index % units.count], createdBy: "benchmark", expiresAt: firstDay.addingTimeInterval(3600), now: firstDay)
     return try store.enroll(tokenHash: token, hostname: String(format: "pc%04d", index), now: firstDay) { _ in
@@ -94,7 +99,13 @@ var current = Array(repeating: template, count: options.hosts)
 let flipChance = options.flipsPerYear / 365.0 / Double(template.results.count)
 var ingestSeconds = 0.0
 var stored = 0
-for day in 0..<options.days {
+if options.measureOnly {
+    let known = try store.hosts(unit: nil)
+    hosts = known.map { HostIdentity(id: $0.id, unit: $0.unit) }
+    units = Array(Set(known.map(\.unit))).sorted()
+    if hosts.isEmpty { fail("\(options.database) holds no hosts to measure") }
+}
+for day in 0..<(options.measureOnly ? 0 : options.days) {
     for (index, host) in hosts.enumerated() {
         var report = current[index]
         report.reportId = UUID()
@@ -128,7 +139,7 @@ func median(_ body: () throws -> Void) rethrows -> Double {
     for _ in 0..<5 { times.append(try seconds(body) * 1000) }
     return times.sorted()[2]
 }
-let host = hosts[options.hosts / 2]
+let host = hosts[hosts.count / 2]
 let control = template.results.first { $0.status == .fail }?.control ?? template.results[0].control
 let year = (OfficeDay(containing: firstDay), OfficeDay(containing: now))
 let queries: [(String, Double)] = [
@@ -145,7 +156,7 @@ let queries: [(String, Double)] = [
 let result: [String: Any] = [
     "hosts": options.hosts, "days": options.days, "reports": stored, "templateBytes": data.count,
     "databaseBytes": bytes, "bytesPerReport": bytes / max(stored, 1),
-    "ingestReportsPerSecond": Double(stored) / ingestSeconds, "rollUpSeconds": rollUp,
+    "ingestReportsPerSecond": stored == 0 ? "not measured (--measure-only)" as Any : Double(stored) / ingestSeconds, "rollUpSeconds": rollUp,
     "queriesMs": Dictionary(uniqueKeysWithValues: queries),
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
