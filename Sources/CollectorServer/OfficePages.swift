@@ -37,6 +37,7 @@ struct OfficePages: Sendable {
             let unit = request.uri.queryParameters.getAll("unit").count == 1 ? units.first : nil
             return WebPages.html(page.control(view, unit: unit))
         }
+        addForms(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"
@@ -57,6 +58,7 @@ struct PageFrame: Sendable {
     let english: Bool
     let officer: String
     let role: String
+    let access: OfficerAccess
     let csrf: String
     /// This page's path and query, for the language link to come back to.
     let here: String
@@ -65,6 +67,7 @@ struct PageFrame: Sendable {
         english = request.cookies[OfficePages.languageCookie]?.value == "en"
         officer = context.officer ?? ""
         role = context.access.roleName
+        access = context.access
         csrf = context.csrfToken ?? ""
         here = request.uri.description
     }
@@ -99,7 +102,8 @@ struct PageFrame: Sendable {
         .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b7f3b}.status-error{color:#8a6d00}.muted{color:#666}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}.card{border:1px solid #ccc;border-radius:4px;padding:.5rem .8rem;min-width:8rem}
         .card b{display:block;font-size:1.4rem}.evidence{font-family:monospace;font-size:.85rem;margin:0;padding-left:1rem}
-        figure{margin:1rem 0}figcaption{color:#444}svg{max-width:100%;height:auto;border:1px solid #ddd}
+        figure{margin:1rem 0}form.change{margin:1rem 0;max-width:40rem}fieldset{border:1px solid #ccc}.status-waived{color:#5b3a8a}.status-due{color:#8a6d00}
+        .status-attested{color:#1b7f3b}figcaption{color:#444}svg{max-width:100%;height:auto;border:1px solid #ddd}
         """
 
     // MARK: Words shared by the pages
@@ -121,6 +125,9 @@ struct PageFrame: Sendable {
         case "error": return say("Lỗi khi kiểm tra", "Error")
         case "manual": return say("Cần xác nhận", "Manual")
         case "absent": return say("Không có trong báo cáo", "Not in the report")
+        case "waived": return say("Miễn trừ", "Waived")
+        case "attested": return say("Đã xác nhận", "Attested")
+        case "due": return say("Đến hạn xác nhận", "Attestation due")
         default: return e(status)
         }
     }

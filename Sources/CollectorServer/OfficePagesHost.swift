@@ -21,6 +21,11 @@ extension PageFrame {
         body += controlsTable(view.controls, unit: host.unit)
         body += historyTable(spans)
         body += jobsTable(view.jobs)
+        if access.canAct(unit: host.unit) {
+            body += "<h2>\(say("Thao tác", "Actions"))</h2>" + approvalForm(host: view)
+            body += waiverForm(unit: host.unit, host: host.id, controls: view.controls.filter { ["fail", "error"].contains($0.status) }.map(\.control))
+            body += revokeForm(host: host)
+        }
         return document(title: host.hostname ?? host.id, crumbs: [(say("Xã", "Commune"), "/"), (host.unit, Self.unitLink(host.unit)), (host.hostname ?? host.id, nil)], body: body)
     }
 
@@ -52,8 +57,8 @@ extension PageFrame {
     }
 
     func controlsTable(_ controls: [ControlRow], unit: String) -> String {
-        let order = ["fail": 0, "error": 1, "manual": 2, "pass": 3, "not_applicable": 4]
-        let sorted = controls.sorted { (order[$0.status] ?? 5, $0.control) < (order[$1.status] ?? 5, $1.control) }
+        let order = ["fail": 0, "error": 1, "due": 1, "waived": 2, "manual": 2, "attested": 3, "pass": 3, "not_applicable": 4]
+        let sorted = controls.sorted { (order[$0.shown] ?? 5, $0.control) < (order[$1.shown] ?? 5, $1.control) }
         var html = """
             <table class="controls"><caption>\(say("Các biện pháp theo báo cáo gần nhất", "Controls as of the latest report"))</caption><thead><tr>\
             <th scope="col">\(say("Biện pháp", "Control"))</th><th scope="col">\(say("Điều", "Article"))</th><th scope="col">\(say("Kết quả", "Result"))</th>\
@@ -63,11 +68,23 @@ extension PageFrame {
             let since = row.failingSince.map { say("không đạt từ ", "failing since ") + time($0) } ?? time(row.since)
             html += """
                 <tr class="control-row" data-control="\(e(row.control))" data-status="\(e(row.status))"><th scope="row"><a href="\(e(Self.controlLink(row.control, unit: unit)))">\(e(row.control))</a><br>\(e(say(row.title)))</th>\
-                <td>\(row.articles.map { e(say($0.name)) }.joined(separator: "; "))</td><td class="status-\(e(row.status))">\(status(row.status))</td>\
+                <td>\(row.articles.map { e(say($0.name)) }.joined(separator: "; "))</td><td class="status-\(e(row.shown))">\(shownStatus(row.shown, reported: row.status, waiver: row.waiver, attestation: row.attestation))</td>\
                 <td>\(since)\(row.changes > 0 ? " <small>(\(row.changes) \(say("lần đổi", "changes")))</small>" : "")</td><td>\(evidence(row.evidence, status: row.status, reason: row.reason))</td></tr>
                 """
         }
         return html + "</tbody></table>"
+    }
+
+    /// The status as the office sees it; a waiver names its justification, who approved it and
+    /// until when, and the report's own status is still said (nothing is hidden).
+    func shownStatus(_ shown: String, reported: String, waiver: Waiver?, attestation: AttestationState?) -> String {
+        var html = status(shown.isEmpty ? reported : shown)
+        if let waiver {
+            html += " <small>(\(say("báo cáo", "reported")): \(status(reported)); \(e(waiver.justification)) — \(e(waiver.approvedBy)), \(say("đến", "until")) \(time(waiver.expiresAt.description)))</small>"
+        } else if let record = attestation?.attestation {
+            html += " <small>(\(e(record.reference ?? record.note ?? "")) — \(e(record.attestedBy)), \(say("hiệu lực đến", "valid until")) \(time(record.validUntil.description)))</small>"
+        }
+        return html
     }
 
     /// What makes a control fail, or the reason it could not be decided; passing evidence is left out.
@@ -132,7 +149,7 @@ extension PageFrame {
             let since = host.failingSince.map { say("không đạt từ ", "failing since ") + time($0) } ?? time(host.since)
             body += """
                 <tr class="host" data-host="\(e(host.host))" data-status="\(e(host.status))"><th scope="row"><a href="\(e(Self.hostLink(host.host)))">\(e(host.hostname ?? "—"))</a> <small>\(e(String(host.host.prefix(10))))</small></th>\
-                <td><a href="\(e(Self.unitLink(host.unit)))">\(e(host.unit))</a></td><td class="status-\(e(host.status))">\(status(host.status))</td><td class="since">\(since)</td>\
+                <td><a href="\(e(Self.unitLink(host.unit)))">\(e(host.unit))</a></td><td class="status-\(e(host.shown))">\(shownStatus(host.shown, reported: host.status, waiver: host.waiver, attestation: host.attestation))</td><td class="since">\(since)</td>\
                 <td>\(evidence(host.evidence, status: host.status, reason: nil))</td></tr>
                 """
         }

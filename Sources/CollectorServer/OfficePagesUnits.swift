@@ -1,4 +1,5 @@
 import CollectorStore
+import HardeningCore
 import Foundation
 
 /// The commune's page (every unit the officer reads, Điều 13) and a unit's page (its PCs, Điều 10).
@@ -70,9 +71,15 @@ extension PageFrame {
         }
         body += "</tbody></table>" + pager(page: view.page, pages: view.pages) { Self.unitLink(view.unit, query: "state=\(view.filter.rawValue)&sort=\(view.sort.rawValue)&page=\($0)") }
         body += failingControls(view.byControl, unit: view.unit)
+        body += attestationsTable(view.attestations)
+        body += waiversTable(view.waivers)
         body += complianceSeries(view.series)
         body += complianceTable(view.byArticle, caption: say("Tuân thủ theo điều của Quy định", "Compliance by article of the regulation"), keyHeader: say("Điều", "Article"))
         body += complianceTable(view.byArea, caption: say("Tuân thủ theo lĩnh vực", "Compliance by area"), keyHeader: say("Lĩnh vực", "Area"))
+        if access.canAct(unit: view.unit) {
+            body += "<h2>\(say("Thao tác", "Actions"))</h2>" + attestationForm(unit: view.unit, states: view.attestations)
+            body += waiverForm(unit: view.unit, host: nil, controls: view.byControl.map(\.key).filter { !OrganisationalControl.contains($0) })
+        }
         return document(title: view.unit, crumbs: [(say("Xã", "Commune"), "/"), (view.unit, nil)], body: body)
     }
 
@@ -110,6 +117,41 @@ extension PageFrame {
             html += """
                 <tr><th scope="row"><a data-control="\(e(row.key))" href="\(e(Self.controlLink(row.key, unit: unit, query: "status=fail")))">\(e(row.key))</a> \(e(say(row.label)))</th>\
                 <td class="num">\(row.counts.fail)</td><td class="num">\(row.counts.pass)</td><td class="num">\(percent(row.compliance))</td></tr>
+                """
+        }
+        return html + "</tbody></table>"
+    }
+
+    /// VN-TD-ATT-001…015, attested once for the unit at the collector (not per PC), until they lapse.
+    func attestationsTable(_ states: [AttestationState]) -> String {
+        var html = """
+            <table class="attestations"><caption>\(say("Biện pháp tổ chức (xác nhận cho cả đơn vị)", "Organisational measures (attested for the unit)"))</caption><thead><tr>\
+            <th scope="col">\(say("Biện pháp", "Control"))</th><th scope="col">\(say("Tình trạng", "State"))</th><th scope="col">\(say("Văn bản", "Document"))</th>\
+            <th scope="col">\(say("Người xác nhận", "Attested by"))</th><th scope="col">\(say("Hiệu lực đến", "Valid until"))</th></tr></thead><tbody>
+            """
+        for state in states {
+            let record = state.attestation
+            let standing = state.standing == .attested ? say("Đã xác nhận", "Attested") : state.standing == .lapsed ? say("Hết hiệu lực — đến hạn", "Lapsed — due") : say("Chưa xác nhận — đến hạn", "Never attested — due")
+            html += """
+                <tr class="attestation" data-control="\(e(state.control))" data-standing="\(state.standing.rawValue)"><th scope="row">\(e(state.control))</th>\
+                <td class="status-\(state.isDue ? "due" : "attested")">\(standing)</td><td>\(e(record?.reference ?? record?.note ?? "—"))</td>\
+                <td>\(e(record?.attestedBy ?? "—"))</td><td>\(record.map { time($0.validUntil.description) } ?? "—")</td></tr>
+                """
+        }
+        return html + "</tbody></table>"
+    }
+
+    func waiversTable(_ waivers: [Waiver]) -> String {
+        guard !waivers.isEmpty else { return "<p class=\"muted\">\(say("Không có miễn trừ nào đang có hiệu lực.", "No waiver in force."))</p>" }
+        var html = """
+            <table class="waivers"><caption>\(say("Miễn trừ đang có hiệu lực", "Waivers in force"))</caption><thead><tr><th scope="col">\(say("Biện pháp", "Control"))</th>\
+            <th scope="col">\(say("Máy", "PC"))</th><th scope="col">\(say("Lý do", "Justification"))</th><th scope="col">\(say("Người phê duyệt", "Approved by"))</th>\
+            <th scope="col">\(say("Hết hạn", "Expires"))</th></tr></thead><tbody>
+            """
+        for waiver in waivers {
+            html += """
+                <tr class="waiver"><th scope="row">\(e(waiver.control))</th><td>\(waiver.host.map { "<a href=\"\(e(Self.hostLink($0)))\">\(e(String($0.prefix(10))))</a>" } ?? say("Cả đơn vị", "Whole unit"))</td>\
+                <td>\(e(waiver.justification))</td><td>\(e(waiver.approvedBy))</td><td>\(time(waiver.expiresAt.description))</td></tr>
                 """
         }
         return html + "</tbody></table>"

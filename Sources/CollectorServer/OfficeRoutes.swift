@@ -7,10 +7,12 @@ import Hummingbird
 /// unit → host → control). Both read through `OfficeQuery`, so another tool sees what the officer
 /// sees (issue 13 point 8). Everything in a request is bounded and checked before the store is asked.
 struct OfficeRoutes: Sendable {
-    let store: any CollectorDatabase
-    let settings: CollectorSettings
-    let officers: OfficerAuthenticator
-    let database: BlockingPool
+    /// For its store, settings and pools, and the approval rules the forms share with the API.
+    let collector: CollectorRoutes
+    var store: any CollectorDatabase { collector.store }
+    var settings: CollectorSettings { collector.settings }
+    var officers: OfficerAuthenticator { collector.officers }
+    var database: BlockingPool { collector.database }
 
     func add(to router: Router<CollectorContext>) {
         let api = router.group("/v1/officer").add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: false))
@@ -38,6 +40,11 @@ struct OfficeRoutes: Sendable {
             let (record, spans) = try await database.run { (try store.host(id: id), try store.statusSpans(host: id, control: control)) }
             guard let record, context.access.canRead(unit: record.unit) else { throw Self.noHost(id) }
             return HistoryResponse(host: id, control: control, spans: spans)
+        }
+        api.post("hosts/:id/revoke") { _, context -> RevokedResponse in
+            let id = try Self.hostId(context)
+            try await revoke(id, context)
+            return RevokedResponse(host: id, revoked: true)
         }
         api.get("controls/:id") { request, context -> ControlView in
             let (id, units, status, page, size) = try await controlRequest(request, context)
@@ -164,6 +171,11 @@ struct OfficeRoutes: Sendable {
 
 struct UnitsResponse: ResponseEncodable {
     var units: [UnitSummary]
+}
+
+struct RevokedResponse: ResponseEncodable {
+    var host: String
+    var revoked: Bool
 }
 
 struct HistoryResponse: ResponseEncodable {

@@ -46,7 +46,7 @@ struct OfficeQuery: Sendable {
         let series = Dictionary(grouping: try store.dailyCompliance(units: [unit], from: today.adding(-89), to: today, now: now, silentAfter: silentAfter), by: \.day)
             .map { day, rows in CompliancePoint(day: day.description, counts: Self.total(rows)) }.sorted { $0.day < $1.day }
         return UnitView(
-            unit: unit, summary: UnitSummary(unit: unit, hosts: activity, compliance: Self.total(current).compliance),
+            unit: unit, waivers: try store.waivers(unit: unit, at: now, all: false), attestations: try store.attestationStates(unit: unit, at: now), summary: UnitSummary(unit: unit, hosts: activity, compliance: Self.total(current).compliance),
             filter: filter, sort: sort, page: page, pages: pages, pageSize: Self.unitPageSize, matching: shown.count,
             hosts: shown.dropFirst((page - 1) * Self.unitPageSize).prefix(Self.unitPageSize).map(HostRow.init),
             byArticle: Self.grouped(current, before, by: .article, info: info), byArea: Self.grouped(current, before, by: .area, info: info),
@@ -59,11 +59,17 @@ struct OfficeQuery: Sendable {
         guard let activity = try store.hostActivity(units: [record.unit], now: now, silentAfter: silentAfter).first(where: { $0.host.id == id }) else { return nil }
         let info = Dictionary(try controlInfo().map { ($0.control, $0) }, uniquingKeysWith: { a, _ in a })
         let spans = Dictionary(grouping: try store.statusSpans(host: id, control: nil), by: \.control)
+        let waivers = try store.waivers(unit: record.unit, at: now, all: false)
+        let attestations = Dictionary(try store.attestationStates(unit: record.unit, at: now).map { ($0.control, $0) }, uniquingKeysWith: { a, _ in a })
         let reports = try store.reports(host: id, from: now.addingTimeInterval(-90 * 86_400), to: now.addingTimeInterval(60), limit: 2_000)
         return HostView(
             host: HostRow(activity),
             enrolledAt: record.enrolledAt,
-            controls: try store.controlStates(host: id).map { ControlRow($0, info: info[$0.control], changes: max(0, (spans[$0.control]?.count ?? 1) - 1)) },
+            controls: try store.controlStates(host: id).map { state in
+                var row = ControlRow(state, info: info[state.control], changes: max(0, (spans[state.control]?.count ?? 1) - 1))
+                row.overlay(ShownStatus(state.status, control: state.control, host: id, waivers: waivers, attestation: attestations[state.control], at: now))
+                return row
+            },
             chart: reports.map { ChartPoint(reportId: $0.reportId, startedAt: $0.startedAt.description, pass: $0.summary.pass, fail: $0.summary.fail) },
             jobs: try store.jobs(host: id, now: now).prefix(50).map(JobRow.init))
     }
@@ -80,10 +86,20 @@ struct OfficeQuery: Sendable {
         let pages = max(1, (matching + pageSize - 1) / pageSize)
         let page = min(max(page, 1), pages)
         let states = try store.controlStates(control: id, units: Set(units), status: status, limit: pageSize, offset: (page - 1) * pageSize)
+        var waivers: [String: [Waiver]] = [:], attestations: [String: AttestationState] = [:]
+        for unit in Set(states.map(\.unit)) {
+            waivers[unit] = try store.waivers(unit: unit, at: now, all: false)
+            if OrganisationalControl.contains(id) { attestations[unit] = try store.attestationStates(unit: unit, at: now).first { $0.control == id } }
+        }
+        let rows = states.map { state in
+            var row = ControlHostRow(state)
+            row.overlay(ShownStatus(state.status, control: id, host: state.host, waivers: waivers[state.unit] ?? [], attestation: attestations[state.unit], at: now))
+            return row
+        }
         return ControlView(
             control: id, title: info?.title, area: info?.area, articles: (info?.articles ?? []).map(Article.init),
             counts: StatusCounts(counts), status: status?.rawValue, page: page, pages: pages, pageSize: pageSize, matching: matching,
-            hosts: states.map(ControlHostRow.init))
+            hosts: rows)
     }
 
     /// Per day and control for the chosen units, grouped by control, area or article.
@@ -269,6 +285,10 @@ struct CompliancePoint: Encodable {
 
 struct UnitView: Encodable {
     var unit: String
+    /// Waivers in force (issue 13 point 4): their results are shown as waived, counted apart.
+    var waivers: [Waiver]
+    /// VN-TD-ATT-001…015 for this unit: attested until they lapse, else due (issue 13 point 5).
+    var attestations: [AttestationState]
     var summary: UnitSummary
     var filter: HostFilter
     var sort: HostSort
@@ -334,6 +354,14 @@ struct ControlRow: Encodable {
     var evidence: [Evidence]
     var reason: LocalizedText?
     var fixable: Bool
+    /// As the office sees it: the report's status, or waived / attested / due.
+    var shown = ""
+    var waiver: Waiver?
+    var attestation: AttestationState?
+
+    mutating func overlay(_ status: ShownStatus) {
+        (shown, waiver, attestation) = status.parts
+    }
 
     init(_ state: ControlState, info: ControlInfo?, changes: Int) {
         control = state.control
@@ -403,6 +431,13 @@ struct ControlHostRow: Encodable {
     var failingSince: String?
     /// What makes it fail (the observations that disagree), or all of them when none does.
     var evidence: [Evidence]
+    var shown = ""
+    var waiver: Waiver?
+    var attestation: AttestationState?
+
+    mutating func overlay(_ status: ShownStatus) {
+        (shown, waiver, attestation) = status.parts
+    }
 
     init(_ state: ControlState) {
         host = state.host
@@ -439,5 +474,17 @@ extension StatusCounts {
         notApplicable = counts[.notApplicable] ?? 0
         error = counts[.error] ?? 0
         manual = counts[.manual] ?? 0
+    }
+}
+
+extension ShownStatus {
+    /// The name, and the waiver or attestation behind it, for JSON and the pages.
+    var parts: (String, Waiver?, AttestationState?) {
+        switch self {
+        case .waived(let waiver): return (name, waiver, nil)
+        case .attested(let attestation): return (name, nil, AttestationState(control: attestation.control, standing: .attested, attestation: attestation))
+        case .due(let state): return (name, nil, state)
+        default: return (name, nil, nil)
+        }
     }
 }
