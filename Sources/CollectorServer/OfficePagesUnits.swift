@@ -93,13 +93,13 @@ extension PageFrame {
         }
         // Two PCs may share a name; the short id tells them apart.
         let name = "<a href=\"\(e(Self.hostLink(host.id)))\">\(e(host.hostname ?? "—"))</a> <small>\(e(String(host.id.prefix(10))))</small>"
-        // Plain names: 1,000 PCs × a link per control would make the page heavy; each control is a
-        // link once, in the unit's table of failing controls below, and on the host's page.
-        let failing = host.failing.prefix(6).map { "<span class=\"control\">\(e($0))</span>" }.joined(separator: " ") + (host.failing.count > 6 ? " +\(host.failing.count - 6)" : "")
+        // Plain names: a link per control per PC would make a page of 100 PCs heavy; each control
+        // is a link once, in the unit's table of failing controls below, and on the host's page.
+        let failing = host.failing.map(e).joined(separator: " ")
         return """
             <tr class="host \(kind)" data-host="\(e(host.id))" data-state="\(host.state.rawValue)"><td>\(name)</td><td>\(state(host.state))</td>\
             <td>\(time(host.latestReport))\(host.summaryOnly == true ? say(" (tóm tắt)", " (summary)") : "")</td>\
-            <td class="num pass">\(host.pass.map(String.init) ?? "—")</td><td class="num fail">\(host.fail.map(String.init) ?? "—")</td><td>\(failing.isEmpty ? "—" : failing)</td></tr>
+            <td class="num pass">\(host.pass.map(String.init) ?? "—")</td><td class="num fail">\(host.fail.map(String.init) ?? "—")</td><td class="failing">\(failing.isEmpty ? "—" : failing)</td></tr>
             """
     }
 

@@ -182,4 +182,22 @@ import Testing
             #expect(try await page("/units/\(Self.unitPath)?page=9").status == 200)
         }
     }
+
+    /// commune → unit → host → control by clicking, the forms, English, no CSP violation, in
+    /// Debian's headless Chromium. ATTT_BROWSER_SCREENSHOTS=DIR keeps a PNG of every page there.
+    @Test(.enabled(if: OfficerTests.pamExecPresent && RolesTests.accountsPresent && OfficerTests.browserPresent,
+                   "needs chromium, chromium-driver and python3-selenium (scripts/test.sh installs them), pam_exec.so and Debian's system accounts"))
+    func theOfficePagesInChromium() async throws {
+        try await withOffice { office in
+            var arguments = [
+                Repository.root.appendingPathComponent("Tests/CollectorTests/browser/office_pages_test.py").path,
+                "--url", office.collector.url, "--ca", office.collector.caPath, "--user", "root", "--password", OfficerTests.password,
+                "--unit", Self.unit, "--failing-host", office.failing, "--control", "VN-TD-PW-001", "--silent-host", office.silent,
+            ]
+            if let shots = ProcessInfo.processInfo.environment["ATTT_BROWSER_SCREENSHOTS"] { arguments += ["--screenshots", shots] }
+            let out = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), arguments)
+            #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+            #expect(out.stdout.contains(#""failed": 0"#), "\(out.stdout)")
+        }
+    }
 }
