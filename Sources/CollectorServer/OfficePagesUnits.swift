@@ -174,6 +174,11 @@ extension PageFrame {
         let points = series.enumerated().compactMap { index, point in
             point.compliance.map { String(format: "%.1f,%.1f", 40 + Double(index) / days * (width - 50), height - 20 - $0 * (height - 40)) }
         }.joined(separator: " ")
+        // A day alone makes no line: each day is also a dot.
+        let dots = points.split(separator: " ").map { point in
+            let xy = point.split(separator: ",")
+            return "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"#1b5e9f\"/>"
+        }.joined()
         let summary = say(
             "Tuân thủ từ \(percent(first.compliance)) ngày \(day(first.day)) đến \(percent(last.compliance)) ngày \(day(last.day)).",
             "Compliance from \(percent(first.compliance)) on \(day(first.day)) to \(percent(last.compliance)) on \(day(last.day)).")
@@ -182,7 +187,7 @@ extension PageFrame {
             <title id="series-title">\(say("Tỷ lệ tuân thủ 90 ngày", "Compliance over 90 days"))</title>\
             <line x1="40" y1="20" x2="\(Int(width) - 10)" y2="20" stroke="#ddd"/><line x1="40" y1="\(Int(height) - 20)" x2="\(Int(width) - 10)" y2="\(Int(height) - 20)" stroke="#999"/>\
             <text x="4" y="24" font-size="11">100%</text><text x="4" y="\(Int(height) - 16)" font-size="11">0%</text>\
-            <polyline fill="none" stroke="#1b5e9f" stroke-width="2" points="\(points)"/></svg>\
+            <polyline fill="none" stroke="#1b5e9f" stroke-width="2" points="\(points)"/>\(dots)</svg>\
             <figcaption>\(summary)</figcaption></figure>
             """
     }

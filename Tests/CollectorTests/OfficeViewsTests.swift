@@ -125,6 +125,9 @@ import Testing
             // Compliance per day, grouped; dates checked.
             let compliance = Self.json(try await get("/v1/officer/compliance?unit=\(Self.unitPath)&by=area"))
             #expect((compliance["days"] as? [[String: Any]])?.last?["groups"] as? [Any] != nil, "\(compliance)")
+            let byArticle = Self.json(try await get("/v1/officer/compliance?by=article"))
+            let articles = ((byArticle["days"] as? [[String: Any]])?.last?["groups"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
+            #expect(articles.contains("D9") && articles.contains("D6B") && !articles.contains("?"), "\(articles)")
             #expect(try await get("/v1/officer/compliance?from=2026-13-01").status == 400)
             #expect(try await get("/v1/officer/compliance?from=2025-01-01&to=2026-12-01").status == 400)
             #expect(try await get("/v1/officer/compliance?by=colour").status == 400)
