@@ -101,7 +101,7 @@ struct PageFrame: Sendable {
         .tabs a,.pager a,.pager span{margin-right:.8rem}.tabs a[aria-current]{font-weight:700;text-decoration:none}
         .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b7f3b}.status-error{color:#8a6d00}.muted{color:#666}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}.card{border:1px solid #ccc;border-radius:4px;padding:.5rem .8rem;min-width:8rem}
-        .card b{display:block;font-size:1.4rem}td.failing{font-family:monospace;font-size:.75rem;color:#444}
+        .card b{display:block;font-size:1.4rem}dl.cards dd{margin:0}dl.cards dt{color:#444}td.failing{font-family:monospace;font-size:.75rem;color:#444}
         table.hosts td:first-child{white-space:nowrap}.evidence{font-family:monospace;font-size:.85rem;margin:0;padding-left:1rem}
         figure{margin:1rem 0}form.change{margin:1rem 0;max-width:40rem}fieldset{border:1px solid #ccc}.status-waived{color:#5b3a8a}.status-due{color:#8a6d00}
         .status-attested{color:#1b7f3b}figcaption{color:#444}svg{max-width:100%;height:auto;border:1px solid #ddd}

@@ -157,12 +157,12 @@ extension PageFrame {
     }
 
     func attestationForm(unit: String, states: [AttestationState]) -> String {
-        let options = states.map { "<option\($0.isDue ? "" : "")>\(e($0.control))</option>" }.joined()
+        let options = states.map { "<option>\(e($0.control))</option>" }.joined()
         return """
             <form class="change" method="post" action="\(e(Self.unitLink(unit)))/attestations"><fieldset><legend>\(say("Ghi xác nhận biện pháp tổ chức", "Record an attestation"))</legend>\(csrfField())
             <label>\(say("Biện pháp", "Control")) <select name="control" required>\(options)</select></label>
             <label>\(say("Ngày xác nhận", "Attested on")) <input name="attestedOn" type="date" required></label>
-            <label>\(say("Số văn bản", "Document number")) <input name="reference" maxlength="200"></label>
+            <label>\(say("Số văn bản", "Document number")) <input name="reference" maxlength="100"></label>
             <label>\(say("Ghi chú", "Note")) <input name="note" maxlength="2000"></label>
             <label>\(say("Người xác nhận", "Attested by")) <input name="attestedBy" required maxlength="200"></label>
             <label>\(say("Hiệu lực đến ngày", "Valid until")) <input name="validUntil" type="date" required></label>

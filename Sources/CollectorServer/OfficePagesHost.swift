@@ -35,11 +35,14 @@ extension PageFrame {
         guard let first = points.first, let last = points.last else {
             return "<p class=\"muted\">\(say("Chưa có báo cáo nào trong 90 ngày qua.", "No report in the last 90 days."))</p>"
         }
+        // Placed by date over the 90 days up to the latest report, so gaps (a PC switched off) show.
         let width = 720.0, height = 180.0, top = Double(max(points.map { $0.pass + $0.fail }.max() ?? 1, 1))
-        let step = (width - 50) / Double(max(points.count, 1)), bar = max(1, step * 0.8)
+        let end = Timestamp.parse(last.startedAt) ?? Date(), span = 90.0 * 86_400, start = end.addingTimeInterval(-span)
+        let bar = (width - 60) / 90 * 0.8
         var bars = ""
-        for (index, point) in points.enumerated() {
-            let x = 40 + Double(index) * step
+        for point in points {
+            let at = Timestamp.parse(point.startedAt) ?? end
+            let x = 40 + max(0, at.timeIntervalSince(start)) / span * (width - 60)
             let passHeight = Double(point.pass) / top * (height - 40), failHeight = Double(point.fail) / top * (height - 40)
             bars += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1b7f3b\"/>", x, height - 20 - passHeight, bar, passHeight)
             bars += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#b00020\"/>", x, height - 20 - passHeight - failHeight, bar, failHeight)
@@ -51,7 +54,9 @@ extension PageFrame {
             <figure><svg role="img" aria-labelledby="chart-title" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))">\
             <title id="chart-title">\(say("Kết quả kiểm tra 90 ngày: số biện pháp đạt và không đạt mỗi lần", "Checks over 90 days: controls passing and failing per report"))</title>\
             <line x1="40" y1="\(Int(height) - 20)" x2="\(Int(width) - 10)" y2="\(Int(height) - 20)" stroke="#999"/>\
-            <text x="4" y="24" font-size="11">\(Int(top))</text><text x="4" y="\(Int(height) - 16)" font-size="11">0</text>\(bars)</svg>\
+            <text x="4" y="24" font-size="11">\(Int(top))</text><text x="4" y="\(Int(height) - 16)" font-size="11">0</text>\
+            <text x="40" y="\(Int(height) - 4)" font-size="11">\(day(OfficeDay(containing: start).description))</text>\
+            <text x="\(Int(width) - 10)" y="\(Int(height) - 4)" font-size="11" text-anchor="end">\(day(OfficeDay(containing: end).description))</text>\(bars)</svg>\
             <figcaption>\(words)</figcaption></figure>
             """
     }
@@ -92,7 +97,7 @@ extension PageFrame {
         let against = items.filter { !$0.ok }
         guard status != "pass", !against.isEmpty else { return reason.map { e(say($0)) } ?? "" }
         let lines = against.prefix(5).map { item in
-            "<li>\(e(item.item)): \(e(item.actual ?? say("(không có)", "(absent)")))\(item.expected.map { " ≠ " + e($0) } ?? "")\(item.source.map { " <small>\(e($0))</small>" } ?? "")</li>"
+            "<li>\(e(item.item)): \(e(item.actual ?? say("(không có)", "(absent)")))\(item.expected.map { " — \(say("yêu cầu", "expected")) " + e($0) } ?? "")\(item.source.map { " <small>\(e($0))</small>" } ?? "")</li>"
         }
         return "<ul class=\"evidence\">" + lines.joined() + (against.count > 5 ? "<li>+\(against.count - 5)</li>" : "") + "</ul>"
     }
@@ -133,7 +138,7 @@ extension PageFrame {
         body += "<p>\(say("Lĩnh vực", "Area")): \(e(view.area ?? "—")); \(view.articles.map { e(say($0.name)) }.joined(separator: "; "))</p>"
         let statuses = [("fail", view.counts.fail), ("error", view.counts.error), ("manual", view.counts.manual), ("pass", view.counts.pass), ("not_applicable", view.counts.notApplicable)]
         body += """
-            <table class="counts"><caption>\(say("Số máy theo kết quả", "PCs by result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
+            <table class="counts"><caption>\(say("Số máy theo kết quả báo cáo", "PCs by reported result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
             <th scope="col" class="num">\(say("Số máy", "PCs"))</th></tr></thead><tbody>
             """
         for (name, count) in statuses {
@@ -141,7 +146,7 @@ extension PageFrame {
         }
         body += "</tbody></table>"
         body += """
-            <table class="hosts"><caption>\(say("Máy", "PCs"))\(view.status.map { " — " + status($0) } ?? ""), \(view.matching) \(say("máy", "PCs")), \(say("trang", "page")) \(view.page)/\(view.pages)</caption>\
+            <table class="hosts"><caption>\(say("Các máy", "PCs"))\(view.status.map { " — " + status($0) } ?? ""): \(view.matching), \(say("trang", "page")) \(view.page)/\(view.pages)</caption>\
             <thead><tr><th scope="col">\(say("Máy", "PC"))</th><th scope="col">\(say("Đơn vị", "Unit"))</th><th scope="col">\(say("Kết quả", "Result"))</th>\
             <th scope="col">\(say("Từ khi", "Since"))</th><th scope="col">\(say("Bằng chứng gần nhất", "Latest evidence"))</th></tr></thead><tbody>
             """

@@ -55,6 +55,13 @@ def shot(b, name):
     if not b.screenshots:
         return
     os.makedirs(b.screenshots, exist_ok=True)
+    # The first screen as an officer sees it, and the forms, then the whole page.
+    b.driver.execute_script("window.scrollTo(0, 0)")
+    b.driver.save_screenshot(os.path.join(b.screenshots, f"{name}-top.png"))
+    forms = b.driver.find_elements(By.CSS_SELECTOR, "form.change")
+    if forms:
+        b.driver.execute_script("arguments[0].scrollIntoView()", forms[0])
+        b.driver.save_screenshot(os.path.join(b.screenshots, f"{name}-forms.png"))
     height = b.driver.execute_script("return document.documentElement.scrollHeight")
     b.driver.set_window_size(1280, min(max(900, height), 8000))
     b.driver.save_screenshot(os.path.join(b.screenshots, f"{name}.png"))
