@@ -86,6 +86,18 @@ public struct CollectorRoutes: Sendable {
             let job = try await approve(body, context: context)
             return EditedResponse(status: .created, response: job)
         }
+        officer.post("hosts/:id/revoke") { _, context -> RevokedHost in
+            let id = context.parameters.get("id") ?? ""
+            try context.requireActOnSomeUnit()
+            let store = store
+            guard id.utf8.count <= 128, let record = try await database.run({ try store.host(id: id) }) else {
+                throw HTTPError(.notFound, message: StoreError.unknownHost(id).description)
+            }
+            try context.requireAct(unit: record.unit)
+            let officer = ExceptionRoutes.acting(context)
+            let revoked = try await database.run { try store.revoke(host: id, by: officer, now: Date()) }
+            return RevokedHost(host: id, unit: record.unit, revokedCertificates: revoked)
+        }
         officer.get("status") { request, context -> [HostStatusView] in
             guard let unit = request.uri.queryParameters["unit"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?unit=") }
             // A unit's name is a line of text; the refusal below repeats it.
@@ -210,6 +222,13 @@ struct HostStatusView: ResponseEncodable {
         total = status.summary.total
         failing = status.failing
     }
+}
+
+/// What a revocation did.
+struct RevokedHost: ResponseEncodable {
+    var host: String
+    var unit: String
+    var revokedCertificates: Int
 }
 
 /// A pool's queue is full: come back shortly.

@@ -41,11 +41,6 @@ struct OfficeRoutes: Sendable {
             guard let record, context.access.canRead(unit: record.unit) else { throw Self.noHost(id) }
             return HistoryResponse(host: id, control: control, spans: spans)
         }
-        api.post("hosts/:id/revoke") { _, context -> RevokedResponse in
-            let id = try Self.hostId(context)
-            try await revoke(id, context)
-            return RevokedResponse(host: id, revoked: true)
-        }
         api.get("controls/:id") { request, context -> ControlView in
             let (id, units, status, page, size) = try await controlRequest(request, context)
             let query = query()
@@ -171,11 +166,6 @@ struct OfficeRoutes: Sendable {
 
 struct UnitsResponse: ResponseEncodable {
     var units: [UnitSummary]
-}
-
-struct RevokedResponse: ResponseEncodable {
-    var host: String
-    var revoked: Bool
 }
 
 struct HistoryResponse: ResponseEncodable {

@@ -64,6 +64,9 @@ import Testing
         func approve(_ host: String, _ who: [(String, String)]) async throws -> HTTPS.Answer {
             try await https.send(collector.url + "/v1/officer/jobs", method: .POST, body: Data(#"{"host":"\#(host)","controls":["VN-TD-PW-004"]}"#.utf8), headers: who)
         }
+        func revoke(_ host: String, _ who: [(String, String)]) async throws -> HTTPS.Answer {
+            try await https.send(collector.url + "/v1/officer/hosts/\(host)/revoke", method: .POST, body: nil, headers: who)
+        }
         func failing(_ who: [(String, String)]) async throws -> Set<String> {
             let answer = try await https.send(collector.url + "/v1/officer/failing?control=VN-TD-PW-001", method: .GET, body: nil, headers: who)
             #expect(answer.status == 200)
@@ -98,6 +101,7 @@ import Testing
         let officerB = try await session("bin")
         #expect(try await status(Self.unitA, officerB).status == 403)
         #expect(try await approve(hostA, officerB).status == 403)
+        #expect(try await revoke(hostA, officerB).status == 403)
         #expect(try await approve(hostB, officerB).status == 201)
         #expect(try await approve("h-nobody", officerB).status == 404)
 
@@ -109,6 +113,7 @@ import Testing
         for host in [hostA, hostB, "h-nobody"] {
             let refused = try await approve(host, inspector)
             #expect(refused.status == 403 && text(refused).contains("chỉ được xem"), "\(text(refused))")
+            #expect(try await revoke(host, inspector).status == 403)
         }
         let inspectorPage = try await page(inspector)
         #expect(inspectorPage.contains(hostA) && inspectorPage.contains(hostB))
@@ -120,6 +125,8 @@ import Testing
         #expect(try await failing(supervisor) == [hostA, hostB])
         #expect(try await approve(hostA, supervisor).status == 201)
         #expect(try await approve(hostB, supervisor).status == 201)
+        #expect(try await revoke(hostB, supervisor).status == 200)
+        #expect(try await status(Self.unitB, supervisor).status == 200)
 
         // Someone in none of the groups is refused without a PAM conversation.
         let calls = pam.appendingPathComponent("pam-calls")
