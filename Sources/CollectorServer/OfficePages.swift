@@ -61,7 +61,7 @@ struct PageFrame: Sendable {
     let access: OfficerAccess
     let csrf: String
     /// This page's path and query, for the language link to come back to.
-    let here: String
+    var here: String
 
     init(_ request: Request, _ context: CollectorContext) {
         english = request.cookies[OfficePages.languageCookie]?.value == "en"

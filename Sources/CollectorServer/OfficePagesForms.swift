@@ -58,7 +58,9 @@ extension OfficePages {
 
     /// Runs the change; a refusal the officer can correct comes back as a page saying what to do.
     func answer(_ request: Request, _ context: CollectorContext, back: String, _ change: () async throws -> Void) async throws -> Response {
-        let frame = PageFrame(request, context)
+        // The language link of a refusal leads back to the form's page, not to the POST.
+        var frame = PageFrame(request, context)
+        frame.here = back
         do {
             try await change()
             return .redirect(to: back, type: .normal)
