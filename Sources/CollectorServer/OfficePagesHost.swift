@@ -152,8 +152,11 @@ extension PageFrame {
             """
         for host in view.hosts {
             let since = host.failingSince.map { say("không đạt từ ", "failing since ") + time($0) } ?? time(host.since)
+            let apart = host.hostState.flatMap { $0 == .reporting ? nil : $0 }
             body += """
-                <tr class="host" data-host="\(e(host.host))" data-status="\(e(host.status))"><th scope="row"><a href="\(e(Self.hostLink(host.host)))">\(e(host.hostname ?? "—"))</a> <small>\(e(String(host.host.prefix(10))))</small></th>\
+                <tr class="host\(apart.map { $0 == .revoked ? " revoked" : " silent" } ?? "")" data-host="\(e(host.host))" data-status="\(e(host.status))">\
+                <th scope="row"><a href="\(e(Self.hostLink(host.host)))">\(e(host.hostname ?? "—"))</a> <small>\(e(String(host.host.prefix(10))))</small>\
+                \(apart.map { "<br><small class=\"status-error\">\(state($0))</small>" } ?? "")</th>\
                 <td><a href="\(e(Self.unitLink(host.unit)))">\(e(host.unit))</a></td><td class="status-\(e(host.shown))">\(shownStatus(host.shown, reported: host.status, waiver: host.waiver, attestation: host.attestation))</td><td class="since">\(since)</td>\
                 <td>\(evidence(host.evidence, status: host.status, reason: nil))</td></tr>
                 """

@@ -91,8 +91,12 @@ struct OfficeQuery: Sendable {
             waivers[unit] = try store.waivers(unit: unit, at: now, all: false)
             if OrganisationalControl.contains(id) { attestations[unit] = try store.attestationStates(unit: unit, at: now).first { $0.control == id } }
         }
+        // A silent or revoked PC's last result is not today's: the rows say so (issue 13 point 2).
+        let activity = Dictionary(try store.hostActivity(units: Set(states.map(\.unit)), now: now, silentAfter: silentAfter).map { ($0.host.id, $0.state) },
+                                  uniquingKeysWith: { a, _ in a })
         let rows = states.map { state in
             var row = ControlHostRow(state)
+            row.hostState = activity[state.host]
             row.overlay(ShownStatus(state.status, control: id, host: state.host, waivers: waivers[state.unit] ?? [], attestation: attestations[state.unit], at: now))
             return row
         }
@@ -426,6 +430,8 @@ struct ControlHostRow: Encodable {
     var host: String
     var hostname: String?
     var unit: String
+    /// Reporting, silent ("mất liên lạc"), never reported or revoked.
+    var hostState: HostActivity.State?
     var status: String
     var since: String
     var failingSince: String?

@@ -115,7 +115,8 @@ import Testing
             // The control: the failing PC with its failing-since; paging and filters bounded.
             let control = Self.json(try await get("/v1/officer/controls/VN-TD-PW-001?status=fail&unit=\(Self.unitPath)"))
             let failingHosts = try #require(control["hosts"] as? [[String: Any]])
-            #expect(failingHosts.contains { $0["host"] as? String == office.failing && $0["failingSince"] is String }, "\(failingHosts)")
+            #expect(failingHosts.contains { $0["host"] as? String == office.failing && $0["failingSince"] is String && $0["hostState"] as? String == "reporting" }, "\(failingHosts)")
+            #expect(failingHosts.contains { $0["host"] as? String == office.revoked && $0["hostState"] as? String == "revoked" }, "\(failingHosts)")
             #expect((control["counts"] as? [String: Any])?["fail"] as? Int ?? 0 >= 1)
             #expect(try await get("/v1/officer/controls/VN-TD-PW-001?pageSize=501").status == 400)
             #expect(try await get("/v1/officer/controls/VN-TD-PW-001?status=maybe").status == 400)
