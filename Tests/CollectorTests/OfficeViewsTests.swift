@@ -27,7 +27,8 @@ import Testing
         }
         let collector = try CollectorProcess(
             stateDirectory: officers.work.appendingPathComponent("state"),
-            environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "\(Self.other)=bin"],
+            environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "\(Self.other)=bin",
+                          "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "sys"],
             arguments: ["--pam-confdir", try officers.pamConfdir().path]
         )
         defer { collector.stop() }
@@ -184,6 +185,19 @@ import Testing
             #expect(try await page("/hosts/\(office.failing)", as: officerB).status == 404)
             #expect(!Self.text(try await page("/", as: officerB)).contains(Self.unit))
             #expect(try await page("/units/\(Self.unitPath)?page=9").status == 200)
+            // Forms only for whoever may act on the unit: its officer and supervisors, not inspectors.
+            let otherPath = try #require(Self.other.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            #expect(Self.text(try await page("/units/\(otherPath)", as: officerB)).contains("action=\"/units/\(otherPath)/waivers\""))
+            #expect(unit.contains("action=\"/units/\(Self.unitPath)/attestations\"") && host.contains("action=\"/hosts/\(office.failing)/revoke\""))
+            let inspector = try await session(office, "sys")
+            let inspected = Self.text(try await page("/units/\(Self.unitPath)", as: inspector))
+            #expect(inspected.contains(office.failing) && !inspected.contains("class=\"change\""))
+            #expect(!Self.text(try await page("/hosts/\(office.failing)", as: inspector)).contains("class=\"change\""))
+            // With the inspector's own anti-forgery token: refused for the role, not for forgery.
+            let csrf = try #require(inspected.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let refused = try await office.https.send(office.collector.url + "/hosts/\(office.failing)/revoke", method: .POST,
+                                                      body: Data("csrf=\(csrf)".utf8), type: "application/x-www-form-urlencoded", headers: inspector + [("Origin", office.collector.url)])
+            #expect(refused.status == 403 && Self.text(refused).contains("đoàn kiểm tra"), "\(Self.text(refused))")
         }
     }
 
