@@ -74,10 +74,18 @@ public struct ControlInfo: Sendable, Hashable, Codable {
     public var title: LocalizedText
 
     /// `D7.K3` → `D7`; `D6A.K5.dd` → `D6A` (CONTROLS.md: the text has two articles numbered 6).
+    /// Policies write references as the regulation reads, `Điều 7 khoản 3`; the first article 6 is
+    /// `Điều 6 (Điều kiện đảm bảo …)` → `D6A`, the second `Điều 6 (Trang thiết bị …)` → `D6B`.
     public static func articles(_ references: [String]) -> [String] {
         var seen: [String] = []
         for reference in references {
-            let article = String(reference.prefix { $0 != "." })
+            var article = String(reference.prefix { $0 != "." })
+            if reference.hasPrefix("Điều ") {
+                let number = reference.dropFirst(5).prefix { $0.isNumber }
+                guard !number.isEmpty else { continue }
+                article = "D" + number
+                if number == "6" { article += reference.contains("(Trang thiết bị") ? "B" : reference.contains("(Điều kiện") ? "A" : "" }
+            }
             if article.hasPrefix("D"), !seen.contains(article) { seen.append(article) }
         }
         return seen
