@@ -98,7 +98,7 @@ struct PageFrame: Sendable {
         .who{display:flex;gap:1rem;align-items:center}.who form{display:inline}caption{text-align:left;font-weight:600;padding:.4rem 0}
         table{margin-bottom:1.5rem}td.num,th.num{text-align:right}.silent td:first-child{border-left:4px solid #8a6d00}
         .revoked td:first-child{border-left:4px solid #777}.revoked{color:#555}.never td:first-child{border-left:4px dashed #999}
-        .tabs a,.pager a,.pager span{margin-right:.8rem}.tabs a[aria-current]{font-weight:700;text-decoration:none}
+        .tabs a,.pager a,.pager span{margin-right:.8rem}.pager{margin:1rem 0 2rem}.tabs a[aria-current]{font-weight:700;text-decoration:none}
         .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b7f3b}.status-error{color:#8a6d00}.muted{color:#666}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}.card{border:1px solid #ccc;border-radius:4px;padding:.5rem .8rem;min-width:8rem}
         .card b{display:block;font-size:1.4rem}dl.cards dd{margin:0}dl.cards dt{color:#444}td.failing{font-family:monospace;font-size:.75rem;color:#444}
