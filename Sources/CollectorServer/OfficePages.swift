@@ -12,7 +12,7 @@ struct OfficePages: Sendable {
     static let languageCookie = "attt_lang"
 
     func add(to router: Router<CollectorContext>) {
-        let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: routes.officers, redirect: true))
+        let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: routes.officers, redirect: true)).add(middleware: PageRefusals())
         pages.get("/") { request, context in
             let (query, access, page) = (routes.query(), context.access, PageFrame(request, context))
             return WebPages.html(try await routes.database.run { try page.commune(query.commune(units: query.readableUnits(access))) })
@@ -49,6 +49,22 @@ struct OfficePages: Sendable {
             var response = Response.redirect(to: target, type: .found)
             response.setCookie(Cookie(name: Self.languageCookie, value: english ? "en" : "vi", maxAge: 365 * 86_400, path: "/", secure: true, httpOnly: true, sameSite: .strict))
             return response
+        }
+    }
+}
+
+/// A refusal on a page (a unit not to be read, an unknown host, a bad filter) is a page too, in the
+/// officer's language, with the message and a way back, not a JSON body in the browser.
+struct PageRefusals: RouterMiddleware {
+    typealias Context = CollectorContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where [.badRequest, .forbidden, .notFound].contains(error.status) {
+            var frame = PageFrame(request, context)
+            frame.here = "/"
+            return WebPages.html(frame.refusal(error.body ?? "", back: "/", title: frame.say("Không mở được trang", "This page cannot be shown")), status: error.status)
         }
     }
 }
