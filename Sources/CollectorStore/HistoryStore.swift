@@ -26,10 +26,18 @@ public protocol HistoryStore: Sendable {
     /// Freezes each closed day (Vietnam's calendar) that has not been, and any a late report changed.
     func rollUp(now: Date, silentAfter: TimeInterval) throws
     /// Per day and control, how many hosts of each unit were in each status at the day's end.
-    /// Closed days come from the roll-up; today is computed as of `now`.
-    func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [DailyCompliance]
+    /// Closed days come from the roll-up; today is computed as of `now`. `combined` sums the units
+    /// into one row per day and control (its `unit` is empty).
+    func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval, combined: Bool) throws -> [DailyCompliance]
     /// Per day, how many hosts of each unit reported, were silent or revoked.
     func unitDays(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [UnitDay]
+}
+
+extension HistoryStore {
+    /// One row per unit, day and control.
+    public func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [DailyCompliance] {
+        try dailyCompliance(units: units, from: from, to: to, now: now, silentAfter: silentAfter, combined: false)
+    }
 }
 
 /// One stretch of a control's status on a host: from the report that changed it to the next change.
