@@ -109,7 +109,8 @@ struct OfficeQuery: Sendable {
     /// Per day and control for the chosen units, grouped by control, area or article.
     func compliance(units: [String], from: OfficeDay, to: OfficeDay, by: ComplianceGrouping) throws -> ComplianceSeries {
         let info = try controlInfo()
-        let rows = try store.dailyCompliance(units: Set(units), from: from, to: to, now: now, silentAfter: silentAfter)
+        // Summed over the units by the store: a year of a commune is one row per day and control.
+        let rows = try store.dailyCompliance(units: Set(units), from: from, to: to, now: now, silentAfter: silentAfter, combined: true)
         let days = Dictionary(grouping: rows, by: \.day).sorted { $0.key < $1.key }.map { day, rows in
             ComplianceDay(day: day.description, total: Self.total(rows), groups: Self.grouped(rows, [], by: by, info: info))
         }
@@ -123,7 +124,7 @@ struct OfficeQuery: Sendable {
         guard !units.isEmpty else { return ([], []) }
         let before = today.adding(-30)
         return (try store.dailyCompliance(units: units, from: today, to: today, now: now, silentAfter: silentAfter),
-                try store.dailyCompliance(units: units, from: before, to: before, now: now, silentAfter: silentAfter))
+                try store.dailyCompliance(units: units, from: before, to: before, now: now, silentAfter: silentAfter, combined: true))
     }
 
     static func total(_ rows: [DailyCompliance]) -> StatusCounts {
