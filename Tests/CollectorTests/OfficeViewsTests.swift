@@ -5,8 +5,8 @@ import NIOSSL
 import Testing
 
 /// The office's views (issue 13 points 1–3, 7–8) on a real collector with real agents' reports:
-/// a PC failing VN-TD-PW-001, a hardened one, one whose last word is a summary ten days old
-/// (silent, "mất liên lạc"), one revoked; a second unit whose officer must not see the first.
+/// a PC failing VN-TD-PW-001, a hardened one, one whose last word is a summary three days old
+/// (silent, "mất liên lạc", under `hosts.silent-after: 2d`), one revoked; a second unit whose officer must not see the first.
 @Suite(.serialized) struct OfficeViewsTests {
     let officers = OfficerTests()
     let agents = EnrollmentAndUploadTests()
@@ -28,7 +28,9 @@ import Testing
         let collector = try CollectorProcess(
             stateDirectory: officers.work.appendingPathComponent("state"),
             environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "\(Self.other)=bin",
-                          "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "sys"],
+                          "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "sys",
+                          // Three days without a report is silent here (the default week would not be).
+                          "ATTT_COLLECTOR_HOSTS_SILENT_AFTER": "2d"],
             arguments: ["--pam-confdir", try officers.pamConfdir().path]
         )
         defer { collector.stop() }
@@ -47,11 +49,11 @@ import Testing
         #expect(try collector.command(["hosts", "revoke", revoked]).status == 0)
 
         let ca = try NIOSSLCertificate.fromPEMFile(collector.caPath)
-        // The silent PC's only word: a summary from its own agent identity, ten days old.
+        // The silent PC's only word: a summary from its own agent identity, three days old.
         let identity = quiet.appendingPathComponent("var/lib/attt/identity")
         let asSilent = try HTTPS(trust: ca, identity: (identity.appendingPathComponent("host.pem").path, identity.appendingPathComponent("host.key").path))
         defer { asSilent.close() }
-        let old = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-10 * 86_400))
+        let old = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3 * 86_400))
         let summary = #"{"schema":"attt.report-summary.v1","reportId":"\#(UUID().uuidString)","startedAt":"\#(old)","summary":{"pass":20,"fail":1,"not_applicable":0,"error":0,"manual":0,"total":21},"failing":["VN-TD-PW-001"]}"#
         let sent = try await asSilent.post(collector.url + "/v1/report-summaries", Data(summary.utf8))
         #expect(sent.status == 200, "\(String(decoding: sent.body, as: UTF8.self))")
