@@ -136,13 +136,18 @@ extension PageFrame {
     func control(_ view: ControlView, unit: String?) -> String {
         var body = "<h1>\(e(view.control)) — \(e(say(view.title)))</h1>"
         body += "<p>\(say("Lĩnh vực", "Area")): \(e(view.area ?? "—")); \(view.articles.map { e(say($0.name)) }.joined(separator: "; "))</p>"
-        let statuses = [("fail", view.counts.fail), ("error", view.counts.error), ("manual", view.counts.manual), ("pass", view.counts.pass), ("not_applicable", view.counts.notApplicable)]
+        let (reported, shown) = (view.counts, view.shownCounts)
+        let statuses = [("fail", reported.fail, shown.fail), ("error", reported.error, shown.error), ("manual", reported.manual, shown.manual),
+                        ("pass", reported.pass, shown.pass), ("not_applicable", reported.notApplicable, shown.notApplicable)]
         body += """
-            <table class="counts"><caption>\(say("Số máy theo kết quả báo cáo", "PCs by reported result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
-            <th scope="col" class="num">\(say("Số máy", "PCs"))</th></tr></thead><tbody>
+            <table class="counts"><caption>\(say("Số máy theo kết quả", "PCs by result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
+            <th scope="col" class="num">\(say("Theo báo cáo", "As reported"))</th><th scope="col" class="num">\(say("Sau miễn trừ, xác nhận", "After waivers, attestations"))</th></tr></thead><tbody>
             """
-        for (name, count) in statuses {
-            body += "<tr><th scope=\"row\"><a href=\"\(e(Self.controlLink(view.control, unit: unit, query: "status=\(name)")))\">\(status(name))</a></th><td class=\"num\">\(count)</td></tr>"
+        for (name, count, after) in statuses {
+            body += "<tr><th scope=\"row\"><a href=\"\(e(Self.controlLink(view.control, unit: unit, query: "status=\(name)")))\">\(status(name))</a></th><td class=\"num\">\(count)</td><td class=\"num\">\(after)</td></tr>"
+        }
+        for (name, after) in [("waived", shown.waived), ("attested", shown.attested), ("due", shown.due)] where after > 0 {
+            body += "<tr><th scope=\"row\">\(status(name))</th><td class=\"num\">—</td><td class=\"num\">\(after)</td></tr>"
         }
         body += "</tbody></table>"
         body += """
