@@ -49,7 +49,7 @@ extension PageFrame {
         }
         let words = say(
             "\(points.count) báo cáo từ \(time(first.startedAt)) đến \(time(last.startedAt)); lần đầu \(first.pass) đạt, \(first.fail) không đạt; lần gần nhất \(last.pass) đạt, \(last.fail) không đạt. Xanh: đạt, đỏ: không đạt.",
-            "\(points.count) reports from \(time(first.startedAt)) to \(time(last.startedAt)); first \(first.pass) pass, \(first.fail) fail; latest \(last.pass) pass, \(last.fail) fail. Green: pass, red: fail.")
+            "\(points.count) report\(points.count == 1 ? "" : "s") from \(time(first.startedAt)) to \(time(last.startedAt)); first \(first.pass) pass, \(first.fail) fail; latest \(last.pass) pass, \(last.fail) fail. Green: pass, red: fail.")
         return """
             <figure><svg role="img" aria-labelledby="chart-title" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))">\
             <title id="chart-title">\(say("Kết quả kiểm tra 90 ngày: số biện pháp đạt và không đạt mỗi lần", "Checks over 90 days: controls passing and failing per report"))</title>\
