@@ -126,9 +126,10 @@ extension OfficeRoutes {
 
 /// The forms, rendered on the host's and the unit's pages for whoever may act on the unit.
 extension PageFrame {
-    func refusal(_ message: String, back: String) -> String {
-        document(title: say("chưa ghi được", "not recorded"), crumbs: [(say("Xã", "Commune"), "/")], body: """
-            <h1>\(say("Chưa ghi được", "Not recorded"))</h1><p class="message" role="alert">\(e(message))</p>
+    func refusal(_ message: String, back: String, title: String? = nil) -> String {
+        let heading = title ?? say("Chưa ghi được", "Not recorded")
+        return document(title: heading, crumbs: [(say("Xã", "Commune"), "/")], body: """
+            <h1>\(e(heading))</h1><p class="message" role="alert">\(e(message))</p>
             <p><a href="\(e(back))">\(say("Quay lại", "Back"))</a></p>
             """)
     }
