@@ -38,11 +38,10 @@ import Testing
         _ = try officers.enrolledHost(collector, fixture: "debian12-hardened")
         let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
         defer { https.close() }
+        /// The session cookie and the anti-forgery token, which the page puts in the form's body.
         func signIn(_ user: String) async throws -> (cookie: String, csrf: String) {
-            let answer = try await https.send(collector.url + "/v1/officer/session", method: .POST,
-                                              body: Data(try JSONEncoder().encode(["user": user, "password": OfficerTests.password])), headers: [("Origin", collector.url)])
-            let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-            return (cookie, try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"]))
+            let headers = try await officerSession(https, collector, user)
+            return (headers.first { $0.0 == "Cookie" }?.1 ?? "", headers.first { $0.0 == "X-CSRF-Token" }?.1 ?? "")
         }
         let boundary = "----attt\(UUID().uuidString)"
         // A scanned decision: bytes that are not text, so nothing on the way may treat them as such.

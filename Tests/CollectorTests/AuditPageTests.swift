@@ -23,13 +23,7 @@ import Testing
         let host = try officers.enrolledHost(collector, fixture: "debian12-broken")
         let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
         defer { https.close() }
-        func signIn(_ user: String) async throws -> [(String, String)] {
-            let answer = try await https.send(collector.url + "/v1/officer/session", method: .POST,
-                                              body: Data(try JSONEncoder().encode(["user": user, "password": OfficerTests.password])), headers: [("Origin", collector.url)])
-            let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-            let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
-            return [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)]
-        }
+        func signIn(_ user: String) async throws -> [(String, String)] { try await officerSession(https, collector, user) }
         func page(_ path: String, _ who: [(String, String)]) async throws -> (Int, String, [(String, String)]) {
             let answer = try await https.send(collector.url + path, method: .GET, body: nil, headers: who)
             return (answer.status, String(decoding: answer.body, as: UTF8.self), answer.headers)

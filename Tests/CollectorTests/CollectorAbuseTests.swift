@@ -224,6 +224,16 @@ func signIn(_ https: HTTPS, _ collector: CollectorProcess, _ user: String, _ pas
                          headers: [("Origin", collector.url)])
 }
 
+/// An officer signed in through the API (with the staged PAM service's password): the headers every
+/// later request carries — the session cookie, the collector's Origin and the anti-forgery token.
+func officerSession(_ https: HTTPS, _ collector: CollectorProcess, _ user: String) async throws -> [(String, String)] {
+    let answer = try await signIn(https, collector, user, OfficerTests.password)
+    #expect(answer.status == 200, "\(user): \(String(decoding: answer.body, as: UTF8.self))")
+    let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
+    let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
+    return [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)]
+}
+
 /// A plain TCP connection to the collector's port: what a scanner or a slowloris opens.
 final class RawSocket: @unchecked Sendable {
     let fd: Int32

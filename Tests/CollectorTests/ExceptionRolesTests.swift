@@ -28,13 +28,7 @@ import Testing
         _ = try collector.token(unit: Self.unitB)
         let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
         defer { https.close() }
-        func session(_ user: String) async throws -> [(String, String)] {
-            let answer = try await signIn(https, collector, user, OfficerTests.password)
-            #expect(answer.status == 200, "\(user): \(String(decoding: answer.body, as: UTF8.self))")
-            let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-            let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
-            return [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)]
-        }
+        func session(_ user: String) async throws -> [(String, String)] { try await officerSession(https, collector, user) }
         func call(_ method: HTTPMethod, _ path: String, _ body: String? = nil, _ who: [(String, String)]) async throws -> (Int, [String: Any]) {
             let answer = try await https.send(collector.url + path, method: method, body: body.map { Data($0.utf8) }, headers: who)
             return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any]) ?? [:])

@@ -64,11 +64,7 @@ import Testing
     }
 
     func session(_ office: Office, _ user: String) async throws -> [(String, String)] {
-        let answer = try await signIn(office.https, office.collector, user, OfficerTests.password)
-        #expect(answer.status == 200)
-        let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-        let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
-        return [("Cookie", cookie), ("Origin", office.collector.url), ("X-CSRF-Token", csrf)]
+        try await officerSession(office.https, office.collector, user)
     }
 
     static func json(_ answer: HTTPS.Answer) -> [String: Any] {

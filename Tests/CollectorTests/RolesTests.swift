@@ -49,14 +49,7 @@ import Testing
 
         let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
         defer { https.close() }
-        /// Signed in: the session cookie, the collector's Origin and the anti-forgery token.
-        func session(_ user: String) async throws -> [(String, String)] {
-            let answer = try await signIn(https, collector, user, OfficerTests.password)
-            #expect(answer.status == 200, "\(user): \(String(decoding: answer.body, as: UTF8.self))")
-            let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-            let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
-            return [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", csrf)]
-        }
+        func session(_ user: String) async throws -> [(String, String)] { try await officerSession(https, collector, user) }
         func status(_ unit: String, _ who: [(String, String)]) async throws -> HTTPS.Answer {
             let query = unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return try await https.send(collector.url + "/v1/officer/status?unit=" + query, method: .GET, body: nil, headers: who)
