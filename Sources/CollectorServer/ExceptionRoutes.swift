@@ -14,13 +14,18 @@ struct ExceptionRoutes: Sendable {
     func add(to officer: RouterGroup<CollectorContext>) {
         officer.get("waivers") { request, context -> [Waiver] in
             let unit = try Self.unit(request)
-            try Self.requireRead(context, unit: unit)
-            let all = request.uri.queryParameters["all"] == "true"
+            try context.requireRead(unit: unit)
+            let all: Bool
+            switch request.uri.queryParameters["all"] {
+            case nil, "false": all = false
+            case "true": all = true
+            default: throw HTTPError(.badRequest, message: "all is true (also the expired and ended waivers) or false")
+            }
             return try await run { try store.waivers(unit: unit, at: Date(), all: all) }
         }
         officer.post("waivers") { request, context -> EditedResponse<Waiver> in
             let body = try await request.decode(as: WaiverRequest.self, context: context)
-            try Self.requireAct(context, unit: body.unit)
+            try context.requireAct(unit: body.unit)
             let officer = Self.acting(context)
             return EditedResponse(status: .created, response: try await run { try store.recordWaiver(body, by: officer, now: Date()) })
         }
@@ -29,14 +34,14 @@ struct ExceptionRoutes: Sendable {
             guard let waiver = try await run({ try store.waiver(id: id) }), context.access.canRead(unit: waiver.unit) else {
                 throw HTTPError(.notFound, message: "không có miễn trừ \(id) — no waiver \(id)")
             }
-            try Self.requireAct(context, unit: waiver.unit)
+            try context.requireAct(unit: waiver.unit)
             let officer = Self.acting(context)
             return try await run { try store.endWaiver(id: id, by: officer, now: Date()) }
         }
 
         officer.get("attestations") { request, context -> AttestationList in
             let unit = try Self.unit(request)
-            try Self.requireRead(context, unit: unit)
+            try context.requireRead(unit: unit)
             let now = Date()
             return try await run {
                 AttestationList(unit: unit, at: Timestamp(now), states: try store.attestationStates(unit: unit, at: now), attestations: try store.attestations(unit: unit))
@@ -45,10 +50,12 @@ struct ExceptionRoutes: Sendable {
         officer.post("attestations") { request, context -> EditedResponse<Attestation> in
             // The one officer request allowed past `BodyLimits.officer`: the scanned decision comes
             // with it. Read here with its own bound, after the session (and its anti-forgery token)
-            // were checked.
+            // were checked, and only for someone who may change some unit: an inspector does not get
+            // to make the collector hold 14 MiB.
+            try context.requireActOnSomeUnit()
             let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
             let upload = try Self.decode(AttestationUpload.self, from: buffer)
-            try Self.requireAct(context, unit: upload.unit)
+            try context.requireAct(unit: upload.unit)
             let officer = Self.acting(context)
             return EditedResponse(status: .created, response: try await run { try store.recordAttestation(upload.request, by: officer, now: Date()) })
         }
@@ -65,7 +72,7 @@ struct ExceptionRoutes: Sendable {
             let unit = request.uri.queryParameters["unit"].map(String.init)
             if let unit {
                 guard unit.utf8.count <= ExceptionLimits.unitBytes else { throw HTTPError(.badRequest, message: "unit is at most \(ExceptionLimits.unitBytes) bytes") }
-                try Self.requireRead(context, unit: unit)
+                try context.requireRead(unit: unit)
             } else if !context.access.readsAll {
                 throw HTTPError(.forbidden, message: "chỉ Văn phòng thống kê và đoàn kiểm tra xem nhật ký mọi đơn vị — add ?unit= for your unit's log")
             }
@@ -104,15 +111,6 @@ struct ExceptionRoutes: Sendable {
     }
 
     static func acting(_ context: CollectorContext) -> ActingOfficer { ActingOfficer(name: context.officer ?? "", access: context.access) }
-
-    // Until the roles of issue 13 point 6 are enforced in one place for every route.
-    static func requireRead(_ context: CollectorContext, unit: String) throws {
-        guard context.access.canRead(unit: unit) else { throw HTTPError(.forbidden, message: "bạn không xem được đơn vị \(unit) — you may not read \(unit)") }
-    }
-
-    static func requireAct(_ context: CollectorContext, unit: String) throws {
-        guard context.access.canAct(unit: unit) else { throw HTTPError(.forbidden, message: "bạn không thay đổi được đơn vị \(unit) — you may not change \(unit)") }
-    }
 
     /// As Hummingbird's `decode(as:context:)` answers, for a body read with another bound.
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {

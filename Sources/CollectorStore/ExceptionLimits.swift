@@ -14,6 +14,12 @@ public enum ExceptionLimits {
     public static let mediaTypeBytes = 100
     /// A scanned decision or minutes of a few pages.
     public static let fileBytes = 10 << 20
+    /// Every file a unit keeps, together: attestations are never deleted, so a script with an
+    /// officer's session cannot fill the collector's disk with them.
+    public static let fileBytesPerUnit = 256 << 20
+    /// Waivers, and attestations, a unit keeps (none is deleted, and the lists return them all): far
+    /// more than an office records in years, few enough that a list stays a list.
+    public static let recordsPerUnit = 10_000
     /// A waiver is reviewed at least this often: an exception for ever is no exception.
     public static let longestWaiver: TimeInterval = 3 * 366 * 86_400
     public static let longestAttestation: TimeInterval = 5 * 366 * 86_400

@@ -89,6 +89,14 @@ extension SQLiteCollectorStore {
         guard known else { throw ExceptionRefusal.notFound("không có đơn vị \(unit) — no unit \(unit) at this collector (see attt-collector hosts list)") }
     }
 
+    /// Refuses a unit's record past `ExceptionLimits.recordsPerUnit` of its kind.
+    static func requireRoom(in table: String, unit: String, in db: Database) throws {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE unit = ?", arguments: [unit]) ?? 0
+        guard count < ExceptionLimits.recordsPerUnit else {
+            throw ExceptionRefusal.conflict("\(unit) already keeps \(count) records of this kind (\(table)), the most a unit may; this looks like a script, not an office")
+        }
+    }
+
     /// The time as stored (to the second), so what a call returns equals what a later read finds.
     static func stored(_ date: Date) -> Timestamp { Timestamp(Timestamp.parse(Timestamp(date).description) ?? date) }
 }
@@ -100,6 +108,7 @@ extension SQLiteCollectorStore: ExceptionStore {
                             approvedBy: request.approvedBy, recordedBy: officer.name, recordedAt: Self.stored(now), expiresAt: Self.stored(request.expiresAt.date))
         try database.write { db in
             try Self.requireUnit(waiver.unit, in: db)
+            try Self.requireRoom(in: "waiver", unit: waiver.unit, in: db)
             if let host = waiver.host {
                 // A unit's officer waives for the unit's own PCs only.
                 guard try String.fetchOne(db, sql: "SELECT unit FROM host WHERE id = ?", arguments: [host]) == waiver.unit else {
@@ -179,6 +188,13 @@ extension SQLiteCollectorStore: ExceptionStore {
                                       validUntil: Self.stored(request.validUntil.date), file: file)
         try database.write { db in
             try Self.requireUnit(attestation.unit, in: db)
+            try Self.requireRoom(in: "attestation", unit: attestation.unit, in: db)
+            if let file {
+                let kept = try Int.fetchOne(db, sql: "SELECT coalesce(sum(file_size), 0) FROM attestation WHERE unit = ?", arguments: [attestation.unit]) ?? 0
+                guard kept + file.size <= ExceptionLimits.fileBytesPerUnit else {
+                    throw ExceptionRefusal.conflict("đơn vị đã lưu \(kept >> 20) MiB tệp đính kèm — \(attestation.unit) already keeps \(kept >> 20) MiB of attached files (at most \(ExceptionLimits.fileBytesPerUnit >> 20) MiB); record this attestation with a note and keep the document on paper")
+                }
+            }
             try db.execute(sql: """
                 INSERT INTO attestation (id, unit, control, attested_on, reference, note, attested_by, recorded_by, recorded_at, valid_until,
                                          file_name, file_type, file_size, file_sha256, file)

@@ -118,3 +118,12 @@ extension Waiver {
         }
     }
 }
+
+extension ControlState {
+    /// This control of this host as an officer sees it, under its unit's waivers and the unit's
+    /// attestation states (`ExceptionStore.waivers(unit:at:all:)`, `attestationStates(unit:at:)`).
+    public func shown(waivers: [Waiver], attestations: [AttestationState], at time: Date) -> ShownStatus {
+        ShownStatus(status, control: control, host: host, waivers: waivers.filter { $0.unit == unit },
+                    attestation: attestations.first { $0.control == control }, at: time)
+    }
+}

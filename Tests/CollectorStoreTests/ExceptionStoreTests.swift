@@ -161,6 +161,22 @@ import Testing
         #expect(try store.attestationFile(id: UUID()) == nil)
     }
 
+    @Test func aUnitsAttachedFilesAreBounded() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try enroll(store, unit: unit, serial: "01")
+        let scan = AttachedFile(name: "scan.pdf", mediaType: "application/pdf", data: Data(count: ExceptionLimits.fileBytes))
+        let fit = ExceptionLimits.fileBytesPerUnit / ExceptionLimits.fileBytes
+        for _ in 0..<fit { _ = try store.recordAttestation(attestation(file: scan), by: officer, now: now) }
+        #expect { try store.recordAttestation(attestation(file: scan), by: officer, now: now) } throws: { error in
+            guard case ExceptionRefusal.conflict(let message) = error else { return false }
+            return message.contains("already keeps \(fit * 10) MiB of attached files")
+        }
+        // Without a file it is still recorded.
+        _ = try store.recordAttestation(attestation(), by: officer, now: now)
+        #expect(try store.attestations(unit: unit).count == fit + 1)
+    }
+
     @Test(arguments: [
         ("VN-TD-PW-001", "is checked on the PCs, not attested"),
         ("VN-TD-ATT-016", "is checked on the PCs, not attested"),
@@ -248,5 +264,27 @@ import Testing
         #expect(try sqlite("DELETE FROM audit") != 0)
         #expect(try sqlite("SELECT count(*) FROM audit") == 0)
         #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.officer) == ["nguyenvana"])
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: sqlite3), "needs the sqlite3 shell (Debian's sqlite3) to fill the table quickly"))
+    func aUnitKeepsABoundedNumberOfWaivers() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try enroll(store, unit: unit, serial: "01")
+        // As many as a unit may keep, written behind the store's back (10,000 transactions would be slow).
+        #expect(try sqlite("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(ExceptionLimits.recordsPerUnit))
+            INSERT INTO waiver (id, unit, control, justification, approved_by, recorded_by, recorded_at, expires_at)
+            SELECT 'w' || i, '\(unit)', 'VN-TD-PW-001', 'j', 'a', 'o', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z' FROM n
+            """) == 0)
+        #expect { try store.recordWaiver(waiver(), by: officer, now: now) } throws: { error in
+            guard case ExceptionRefusal.conflict(let message) = error else { return false }
+            return message.contains("already keeps 10000 records")
+        }
+        // Another unit is not crowded out.
+        _ = try enroll(store, unit: "Trạm y tế xã", serial: "02")
+        var other = waiver()
+        other.unit = "Trạm y tế xã"
+        _ = try store.recordWaiver(other, by: officer, now: now)
     }
 }

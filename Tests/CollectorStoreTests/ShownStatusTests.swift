@@ -1,4 +1,4 @@
-import CollectorStore
+@testable import CollectorStore
 import Foundation
 import HardeningCore
 import Testing
@@ -70,5 +70,18 @@ import Testing
         let counts = ShownCounts(shown)
         #expect(counts.pass == 2 && counts.fail == 1 && counts.waived == 1 && counts.attested == 1 && counts.due == 1)
         #expect(counts.manual == 1 && counts.error == 1 && counts.notApplicable == 1 && counts.total == shown.count)
+    }
+
+    @Test func aHostsCurrentStateIsShownUnderItsOwnUnitsDecisions() {
+        func state(_ control: String, _ status: ResultStatus) -> ControlState {
+            ControlState(host: "h", hostname: "pc", unit: "u", control: control, status: status, since: Timestamp(now), failingSince: nil, result: nil)
+        }
+        let waiver = waiver()
+        var elsewhere = waiver
+        elsewhere.unit = "another unit"
+        let missing = AttestationState(control: "VN-TD-ATT-001", standing: .missing, attestation: nil)
+        #expect(state("VN-TD-PW-001", .fail).shown(waivers: [waiver], attestations: [missing], at: now) == .waived(waiver))
+        #expect(state("VN-TD-PW-001", .fail).shown(waivers: [elsewhere], attestations: [missing], at: now) == .fail)
+        #expect(state("VN-TD-ATT-001", .manual).shown(waivers: [], attestations: [missing], at: now) == .due(missing))
     }
 }

@@ -25,6 +25,10 @@ import Testing
         let otherUnit = try collector.command(["waiver", "add", "--unit", "Nowhere"] + waiver.dropFirst(4) + ["--expires", "90d"])
         #expect(otherUnit.status == 2 && otherUnit.stderr.contains("no unit Nowhere"), "\(otherUnit.stderr)")
 
+        // A day is waived through its end in Việt Nam (UTC+7): until 17:00 UTC.
+        let day = String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(60 * 86_400)).prefix(10))
+        let throughADay = try collector.command(waiver + ["--expires", day, "--control", "VN-TD-PW-002"])
+        #expect(throughADay.status == 0 && throughADay.stdout.contains("VN-TD-PW-002  until \(day)T17:00:00Z"), "\(throughADay.stdout)\(throughADay.stderr)")
         let added = try collector.command(waiver + ["--expires", "90d"])
         #expect(added.status == 0, "\(added.stderr)")
         let id = try #require(added.stdout.split(separator: " ").first.map(String.init))
@@ -35,7 +39,8 @@ import Testing
         let again = try collector.command(["waiver", "end", id])
         #expect(again.status == 2 && again.stderr.contains("has already ended or expired"), "\(again.stderr)")
         #expect(try collector.command(["waiver", "end", "not-an-id"]).status == 2)
-        #expect(!(try collector.command(["waiver", "list", "--unit", unit]).stdout.contains(id)))
+        let inForce = try collector.command(["waiver", "list", "--unit", unit]).stdout
+        #expect(!inForce.contains(id) && inForce.contains("VN-TD-PW-002"))
         #expect(try collector.command(["waiver", "list", "--unit", unit, "--all"]).stdout.contains(id))
 
         let scan = work.appendingPathComponent("Biên bản 12.pdf")
@@ -54,7 +59,7 @@ import Testing
 
         let audit = try collector.command(["audit", "list", "--unit", unit])
         let actions = audit.stdout.split(separator: "\n").map { $0.components(separatedBy: "  ")[3] }
-        #expect(actions == ["attestation-recorded", "waiver-ended", "waiver-recorded"], "\(audit.stdout)")
+        #expect(actions == ["attestation-recorded", "waiver-ended", "waiver-recorded", "waiver-recorded"], "\(audit.stdout)")
         #expect(audit.stdout.split(separator: "\n").allSatisfy { $0.contains("(local-admin)") })
         #expect(try collector.command(["audit", "list", "--limit", "0"]).status == 2)
     }
