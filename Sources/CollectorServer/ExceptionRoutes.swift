@@ -10,6 +10,10 @@ import NIOCore
 struct ExceptionRoutes: Sendable {
     let store: any CollectorDatabase
     let database: BlockingPool
+    /// Attestation bodies read at once: each holds up to 14 MiB, and again decoded, so 512
+    /// connections of one officer's script would hold gigabytes (48 at once peaked at 710 MiB); past
+    /// these the next is told to come back (503) before its body is read.
+    let uploads = Admission(name: "attestation uploads", capacity: 4)
 
     func add(to officer: RouterGroup<CollectorContext>) {
         officer.get("waivers") { request, context -> [Waiver] in
@@ -53,11 +57,13 @@ struct ExceptionRoutes: Sendable {
             // were checked, and only for someone who may change some unit: an inspector does not get
             // to make the collector hold 14 MiB.
             try context.requireActOnSomeUnit()
-            let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
-            let upload = try Self.decode(AttestationUpload.self, from: buffer)
-            try context.requireAct(unit: upload.unit)
-            let officer = Self.acting(context)
-            return EditedResponse(status: .created, response: try await run { try store.recordAttestation(upload.request, by: officer, now: Date()) })
+            return try await uploads.run {
+                let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
+                let upload = try Self.decode(AttestationUpload.self, from: buffer)
+                try context.requireAct(unit: upload.unit)
+                let officer = Self.acting(context)
+                return EditedResponse(status: .created, response: try await run { try store.recordAttestation(upload.request, by: officer, now: Date()) })
+            }
         }
         officer.get("attestations/:id/file") { _, context -> Response in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.badRequest, message: "the attestation id is not a UUID") }

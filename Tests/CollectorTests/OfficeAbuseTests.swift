@@ -351,6 +351,40 @@ import Testing
         }
         #expect(try collector.command(["audit", "list"]).stdout == before)
     }
+
+    /// One officer's session sending 48 scans at once: each attestation body may be 14 MiB, so the
+    /// collector reads a few at a time and tells the rest to come back (503), holding no more than
+    /// those few (issue 12's bound on memory, for a signed-in officer; before, 710 MiB at the peak).
+    @Test(.enabled(if: canRun, why))
+    func manyLargeAttestationsAtOnceStayWithinMemory() async throws {
+        let office = try Office(agents: false)
+        defer { office.close() }
+        let officerA = try await office.session("daemon")
+        let pid = try #require(office.collector.processIdentifier)
+        func memory(_ key: String) throws -> Int {
+            let line = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix(key + ":") }
+            return Int(line?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        let before = try memory("VmRSS")
+        // Refused by the store only after the whole body is read and decoded (not an organisational control).
+        var body = Office.attestation(Self.unitA, control: "VN-TD-PW-001")
+        body["file"] = ["name": "scan.pdf", "mediaType": "application/pdf", "content": Data(count: 10 << 20).base64EncodedString()]
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let many = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(office.collector.caPath), connections: 48)
+        defer { many.close() }
+        let (url, headers) = (office.collector.url + "/v1/officer/attestations", office.changing(officerA))
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            // A request answered 503 before its body is sent may see its connection closed instead.
+            for _ in 0..<48 { group.addTask { (try? await many.send(url, method: .POST, body: data, headers: headers).status) ?? 0 } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let peak = try memory("VmHWM")
+        print("attestations at once: \(statuses.sorted()) RSS before \(before >> 10) MiB, peak \(peak >> 10) MiB")
+        #expect(statuses.allSatisfy { [0, 400, 503].contains($0) } && statuses.contains(400) && statuses.contains(503), "\(statuses)")
+        // Then one at a time, as an office sends them, each is read.
+        #expect(try await office.post("/v1/officer/attestations", data, headers: headers).status == 400)
+        #expect(peak - before < 400 << 10, "peak \(peak >> 10) MiB, before \(before >> 10) MiB")
+    }
 }
 
 /// A real collector with units A and B (a token each; with `agents`, one enrolled PC in each that has
