@@ -112,6 +112,7 @@ public struct CollectorRoutes: Sendable {
 
         ExceptionRoutes(store: store, database: database).add(to: officer)
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
+        OfficeRoutes(collector: self).add(to: router)
         return router
     }
 

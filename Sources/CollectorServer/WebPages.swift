@@ -4,9 +4,9 @@ import HardeningCore
 import Hummingbird
 import Reporting
 
-/// The officers' first page, in Vietnamese: every unit, its hosts with their latest status and
-/// failing controls. Server-rendered HTML with no script and no external asset, so it works on any
-/// office browser and the Content-Security-Policy can forbid everything else.
+/// Signing in and out, and what every officer page shares: the document around it and the strict
+/// Content-Security-Policy. Server-rendered HTML with no script and no external asset, so it works
+/// on any office browser. The pages themselves are OfficePages (commune → unit → host → control).
 struct WebPages: Sendable {
     let store: any CollectorDatabase
     let officers: OfficerAuthenticator
@@ -33,10 +33,6 @@ struct WebPages: Sendable {
             }
         }
         let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: officers, redirect: true))
-        pages.get("/") { _, context in
-            let (store, officer, access, csrf) = (store, context.officer ?? "", context.access, context.csrfToken ?? "")
-            return Self.html(try await database.run { try Self.statusPage(store: store, officer: officer, access: access, csrf: csrf) })
-        }
         pages.post("/sign-out") { request, _ -> Response in
             if let token = request.cookies[OfficerAuthenticator.cookieName]?.value { try await officers.signOut(session: token) }
             var response = Response.redirect(to: "/sign-in", type: .found)
@@ -48,42 +44,6 @@ struct WebPages: Sendable {
     struct SignInForm: Decodable {
         var user: String
         var password: String
-    }
-
-    /// Runs on the database pool: it reads the store. Only the units the officer may read.
-    static func statusPage(store: any CollectorDatabase, officer: String, access: OfficerAccess, csrf: String) throws -> String {
-        let readable = access.readsAll ? try store.hosts(unit: nil) : try access.units.flatMap { try store.hosts(unit: $0) }
-        let units = Dictionary(grouping: readable, by: \.unit).sorted { $0.key < $1.key }
-        var body = """
-            <header><h1>Tình hình bảo đảm an toàn thông tin</h1>
-            <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(Self.escape(csrf))"><span>Cán bộ: \(Self.escape(officer))</span> <button>Đăng xuất</button></form></header>
-            """
-        if units.isEmpty {
-            body += "<p>Chưa có máy nào đăng ký. Tạo mã đăng ký: <code>attt-collector token create --unit \"…\"</code></p>"
-        }
-        for (unit, hosts) in units {
-            let latest = Dictionary(try store.latestStatus(unit: unit).map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
-            let failingHosts = hosts.filter { (latest[$0.id]?.failing.isEmpty == false) }.count
-            body += "<section><h2>\(Self.escape(unit))</h2><p class=\"unit-summary\">\(hosts.count) máy, \(failingHosts) máy có biện pháp không đạt</p>"
-            body += "<table><thead><tr><th>Máy</th><th>Lần kiểm tra gần nhất</th><th>Đạt</th><th>Không đạt</th><th>Biện pháp không đạt</th></tr></thead><tbody>"
-            for host in hosts {
-                // Two PCs may share a name; the short id tells them apart.
-                let name = Self.escape(host.hostname ?? "—") + " <small>\(Self.escape(String(host.id.prefix(10))))</small>"
-                guard let status = latest[host.id] else {
-                    body += "<tr class=\"host\" data-host=\"\(Self.escape(host.id))\"><td>\(name)</td><td colspan=\"4\">chưa gửi báo cáo</td></tr>"
-                    continue
-                }
-                let state = status.failing.isEmpty ? "ok" : "fail"
-                let failing = status.failing.map { "<span class=\"control\">\(Self.escape($0))</span>" }.joined(separator: " ")
-                body += """
-                    <tr class="host \(state)" data-host="\(Self.escape(host.id))"><td>\(name)\(host.revoked ? " (đã thu hồi)" : "")</td>\
-                    <td>\(Self.localTime(status.startedAt))\(status.summaryOnly ? " (tóm tắt)" : "")</td>\
-                    <td class="pass">\(status.summary.pass)</td><td class="fail">\(status.summary.fail)</td><td>\(failing.isEmpty ? "—" : failing)</td></tr>
-                    """
-            }
-            body += "</tbody></table></section>"
-        }
-        return Self.document(title: "attt — tình hình các đơn vị", body: body)
     }
 
     /// Vietnam's time (UTC+7, no daylight saving), the way officers read dates: 25/11/2026 15:00.
@@ -107,7 +67,8 @@ struct WebPages: Sendable {
             """)
     }
 
-    static func document(title: String, body: String) -> String {
+    /// `style`: what a page adds to the shared style sheet (inline: the CSP allows no other).
+    static func document(title: String, body: String, style: String = "") -> String {
         """
         <!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
         <title>\(escape(title))</title><style>
@@ -115,7 +76,7 @@ struct WebPages: Sendable {
         th,td{border-bottom:1px solid #ccc;padding:.35rem .6rem;text-align:left}tr.fail td:first-child{border-left:4px solid #b00020}
         tr.ok td:first-child{border-left:4px solid #1b7f3b}.control{font-family:monospace;margin-right:.4rem}
         .message{color:#b00020}label{display:block;margin:.5rem 0}header{display:flex;justify-content:space-between;align-items:center}
-        </style></head><body>\(body)</body></html>
+        \(style)</style></head><body>\(body)</body></html>
         """
     }
 

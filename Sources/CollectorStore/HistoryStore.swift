@@ -26,10 +26,18 @@ public protocol HistoryStore: Sendable {
     /// Freezes each closed day (Vietnam's calendar) that has not been, and any a late report changed.
     func rollUp(now: Date, silentAfter: TimeInterval) throws
     /// Per day and control, how many hosts of each unit were in each status at the day's end.
-    /// Closed days come from the roll-up; today is computed as of `now`.
-    func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [DailyCompliance]
+    /// Closed days come from the roll-up; today is computed as of `now`. `combined` sums the units
+    /// into one row per day and control (its `unit` is empty).
+    func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval, combined: Bool) throws -> [DailyCompliance]
     /// Per day, how many hosts of each unit reported, were silent or revoked.
     func unitDays(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [UnitDay]
+}
+
+extension HistoryStore {
+    /// One row per unit, day and control.
+    public func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [DailyCompliance] {
+        try dailyCompliance(units: units, from: from, to: to, now: now, silentAfter: silentAfter, combined: false)
+    }
 }
 
 /// One stretch of a control's status on a host: from the report that changed it to the next change.
@@ -66,10 +74,18 @@ public struct ControlInfo: Sendable, Hashable, Codable {
     public var title: LocalizedText
 
     /// `D7.K3` → `D7`; `D6A.K5.dd` → `D6A` (CONTROLS.md: the text has two articles numbered 6).
+    /// Policies write references as the regulation reads, `Điều 7 khoản 3`; the first article 6 is
+    /// `Điều 6 (Điều kiện đảm bảo …)` → `D6A`, the second `Điều 6 (Trang thiết bị …)` → `D6B`.
     public static func articles(_ references: [String]) -> [String] {
         var seen: [String] = []
         for reference in references {
-            let article = String(reference.prefix { $0 != "." })
+            var article = String(reference.prefix { $0 != "." })
+            if reference.hasPrefix("Điều ") {
+                let number = reference.dropFirst(5).prefix { $0.isNumber }
+                guard !number.isEmpty else { continue }
+                article = "D" + number
+                if number == "6" { article += reference.contains("(Trang thiết bị") ? "B" : reference.contains("(Điều kiện") ? "A" : "" }
+            }
             if article.hasPrefix("D"), !seen.contains(article) { seen.append(article) }
         }
         return seen

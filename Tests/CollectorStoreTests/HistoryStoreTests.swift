@@ -199,3 +199,27 @@ extension HistoryStoreTests {
         #expect(days.map(\.counts.pass) == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
     }
 }
+
+extension HistoryStoreTests {
+    /// Summed over units, a day's figures are the sum of each unit's, today (computed) as closed days
+    /// (frozen).
+    @Test func unitsSummedAreTheSumOfEachUnit() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let other = HostIdentity(id: "h-c", unit: "Trạm y tế xã")
+        for day in 0...3 {
+            _ = try store.ingest(report(day: day, statuses: ["VN-TD-PW-001": .fail]), host: a)
+            _ = try store.ingest(report(day: day, statuses: day > 1 ? ["VN-TD-PW-001": .fail] : [:]), host: other)
+        }
+        let first = OfficeDay(containing: at(0)), units: Set = [a.unit, other.unit]
+        let each = try store.dailyCompliance(units: units, from: first, to: first.adding(3), now: at(3, hour: 1), silentAfter: 7 * 86_400)
+        let summed = try store.dailyCompliance(units: units, from: first, to: first.adding(3), now: at(3, hour: 1), silentAfter: 7 * 86_400, combined: true)
+        #expect(summed.allSatisfy { $0.unit.isEmpty } && summed.count == 4 * Self.controls.count)
+        for row in summed {
+            var expected = ShownCounts()
+            for part in each where part.day == row.day && part.control == row.control { expected.add(part.counts) }
+            #expect(row.counts == expected, "\(row.day) \(row.control)")
+        }
+        #expect(summed.filter { $0.control == "VN-TD-PW-001" }.map(\.counts.fail) == [1, 1, 2, 2])
+    }
+}

@@ -202,7 +202,7 @@ import Testing
         let jobs = try collector.command(["jobs", "list"]).stdout, hosts = try collector.command(["hosts", "list"]).stdout
         #expect(!jobs.contains("\u{1b}") && !jobs.contains("\u{07}") && jobs.contains("?[2J?]0;owned?<b>ok</b>"), "\(jobs.debugDescription)")
         #expect(!hosts.contains("\u{1b}") && hosts.contains("<script>alert(1)</script>?[31m"), "\(hosts.debugDescription)")
-        let page = String(decoding: try await https.send(collector.url + "/", method: .GET, body: nil, headers: [("Cookie", cookie)]).body, as: UTF8.self)
+        let page = String(decoding: try await https.send(collector.url + "/units/UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n", method: .GET, body: nil, headers: [("Cookie", cookie)]).body, as: UTF8.self)
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script>"), "\(page)")
     }
 

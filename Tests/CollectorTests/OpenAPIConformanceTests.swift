@@ -215,9 +215,6 @@ import Testing
         let webCookie = try #require(web.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
         let page = try await anonymous.send(base + "/", method: .GET, body: nil, headers: [("Cookie", webCookie)])
         let webCSRF = try #require(String(decoding: page.body, as: UTF8.self).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
-        _ = try await form("/sign-out", "csrf=forged", headers: [("Cookie", webCookie), origin])
-        _ = try await form("/sign-out", "csrf=\(webCSRF)", headers: [("Cookie", webCookie), origin])
-
         // Revoking through the API: refusals, then pc-other for real; its certificate is refused at once (403).
         let otherId = try #require(try collector.command(["hosts", "list"]).stdout.split(separator: "\n").first { $0.contains("pc-other") }?.split(separator: " ").first.map(String.init))
         _ = try await officer(.POST, "/v1/officer/hosts/\(otherId)/revoke", token: "forged")
@@ -227,6 +224,12 @@ import Testing
         #expect(revoked.status == 200 && String(decoding: revoked.body, as: UTF8.self).contains(#""revokedCertificates":1"#))
         #expect(try await other.post(base + "/v1/reports", report).status == 403)
 
+        try await officeViews(officer: officer, page: { path in try await anonymous.send(base + path, method: .GET, body: nil, headers: [("Cookie", webCookie)]) },
+                              form: { path, text in try await form(path, text.replacingOccurrences(of: "CSRF", with: webCSRF), headers: [("Cookie", webCookie), origin]) },
+                              anonymous: anonymous, base: base, host: hostId, other: otherId)
+        _ = try await form("/sign-out", "csrf=forged", headers: [("Cookie", webCookie), origin])
+        _ = try await form("/sign-out", "csrf=\(webCSRF)", headers: [("Cookie", webCookie), origin])
+
         // Revoked at the keyboard: the agent's certificate is refused from now on.
         #expect(try collector.command(["hosts", "revoke", hostId]).status == 0)
         _ = try await agent.post(base + "/v1/reports", report)
@@ -235,7 +238,9 @@ import Testing
         // The audit log: every change above, the revocation at the keyboard included, newest first.
         let audit = try await officer(.GET, "/v1/officer/audit?unit=\(unit)")
         let entries = try #require((try JSONSerialization.jsonObject(with: audit.body) as? [String: Any])?["entries"] as? [[String: Any]])
-        #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "host-revoked", "attestation-recorded", "attestation-recorded", "attestation-recorded",
+        // Newest first: the keyboard, the office pages' forms (officeViews), the API revocation, the rest above.
+        #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "attestation-recorded", "waiver-recorded", "job-approved", "host-revoked",
+                                                                    "attestation-recorded", "attestation-recorded", "attestation-recorded",
                                                                     "waiver-ended", "waiver-recorded", "waiver-recorded", "job-approved"])
         #expect(entries.first?["role"] as? String == "local-admin" && entries.dropFirst().first?["role"] as? String == "supervisor" && entries.last?["role"] as? String == "supervisor")
         _ = try await officer(.GET, "/v1/officer/audit?limit=2")
@@ -244,7 +249,7 @@ import Testing
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
-        #expect(statuses == [200, 201, 302, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
+        #expect(statuses == [200, 201, 302, 303, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
         let file = work.appendingPathComponent("exchanges.json")
         try JSONSerialization.data(withJSONObject: exchanges.items, options: [.prettyPrinted]).write(to: file)
         let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [
@@ -253,6 +258,61 @@ import Testing
         ])
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         #expect(checked.stdout.contains(#""problems": 0"#))
+    }
+
+    /// The office's views (issue 13 points 1–3, 7–8), their pages and forms: each operation with its
+    /// success and its refusals. `form` replaces CSRF in the text with the page's token.
+    func officeViews(officer: (HTTPMethod, String, Data?, Bool, String?) async throws -> HTTPS.Answer, page: (String) async throws -> HTTPS.Answer,
+                     form: (String, String) async throws -> HTTPS.Answer, anonymous: HTTPS, base: String, host: String, other: String) async throws {
+        let unit = "UBND%20x%C3%A3%20T%E1%BB%A9%20D%C3%A2n"
+        let days = DateFormatter()
+        days.dateFormat = "yyyy-MM-dd"
+        days.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        let (today, inAQuarter, inAYear) = (days.string(from: Date()), days.string(from: Date().addingTimeInterval(90 * 86_400)), days.string(from: Date().addingTimeInterval(365 * 86_400)))
+        func get(_ path: String) async throws { _ = try await officer(.GET, path, nil, true, nil) }
+        try await get("/v1/officer/units")
+        _ = try await officer(.GET, "/v1/officer/units", nil, false, nil)
+        try await get("/v1/officer/units/\(unit)?state=failing&sort=latest")
+        try await get("/v1/officer/units/\(unit)?page=3")
+        try await get("/v1/officer/hosts/\(host)")
+        try await get("/v1/officer/hosts/h-nobody")
+        try await get("/v1/officer/hosts/\(String(repeating: "h", count: 200))")
+        try await get("/v1/officer/hosts/\(host)/history?control=VN-TD-PW-001")
+        try await get("/v1/officer/hosts/\(host)/history?control=x")
+        try await get("/v1/officer/hosts/h-nobody/history")
+        try await get("/v1/officer/controls/VN-TD-PW-001?unit=\(unit)&status=fail&pageSize=10")
+        try await get("/v1/officer/controls/VN-TD-PW-001?pageSize=501")
+        try await get("/v1/officer/controls/VN-TD-ZZ-999")
+        try await get("/v1/officer/compliance?unit=\(unit)&by=article")
+        try await get("/v1/officer/compliance?from=25-11-2026")
+
+        _ = try await page("/units/\(unit)")
+        _ = try await page("/units/\(String(repeating: "u", count: 300))")
+        _ = try await page("/hosts/\(host)")
+        _ = try await page("/hosts/h-nobody")
+        _ = try await page("/controls/VN-TD-PW-001?unit=\(unit)")
+        _ = try await page("/controls/VN-TD-ZZ-999")
+        _ = try await page("/controls/PW")
+        _ = try await page("/language?to=en&back=%2Fhosts%2F\(host)")
+        _ = try await anonymous.get(base + "/units/\(unit)")
+        _ = try await anonymous.get(base + "/language?to=en")
+        _ = try await form("/hosts/\(host)/jobs", "csrf=CSRF&controls=VN-TD-PW-004")
+        _ = try await form("/hosts/\(host)/jobs", "csrf=CSRF&controls=PW4")
+        _ = try await form("/hosts/h-nobody/jobs", "csrf=CSRF&controls=VN-TD-PW-004")
+        _ = try await form("/hosts/\(host)/jobs", "csrf=forged&controls=VN-TD-PW-004")
+        _ = try await form("/units/\(unit)/waivers", "csrf=CSRF&control=VN-TD-PW-001&host=\(host)&justification=M%C3%A1y%20in%20c%C5%A9&approvedBy=Ch%E1%BB%A7%20t%E1%BB%8Bch&expires=\(inAQuarter)")
+        _ = try await form("/units/\(unit)/waivers", "csrf=CSRF&control=VN-TD-PW-001&justification=x&approvedBy=y&expires=30/06/2027")
+        _ = try await form("/units/\(unit)/waivers", "csrf=CSRF&control=VN-TD-PW-001&host=h-nobody&justification=x&approvedBy=y&expires=\(inAQuarter)")
+        _ = try await form("/units/\(unit)/waivers", "csrf=CSRF&control=VN-TD-PW-001")
+        _ = try await form("/units/\(unit)/waivers", "csrf=forged")
+        _ = try await form("/units/\(unit)/attestations", "csrf=CSRF&control=VN-TD-ATT-001&attestedOn=\(today)&reference=12%2FQ%C4%90-UBND&attestedBy=x&validUntil=\(inAYear)")
+        _ = try await form("/units/\(unit)/attestations", "csrf=CSRF&control=VN-TD-PW-001&attestedOn=\(today)&attestedBy=x&validUntil=\(inAYear)")
+        _ = try await form("/units/\(unit)/attestations", "csrf=forged")
+        _ = try await form("/hosts/h-nobody/revoke", "csrf=CSRF")
+        _ = try await form("/hosts/\(String(repeating: "h", count: 200))/revoke", "csrf=CSRF")
+        _ = try await form("/hosts/\(other)/revoke", "csrf=forged")
+        // pc-other was revoked through the API just before: the form answers as for a first time.
+        _ = try await form("/hosts/\(other)/revoke", "csrf=CSRF")
     }
 
     /// The checker is not blind: an undocumented status and a body off its schema are caught.

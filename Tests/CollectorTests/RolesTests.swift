@@ -73,8 +73,13 @@ import Testing
             let list = try JSONSerialization.jsonObject(with: answer.body) as? [[String: Any]] ?? []
             return Set(list.compactMap { $0["host"] as? String })
         }
+        /// The commune page and every unit page it links to: what this person can see by browsing.
         func page(_ who: [(String, String)]) async throws -> String {
-            String(decoding: try await https.send(collector.url + "/", method: .GET, body: nil, headers: who).body, as: UTF8.self)
+            var seen = String(decoding: try await https.send(collector.url + "/", method: .GET, body: nil, headers: who).body, as: UTF8.self)
+            for link in Set(seen.matches(of: /href="(\/units\/[^"?]+)"/).map { String($0.1) }) {
+                seen += String(decoding: try await https.send(collector.url + link, method: .GET, body: nil, headers: who).body, as: UTF8.self)
+            }
+            return seen
         }
         func text(_ answer: HTTPS.Answer) -> String { String(decoding: answer.body, as: UTF8.self) }
 

@@ -150,7 +150,8 @@ let queries: [(String, Double)] = [
     ("control: counts by status in the commune", try median { _ = try store.controlCounts(control: control, units: nil) }),
     ("unit: hosts with latest report and silent state", try median { _ = try store.hostActivity(units: [units[0]], now: now, silentAfter: silent) }),
     ("unit: daily compliance per control over the year", try median { _ = try store.dailyCompliance(units: [units[0]], from: year.0, to: year.1, now: now, silentAfter: silent) }),
-    ("commune: daily compliance per control over the year", try median { _ = try store.dailyCompliance(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent) }),
+    ("commune: daily compliance per control over the year, per unit", try median { _ = try store.dailyCompliance(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent) }),
+    ("commune: daily compliance per control over the year, units summed", try median { _ = try store.dailyCompliance(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent, combined: true) }),
     ("commune: hosts per day over the year", try median { _ = try store.unitDays(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent) }),
 ]
 let result: [String: Any] = [

@@ -15,7 +15,7 @@ could not be started at all):
   tls               the server's certificate verifies against --ca (Python's ssl, no browser)
   a-sign-in-page    / without a session lands on /sign-in, in Vietnamese ("Đăng nhập")
   b-wrong-password  a wrong password answers 401 with p.message, still on /sign-in, no cookie
-  c-signed-in       the right password leads to /, listing the unit and the host with the control
+  c-signed-in       the right password leads to /, whose unit's page lists the host with the control
   c-cookie          __Host-attt_session is HttpOnly, Secure, SameSite=Strict, and hidden from scripts
   e-sign-out        the sign-out form leads to /sign-in, the cookie is gone, / redirects again
   e-old-session     the old session cookie, put back by hand, no longer opens /
@@ -253,16 +253,22 @@ def step_c(b, args):
     if b.path() != "/":
         report("c-signed-in", False, f"responses {statuses}; at {b.path()} with message {b.message()!r}, not /")
         return False
+    # The commune page lists the units; each unit's page lists its hosts (office_pages_test.py
+    # walks the rest of the pages).
     units = {}
-    for section in d.find_elements(By.CSS_SELECTOR, "section"):
-        unit = section.find_element(By.TAG_NAME, "h2").text
+    links = [(a.get_attribute("data-unit"), a.get_attribute("href")) for a in d.find_elements(By.CSS_SELECTOR, "a[data-unit]")]
+    for unit, href in links:
+        d.get(href)
+        b.wait_loaded()
         rows = []
-        for tr in section.find_elements(By.CSS_SELECTOR, "tr.host"):
+        for tr in d.find_elements(By.CSS_SELECTOR, "tr.host"):
             name = tr.find_element(By.TAG_NAME, "td").text
             rows.append({"id": tr.get_attribute("data-host"), "name": name,
                          "class": tr.get_attribute("class"),
-                         "failing": [s.text for s in tr.find_elements(By.CSS_SELECTOR, "span.control")]})
+                         "failing": tr.find_element(By.CSS_SELECTOR, "td.failing").text.split()})
         units[unit] = rows
+    if links:
+        b.open("/")
     where = {u: r for u, r in units.items() if args.expect_unit in (None, u)}
     rows = [r for rs in where.values() for r in rs if args.expect_host in (r["id"], r["name"], r["name"].split(" (")[0])]
     good = [r for r in rows if "fail" in r["class"].split() and args.expect_failing in r["failing"]]
