@@ -52,6 +52,12 @@ final class Admission: Sendable {
     var inFlight: Int { admitted.withLockedValue { $0 } }
 
     func run<T>(_ body: () async throws -> T) async throws -> T {
+        try enter()
+        defer { leave() }
+        return try await body()
+    }
+
+    func enter() throws {
         let capacity = capacity
         let entered = admitted.withLockedValue { count -> Bool in
             guard count < capacity else { return false }
@@ -59,7 +65,20 @@ final class Admission: Sendable {
             return true
         }
         guard entered else { throw BlockingPool.Busy(pool: name) }
-        defer { admitted.withLockedValue { $0 -= 1 } }
-        return try await body()
+    }
+
+    func leave() { admitted.withLockedValue { $0 -= 1 } }
+
+    /// A place kept until the returned value is gone: a response body holding it gives it back once
+    /// the response is written, or dropped unwritten.
+    func place() throws -> Place {
+        try enter()
+        return Place(self)
+    }
+
+    final class Place: Sendable {
+        let admission: Admission
+        fileprivate init(_ admission: Admission) { self.admission = admission }
+        deinit { admission.leave() }
     }
 }

@@ -473,6 +473,43 @@ import Testing
         #expect(try await office.post("/v1/officer/attestations", data, headers: headers).status == 400)
         #expect(peak - before < 400 << 10, "peak \(peak >> 10) MiB, before \(before >> 10) MiB")
     }
+
+    /// 48 downloads of a 10 MiB attached file at once, as a script with an inspector's session would
+    /// ask: a few are sent, each a slice at a time, the rest told to come back (503); the collector
+    /// does not hold a copy for each (before: 1 GiB at the peak).
+    @Test(.enabled(if: canRun, why))
+    func manyDownloadsOfALargeFileAtOnceStayWithinMemory() async throws {
+        let office = try Office(agents: false)
+        defer { office.close() }
+        let officerA = try await office.session("daemon")
+        let scan = Data((0..<(10 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let file: [String: Any] = ["name": "scan.pdf", "mediaType": "application/pdf", "content": scan.base64EncodedString()]
+        let id = try office.id(try await office.post("/v1/officer/attestations", Office.attestation(Self.unitA, file: file), as: officerA), 201)
+        let pid = try #require(office.collector.processIdentifier)
+        func memory(_ key: String) throws -> Int {
+            let line = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix(key + ":") }
+            return Int(line?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        let before = try memory("VmHWM")
+        let many = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(office.collector.caPath), connections: 48)
+        defer { many.close() }
+        let (url, cookie) = (office.collector.url + "/v1/officer/attestations/\(id)/file", [("Cookie", officerA.cookie)])
+        let answers = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for _ in 0..<48 {
+                group.addTask {
+                    guard let answer = try? await many.send(url, method: .GET, body: nil, headers: cookie) else { return (0, false) }
+                    return (answer.status, answer.body == scan)
+                }
+            }
+            return try await group.reduce(into: [(Int, Bool)]()) { $0.append($1) }
+        }
+        let peak = try memory("VmHWM")
+        print("downloads at once: \(answers.map(\.0).sorted()) peak before \(before >> 10) MiB, after \(peak >> 10) MiB")
+        #expect(answers.allSatisfy { ($0.0 == 200 && $0.1) || $0.0 == 503 } && answers.contains { $0.0 == 200 }, "\(answers.map(\.0))")
+        #expect(peak - before < 400 << 10, "peak \(peak >> 10) MiB, before \(before >> 10) MiB")
+        // Every place was given back: more downloads one after another than there are places.
+        for _ in 0..<6 { #expect(try await office.get("/v1/officer/attestations/\(id)/file", as: officerA).status == 200) }
+    }
 }
 
 /// A real collector with units A and B (a token each; with `agents`, one enrolled PC in each that has
