@@ -26,6 +26,8 @@ let package = Package(
         // The collector's configuration: file, environment and flags, in that order of precedence.
         // No traits: its YAML trait brings Yams and, through it, ICU into every binary (packaging/README.md).
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+        // multipart/form-data: the collector's attestation form sends the scanned decision as a file.
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         // File descriptors without Foundation's FileHandle (which links ICU into a static binary).
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
@@ -94,6 +96,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 "YAMLParsing",
             ]
         ),

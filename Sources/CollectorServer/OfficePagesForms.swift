@@ -43,13 +43,13 @@ extension OfficePages {
         pages.post("/units/:unit/attestations") { request, context -> Response in
             let unit = try OfficeRoutes.unitName(context.parameters.get("unit") ?? "")
             try context.requireAct(unit: unit)
-            let form = try await Self.form(AttestationForm.self, request, context)
+            let (form, file) = try await Self.attestationForm(request, context)
             return try await answer(request, context, back: PageFrame.unitLink(unit)) {
                 guard let valid = OfficeDay(form.validUntil) else {
                     throw ExceptionRefusal.invalid("Hiệu lực đến ngày viết YYYY-MM-DD. — Write valid-until as YYYY-MM-DD.")
                 }
                 let request = AttestationRequest(unit: unit, control: form.control, attestedOn: form.attestedOn, reference: form.reference.flatMap { $0.isEmpty ? nil : $0 },
-                                                 note: form.note.flatMap { $0.isEmpty ? nil : $0 }, attestedBy: form.attestedBy, validUntil: Timestamp(valid.end))
+                                                 note: form.note.flatMap { $0.isEmpty ? nil : $0 }, attestedBy: form.attestedBy, validUntil: Timestamp(valid.end), file: file)
                 let (store, officer) = (routes.store, ExceptionRoutes.acting(context))
                 _ = try await routes.database.run { try store.recordAttestation(request, by: officer, now: Date()) }
             }
@@ -161,14 +161,14 @@ extension PageFrame {
     func attestationForm(unit: String, states: [AttestationState]) -> String {
         let options = states.map { "<option>\(e($0.control))</option>" }.joined()
         return """
-            <form class="change" method="post" action="\(e(Self.unitLink(unit)))/attestations"><fieldset><legend>\(say("Ghi xác nhận biện pháp tổ chức", "Record an attestation"))</legend>\(csrfField())
+            <form class="change" method="post" action="\(e(Self.unitLink(unit)))/attestations" enctype="multipart/form-data"><fieldset><legend>\(say("Ghi xác nhận biện pháp tổ chức", "Record an attestation"))</legend>\(csrfField())
             <label>\(say("Biện pháp", "Control")) <select name="control" required>\(options)</select></label>
             <label>\(say("Ngày xác nhận", "Attested on")) <input name="attestedOn" type="date" required></label>
             <label>\(say("Số văn bản", "Document number")) <input name="reference" maxlength="100"></label>
             <label>\(say("Ghi chú", "Note")) <input name="note" maxlength="2000"></label>
             <label>\(say("Người xác nhận", "Attested by")) <input name="attestedBy" required maxlength="200"></label>
             <label>\(say("Hiệu lực đến ngày", "Valid until")) <input name="validUntil" type="date" required></label>
-            <p class="muted">\(say("Tệp đính kèm (quyết định, biên bản): gửi qua API hoặc lệnh attt-collector attestation add --file.", "Attached file (decision, minutes): through the API or attt-collector attestation add --file."))</p>
+            <label>\(say("Tệp đính kèm (quyết định, biên bản; PDF, ảnh, ODT, DOCX; tối đa 10 MiB)", "Attached file (decision, minutes; PDF, image, ODT, DOCX; at most 10 MiB)")) <input name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.docx,application/pdf,image/png,image/jpeg"></label>
             <button type="submit">\(say("Ghi xác nhận", "Record the attestation"))</button></fieldset></form>
             """
     }

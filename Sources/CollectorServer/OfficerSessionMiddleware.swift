@@ -6,7 +6,7 @@ import Hummingbird
 /// session cookie; routes behind it refuse when there is none.
 /// A request that changes something (anything but GET and HEAD) must also come from the
 /// collector's own pages (its `Origin`) and carry the session's anti-forgery token, in the
-/// `X-CSRF-Token` header or the form's `csrf` field: a page elsewhere that makes the officer's
+/// `X-CSRF-Token` header or the form's `csrf` field (urlencoded or multipart): a page elsewhere that makes the officer's
 /// browser post here has the cookie sent along, but neither the token nor the origin.
 struct OfficerSessionMiddleware: RouterMiddleware {
     typealias Context = CollectorContext
@@ -32,6 +32,12 @@ struct OfficerSessionMiddleware: RouterMiddleware {
             } else if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
                 sent = try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(buffer: body)).csrf
+            } else if let type = request.headers[.contentType], FormParts.isMultipart(type) {
+                // A form with a file (the attestation's scanned decision): only someone who may change
+                // some unit gets the collector to read that much (an inspector is refused first).
+                try context.requireActOnSomeUnit()
+                let body = try await request.collectBody(upTo: BodyLimits.attestation)
+                sent = try FormParts(body, contentType: type).text("csrf")
             } else {
                 sent = nil
             }
