@@ -10,10 +10,6 @@ import NIOCore
 struct ExceptionRoutes: Sendable {
     let store: any CollectorDatabase
     let database: BlockingPool
-    /// Attestation bodies read at once: each holds up to 14 MiB, and again decoded, so 512
-    /// connections of one officer's script would hold gigabytes (48 at once peaked at 710 MiB); past
-    /// these the next is told to come back (503) before its body is read.
-    let uploads = Admission(name: "attestation uploads", capacity: 4)
     /// Attached files sent at once, each held until written (48 downloads of a 10 MiB file at once
     /// peaked at 1 GiB): past these, 503.
     let downloads = Admission(name: "attestation downloads", capacity: 4)
@@ -60,7 +56,7 @@ struct ExceptionRoutes: Sendable {
             // were checked, and only for someone who may change some unit: an inspector does not get
             // to make the collector hold 14 MiB.
             try context.requireActOnSomeUnit()
-            return try await uploads.run {
+            return try await BodyLimits.attestationsAtOnce.run {
                 let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
                 let upload = try Self.decode(AttestationUpload.self, from: buffer)
                 try context.requireAct(unit: upload.unit)
@@ -175,6 +171,12 @@ struct ExceptionRoutes: Sendable {
 extension BodyLimits {
     /// An attestation with its file: 10 MiB as base64 (4/3), and the rest of the record.
     public static let attestation = 14 << 20
+
+    /// Attestation bodies read at once in this process, through the API or the pages' form: each
+    /// holds up to 14 MiB, and again decoded, so 512 connections of one officer's script would hold
+    /// gigabytes (48 at once peaked at 710 MiB); past these the next is told to come back (503)
+    /// before its body is read.
+    static let attestationsAtOnce = Admission(name: "attestation uploads", capacity: 4)
 }
 
 /// `POST /v1/officer/attestations`: the record, and the file as base64 (`content`).
