@@ -87,16 +87,7 @@ public struct CollectorRoutes: Sendable {
             return EditedResponse(status: .created, response: job)
         }
         officer.post("hosts/:id/revoke") { _, context -> RevokedHost in
-            let id = context.parameters.get("id") ?? ""
-            try context.requireActOnSomeUnit()
-            let store = store
-            guard id.utf8.count <= 128, let record = try await database.run({ try store.host(id: id) }) else {
-                throw HTTPError(.notFound, message: StoreError.unknownHost(id).description)
-            }
-            try context.requireAct(unit: record.unit)
-            let officer = ExceptionRoutes.acting(context)
-            let revoked = try await database.run { try store.revoke(host: id, by: officer, now: Date()) }
-            return RevokedHost(host: id, unit: record.unit, revokedCertificates: revoked)
+            try await revoke(try OfficeRoutes.hostId(context), context: context)
         }
         officer.get("status") { request, context -> [HostStatusView] in
             guard let unit = request.uri.queryParameters["unit"].map(String.init) else { throw HTTPError(.badRequest, message: "add ?unit=") }
@@ -163,6 +154,19 @@ public struct CollectorRoutes: Sendable {
         } catch let error as StoreError {
             throw HTTPError(.notFound, message: error.description)
         }
+    }
+
+    /// Revoking a PC's certificates: its agent is refused from the next request (Điều 10: the unit's
+    /// IT officer answers for its PCs). A host of a unit this officer cannot read is not found, so an
+    /// id tells nothing about another unit.
+    func revoke(_ id: String, context: CollectorContext) async throws -> RevokedHost {
+        try context.requireActOnSomeUnit()
+        let store = store
+        guard let record = try await database.run({ try store.host(id: id) }), context.access.canRead(unit: record.unit) else { throw OfficeRoutes.noHost(id) }
+        try context.requireAct(unit: record.unit)
+        let officer = ExceptionRoutes.acting(context)
+        let revoked = try await database.run { try store.revoke(host: id, by: officer, now: Date()) }
+        return RevokedHost(host: id, unit: record.unit, revokedCertificates: revoked)
     }
 
     /// Store errors an agent can cause: a record id another host already used (409), a record over

@@ -12,7 +12,7 @@ struct OfficePages: Sendable {
     static let languageCookie = "attt_lang"
 
     func add(to router: Router<CollectorContext>) {
-        let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: routes.officers, redirect: true))
+        let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: routes.officers, redirect: true)).add(middleware: PageRefusals())
         pages.get("/") { request, context in
             let (query, access, page) = (routes.query(), context.access, PageFrame(request, context))
             return WebPages.html(try await routes.database.run { try page.commune(query.commune(units: query.readableUnits(access))) })
@@ -38,6 +38,7 @@ struct OfficePages: Sendable {
             return WebPages.html(page.control(view, unit: unit))
         }
         addForms(to: pages)
+        addAudit(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"
@@ -49,6 +50,22 @@ struct OfficePages: Sendable {
             var response = Response.redirect(to: target, type: .found)
             response.setCookie(Cookie(name: Self.languageCookie, value: english ? "en" : "vi", maxAge: 365 * 86_400, path: "/", secure: true, httpOnly: true, sameSite: .strict))
             return response
+        }
+    }
+}
+
+/// A refusal on a page (a unit not to be read, an unknown host, a bad filter) is a page too, in the
+/// officer's language, with the message and a way back, not a JSON body in the browser.
+struct PageRefusals: RouterMiddleware {
+    typealias Context = CollectorContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where [.badRequest, .forbidden, .notFound].contains(error.status) {
+            var frame = PageFrame(request, context)
+            frame.here = "/"
+            return WebPages.html(frame.refusal(error.body ?? "", back: "/", title: frame.say("Không mở được trang", "This page cannot be shown")), status: error.status)
         }
     }
 }
@@ -83,7 +100,7 @@ struct PageFrame: Sendable {
         let other = english ? ("vi", "Tiếng Việt") : ("en", "English")
         let page = """
             <header><nav aria-label="\(say("Vị trí", "Breadcrumbs"))" class="crumbs"><ol>\(trail)</ol></nav>
-            <div class="who"><a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
+            <div class="who"><a href="/audit">\(say("Nhật ký thao tác", "Audit log"))</a> <a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
             <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(e(csrf))"><span>\(say("Cán bộ", "Officer")): \(e(officer)) (\(e(role)))</span> \
             <button>\(say("Đăng xuất", "Sign out"))</button></form></div></header>
             <main>\(body)</main>
@@ -98,7 +115,7 @@ struct PageFrame: Sendable {
         .who{display:flex;gap:1rem;align-items:center}.who form{display:inline}caption{text-align:left;font-weight:600;padding:.4rem 0}
         table{margin-bottom:1.5rem}td.num,th.num{text-align:right}.silent td:first-child{border-left:4px solid #8a6d00}
         .revoked td:first-child{border-left:4px solid #777}.revoked{color:#555}.never td:first-child{border-left:4px dashed #999}
-        .tabs a,.pager a,.pager span{margin-right:.8rem}.tabs a[aria-current]{font-weight:700;text-decoration:none}
+        .tabs a,.pager a,.pager span{margin-right:.8rem}.pager{margin:1rem 0 2rem}.tabs a[aria-current]{font-weight:700;text-decoration:none}
         .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b7f3b}.status-error{color:#8a6d00}.muted{color:#666}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}.card{border:1px solid #ccc;border-radius:4px;padding:.5rem .8rem;min-width:8rem}
         .card b{display:block;font-size:1.4rem}dl.cards dd{margin:0}dl.cards dt{color:#444}td.failing{font-family:monospace;font-size:.75rem;color:#444}

@@ -22,7 +22,7 @@ extension OfficePages {
         pages.post("/hosts/:id/revoke") { request, context -> Response in
             let id = try OfficeRoutes.hostId(context)
             _ = try await Self.form(CSRFOnly.self, request, context)
-            return try await answer(request, context, back: PageFrame.hostLink(id)) { try await routes.revoke(id, context) }
+            return try await answer(request, context, back: PageFrame.hostLink(id)) { _ = try await routes.collector.revoke(id, context: context) }
         }
         pages.post("/units/:unit/waivers") { request, context -> Response in
             let unit = try OfficeRoutes.unitName(context.parameters.get("unit") ?? "")
@@ -111,24 +111,12 @@ extension OfficePages {
     }
 }
 
-extension OfficeRoutes {
-    /// Revoking a PC's certificate: its agent is refused from the next request (Điều 10: the unit's
-    /// IT officer answers for its PCs). A host of a unit this officer cannot read is not found.
-    func revoke(_ id: String, _ context: CollectorContext) async throws {
-        try context.requireActOnSomeUnit()
-        let store = store
-        guard let record = try await database.run({ try store.host(id: id) }), context.access.canRead(unit: record.unit) else { throw Self.noHost(id) }
-        try context.requireAct(unit: record.unit)
-        let officer = ExceptionRoutes.acting(context)
-        _ = try await database.run { try store.revoke(host: id, by: officer, now: Date()) }
-    }
-}
-
 /// The forms, rendered on the host's and the unit's pages for whoever may act on the unit.
 extension PageFrame {
-    func refusal(_ message: String, back: String) -> String {
-        document(title: say("chưa ghi được", "not recorded"), crumbs: [(say("Xã", "Commune"), "/")], body: """
-            <h1>\(say("Chưa ghi được", "Not recorded"))</h1><p class="message" role="alert">\(e(message))</p>
+    func refusal(_ message: String, back: String, title: String? = nil) -> String {
+        let heading = title ?? say("Chưa ghi được", "Not recorded")
+        return document(title: heading, crumbs: [(say("Xã", "Commune"), "/")], body: """
+            <h1>\(e(heading))</h1><p class="message" role="alert">\(e(message))</p>
             <p><a href="\(e(back))">\(say("Quay lại", "Back"))</a></p>
             """)
     }

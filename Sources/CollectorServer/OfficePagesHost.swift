@@ -49,7 +49,7 @@ extension PageFrame {
         }
         let words = say(
             "\(points.count) báo cáo từ \(time(first.startedAt)) đến \(time(last.startedAt)); lần đầu \(first.pass) đạt, \(first.fail) không đạt; lần gần nhất \(last.pass) đạt, \(last.fail) không đạt. Xanh: đạt, đỏ: không đạt.",
-            "\(points.count) reports from \(time(first.startedAt)) to \(time(last.startedAt)); first \(first.pass) pass, \(first.fail) fail; latest \(last.pass) pass, \(last.fail) fail. Green: pass, red: fail.")
+            "\(points.count) report\(points.count == 1 ? "" : "s") from \(time(first.startedAt)) to \(time(last.startedAt)); first \(first.pass) pass, \(first.fail) fail; latest \(last.pass) pass, \(last.fail) fail. Green: pass, red: fail.")
         return """
             <figure><svg role="img" aria-labelledby="chart-title" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))">\
             <title id="chart-title">\(say("Kết quả kiểm tra 90 ngày: số biện pháp đạt và không đạt mỗi lần", "Checks over 90 days: controls passing and failing per report"))</title>\
@@ -136,13 +136,18 @@ extension PageFrame {
     func control(_ view: ControlView, unit: String?) -> String {
         var body = "<h1>\(e(view.control)) — \(e(say(view.title)))</h1>"
         body += "<p>\(say("Lĩnh vực", "Area")): \(e(view.area ?? "—")); \(view.articles.map { e(say($0.name)) }.joined(separator: "; "))</p>"
-        let statuses = [("fail", view.counts.fail), ("error", view.counts.error), ("manual", view.counts.manual), ("pass", view.counts.pass), ("not_applicable", view.counts.notApplicable)]
+        let (reported, shown) = (view.counts, view.shownCounts)
+        let statuses = [("fail", reported.fail, shown.fail), ("error", reported.error, shown.error), ("manual", reported.manual, shown.manual),
+                        ("pass", reported.pass, shown.pass), ("not_applicable", reported.notApplicable, shown.notApplicable)]
         body += """
-            <table class="counts"><caption>\(say("Số máy theo kết quả báo cáo", "PCs by reported result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
-            <th scope="col" class="num">\(say("Số máy", "PCs"))</th></tr></thead><tbody>
+            <table class="counts"><caption>\(say("Số máy theo kết quả", "PCs by result"))\(unit.map { " — " + e($0) } ?? "")</caption><thead><tr><th scope="col">\(say("Kết quả", "Result"))</th>\
+            <th scope="col" class="num">\(say("Theo báo cáo", "As reported"))</th><th scope="col" class="num">\(say("Sau miễn trừ, xác nhận", "After waivers, attestations"))</th></tr></thead><tbody>
             """
-        for (name, count) in statuses {
-            body += "<tr><th scope=\"row\"><a href=\"\(e(Self.controlLink(view.control, unit: unit, query: "status=\(name)")))\">\(status(name))</a></th><td class=\"num\">\(count)</td></tr>"
+        for (name, count, after) in statuses {
+            body += "<tr><th scope=\"row\"><a href=\"\(e(Self.controlLink(view.control, unit: unit, query: "status=\(name)")))\">\(status(name))</a></th><td class=\"num\">\(count)</td><td class=\"num\">\(after)</td></tr>"
+        }
+        for (name, after) in [("waived", shown.waived), ("attested", shown.attested), ("due", shown.due)] where after > 0 {
+            body += "<tr><th scope=\"row\">\(status(name))</th><td class=\"num\">—</td><td class=\"num\">\(after)</td></tr>"
         }
         body += "</tbody></table>"
         body += """

@@ -127,7 +127,8 @@ extension PageFrame {
         var html = """
             <table class="attestations"><caption>\(say("Biện pháp tổ chức (xác nhận cho cả đơn vị)", "Organisational measures (attested for the unit)"))</caption><thead><tr>\
             <th scope="col">\(say("Biện pháp", "Control"))</th><th scope="col">\(say("Tình trạng", "State"))</th><th scope="col">\(say("Văn bản", "Document"))</th>\
-            <th scope="col">\(say("Người xác nhận", "Attested by"))</th><th scope="col">\(say("Hiệu lực đến", "Valid until"))</th></tr></thead><tbody>
+            <th scope="col">\(say("Người xác nhận", "Attested by"))</th><th scope="col">\(say("Hiệu lực đến", "Valid until"))</th>\
+            <th scope="col">\(say("Tệp đính kèm", "Attached file"))</th></tr></thead><tbody>
             """
         for state in states {
             let record = state.attestation
@@ -135,10 +136,16 @@ extension PageFrame {
             html += """
                 <tr class="attestation" data-control="\(e(state.control))" data-standing="\(state.standing.rawValue)"><th scope="row">\(e(state.control))</th>\
                 <td class="status-\(state.isDue ? "due" : "attested")">\(standing)</td><td>\(e(record?.reference ?? record?.note ?? "—"))</td>\
-                <td>\(e(record?.attestedBy ?? "—"))</td><td>\(record.map { time($0.validUntil.description) } ?? "—")</td></tr>
+                <td>\(e(record?.attestedBy ?? "—"))</td><td>\(record.map { time($0.validUntil.description) } ?? "—")</td><td>\(attachment(record))</td></tr>
                 """
         }
         return html + "</tbody></table>"
+    }
+
+    /// The document kept with an attestation, with the SHA-256 the collector computed of it.
+    func attachment(_ record: Attestation?) -> String {
+        guard let record, let file = record.file else { return "—" }
+        return "<a class=\"attachment\" href=\"/v1/officer/attestations/\(record.id.uuidString)/file\">\(e(file.name))</a> <small title=\"SHA-256 \(e(file.sha256))\">SHA-256 \(e(String(file.sha256.prefix(12))))…</small>"
     }
 
     func waiversTable(_ waivers: [Waiver]) -> String {

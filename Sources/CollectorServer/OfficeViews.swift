@@ -102,14 +102,15 @@ struct OfficeQuery: Sendable {
         }
         return ControlView(
             control: id, title: info?.title, area: info?.area, articles: (info?.articles ?? []).map(Article.init),
-            counts: StatusCounts(counts), status: status?.rawValue, page: page, pages: pages, pageSize: pageSize, matching: matching,
+            counts: StatusCounts(counts), shownCounts: try shownCounts(control: id, units: units, reported: counts), status: status?.rawValue, page: page, pages: pages, pageSize: pageSize, matching: matching,
             hosts: rows)
     }
 
     /// Per day and control for the chosen units, grouped by control, area or article.
     func compliance(units: [String], from: OfficeDay, to: OfficeDay, by: ComplianceGrouping) throws -> ComplianceSeries {
         let info = try controlInfo()
-        let rows = try store.dailyCompliance(units: Set(units), from: from, to: to, now: now, silentAfter: silentAfter)
+        // Summed over the units by the store: a year of a commune is one row per day and control.
+        let rows = try store.dailyCompliance(units: Set(units), from: from, to: to, now: now, silentAfter: silentAfter, combined: true)
         let days = Dictionary(grouping: rows, by: \.day).sorted { $0.key < $1.key }.map { day, rows in
             ComplianceDay(day: day.description, total: Self.total(rows), groups: Self.grouped(rows, [], by: by, info: info))
         }
@@ -118,12 +119,44 @@ struct OfficeQuery: Sendable {
 
     func controlInfo() throws -> [ControlInfo] { try store.controlInfo() }
 
+    /// The control's hosts counted as the office sees them (issue 13 points 4–5): failing or in error
+    /// under a waiver in force counted as waived; an organisational control counted for the whole
+    /// unit as attested or due. Asked per unit, since waivers and attestations are the unit's.
+    func shownCounts(control: String, units: [String], reported: [ResultStatus: Int]) throws -> StatusCounts {
+        var shown = StatusCounts(reported)
+        let organisational = OrganisationalControl.contains(control)
+        for unit in units {
+            let waivers = try store.waivers(unit: unit, at: now, all: false).filter { $0.control == control }
+            guard organisational || !waivers.isEmpty else { continue }
+            let counts = try store.controlCounts(control: control, units: [unit])
+            if organisational, let state = try store.attestationStates(unit: unit, at: now).first(where: { $0.control == control }) {
+                // ShownStatus: attested while in force, else waived under a waiver, else due.
+                let all = counts.values.reduce(0, +)
+                shown.subtract(counts)
+                if !state.isDue { shown.attested += all } else if waivers.contains(where: { $0.host == nil }) { shown.waived += all } else { shown.due += all }
+                continue
+            }
+            if waivers.contains(where: { $0.host == nil }) {
+                let undecided = [ResultStatus.fail: counts[.fail] ?? 0, .error: counts[.error] ?? 0]
+                shown.subtract(undecided)
+                shown.waived += undecided.values.reduce(0, +)
+            } else {
+                for host in Set(waivers.compactMap(\.host)) {
+                    guard let status = try store.controlStates(host: host).first(where: { $0.control == control })?.status, [.fail, .error].contains(status) else { continue }
+                    shown.subtract([status: 1])
+                    shown.waived += 1
+                }
+            }
+        }
+        return shown
+    }
+
     /// Today and 30 days ago, for "the change over 30 days".
     func complianceNowAndBefore(units: Set<String>, today: OfficeDay) throws -> ([DailyCompliance], [DailyCompliance]) {
         guard !units.isEmpty else { return ([], []) }
         let before = today.adding(-30)
         return (try store.dailyCompliance(units: units, from: today, to: today, now: now, silentAfter: silentAfter),
-                try store.dailyCompliance(units: units, from: before, to: before, now: now, silentAfter: silentAfter))
+                try store.dailyCompliance(units: units, from: before, to: before, now: now, silentAfter: silentAfter, combined: true))
     }
 
     static func total(_ rows: [DailyCompliance]) -> StatusCounts {
@@ -417,7 +450,10 @@ struct ControlView: Encodable {
     var title: LocalizedText?
     var area: String?
     var articles: [Article]
+    /// Hosts by what their latest report says.
     var counts: StatusCounts
+    /// The same hosts as the office sees them: waived, attested and due apart.
+    var shownCounts: StatusCounts
     var status: String?
     var page: Int
     var pages: Int
@@ -473,6 +509,14 @@ struct ComplianceDay: Encodable {
 }
 
 extension StatusCounts {
+    mutating func subtract(_ counts: [ResultStatus: Int]) {
+        pass -= counts[.pass] ?? 0
+        fail -= counts[.fail] ?? 0
+        notApplicable -= counts[.notApplicable] ?? 0
+        error -= counts[.error] ?? 0
+        manual -= counts[.manual] ?? 0
+    }
+
     init(_ counts: [ResultStatus: Int]) {
         self.init()
         pass = counts[.pass] ?? 0

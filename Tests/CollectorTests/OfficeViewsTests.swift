@@ -5,8 +5,8 @@ import NIOSSL
 import Testing
 
 /// The office's views (issue 13 points 1–3, 7–8) on a real collector with real agents' reports:
-/// a PC failing VN-TD-PW-001, a hardened one, one whose last word is a summary ten days old
-/// (silent, "mất liên lạc"), one revoked; a second unit whose officer must not see the first.
+/// a PC failing VN-TD-PW-001, a hardened one, one whose last word is a summary three days old
+/// (silent, "mất liên lạc", under `hosts.silent-after: 2d`), one revoked; a second unit whose officer must not see the first.
 @Suite(.serialized) struct OfficeViewsTests {
     let officers = OfficerTests()
     let agents = EnrollmentAndUploadTests()
@@ -28,7 +28,9 @@ import Testing
         let collector = try CollectorProcess(
             stateDirectory: officers.work.appendingPathComponent("state"),
             environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "\(Self.other)=bin",
-                          "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "sys"],
+                          "ATTT_COLLECTOR_OFFICERS_INSPECTOR_GROUP": "sys",
+                          // Three days without a report is silent here (the default week would not be).
+                          "ATTT_COLLECTOR_HOSTS_SILENT_AFTER": "2d"],
             arguments: ["--pam-confdir", try officers.pamConfdir().path]
         )
         defer { collector.stop() }
@@ -47,11 +49,11 @@ import Testing
         #expect(try collector.command(["hosts", "revoke", revoked]).status == 0)
 
         let ca = try NIOSSLCertificate.fromPEMFile(collector.caPath)
-        // The silent PC's only word: a summary from its own agent identity, ten days old.
+        // The silent PC's only word: a summary from its own agent identity, three days old.
         let identity = quiet.appendingPathComponent("var/lib/attt/identity")
         let asSilent = try HTTPS(trust: ca, identity: (identity.appendingPathComponent("host.pem").path, identity.appendingPathComponent("host.key").path))
         defer { asSilent.close() }
-        let old = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-10 * 86_400))
+        let old = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3 * 86_400))
         let summary = #"{"schema":"attt.report-summary.v1","reportId":"\#(UUID().uuidString)","startedAt":"\#(old)","summary":{"pass":20,"fail":1,"not_applicable":0,"error":0,"manual":0,"total":21},"failing":["VN-TD-PW-001"]}"#
         let sent = try await asSilent.post(collector.url + "/v1/report-summaries", Data(summary.utf8))
         #expect(sent.status == 200, "\(String(decoding: sent.body, as: UTF8.self))")
@@ -65,7 +67,8 @@ import Testing
         let answer = try await signIn(office.https, office.collector, user, OfficerTests.password)
         #expect(answer.status == 200)
         let cookie = try #require(answer.headers.first { $0.0.lowercased() == "set-cookie" }?.1.split(separator: ";").first.map(String.init))
-        return [("Cookie", cookie)]
+        let csrf = try #require(try JSONDecoder().decode([String: String].self, from: answer.body)["csrfToken"])
+        return [("Cookie", cookie), ("Origin", office.collector.url), ("X-CSRF-Token", csrf)]
     }
 
     static func json(_ answer: HTTPS.Answer) -> [String: Any] {
@@ -119,6 +122,16 @@ import Testing
             #expect(failingHosts.contains { $0["host"] as? String == office.failing && $0["failingSince"] is String && $0["hostState"] as? String == "reporting" }, "\(failingHosts)")
             #expect(failingHosts.contains { $0["host"] as? String == office.revoked && $0["hostState"] as? String == "revoked" }, "\(failingHosts)")
             #expect((control["counts"] as? [String: Any])?["fail"] as? Int ?? 0 >= 1)
+            // A waiver for the failing PC: its result is shown as waived and counted apart.
+            let waiver = #"{"unit":"\#(Self.unit)","host":"\#(office.failing)","control":"VN-TD-PW-001","justification":"Chờ thay máy","approvedBy":"Chủ tịch UBND xã","expiresAt":"\#(ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)))"}"#
+            #expect(try await office.https.send(office.collector.url + "/v1/officer/waivers", method: .POST, body: Data(waiver.utf8), headers: supervisor).status == 201)
+            let waived = Self.json(try await get("/v1/officer/controls/VN-TD-PW-001?unit=\(Self.unitPath)"))
+            let (reported, shown) = (waived["counts"] as? [String: Int] ?? [:], waived["shownCounts"] as? [String: Int] ?? [:])
+            #expect(shown["waived"] == 1 && shown["fail"] == (reported["fail"] ?? 0) - 1, "\(reported) \(shown)")
+            #expect((waived["hosts"] as? [[String: Any]])?.first { $0["host"] as? String == office.failing }?["shown"] as? String == "waived")
+            // An organisational measure nobody attested is due for every PC of the unit, whatever the PCs say.
+            let due = Self.json(try await get("/v1/officer/controls/VN-TD-ATT-001?unit=\(Self.unitPath)"))
+            #expect((due["shownCounts"] as? [String: Int])?["due"] ?? 0 >= 2 && (due["shownCounts"] as? [String: Int])?["manual"] == 0, "\(due)")
             #expect(try await get("/v1/officer/controls/VN-TD-PW-001?pageSize=501").status == 400)
             #expect(try await get("/v1/officer/controls/VN-TD-PW-001?status=maybe").status == 400)
             #expect(try await get("/v1/officer/controls/not-a-control").status == 400)
@@ -196,7 +209,7 @@ import Testing
             // With the inspector's own anti-forgery token: refused for the role, not for forgery.
             let csrf = try #require(inspected.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
             let refused = try await office.https.send(office.collector.url + "/hosts/\(office.failing)/revoke", method: .POST,
-                                                      body: Data("csrf=\(csrf)".utf8), type: "application/x-www-form-urlencoded", headers: inspector + [("Origin", office.collector.url)])
+                                                      body: Data("csrf=\(csrf)".utf8), type: "application/x-www-form-urlencoded", headers: inspector)
             #expect(refused.status == 403 && Self.text(refused).contains("đoàn kiểm tra"), "\(Self.text(refused))")
         }
     }

@@ -245,6 +245,9 @@ import Testing
         #expect(entries.first?["role"] as? String == "local-admin" && entries.dropFirst().first?["role"] as? String == "supervisor" && entries.last?["role"] as? String == "supervisor")
         _ = try await officer(.GET, "/v1/officer/audit?limit=2")
         _ = try await officer(.GET, "/v1/officer/audit?limit=0")
+        _ = try await officer(.GET, "/audit")
+        _ = try await officer(.GET, "/audit?before=0")
+        _ = try await officer(.GET, "/audit", signedIn: false)
         _ = try await officer(.GET, "/v1/officer/audit", signedIn: false)
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.

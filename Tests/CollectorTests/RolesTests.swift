@@ -101,7 +101,8 @@ import Testing
         let officerB = try await session("bin")
         #expect(try await status(Self.unitA, officerB).status == 403)
         #expect(try await approve(hostA, officerB).status == 403)
-        #expect(try await revoke(hostA, officerB).status == 403)
+        // Another unit's PC is not found, as if it did not exist: an id tells nothing about another unit.
+        #expect(try await revoke(hostA, officerB).status == 404)
         #expect(try await approve(hostB, officerB).status == 201)
         #expect(try await approve("h-nobody", officerB).status == 404)
 

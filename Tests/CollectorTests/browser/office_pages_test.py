@@ -172,11 +172,18 @@ def forms(b, args):
     form.find_element(By.NAME, "reference").send_keys("12/QĐ-UBND")
     form.find_element(By.NAME, "attestedBy").send_keys("Chủ tịch UBND xã")
     set_date(b, form, "validUntil", (today + datetime.timedelta(days=365)).isoformat())
+    # The signed decision, attached through the file field (multipart/form-data).
+    decision = os.path.join(tempfile.mkdtemp(prefix="attt-decision-"), "Quyết định 12.pdf")
+    with open(decision, "wb") as f:
+        f.write(b"%PDF-1.7 quyet dinh 12/QD-UBND\n")
+    form.find_element(By.NAME, "file").send_keys(decision)
     b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     row = d.find_elements(By.CSS_SELECTOR, "tr.attestation[data-control='VN-TD-ATT-001']")
     due = d.find_elements(By.CSS_SELECTOR, "tr.attestation[data-control='VN-TD-ATT-002']")
+    attached = row[0].find_elements(By.CSS_SELECTOR, "a.attachment") if row else []
     shot(b, "6-unit-attested")
     web.report("form-attestation", row and row[0].get_attribute("data-standing") == "attested" and "12/QĐ-UBND" in row[0].text
+               and attached and attached[0].text == "Quyết định 12.pdf" and "SHA-256" in row[0].text
                and due and due[0].get_attribute("data-standing") != "attested", f"ATT-001 {row[0].text if row else None!r}; ATT-002 {due[0].text if due else None!r}")
 
     b.begin("refused")
