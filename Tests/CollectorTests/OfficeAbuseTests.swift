@@ -67,7 +67,9 @@ import Testing
         let disguised = try await office.post("/v1/officer/waivers", Office.waiver(a, host: hostB), as: officerA)
         #expect(disguised.status == 404 && disguised.text.contains("is not a host of \(a)"), "\(disguised.text)")
         #expect(try await office.post("/v1/officer/attestations", Office.attestation(b, file: Office.pdf), as: officerA).status == 403)
-        #expect(try await office.post("/v1/officer/hosts/\(hostB)/revoke", "", as: officerA).status == 403)
+        // Another unit's PC is not found, as one that does not exist.
+        let revoked = try await office.post("/v1/officer/hosts/\(hostB)/revoke", "", as: officerA)
+        #expect(revoked.status == 404 && !revoked.text.contains(b), "\(revoked.status) \(revoked.text)")
         // A unit's name written another way is not another unit: refused, never recorded for B.
         for name in [" \(b)", "\(b) ", b.uppercased(), b.decomposedStringWithCanonicalMapping] where Array(name.utf8) != Array(b.utf8) {
             let other = try await office.post("/v1/officer/waivers", Office.waiver(name), as: officerA)
@@ -113,13 +115,13 @@ import Testing
         for (path, status) in [("/v1/officer/units/\(ub)", 403), ("/v1/officer/hosts/\(hostB)", 404), ("/v1/officer/hosts/\(hostB)/history?control=VN-TD-PW-001", 404),
                                ("/v1/officer/controls/VN-TD-PW-001?unit=\(ub)", 403), ("/v1/officer/controls/VN-TD-PW-001?unit=\(ua)&unit=\(ub)", 403),
                                ("/v1/officer/compliance?unit=\(ub)", 403), ("/v1/officer/compliance?unit=\(ua)&unit=\(ub)", 403),
-                               ("/units/\(ub)", 403), ("/hosts/\(hostB)", 404), ("/controls/VN-TD-PW-001?unit=\(ub)", 403)] {
+                               ("/units/\(ub)", 403), ("/hosts/\(hostB)", 404), ("/controls/VN-TD-PW-001?unit=\(ub)", 403), ("/audit?unit=\(ub)", 403)] {
             let answer = try await office.get(path, as: officerA)
             // A refusal may repeat what was asked, never what it found: a host's unit, a unit's hosts.
             #expect(answer.status == status && !answer.text.contains(status == 404 ? b : hostB), "\(path): \(answer.status) \(answer.text.prefix(300))")
         }
         // What needs no unit shows only unit A.
-        for path in ["/v1/officer/units", "/v1/officer/controls/VN-TD-PW-001", "/v1/officer/compliance", "/", "/controls/VN-TD-PW-001"] {
+        for path in ["/v1/officer/units", "/v1/officer/controls/VN-TD-PW-001", "/v1/officer/compliance", "/", "/controls/VN-TD-PW-001", "/audit"] {
             let answer = try await office.get(path, as: officerA)
             #expect(answer.status == 200 && !answer.text.contains(hostB) && !answer.text.contains(b), "\(path): \(answer.status)")
         }
@@ -265,7 +267,8 @@ import Testing
         // Every page an officer opens, in both languages, with markup in its address too: the strict
         // policy, and the markup only as escaped text.
         let unit = Office.query(a), bait = "x=%22%3E%3Cscript%3Ealert(3)%3C%2Fscript%3E"
-        for path in ["/", "/units/\(unit)", "/units/\(unit)?\(bait)", "/hosts/\(hostA)", "/hosts/\(hostA)?\(bait)", "/controls/VN-TD-PW-001?unit=\(unit)&\(bait)"] {
+        for path in ["/", "/units/\(unit)", "/units/\(unit)?\(bait)", "/hosts/\(hostA)", "/hosts/\(hostA)?\(bait)", "/controls/VN-TD-PW-001?unit=\(unit)&\(bait)",
+                     "/audit", "/audit?unit=\(unit)&\(bait)"] {
             for language in ["vi", "en"] {
                 let page = try await office.https.send(office.collector.url + path, method: .GET, body: nil, headers: [("Cookie", officerA.cookie + "; attt_lang=" + language)])
                 #expect(page.status == 200, "\(path): \(page.status)")
