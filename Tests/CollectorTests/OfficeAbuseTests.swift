@@ -405,6 +405,21 @@ import Testing
             let get = try await office.get(path, as: supervisor)
             #expect(get.status / 100 == 4, "GET \(path): \(get.status)")
         }
+        // The attestation form as multipart (it carries a file): the field read from the parts.
+        let boundary = "b\(UUID().uuidString.prefix(8))"
+        func multipart(_ csrf: String?) -> Data {
+            let fields = (csrf.map { [("csrf", $0)] } ?? []) + [("control", "VN-TD-ATT-001"), ("attestedOn", "2026-11-25"), ("reference", "12"), ("attestedBy", "y"), ("validUntil", "2027-06-30")]
+            return Data((fields.map { "--\(boundary)\r\nContent-Disposition: form-data; name=\"\($0.0)\"\r\n\r\n\($0.1)\r\n" }.joined() + "--\(boundary)--\r\n").utf8)
+        }
+        for (name, body, type) in [("no field", multipart(nil), "multipart/form-data; boundary=\(boundary)"), ("a forged field", multipart("forged"), "multipart/form-data; boundary=\(boundary)"),
+                                   ("another officer's field", multipart(other.csrf), "multipart/form-data; boundary=\(boundary)"),
+                                   ("another boundary", multipart(supervisor.csrf), "multipart/form-data; boundary=other"), ("no boundary", multipart(supervisor.csrf), "multipart/form-data")] {
+            let answer = try await office.post("/units/\(unit)/attestations", body, type: type, headers: [cookie, ("Origin", base)])
+            #expect(answer.status == 403 || answer.status == 400, "multipart with \(name): \(answer.status) \(answer.text)")
+        }
+        let elsewhere = try await office.post("/units/\(unit)/attestations", multipart(supervisor.csrf), type: "multipart/form-data; boundary=\(boundary)",
+                                              headers: [cookie, ("Origin", "https://evil.example")])
+        #expect(elsewhere.status == 403)
         // Nothing changed: the log as it was, the waiver in force, the host not revoked.
         #expect(try await office.audit("", as: supervisor) == log)
         #expect(try await office.get("/v1/officer/waivers?unit=" + Office.query(a), as: supervisor).text.contains(waiver))
@@ -416,6 +431,9 @@ import Testing
         }
         #expect(ends.sorted() == [200] + Array(repeating: 409, count: 7), "\(ends)")
         #expect(try await office.audit("", as: supervisor).filter { $0.contains("waiver-ended") }.count == 1)
+        // And the multipart form with its own field is taken (303 back to the unit's page).
+        let taken = try await office.post("/units/\(unit)/attestations", multipart(supervisor.csrf), type: "multipart/form-data; boundary=\(boundary)", headers: [cookie, ("Origin", base)])
+        #expect(taken.status == 303, "\(taken.status) \(taken.text.prefix(300))")
     }
 
     /// The audit log keeps every entry as written: an UPDATE, a DELETE or an INSERT OR REPLACE over
