@@ -56,7 +56,7 @@ struct OfficeQuery: Sendable {
     /// nil: no such host (the caller answers 404 also for a host of a unit the officer may not read).
     func host(_ id: String) throws -> HostView? {
         guard let record = try store.host(id: id) else { return nil }
-        guard let activity = try store.hostActivity(units: [record.unit], now: now, silentAfter: silentAfter).first(where: { $0.host.id == id }) else { return nil }
+        guard let activity = try store.hostActivity(units: [record.unit], hosts: [id], now: now, silentAfter: silentAfter).first else { return nil }
         let info = Dictionary(try controlInfo().map { ($0.control, $0) }, uniquingKeysWith: { a, _ in a })
         let spans = Dictionary(grouping: try store.statusSpans(host: id, control: nil), by: \.control)
         let waivers = try store.waivers(unit: record.unit, at: now, all: false)
@@ -92,7 +92,7 @@ struct OfficeQuery: Sendable {
             if OrganisationalControl.contains(id) { attestations[unit] = try store.attestationStates(unit: unit, at: now).first { $0.control == id } }
         }
         // A silent or revoked PC's last result is not today's: the rows say so (issue 13 point 2).
-        let activity = Dictionary(try store.hostActivity(units: Set(states.map(\.unit)), now: now, silentAfter: silentAfter).map { ($0.host.id, $0.state) },
+        let activity = Dictionary(try store.hostActivity(units: Set(states.map(\.unit)), hosts: Set(states.map(\.host)), now: now, silentAfter: silentAfter).map { ($0.host.id, $0.state) },
                                   uniquingKeysWith: { a, _ in a })
         let rows = states.map { state in
             var row = ControlHostRow(state)

@@ -11,7 +11,7 @@ public protocol HistoryStore: Sendable {
     /// Every host's current state of one control, in the given units (nil: all), newest first within
     /// each status; `status` narrows it; `limit`/`offset` page it.
     func controlStates(control: String, units: Set<String>?, status: ResultStatus?, limit: Int, offset: Int) throws -> [ControlState]
-    /// How many hosts of those units are in each status for one control.
+    /// How many hosts of those units are in each status for one control, revoked hosts left out.
     func controlCounts(control: String, units: Set<String>?) throws -> [ResultStatus: Int]
     /// The stretches of one control's status on a host (or of all its controls), oldest first.
     func statusSpans(host: String, control: String?) throws -> [StatusSpan]
@@ -21,8 +21,9 @@ public protocol HistoryStore: Sendable {
     func storedReport(id: UUID) throws -> Report?
     /// The controls reports have named, with their area and articles (from the agents' results).
     func controlInfo() throws -> [ControlInfo]
-    /// Every enrolled host of the units, with its latest report and whether it is silent.
-    func hostActivity(units: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity]
+    /// Every enrolled host of the units (nil: all), or only the hosts named, with its latest report
+    /// and whether it is silent.
+    func hostActivity(units: Set<String>?, hosts: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity]
     /// Freezes each closed day (Vietnam's calendar) that has not been, and any a late report changed.
     func rollUp(now: Date, silentAfter: TimeInterval) throws
     /// Per day and control, how many hosts of each unit were in each status at the day's end.
@@ -34,6 +35,10 @@ public protocol HistoryStore: Sendable {
 }
 
 extension HistoryStore {
+    public func hostActivity(units: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity] {
+        try hostActivity(units: units, hosts: nil, now: now, silentAfter: silentAfter)
+    }
+
     /// One row per unit, day and control.
     public func dailyCompliance(units: Set<String>, from: OfficeDay, to: OfficeDay, now: Date, silentAfter: TimeInterval) throws -> [DailyCompliance] {
         try dailyCompliance(units: units, from: from, to: to, now: now, silentAfter: silentAfter, combined: false)

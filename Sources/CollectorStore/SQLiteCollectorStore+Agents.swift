@@ -67,9 +67,13 @@ extension SQLiteCollectorStore: EnrollmentStore {
         }
     }
 
-    static let hostRecords = """
-        SELECT h.*, NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL) AS revoked FROM host h
+    /// Revoked: its certificates were revoked and none is left valid (a host re-enrolled has a new id).
+    static let hostIsRevoked = """
+        (EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL))
         """
+
+    static let hostRecords = "SELECT h.*, \(hostIsRevoked) AS revoked FROM host h"
 
     static func hostRecord(_ row: Row) -> HostRecord {
         HostRecord(id: row["id"], unit: row["unit"], hostname: row["hostname"], enrolledAt: row["first_seen"], lastSeen: row["last_seen"], revoked: row["revoked"])

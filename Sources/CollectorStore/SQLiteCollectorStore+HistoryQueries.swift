@@ -31,7 +31,7 @@ extension SQLiteCollectorStore: HistoryStore {
             var counts: [ResultStatus: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT c.status, count(*) AS n FROM current_result c JOIN host h ON h.id = c.host_id
-                WHERE c.control = ?1 AND (?2 IS NULL OR h.unit IN (SELECT value FROM json_each(?2))) GROUP BY c.status
+                WHERE c.control = ?1 AND (?2 IS NULL OR h.unit IN (SELECT value FROM json_each(?2))) AND NOT \(Self.hostIsRevoked) GROUP BY c.status
                 """, arguments: [control, units.map(Self.jsonArray)]) {
                 if let status = ResultStatus(rawValue: row["status"]) { counts[status] = row["n"] }
             }
@@ -72,13 +72,15 @@ extension SQLiteCollectorStore: HistoryStore {
         }
     }
 
-    public func hostActivity(units: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity] {
-        let latest = try database.read { db in
-            try Row.fetchAll(db, sql: Self.latestPerHost + " AND (?1 IS NULL OR h.unit IN (SELECT value FROM json_each(?1)))",
-                             arguments: [units.map(Self.jsonArray)]).map(Self.status)
+    public func hostActivity(units: Set<String>?, hosts: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity] {
+        let filter = " AND (?1 IS NULL OR h.unit IN (SELECT value FROM json_each(?1))) AND (?2 IS NULL OR h.id IN (SELECT value FROM json_each(?2)))"
+        let arguments: StatementArguments = [units.map(Self.jsonArray), hosts.map(Self.jsonArray)]
+        let (records, latest) = try database.read { db in
+            (try Row.fetchAll(db, sql: Self.hostRecords + " WHERE TRUE" + filter + " ORDER BY h.unit, h.hostname, h.id", arguments: arguments).map(Self.hostRecord),
+             try Row.fetchAll(db, sql: Self.latestPerHost + filter, arguments: arguments).map(Self.status))
         }
         let byHost = Dictionary(latest.map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
-        return try hosts(unit: nil).filter { units?.contains($0.unit) ?? true }.map { record in
+        return records.map { record in
             let status = byHost[record.id]
             return HostActivity(host: record, latest: status, state: Self.activity(revoked: record.revoked, lastReport: status?.startedAt.date, at: now, silentAfter: silentAfter))
         }

@@ -170,7 +170,8 @@ import Testing
         #expect(huge.status == 413 && String(decoding: huge.body, as: UTF8.self).contains("at most 2000"))
         #expect(try await agent.post(collector.url + "/v1/reports", Data(repeating: UInt8(ascii: " "), count: 17 << 20)).status == 413)
 
-        // An officer's session is of no use to a page elsewhere: no token, or another Origin, changes nothing.
+        // An officer's session is of no use to a page elsewhere: no token, a token one character off
+        // (never the token itself: one in sixteen starts with 0), or another Origin, changes nothing.
         let https = try HTTPS(trust: ca)
         defer { https.close() }
         let signedIn = try await signIn(https, collector, "root", OfficerTests.password)
@@ -179,7 +180,7 @@ import Testing
         let host = try #require(listed.split(separator: " ").first.map(String.init))
         let approval = Data(#"{"host":"\#(host)","controls":["VN-TD-PW-004"]}"#.utf8)
         let url = collector.url + "/v1/officer/jobs"
-        for headers in [[("Cookie", cookie), ("Origin", collector.url)], [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", "0" + csrf.dropFirst())],
+        for headers in [[("Cookie", cookie), ("Origin", collector.url)], [("Cookie", cookie), ("Origin", collector.url), ("X-CSRF-Token", (csrf.first == "0" ? "1" : "0") + csrf.dropFirst())],
                         [("Cookie", cookie), ("Origin", "https://evil.example"), ("X-CSRF-Token", csrf)], [("Cookie", cookie), ("X-CSRF-Token", csrf)]] {
             #expect(try await https.send(url, method: .POST, body: approval, headers: headers).status == 403)
         }
