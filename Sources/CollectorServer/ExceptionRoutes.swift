@@ -10,6 +10,9 @@ import NIOCore
 struct ExceptionRoutes: Sendable {
     let store: any CollectorDatabase
     let database: BlockingPool
+    /// Attached files sent at once, each held until written (48 downloads of a 10 MiB file at once
+    /// peaked at 1 GiB): past these, 503.
+    let downloads = Admission(name: "attestation downloads", capacity: 4)
 
     func add(to officer: RouterGroup<CollectorContext>) {
         officer.get("waivers") { request, context -> [Waiver] in
@@ -53,19 +56,22 @@ struct ExceptionRoutes: Sendable {
             // were checked, and only for someone who may change some unit: an inspector does not get
             // to make the collector hold 14 MiB.
             try context.requireActOnSomeUnit()
-            let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
-            let upload = try Self.decode(AttestationUpload.self, from: buffer)
-            try context.requireAct(unit: upload.unit)
-            let officer = Self.acting(context)
-            return EditedResponse(status: .created, response: try await run { try store.recordAttestation(upload.request, by: officer, now: Date()) })
+            return try await BodyLimits.attestationsAtOnce.run {
+                let buffer = try await request.body.collect(upTo: BodyLimits.attestation)
+                let upload = try Self.decode(AttestationUpload.self, from: buffer)
+                try context.requireAct(unit: upload.unit)
+                let officer = Self.acting(context)
+                return EditedResponse(status: .created, response: try await run { try store.recordAttestation(upload.request, by: officer, now: Date()) })
+            }
         }
         officer.get("attestations/:id/file") { _, context -> Response in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.badRequest, message: "the attestation id is not a UUID") }
+            let place = try downloads.place()
             guard let (attestation, data) = try await run({ try store.attestationFile(id: id) }), context.access.canRead(unit: attestation.unit),
                   let file = attestation.file else {
                 throw HTTPError(.notFound, message: "không có tệp đính kèm \(id) — no attestation \(id) with an attached file")
             }
-            return Self.download(file, data)
+            return Self.download(file, data, holding: place)
         }
 
         officer.get("audit") { request, context -> AuditPage in
@@ -135,7 +141,7 @@ struct ExceptionRoutes: Sendable {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ]
 
-    static func download(_ file: Attestation.File, _ data: Data) -> Response {
+    static func download(_ file: Attestation.File, _ data: Data, holding place: Admission.Place? = nil) -> Response {
         let type = shownMediaTypes.contains(file.mediaType) ? file.mediaType : "application/octet-stream"
         // An ASCII name for old clients, the real one (Vietnamese) as RFC 6266 filename*.
         let plain = String(String.UnicodeScalarView(file.name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? $0 : "_" }))
@@ -146,13 +152,31 @@ struct ExceptionRoutes: Sendable {
         headers[.xContentTypeOptions] = "nosniff"
         headers[.cacheControl] = "no-store"
         headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        // Sent a slice at a time, each written before the next is copied: a client that reads slowly
+        // holds the file and one slice, not a second copy of the file.
+        let body = ResponseBody(contentLength: data.count) { writer in
+            var start = data.startIndex
+            while start < data.endIndex {
+                let end = min(start + (256 << 10), data.endIndex)
+                try await writer.write(ByteBuffer(bytes: data[start..<end]))
+                start = end
+            }
+            try await writer.finish(nil)
+            withExtendedLifetime(place) {}
+        }
+        return Response(status: .ok, headers: headers, body: body)
     }
 }
 
 extension BodyLimits {
     /// An attestation with its file: 10 MiB as base64 (4/3), and the rest of the record.
     public static let attestation = 14 << 20
+
+    /// Attestation bodies read at once in this process, through the API or the pages' form: each
+    /// holds up to 14 MiB, and again decoded, so 512 connections of one officer's script would hold
+    /// gigabytes (48 at once peaked at 710 MiB); past these the next is told to come back (503)
+    /// before its body is read.
+    static let attestationsAtOnce = Admission(name: "attestation uploads", capacity: 4)
 }
 
 /// `POST /v1/officer/attestations`: the record, and the file as base64 (`content`).

@@ -24,6 +24,8 @@ struct OfficerSessionMiddleware: RouterMiddleware {
         context.access = officer.access
         context.csrfToken = OfficerAuthenticator.csrfToken(session: token)
         var request = request
+        // Held until the request is answered when its body may be an attestation's 14 MiB.
+        var place: Admission.Place?
         if request.method != .get, request.method != .head {
             try Self.requireSameOrigin(request)
             let sent: String?
@@ -35,7 +37,10 @@ struct OfficerSessionMiddleware: RouterMiddleware {
             } else if let type = request.headers[.contentType], FormParts.isMultipart(type) {
                 // A form with a file (the attestation's scanned decision): only someone who may change
                 // some unit gets the collector to read that much (an inspector is refused first).
+                // And only a few at once (48 at once from one session held 576 MiB, and parsing them
+                // took the collector's cores for a minute and a half).
                 try context.requireActOnSomeUnit()
+                place = try BodyLimits.attestationsAtOnce.place()
                 let body = try await request.collectBody(upTo: BodyLimits.attestation)
                 sent = try FormParts(body, contentType: type).text("csrf")
             } else {
@@ -45,7 +50,9 @@ struct OfficerSessionMiddleware: RouterMiddleware {
                 throw HTTPError(.forbidden, message: "this request lacks the session's anti-forgery token (X-CSRF-Token, given at sign-in); reload the page")
             }
         }
-        return try await next(request, context)
+        let response = try await next(request, context)
+        withExtendedLifetime(place) {}
+        return response
     }
 
     struct CSRFField: Decodable {

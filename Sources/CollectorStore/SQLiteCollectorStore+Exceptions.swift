@@ -59,6 +59,11 @@ extension SQLiteCollectorStore {
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        // REPLACE removes the row it conflicts with without firing delete triggers (recursive_triggers
+        // is off), so `INSERT OR REPLACE` could rewrite an entry in place: an existing id is refused.
+        migrator.registerMigration("v6-audit-no-replace") { db in
+            try db.execute(sql: "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit WHEN NEW.id IN (SELECT id FROM audit) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;")
+        }
     }
 
     /// Appends one audit entry inside the caller's transaction, so the change and its entry are kept
