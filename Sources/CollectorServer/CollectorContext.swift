@@ -13,6 +13,9 @@ public struct CollectorContext: RequestContext {
     public var access = OfficerAccess()
     /// The signed-in officer's anti-forgery token, for the forms a page renders.
     public var csrfToken: String?
+    /// A multipart form's parts, parsed once by OfficerSessionMiddleware (it reads the anti-forgery
+    /// field from them).
+    var formParts: FormParts?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -144,7 +144,8 @@ public struct CollectorRoutes: Sendable {
             throw HTTPError(.badRequest, message: "name the controls to fix, such as VN-TD-PW-001")
         }
         let (store, host) = (store, body.host)
-        guard let record = try await database.run({ try store.host(id: host) }) else { throw HTTPError(.notFound, message: StoreError.unknownHost(host).description) }
+        // Another unit's PC is not found, as for a revocation: an id tells nothing about another unit.
+        guard let record = try await database.run({ try store.host(id: host) }), context.access.canRead(unit: record.unit) else { throw OfficeRoutes.noHost(host) }
         try context.requireAct(unit: record.unit)
         let (now, officer) = (Date(), ExceptionRoutes.acting(context))
         do {

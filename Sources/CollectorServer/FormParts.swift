@@ -8,8 +8,8 @@ import NIOHTTP1
 /// this way, and the attestation form sends the signed decision or minutes with the record
 /// (issue 13 point 5). Parsed by vapor's MultipartKit; bounded here: at most `maxParts` parts, each
 /// name at most 64 bytes, and the body itself was read with its route's bound.
-struct FormParts {
-    struct Part {
+struct FormParts: Sendable {
+    struct Part: Sendable {
         /// The file's name as the browser sent it (nil for a plain field).
         var filename: String?
         var contentType: String?
@@ -56,9 +56,21 @@ struct FormParts {
         parts[name].map { String(buffer: $0.body) }
     }
 
-    /// `key=value` or `key="value"` among a header's `;`-separated parameters.
+    /// `key=value` or `key="value"` among a header's `;`-separated parameters; a `;` inside quotes
+    /// belongs to the value (a file may be named `a;b.pdf`).
     static func parameter(_ key: String, in header: String) -> String? {
-        for item in header.split(separator: ";").dropFirst() {
+        var items: [Substring] = [], start = header.startIndex, quoted = false
+        for index in header.indices {
+            switch header[index] {
+            case "\"": quoted.toggle()
+            case ";" where !quoted:
+                items.append(header[start..<index])
+                start = header.index(after: index)
+            default: break
+            }
+        }
+        items.append(header[start...])
+        for item in items.dropFirst() {
             let pair = item.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == key else { continue }
             var value = pair[1].trimmingCharacters(in: .whitespaces)

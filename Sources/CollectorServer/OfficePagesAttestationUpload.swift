@@ -4,13 +4,12 @@ import Hummingbird
 
 extension OfficePages {
     /// The attestation form's fields and its attached file. The page sends it as multipart (it
-    /// carries a file); a urlencoded post without a file is taken too. The body was read by
-    /// OfficerSessionMiddleware with the attestation's bound, for someone who may change some unit.
+    /// carries a file); a urlencoded post without a file is taken too. The body was read and parsed
+    /// by OfficerSessionMiddleware with the attestation's bound, for someone who may change some unit.
     static func attestationForm(_ request: Request, _ context: CollectorContext) async throws -> (AttestationForm, AttachedFile?) {
-        guard let type = request.headers[.contentType], FormParts.isMultipart(type) else {
+        guard let parts = context.formParts else {
             return (try await form(AttestationForm.self, request, context), nil)
         }
-        let parts = try FormParts(try await request.body.collect(upTo: BodyLimits.attestation), contentType: type)
         func field(_ name: String) throws -> String {
             guard let text = parts.text(name), !text.isEmpty else {
                 throw HTTPError(.badRequest, message: "Thiếu trường «\(name)» trong biểu mẫu; hãy điền đủ rồi gửi lại. — The form lacks `\(name)`: fill it in and send it again.")

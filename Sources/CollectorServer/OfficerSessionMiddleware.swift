@@ -42,7 +42,10 @@ struct OfficerSessionMiddleware: RouterMiddleware {
                 try context.requireActOnSomeUnit()
                 place = try BodyLimits.attestationsAtOnce.place()
                 let body = try await request.collectBody(upTo: BodyLimits.attestation)
-                sent = try FormParts(body, contentType: type).text("csrf")
+                // Parsed once: the route takes its fields from the context.
+                let parts = try FormParts(body, contentType: type)
+                context.formParts = parts
+                sent = parts.text("csrf")
             } else {
                 sent = nil
             }

@@ -99,7 +99,7 @@ public enum ExceptionLimits {
             throw ExceptionRefusal.invalid("\(field) quá dài — \(field) is at most \(max) bytes (it is \(value.utf8.count))")
         }
         let allowed: Set<UInt32> = multiline ? [0x0A, 0x09] : []
-        guard !value.unicodeScalars.contains(where: { ($0.value < 0x20 && !allowed.contains($0.value)) || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
+        guard !value.unicodeScalars.contains(where: { DisplaySafety.isUnsafe($0) && !allowed.contains($0.value) }) else {
             throw ExceptionRefusal.invalid("\(field) chứa ký tự điều khiển — \(field) has a control character")
         }
         return value

@@ -136,7 +136,7 @@ import Testing
         let attestation = "control=VN-TD-ATT-001&attestedOn=2026-11-25&reference=12&attestedBy=y&validUntil=2027-06-30"
         for (path, fields, status) in [("/units/\(ub)/waivers", waiver, 403), ("/units/\(ub)/waivers", waiver + "&host=\(hostB)", 403),
                                        ("/units/\(ua)/waivers", waiver + "&host=\(hostB)", 404), ("/units/\(ub)/attestations", attestation, 403),
-                                       ("/hosts/\(hostB)/jobs", "controls=VN-TD-PW-004", 403), ("/hosts/\(hostB)/revoke", "x=1", 404)] {
+                                       ("/hosts/\(hostB)/jobs", "controls=VN-TD-PW-004", 404), ("/hosts/\(hostB)/revoke", "x=1", 404)] {
             let answer = try await form(path, fields, as: officerA)
             #expect(answer.status == status, "\(path) \(fields): \(answer.status) \(answer.text.prefix(300))")
         }
@@ -203,7 +203,7 @@ import Testing
         let long = String(repeating: "ả", count: 1_001)
         for (field, value, words) in [("justification", "", "is required"), ("justification", " \n\t ", "is required"), ("justification", long, "at most 2000 bytes"),
                                       ("justification", "ok\r\nX-Injected: 1", "control character"), ("justification", "lý do\u{1B}[2J", "control character"),
-                                      ("approvedBy", "Chủ tịch\u{202E}ẫxã", "control character"), ("approvedBy", "Chủ tịch\u{2066}", "control character"),
+                                      ("approvedBy", "Chủ tịch\u{202E}ẫxã", "control character"), ("approvedBy", "Chủ tịch\u{2066}", "control character"), ("approvedBy", "Chủ tịch\u{200F}xã", "control character"), ("approvedBy", "Chủ tịch\u{2028}xã", "control character"),
                                       ("approvedBy", "a\u{0}b", "control character"), ("approvedBy", "a\u{85}b", "control character"), ("approvedBy", "x\ny", "control character"),
                                       ("host", String(repeating: "h", count: 101), "at most 100 bytes"),
                                       ("control", "VN-TD-PW-001<script>", "control is an id"), ("control", "", "control is an id")] {

@@ -84,7 +84,9 @@ import Testing
         // queue ahead of it takes to drain (nothing queues without end).
         #expect(busy.count >= Self.guesses / 2, "\(counts)")
         let drain = Double(Self.pamQueue / Self.pamThreads + 1) * Self.pamDelay
-        #expect(busy.map(\.seconds).max() ?? 0 < Self.pamDelay, "a 503 took \(busy.map(\.seconds).max() ?? 0) s")
+        // A 503 comes well before a place in the queue would (a loaded CI machine, running the other
+        // suites beside this one, delays answers by seconds, never by a queue's worth).
+        #expect(busy.map(\.seconds).max() ?? 0 < drain / 2, "a 503 took \(busy.map(\.seconds).max() ?? 0) s")
         #expect(guesses.map(\.seconds).max() ?? 0 < drain + 10, "a guess waited \(guesses.map(\.seconds).max() ?? 0) s")
         #expect(healthSeconds < Self.pamDelay, "the health endpoint took \(healthSeconds) s")
         // The upload was served while guesses still held PAM's threads.
