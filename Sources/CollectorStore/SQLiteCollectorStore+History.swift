@@ -184,6 +184,14 @@ extension SQLiteCollectorStore {
             ORDER BY since_at DESC LIMIT 1
             """, arguments: [host, control, at])
         if let covering, covering["status"] as String == status { return }
+        // The same second as a stretch already known (two reports of one run): the one received last
+        // gives that stretch its status.
+        if let covering, covering["since_at"] as String == at {
+            try db.execute(sql: "UPDATE result_change SET status = ?, report_id = ? WHERE host_id = ? AND control = ? AND since_at = ?",
+                           arguments: [status, report, host, control, at])
+            try refreshFailingSince(control, host: host, in: db)
+            return
+        }
         let following = try String.fetchOne(db, sql: "SELECT min(since_at) FROM result_change WHERE host_id = ? AND control = ? AND since_at > ?",
                                             arguments: [host, control, at])
         let end = following.map { min($0, next) } ?? next
@@ -195,14 +203,18 @@ extension SQLiteCollectorStore {
             INSERT INTO result_change (host_id, control, since_at, status, report_id, until_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(host_id, control, since_at) DO UPDATE SET status = excluded.status, report_id = excluded.report_id
             """, arguments: [host, control, at, status, report, end])
-        if let covering, following != next, covering["since_at"] as String != at {
+        if let covering, following != next {
             let resumedUntil: String? = covering["until_at"]
             if resumedUntil.map({ $0 > next }) ?? true {
                 try db.execute(sql: "INSERT OR IGNORE INTO result_change (host_id, control, since_at, status, report_id, until_at) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [host, control, next, covering["status"] as String, covering["report_id"] as String, resumedUntil])
             }
         }
-        // Failing since may now begin earlier.
+        try refreshFailingSince(control, host: host, in: db)
+    }
+
+    /// Failing since may begin earlier once a late report is fitted in.
+    static func refreshFailingSince(_ control: String, host: String, in db: Database) throws {
         try db.execute(sql: """
             UPDATE current_result SET failing_since = (
                 SELECT min(since_at) FROM result_change c WHERE c.host_id = ?1 AND c.control = ?2 AND c.status = 'fail'

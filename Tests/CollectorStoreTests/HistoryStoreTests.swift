@@ -223,3 +223,21 @@ extension HistoryStoreTests {
         #expect(summed.filter { $0.control == "VN-TD-PW-001" }.map(\.counts.fail) == [1, 1, 2, 2])
     }
 }
+
+extension HistoryStoreTests {
+    /// Two reports of one run start in the same second and the first to arrive is the later one:
+    /// the stretch keeps its length and takes the status of the one received last.
+    @Test func aLateReportInTheSameSecondReplacesTheStatus() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pw = "VN-TD-PW-001"
+        _ = try store.ingest(report(day: 0), host: a)
+        _ = try store.ingest(report(day: 1, statuses: [pw: .fail]), host: a)
+        _ = try store.ingest(report(day: 2), host: a)
+        // Day 1 again, same second, received last (behind day 2).
+        _ = try store.ingest(report(day: 1, statuses: [pw: .error]), host: a)
+        let spans = try store.statusSpans(host: a.id, control: pw)
+        #expect(spans.map(\.status) == ["pass", "error", "pass"])
+        #expect(spans.map { $0.until?.date } == [at(1), at(2), nil])
+    }
+}
