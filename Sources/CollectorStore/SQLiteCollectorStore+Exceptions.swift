@@ -93,7 +93,7 @@ extension SQLiteCollectorStore {
     static func requireRoom(in table: String, unit: String, in db: Database) throws {
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE unit = ?", arguments: [unit]) ?? 0
         guard count < ExceptionLimits.recordsPerUnit else {
-            throw ExceptionRefusal.conflict("\(unit) already keeps \(count) records of this kind (\(table)), the most a unit may; this looks like a script, not an office")
+            throw ExceptionRefusal.conflict("đơn vị đã lưu \(count) bản ghi loại này, mức tối đa; hãy kết thúc bớt bản ghi cũ — \(unit) already keeps \(count) records of this kind (\(table)), the most a unit may; this looks like a script, not an office")
         }
     }
 
