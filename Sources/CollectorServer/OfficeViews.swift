@@ -102,7 +102,7 @@ struct OfficeQuery: Sendable {
         }
         return ControlView(
             control: id, title: info?.title, area: info?.area, articles: (info?.articles ?? []).map(Article.init),
-            counts: StatusCounts(counts), shownCounts: try shownCounts(control: id, units: units, reported: counts), status: status?.rawValue, page: page, pages: pages, pageSize: pageSize, matching: matching,
+            counts: ShownCounts(counts), shownCounts: try shownCounts(control: id, units: units, reported: counts), status: status?.rawValue, page: page, pages: pages, pageSize: pageSize, matching: matching,
             hosts: rows)
     }
 
@@ -122,8 +122,8 @@ struct OfficeQuery: Sendable {
     /// The control's hosts counted as the office sees them (issue 13 points 4–5): failing or in error
     /// under a waiver in force counted as waived; an organisational control counted for the whole
     /// unit as attested or due. Asked per unit, since waivers and attestations are the unit's.
-    func shownCounts(control: String, units: [String], reported: [ResultStatus: Int]) throws -> StatusCounts {
-        var shown = StatusCounts(reported)
+    func shownCounts(control: String, units: [String], reported: [ResultStatus: Int]) throws -> ShownCounts {
+        var shown = ShownCounts(reported)
         let organisational = OrganisationalControl.contains(control)
         for unit in units {
             let waivers = try store.waivers(unit: unit, at: now, all: false).filter { $0.control == control }
@@ -159,17 +159,17 @@ struct OfficeQuery: Sendable {
                 try store.dailyCompliance(units: units, from: before, to: before, now: now, silentAfter: silentAfter, combined: true))
     }
 
-    static func total(_ rows: [DailyCompliance]) -> StatusCounts {
-        rows.reduce(into: StatusCounts()) { $0.add($1.counts) }
+    static func total(_ rows: [DailyCompliance]) -> ShownCounts {
+        rows.reduce(into: ShownCounts()) { $0.add($1.counts) }
     }
 
     /// Compliance per group now, with the change against the earlier rows (nil when either is unknown).
     static func grouped(_ current: [DailyCompliance], _ before: [DailyCompliance], by grouping: ComplianceGrouping, info: [ControlInfo]) -> [ComplianceRow] {
         let byControl = Dictionary(info.map { ($0.control, $0) }, uniquingKeysWith: { a, _ in a })
-        func sums(_ rows: [DailyCompliance]) -> [String: StatusCounts] {
-            var out: [String: StatusCounts] = [:]
+        func sums(_ rows: [DailyCompliance]) -> [String: ShownCounts] {
+            var out: [String: ShownCounts] = [:]
             for row in rows {
-                for key in grouping.keys(row.control, byControl[row.control]) { out[key, default: StatusCounts()].add(row.counts) }
+                for key in grouping.keys(row.control, byControl[row.control]) { out[key, default: ShownCounts()].add(row.counts) }
             }
             return out
         }
@@ -177,7 +177,7 @@ struct OfficeQuery: Sendable {
         return now.keys.sorted(by: grouping.order).map { key in
             let compliance = now[key]?.compliance
             let change = compliance.flatMap { c in then[key]?.compliance.map { c - $0 } }
-            return ComplianceRow(key: key, label: grouping.label(key, byControl[key]), counts: now[key] ?? StatusCounts(), compliance: compliance, change30Days: change)
+            return ComplianceRow(key: key, label: grouping.label(key, byControl[key]), counts: now[key] ?? ShownCounts(), compliance: compliance, change30Days: change)
         }
     }
 }
@@ -303,17 +303,17 @@ struct UnitSummary: Encodable {
 struct ComplianceRow: Encodable {
     var key: String
     var label: LocalizedText
-    var counts: StatusCounts
+    var counts: ShownCounts
     var compliance: Double?
     var change30Days: Double?
 }
 
 struct CompliancePoint: Encodable {
     var day: String
-    var counts: StatusCounts
+    var counts: ShownCounts
     var compliance: Double?
 
-    init(day: String, counts: StatusCounts) {
+    init(day: String, counts: ShownCounts) {
         self.day = day
         self.counts = counts
         compliance = counts.compliance
@@ -451,9 +451,9 @@ struct ControlView: Encodable {
     var area: String?
     var articles: [Article]
     /// Hosts by what their latest report says.
-    var counts: StatusCounts
+    var counts: ShownCounts
     /// The same hosts as the office sees them: waived, attested and due apart.
-    var shownCounts: StatusCounts
+    var shownCounts: ShownCounts
     var status: String?
     var page: Int
     var pages: Int
@@ -504,11 +504,11 @@ struct ComplianceSeries: Encodable {
 
 struct ComplianceDay: Encodable {
     var day: String
-    var total: StatusCounts
+    var total: ShownCounts
     var groups: [ComplianceRow]
 }
 
-extension StatusCounts {
+extension ShownCounts {
     mutating func subtract(_ counts: [ResultStatus: Int]) {
         pass -= counts[.pass] ?? 0
         fail -= counts[.fail] ?? 0

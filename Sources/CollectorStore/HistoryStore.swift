@@ -168,9 +168,6 @@ public struct OfficeDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 }
 
-/// Daily figures count hosts the way the pages count results (``ShownCounts``).
-public typealias StatusCounts = ShownCounts
-
 public struct DailyCompliance: Sendable, Hashable, Codable {
     public var unit: String
     public var day: OfficeDay

@@ -116,13 +116,13 @@ extension SQLiteCollectorStore {
     ///   - encoded: each result as JSON (``EncodedReport``), in the report's order.
     ///   - later: the start of the host's next report when this one is not its newest.
     static func recordHistory(_ report: Report, encoded: [Data], host: String, at started: String, before later: String?, in db: Database) throws {
-        let existing = try Dictionary(Row.fetchAll(db, sql: "SELECT control, status, failing_since, result_hash FROM current_result WHERE host_id = ?", arguments: [host])
-            .map { ($0["control"] as String, $0) }, uniquingKeysWith: { a, _ in a })
         let id = report.reportId.uuidString
         if let later {
             for result in report.results { try fitIn(result.control, status: result.status.rawValue, host: host, at: started, report: id, before: later, in: db) }
             return
         }
+        let existing = try Dictionary(Row.fetchAll(db, sql: "SELECT control, status, failing_since, result_hash FROM current_result WHERE host_id = ?", arguments: [host])
+            .map { ($0["control"] as String, $0) }, uniquingKeysWith: { a, _ in a })
         let info = try db.cachedStatement(sql: """
             INSERT INTO control_info (control, area, articles, severity, title_vi, title_en) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(control) DO UPDATE SET area = excluded.area, articles = excluded.articles, severity = excluded.severity,

@@ -23,7 +23,7 @@ struct OfficeViewsModelTests {
             ControlInfo(control: "VN-TD-AV-001", area: "antivirus", articles: ["D7"], severity: .high, title: LocalizedText(vi: "Mã độc", en: "Malware")),
         ]
         func day(_ control: String, pass: Int, fail: Int, waived: Int = 0) -> DailyCompliance {
-            var counts = StatusCounts()
+            var counts = ShownCounts()
             counts.pass = pass; counts.fail = fail; counts.waived = waived
             return DailyCompliance(unit: "U", day: OfficeDay(number: 20_000), control: control, counts: counts)
         }
