@@ -117,6 +117,8 @@ let package = Package(
         ),
         // benchmarks/history-year.sh: a generated year of reports in the collector's store.
         .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "HardeningCore"], path: "benchmarks/history-year"),
+        // Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP): the model and its renderers.
+        .target(name: "OfficeDocuments"),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -184,7 +186,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
-    "YAMLParsing",
+    "YAMLParsing", "OfficeDocuments",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
