@@ -85,6 +85,7 @@ let package = Package(
             name: "CollectorServer",
             dependencies: [
                 "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
+                "CollectorReports", "OfficeDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -119,6 +120,8 @@ let package = Package(
         .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "HardeningCore"], path: "benchmarks/history-year"),
         // Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP): the model and its renderers.
         .target(name: "OfficeDocuments"),
+        // The periodic and annual reports: figures from the stored history, as administrative documents.
+        .target(name: "CollectorReports", dependencies: ["CollectorStore", "OfficeDocuments", "HardeningCore"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -186,7 +189,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
-    "YAMLParsing", "OfficeDocuments",
+    "YAMLParsing", "OfficeDocuments", "CollectorReports",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")

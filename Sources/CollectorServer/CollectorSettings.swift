@@ -1,3 +1,4 @@
+public import CollectorReports
 public import Foundation
 
 /// What the collector runs with. Every value has a default, so `attt-collector serve` starts with no
@@ -48,6 +49,8 @@ public struct CollectorSettings: Sendable, Hashable {
     public var silentAfter: TimeInterval = 7 * 86_400
     /// How long whole report bodies are kept; the history of statuses is kept for ever.
     public var reportBodyRetention: TimeInterval = 14 * 86_400
+    /// `reports.*`: who issues the periodic reports, to whom, and who signs them (issue 14).
+    public var reports = ReportSettings()
 
     public init() {}
 

@@ -1,5 +1,6 @@
 public import Configuration
 public import Foundation
+public import CollectorReports
 import YAMLParsing
 
 /// Reads ``CollectorSettings`` from, lowest to highest precedence: built-in defaults, a YAML file
@@ -21,6 +22,9 @@ public enum SettingsLoader {
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
         "hosts.silent-after": .duration, "history.report-bodies": .duration,
+        "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
+        "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
+        "reports.unit-signer-title": .string, "reports.unit-recipients": .strings,
     ]
 
     /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
@@ -87,7 +91,36 @@ public enum SettingsLoader {
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
         if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
         if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
+        try loadReports(into: &settings.reports, text: text, list: { reader.stringArray(forKey: ConfigKey($0)) })
         return settings
+    }
+
+    /// `reports.*`: what the periodic reports' header, recipients and signature print. Printed on a
+    /// state document, so each is one line of at most 200 characters; lists in the environment are
+    /// `;`-separated (a recipient's line may hold commas).
+    static func loadReports(into reports: inout ReportSettings, text: (String) -> String?, list: (String) -> [String]?) throws {
+        func line(_ key: String) throws -> String? {
+            guard let v = text(key)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard v.count <= 200, !v.contains(where: \.isNewline) else { throw Problem(description: "\(key): write one line of at most 200 characters") }
+            return v
+        }
+        func lines(_ key: String) throws -> [String]? {
+            guard let items = list(key) ?? text(key).map({ $0.split(separator: ";").map(String.init) }) else { return nil }
+            let trimmed = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard trimmed.count <= 20, trimmed.allSatisfy({ $0.count <= 200 && !$0.contains(where: \.isNewline) }) else {
+                throw Problem(description: "\(key): write at most 20 recipients, each one line of at most 200 characters")
+            }
+            return trimmed
+        }
+        if let v = try line("reports.governing-body") { reports.governingBody = v }
+        if let v = try line("reports.issuer"), !v.isEmpty { reports.issuer = v }
+        if let v = try line("reports.symbol"), !v.isEmpty { reports.symbol = v }
+        if let v = try line("reports.place") { reports.place = v }
+        if let v = try line("reports.signer-title"), !v.isEmpty { reports.signerTitle = v }
+        if let v = try line("reports.signer") { reports.signer = v }
+        if let v = try lines("reports.recipients") { reports.recipients = v }
+        if let v = try line("reports.unit-signer-title"), !v.isEmpty { reports.unitSignerTitle = v }
+        if let v = try lines("reports.unit-recipients") { reports.unitRecipients = v }
     }
 
     /// `90s`, `15m`, `8h`, `7d`, or plain seconds.

@@ -132,6 +132,11 @@ public struct OfficeDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
         number = day
     }
 
+    public init(year: Int, month: Int, day: Int) { number = Self.daysFromCivil(year, month, day) }
+
+    /// Year, month and day of the month.
+    public var civil: (year: Int, month: Int, day: Int) { Self.civil(number) }
+
     static let offset: TimeInterval = 7 * 3600
 
     /// The first instant of the next day: states "at the end of the day" are those before it.
