@@ -144,9 +144,8 @@ extension SQLiteCollectorStore: HistoryStore {
         for row in try Row.fetchAll(db, sql: """
             SELECT h.id,
                    (SELECT started_at FROM report WHERE host_id = h.id AND started_at < ?2 ORDER BY started_at DESC LIMIT 1) AS last_at,
-                   EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at < ?2)
-                   AND NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.issued_at < ?2 AND (c.revoked_at IS NULL OR c.revoked_at >= ?2)) AS revoked
-            FROM host h WHERE h.unit = ?1 AND (h.first_seen < ?2 OR EXISTS (SELECT 1 FROM report WHERE host_id = h.id AND started_at < ?2))
+                   \(revokedAt) AS revoked
+            FROM host h WHERE h.unit = ?1 AND \(knownBy)
             """, arguments: [unit, stamp]) {
             switch activity(revoked: row["revoked"], lastReport: (row["last_at"] as String?).flatMap(Timestamp.parse), at: end, silentAfter: silentAfter) {
             case .revoked: day.revoked += 1; continue
