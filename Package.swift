@@ -121,7 +121,7 @@ let package = Package(
         // Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP): the model and its renderers.
         .target(name: "OfficeDocuments"),
         // The periodic and annual reports: figures from the stored history, as administrative documents.
-        .target(name: "CollectorReports", dependencies: ["CollectorStore", "OfficeDocuments", "HardeningCore"]),
+        .target(name: "CollectorReports", dependencies: ["CollectorStore", "CollectorAPI", "OfficeDocuments", "HardeningCore"]),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -181,6 +181,7 @@ let package = Package(
             ],
             exclude: ["browser", "openapi"]
         ),
+        .testTarget(name: "CollectorReportsTests", dependencies: ["CollectorReports", "CollectorStore", "CollectorAPI", "OfficeDocuments", "HardeningCore", "AtttTestSupport"]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostAccess", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )

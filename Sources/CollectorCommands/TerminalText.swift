@@ -7,7 +7,7 @@ import CollectorStore
 /// separators) is shown as `?`; everything printable, Vietnamese included, stays.
 enum TerminalText {
     static func safe(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { DisplaySafety.isUnsafe($0) ? "?" : $0 }))
+        DisplaySafety.printable(text)
     }
 
     static func safe(_ text: String?) -> String? { text.map(safe) }

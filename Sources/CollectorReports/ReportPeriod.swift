@@ -20,9 +20,9 @@ public struct ReportPeriod: Sendable, Hashable, Codable {
         self.from = from
         self.to = to
         kind = .dates
-        for year in Set([from.year, to.year]) {
-            if self == .year(year) { kind = .year(year) }
-            for q in 1...4 where self == .quarter(year: year, q) { kind = .quarter(year: year, quarter: q) }
+        // Dates that make a quarter or a year are named as one.
+        for candidate in [.year(from.year)] + (1...4).map({ ReportPeriod.quarter(year: from.year, $0) }) where candidate.from == from && candidate.to == to {
+            kind = candidate.kind
         }
     }
 
