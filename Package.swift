@@ -117,7 +117,7 @@ let package = Package(
             path: "benchmarks/collector-load"
         ),
         // benchmarks/history-year.sh: a generated year of reports in the collector's store.
-        .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "HardeningCore"], path: "benchmarks/history-year"),
+        .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "CollectorReports", "HardeningCore"], path: "benchmarks/history-year"),
         // Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP): the model and its renderers.
         .target(name: "OfficeDocuments"),
         // The periodic and annual reports: figures from the stored history, as administrative documents.

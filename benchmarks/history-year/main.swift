@@ -13,6 +13,7 @@
 // of about `--flips-per-year` per host. Reports go straight into SQLiteCollectorStore (the store's
 // own ingest: compression, history, quotas), not over HTTPS: this measures storage, and
 // benchmarks/collector-load.sh measures the network path. Prints JSON on standard output.
+import CollectorReports
 import CollectorStore
 import Foundation
 import HardeningCore
@@ -142,6 +143,9 @@ func median(_ body: () throws -> Void) rethrows -> Double {
 let host = hosts[hosts.count / 2]
 let control = template.results.first { $0.status == .fail }?.control ?? template.results[0].control
 let year = (OfficeDay(containing: firstDay), OfficeDay(containing: now))
+let reports = PeriodicReports(store: store, settings: ReportSettings(), silentAfter: silent)
+let quarter = ReportPeriod.closed(before: OfficeDay(containing: now))[0]
+let span = ReportPeriod(from: year.0, to: year.1)!
 let queries: [(String, Double)] = [
     ("host: current state with evidence and failing since", try median { _ = try store.controlStates(host: host.id) }),
     ("host: status changes of every control over the year", try median { _ = try store.statusSpans(host: host.id, control: nil) }),
@@ -153,6 +157,11 @@ let queries: [(String, Double)] = [
     ("commune: daily compliance per control over the year, per unit", try median { _ = try store.dailyCompliance(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent) }),
     ("commune: daily compliance per control over the year, units summed", try median { _ = try store.dailyCompliance(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent, combined: true) }),
     ("commune: hosts per day over the year", try median { _ = try store.unitDays(units: Set(units), from: year.0, to: year.1, now: now, silentAfter: silent) }),
+    // The periodic reports (issue 14): the last closed quarter's figures, and the whole span as one period.
+    ("report: figures of the last quarter, one unit", try median { _ = try reports.figures(scope: .unit(units[0]), period: quarter, now: now) }),
+    ("report: figures of the last quarter, commune", try median { _ = try reports.figures(scope: .commune, period: quarter, now: now) }),
+    ("report: figures of the whole span, commune", try median { _ = try reports.figures(scope: .commune, period: span, now: now) }),
+    ("report: the commune's document of the whole span", try median { _ = try reports.document(scope: .commune, period: span, now: now) }),
 ]
 let result: [String: Any] = [
     "hosts": options.hosts, "days": options.days, "reports": stored, "templateBytes": data.count,
