@@ -48,16 +48,17 @@ public struct PeriodicReports: Sendable {
         let today = OfficeDay(containing: now)
         guard period.from <= today else { throw Refusal.periodNotStarted(period.from) }
         let known = try knownUnits()
+        let lastDay = min(period.to, today)
+        let asOf = min(period.to.end, now)
         let units: [String]
         switch scope {
-        case .commune: units = known
+        // The units with a host by the period's end: a unit enrolled later is not in last year's report.
+        case .commune: units = Set(try store.hostsAt(units: Set(known), end: asOf, silentAfter: silentAfter).map(\.unit)).sorted()
         case .unit(let unit):
             guard known.contains(unit) else { throw Refusal.unknownUnit(unit, known: known) }
             units = [unit]
         }
         let unitSet = Set(units)
-        let lastDay = min(period.to, today)
-        let asOf = min(period.to.end, now)
         let info = try store.controlInfo()
         let byControl = Dictionary(info.map { ($0.control, $0) }, uniquingKeysWith: { a, _ in a })
 

@@ -136,6 +136,9 @@ import Testing
         _ = try store.recordWaiver(WaiverRequest(unit: ReportYear.unitA, control: year.fixedControl, justification: "Chờ thay máy", approvedBy: "Chủ tịch UBND xã",
                                                  expiresAt: Timestamp(later.addingTimeInterval(90 * 86_400))), by: officer, now: later)
         _ = try store.revoke(host: a1.id, by: officer, now: later)
+        // A unit that joined in 2026 is not in 2025's report.
+        try store.createToken(hash: "token-new", unit: "Công an xã Tứ Dân", createdBy: "test", expiresAt: later.addingTimeInterval(3600), now: later)
+        _ = try store.enroll(tokenHash: "token-new", hostname: "pc-ca1", now: later) { _ in IssuedCertificate(serial: "serial-ca1", notAfter: later.addingTimeInterval(86_400)) }
         let after = try encoder.encode(reports.figures(scope: .commune, period: Self.q4, now: later.addingTimeInterval(30 * 86_400)))
         // Compared as values, not printed whole when they differ: the figures are long.
         #expect(after == before, "the Q4 figures changed after the period")
