@@ -37,8 +37,11 @@ extension Cell {
 
     /// One decimal, comma: `87,5`; a whole number without it: `100`.
     static func decimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        let whole = Self.grouped(tenths / 10)
-        return tenths % 10 == 0 ? whole : whole + "," + String(abs(tenths % 10))
+        guard value.isFinite else { return "–" }
+        let tenths = Int((min(max(value, -1e15), 1e15) * 10).rounded())
+        // The sign apart: `-0,5` has no whole part to carry it.
+        let whole = Self.grouped(abs(tenths) / 10)
+        let text = tenths % 10 == 0 ? whole : whole + "," + String(abs(tenths % 10))
+        return tenths < 0 ? "−" + text : text
     }
 }
