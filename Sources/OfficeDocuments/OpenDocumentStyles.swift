@@ -14,6 +14,7 @@ enum OpenDocumentStyles {
         xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
         xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
         xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" \
+        xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" \
         xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" \
         xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" \
         xmlns:dc="http://purl.org/dc/elements/1.1/" \
@@ -120,8 +121,31 @@ enum OpenDocumentStyles {
         <style:style style:name="Layout.Cell" style:family="table-cell"><style:table-cell-properties fo:border="none" fo:padding="0cm"/></style:style>
         <style:style style:name="Figures.Row" style:family="table-row"><style:table-row-properties fo:keep-together="always"/></style:style>
         <style:style style:name="Figures.Cell" style:family="table-cell"><style:table-cell-properties fo:border="0.75pt solid #000000" fo:padding-left="0.1cm" fo:padding-right="0.1cm" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" style:vertical-align="top"/></style:style>
-
+        \(numberFormats)
         """
+
+    /// Writer keeps a cell's value only when the cell has a number format, and then prints the value
+    /// through that format, on opening and after each edit: so each kind of cell gets the format that
+    /// prints exactly what `Cell.printed` prints (`1.234`, `87,5%`, `100%`, `+2,5`, `−2,5`, `05/01/2027`,
+    /// `05/01/2027 14:03`), in Vietnamese (decimal comma, dot between thousands).
+    static let numberFormats: String = {
+        let vi = "number:language=\"vi\" number:country=\"VN\""
+        let oneDecimal = "<number:number number:decimal-places=\"1\" number:min-decimal-places=\"0\" number:min-integer-digits=\"1\" number:grouping=\"true\"/>"
+        let date = "<number:day number:style=\"long\"/><number:text>/</number:text><number:month number:style=\"long\"/><number:text>/</number:text><number:year number:style=\"long\"/>"
+        let formats = [
+            "<number:number-style style:name=\"N_integer\" \(vi)><number:number number:decimal-places=\"0\" number:min-integer-digits=\"1\" number:grouping=\"true\"/></number:number-style>",
+            "<number:percentage-style style:name=\"N_percent\" \(vi)>\(oneDecimal)<number:text>%</number:text></number:percentage-style>",
+            "<number:number-style style:name=\"N_change_up\" style:volatile=\"true\" \(vi)><number:text>+</number:text>\(oneDecimal)</number:number-style>",
+            "<number:number-style style:name=\"N_change_down\" style:volatile=\"true\" \(vi)><number:text>\u{2212}</number:text>\(oneDecimal)</number:number-style>",
+            "<number:number-style style:name=\"N_change\" \(vi)><number:text>0</number:text><style:map style:condition=\"value()&gt;0\" style:apply-style-name=\"N_change_up\"/><style:map style:condition=\"value()&lt;0\" style:apply-style-name=\"N_change_down\"/></number:number-style>",
+            "<number:date-style style:name=\"N_date\" \(vi)>\(date)</number:date-style>",
+            "<number:date-style style:name=\"N_time\" \(vi)>\(date)<number:text> </number:text><number:hours number:style=\"long\"/><number:text>:</number:text><number:minutes number:style=\"long\"/></number:date-style>",
+        ]
+        let cells = ["integer", "percent", "change", "date", "time"].map { kind in
+            "<style:style style:name=\"Figures.\(kind)\" style:family=\"table-cell\" style:parent-style-name=\"\" style:data-style-name=\"N_\(kind)\"><style:table-cell-properties fo:border=\"0.75pt solid #000000\" fo:padding-left=\"0.1cm\" fo:padding-right=\"0.1cm\" fo:padding-top=\"0.05cm\" fo:padding-bottom=\"0.05cm\" style:vertical-align=\"top\"/></style:style>"
+        }
+        return (formats + cells).joined(separator: "\n")
+    }()
 
     static func meta(title: String, created: String?) -> String {
         let date = created.map { "<meta:creation-date>\(MarkupText.escaped($0))</meta:creation-date>" } ?? ""

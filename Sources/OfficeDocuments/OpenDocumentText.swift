@@ -116,7 +116,7 @@ struct OpenDocumentText {
         var out = "<table:table-row table:style-name=\"Figures.Row\">"
         for cell in cells {
             let style = (total ? "O_bang_tong" : "O_bang") + (cell.isNumeric ? "_so" : "")
-            out += "<table:table-cell table:style-name=\"Figures.Cell\"\(Self.value(of: cell))>\(p(style, cell.printed))</table:table-cell>"
+            out += "<table:table-cell table:style-name=\"\(Self.cellStyle(of: cell))\"\(Self.value(of: cell))>\(p(style, cell.printed))</table:table-cell>"
         }
         return out + "</table:table-row>\n"
     }
@@ -127,11 +127,24 @@ struct OpenDocumentText {
         switch cell {
         case .integer(let n): return " office:value-type=\"float\" office:value=\"\(n)\""
         case .percent(let value?) where value.isFinite: return " office:value-type=\"percentage\" office:value=\"\(value / 100)\""
-        case .change(let value?) where value.isFinite: return " office:value-type=\"float\" office:value=\"\(value)\""
+        // Rounded as printed, so the format's sign agrees with the text: +0,04 prints `0`, not `+0`.
+        case .change(let value?) where value.isFinite: return " office:value-type=\"float\" office:value=\"\((value * 10).rounded() / 10 + 0)\""
         case .date(let date): return " office:value-type=\"date\" office:date-value=\"\(date.iso)\""
         case .time(let time):
             return " office:value-type=\"date\" office:date-value=\"\(time.date.iso)T\(DocumentDate.twoDigits(time.hour)):\(DocumentDate.twoDigits(time.minute)):00\""
         default: return " office:value-type=\"string\""
+        }
+    }
+
+    /// The cell style whose number format prints the value as ``Cell/printed`` does.
+    static func cellStyle(of cell: Cell) -> String {
+        switch cell {
+        case .integer: return "Figures.integer"
+        case .percent(let value?) where value.isFinite: return "Figures.percent"
+        case .change(let value?) where value.isFinite: return "Figures.change"
+        case .date: return "Figures.date"
+        case .time: return "Figures.time"
+        default: return "Figures.Cell"
         }
     }
 

@@ -145,6 +145,16 @@ import Testing
         let odt = try Self.odt.get()
         let text = try String(contentsOf: try Tools.sofficeConvert(odt, to: "txt:Text (encoded):UTF8", in: Self.work), encoding: .utf8)
         #expect(Tools.flattened(text).contains(SampleReport.subject), "LibreOffice read the text back")
+        // Saved again by LibreOffice, the figures are still numbers (Writer keeps a cell's value only
+        // with a number format), and the PDF below shows the text those formats print.
+        let saved = try Tools.sofficeConvert(odt, to: "odt", in: Self.work)
+        let kept = try Tools.python(#"""
+            import sys, zipfile
+            c = zipfile.ZipFile(sys.argv[1]).read("content.xml").decode()
+            print('office:value-type="percentage" office:value="0.875"' in c, 'office:value-type="float" office:value="1234"' in c,
+                  'office:value-type="float" office:value="-2.5"' in c, 'office:date-value="2026-12-08T07:07:00"' in c)
+            """#, [saved.path], in: Self.work)
+        #expect(kept.trimmingCharacters(in: .whitespacesAndNewlines) == "True True True True", "values after LibreOffice saved the file: \(kept)")
         let pdf = try Tools.sofficeConvert(odt, to: "pdf", in: Self.work)
         let info = try Tools.pdfInfo(pdf)
         #expect(info.width == 595 && info.height == 842, "A4; got \(info)")
