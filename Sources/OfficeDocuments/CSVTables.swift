@@ -25,16 +25,18 @@ struct CSVTables {
             var name = Self.fileName(table.id, position: position + 1)
             if names.contains(name) || name == Self.indexName { name = "table-\(position + 1)-\(name)" }
             names.insert(name)
-            var lines = [table.columns.map(\.key).map(Self.guarded)]
-            lines += table.rows.map { table.fitted($0).map(Self.value) }
+            // A table without columns has nothing to hold: the file is empty but for the BOM.
+            var lines = table.columns.isEmpty ? [] : [table.columns.map(\.key).map(Self.guarded)]
+            lines += table.columns.isEmpty ? [] : table.rows.map { table.fitted($0).map(Self.value) }
             files.append((name, Self.csv(lines)))
-            index.append([name, Self.guarded(table.caption), String(table.rows.count), table.total == nil ? "no" : "yes"])
+            index.append([name, Self.guarded(table.caption), String(max(0, lines.count - 1)), table.total == nil ? "no" : "yes"])
         }
         return files + [(Self.indexName, Self.csv(index))]
     }
 
     static func csv(_ lines: [[String]]) -> String {
-        byteOrderMark + lines.map { $0.map(quoted).joined(separator: ",") + "\r\n" }.joined()
+        // A lone empty field is written `""`: a bare empty line reads as no row at all.
+        byteOrderMark + lines.map { $0 == [""] ? "\"\"\r\n" : $0.map(quoted).joined(separator: ",") + "\r\n" }.joined()
     }
 
     static func quoted(_ field: String) -> String {

@@ -84,6 +84,8 @@ struct OpenDocumentText {
 
     /// A real table: borders, the header row repeated on each page, columns shared by their widths.
     private func table(_ table: Table, automatic: inout AutomaticStyles) -> String {
+        // ODF wants at least one column; a table without any has nothing to show but its caption.
+        guard !table.columns.isEmpty else { return p("Ten_bang", table.caption) }
         automatic.tables += 1
         let name = "Bang\(automatic.tables)"
         automatic.xml += """

@@ -62,6 +62,7 @@ struct PrintableHTML {
 
     /// Borders, the header repeated on every printed page (`thead`), numbers right-aligned.
     private func table(_ table: Table) -> String {
+        guard !table.columns.isEmpty else { return "<p class=\"caption\">\(e(table.caption))</p>\n" }
         var out = "<table class=\"figures\">\n<caption>\(e(table.caption))</caption>\n<colgroup>"
         for share in table.columnShares { out += "<col style=\"width:\(Self.percent(share))\">" }
         out += "</colgroup>\n<thead><tr>"

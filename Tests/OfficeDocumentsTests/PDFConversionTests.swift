@@ -80,3 +80,41 @@ import Testing
         }
     }
 }
+
+/// What the model allows but no report should hold: nothing breaks, nothing is made up.
+@Suite struct DegenerateDocumentTests {
+    static let empty = AdministrativeDocument(
+        governingBody: "", issuer: "", number: "", symbol: "", place: "", date: DocumentDate(year: 2027, month: 1, day: 5), kind: "", subject: "",
+        body: [.list([]), .table(Table(id: "", caption: "", columns: [], rows: [[.text("lost")]])),
+               .table(Table(id: "/etc/passwd", caption: "=1+1", columns: [Column("A", key: "=a")], rows: [[], [.integer(1), .integer(2)]], total: []))],
+        recipients: [], signature: Signature(title: ""), annexes: [Annex(label: "", title: "", body: [])])
+
+    @Test(.enabled(if: Tools.python != nil, "needs python3"))
+    func emptyFieldsAndOddTablesStillMakeValidFiles() throws {
+        let renderer = DocumentRenderer(soffice: "/nonexistent")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-degenerate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let odt = work.appendingPathComponent("empty.odt"), csv = work.appendingPathComponent("empty.zip")
+        try renderer.render(Self.empty, as: .odt).write(to: odt)
+        try renderer.render(Self.empty, as: .csv).write(to: csv)
+        let html = String(decoding: try renderer.render(Self.empty, as: .html), as: UTF8.self)
+        #expect(html.contains("Số: \u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}/") && !html.contains("lost"))
+        let result = try Tools.python(#"""
+            import sys, zipfile, csv, io
+            from xml.dom import minidom
+            z = zipfile.ZipFile(sys.argv[1])
+            for name in ("content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"):
+                minidom.parseString(z.read(name))
+            c = zipfile.ZipFile(sys.argv[2])
+            print(sorted(c.namelist()))
+            print(list(csv.reader(io.StringIO(c.read("table-1.csv").decode("utf-8-sig")))))
+            print(list(csv.reader(io.StringIO(c.read("etc_passwd.csv").decode("utf-8-sig")))))
+            """#, [odt.path, csv.path], in: work)
+        #expect(result.split(separator: "\n").map(String.init) == [
+            "['etc_passwd.csv', 'table-1.csv', 'tables.csv']",
+            "[]",
+            "[[\"'=a\"], [''], ['1']]",
+        ], "\(result)")
+    }
+}
