@@ -58,6 +58,31 @@ import Testing
         #expect(home.contains("attt-document-") && !FileManager.default.fileExists(atPath: home), "\(home)")
     }
 
+    /// The kernel refuses memory both writable and executable (PR_SET_MDWE, Linux 6.3), as systemd's
+    /// `MemoryDenyWriteExecute=yes` in attt-collector.service does: LibreOffice must still convert.
+    static let memoryDenyWriteExecute: Bool = {
+        guard let python = Tools.python else { return false }
+        return (try? Tools.run(python, ["-c", "import ctypes, sys; sys.exit(0 if ctypes.CDLL(None).prctl(66, 0, 0, 0, 0) >= 0 else 1)"])) != nil
+    }()
+
+    @Test(.enabled(if: RenderedFormatsTests.withLibreOffice && memoryDenyWriteExecute, "needs LibreOffice, poppler-utils, python3 and a kernel with PR_SET_MDWE (Linux 6.3)"))
+    func pdfIsMadeWhereMemoryMayNotBeWritableAndExecutable() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-mdwe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let wrapper = work.appendingPathComponent("soffice")
+        try """
+            #!\(Tools.python!)
+            import ctypes, os, sys
+            if ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) != 0: sys.exit("PR_SET_MDWE refused")
+            os.execv("\(Tools.soffice!)", ["soffice"] + sys.argv[1:])
+            """.write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        let pdf = work.appendingPathComponent("report.pdf")
+        try DocumentRenderer(soffice: wrapper.path).render(Self.small, as: .pdf).write(to: pdf)
+        #expect(try Tools.pdfText(pdf).contains("Tình hình quý IV năm 2026"))
+    }
+
     @Test(.enabled(if: RenderedFormatsTests.withLibreOffice, "needs libreoffice-writer-nogui and poppler-utils (scripts/deps.sh installs them)"))
     func twoConversionsAtOnceEachGiveTheirPDF() async throws {
         let renderer = DocumentRenderer()
