@@ -5,9 +5,10 @@ extension Cell {
         switch self {
         case .text(let text): return text
         case .integer(let n): return Self.grouped(n)
-        case .percent(let value): return value.map { Self.decimal($0) + "%" } ?? "–"
+        // A value that is not a number (0/0 from an empty period) prints as missing, not as `nan`.
+        case .percent(let value): return value.flatMap { $0.isFinite ? Self.decimal($0) + "%" : nil } ?? "–"
         case .change(let value):
-            guard let value else { return "–" }
+            guard let value, value.isFinite else { return "–" }
             let rounded = (value * 10).rounded() / 10
             return rounded > 0 ? "+" + Self.decimal(rounded) : rounded < 0 ? "−" + Self.decimal(-rounded) : "0"
         case .date(let date): return date.short
