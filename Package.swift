@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         // File descriptors without Foundation's FileHandle (which links ICU into a static binary).
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // ZIP archives: the OpenDocument text (mimetype stored first) and the CSV tables of a report.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -119,7 +121,7 @@ let package = Package(
         // benchmarks/history-year.sh: a generated year of reports in the collector's store.
         .executableTarget(name: "attt-history-year", dependencies: ["CollectorStore", "CollectorReports", "HardeningCore"], path: "benchmarks/history-year"),
         // Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP): the model and its renderers.
-        .target(name: "OfficeDocuments"),
+        .target(name: "OfficeDocuments", dependencies: ["HostAccess", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The periodic and annual reports: figures from the stored history, as administrative documents.
         .target(name: "CollectorReports", dependencies: ["CollectorStore", "CollectorAPI", "OfficeDocuments", "HardeningCore"]),
         // Text and JSON renderers, Vietnamese and English strings.
@@ -182,6 +184,8 @@ let package = Package(
             exclude: ["browser", "openapi"]
         ),
         .testTarget(name: "CollectorReportsTests", dependencies: ["CollectorReports", "CollectorStore", "CollectorAPI", "OfficeDocuments", "HardeningCore", "AtttTestSupport"]),
+        // Each format checked with the real software: LibreOffice, Chromium, poppler, Python's csv.
+        .testTarget(name: "OfficeDocumentsTests", dependencies: ["OfficeDocuments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "RemediationTests", dependencies: ["HardeningCore", "HostAccess", "HostProbes", "Remediation", "AtttTestSupport"]),
     ]
 )

@@ -11,8 +11,11 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # (the OpenAPI document), libfaketime (a collector whose clock is behind the PC's) and a headless
 # Chromium driven by Selenium (the officers' web page; libnss3-tools trusts the collector's CA). attt's parsers are held against the programs that read the
 # same files: sshd -T (openssh-server), shadow's tools (login, passwd), systemd-sysctl (systemd) and
-# libpwquality (python3-pwquality).
-TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools "${PACKAGING_PACKAGES[@]}")
+# libpwquality (python3-pwquality). The administrative documents (OfficeDocumentsTests) are read back
+# by the software that will open them: LibreOffice opens the ODT and makes the PDF
+# (libreoffice-writer-nogui), poppler reads both PDFs' text and page size (poppler-utils), and
+# Liberation Serif stands in for Times New Roman with its metrics (fonts-liberation2).
+TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

@@ -5,9 +5,10 @@ extension Cell {
         switch self {
         case .text(let text): return text
         case .integer(let n): return Self.grouped(n)
-        case .percent(let value): return value.map { Self.decimal($0) + "%" } ?? "–"
+        // A value that is not a number (0/0 from an empty period) prints as missing, not as `nan`.
+        case .percent(let value): return value.flatMap { $0.isFinite ? Self.decimal($0) + "%" : nil } ?? "–"
         case .change(let value):
-            guard let value else { return "–" }
+            guard let value, value.isFinite else { return "–" }
             let rounded = (value * 10).rounded() / 10
             return rounded > 0 ? "+" + Self.decimal(rounded) : rounded < 0 ? "−" + Self.decimal(-rounded) : "0"
         case .date(let date): return date.short
@@ -37,8 +38,11 @@ extension Cell {
 
     /// One decimal, comma: `87,5`; a whole number without it: `100`.
     static func decimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        let whole = Self.grouped(tenths / 10)
-        return tenths % 10 == 0 ? whole : whole + "," + String(abs(tenths % 10))
+        guard value.isFinite else { return "–" }
+        let tenths = Int((min(max(value, -1e15), 1e15) * 10).rounded())
+        // The sign apart: `-0,5` has no whole part to carry it.
+        let whole = Self.grouped(abs(tenths) / 10)
+        let text = tenths % 10 == 0 ? whole : whole + "," + String(abs(tenths % 10))
+        return tenths < 0 ? "−" + text : text
     }
 }
