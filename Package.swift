@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         // File descriptors without Foundation's FileHandle (which links ICU into a static binary).
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // ZIP archives: the OpenDocument text (mimetype stored first) and the CSV tables of a report.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -85,7 +87,7 @@ let package = Package(
             name: "CollectorServer",
             dependencies: [
                 "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
-                "CollectorReports", "OfficeDocuments",
+                "CollectorReports", "OfficeDocuments", "CollectorSnapshots",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -104,7 +106,7 @@ let package = Package(
         .target(
             name: "CollectorCommands",
             dependencies: [
-                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport",
+                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -122,6 +124,14 @@ let package = Package(
         .target(name: "OfficeDocuments"),
         // The periodic and annual reports: figures from the stored history, as administrative documents.
         .target(name: "CollectorReports", dependencies: ["CollectorStore", "OfficeDocuments", "HardeningCore"]),
+        // The inspection snapshot: one unit at a date, frozen in a ZIP with a manifest of SHA-256 sums.
+        .target(
+            name: "CollectorSnapshots",
+            dependencies: [
+                "CollectorStore", "HardeningCore", "DurableFiles",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -189,7 +199,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
-    "YAMLParsing", "OfficeDocuments", "CollectorReports",
+    "YAMLParsing", "OfficeDocuments", "CollectorReports", "CollectorSnapshots",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")
