@@ -13,6 +13,9 @@ struct SnapshotIndex {
 
     var html: String {
         let title = "Bản chụp phục vụ kiểm tra — \(manifest.unit) — \(manifest.day)"
+        // A past day is shown at its end (the next day's 00:00), which reads better said so.
+        let shown = Self.vietnam(manifest.at)
+        let at = shown.dropFirst(11).hasPrefix("00:00") ? "trạng thái lúc hết ngày" : "trạng thái lúc " + shown
         return """
             <!DOCTYPE html>
             <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -21,7 +24,7 @@ struct SnapshotIndex {
             <h1>Bản chụp phục vụ kiểm tra <small>(inspection snapshot)</small></h1>
             <dl class="facts">
             <dt>Đơn vị</dt><dd>\(e(manifest.unit))</dd>
-            <dt>Ngày</dt><dd>\(e(manifest.day)) <small>(trạng thái tại \(e(Self.vietnam(manifest.at))))</small></dd>
+            <dt>Ngày</dt><dd>\(e(manifest.day)) <small>(\(e(at)))</small></dd>
             <dt>Lập lúc</dt><dd>\(e(Self.vietnam(manifest.takenAt)))</dd>
             <dt>Người lập</dt><dd>\(e(manifest.takenBy.name)) <small>(\(e(manifest.takenBy.role)))</small></dd>
             <dt>Phiên bản collector</dt><dd>attt-collector \(e(manifest.collectorVersion))</dd>
