@@ -87,7 +87,7 @@ let package = Package(
             name: "CollectorServer",
             dependencies: [
                 "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
-                "CollectorReports", "OfficeDocuments",
+                "CollectorReports", "OfficeDocuments", "CollectorSnapshots",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "CollectorCommands",
             dependencies: [
-                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport",
+                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -124,6 +124,14 @@ let package = Package(
         .target(name: "OfficeDocuments", dependencies: ["HostAccess", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The periodic and annual reports: figures from the stored history, as administrative documents.
         .target(name: "CollectorReports", dependencies: ["CollectorStore", "CollectorAPI", "OfficeDocuments", "HardeningCore"]),
+        // The inspection snapshot: one unit at a date, frozen in a ZIP with a manifest of SHA-256 sums.
+        .target(
+            name: "CollectorSnapshots",
+            dependencies: [
+                "CollectorStore", "HardeningCore", "DurableFiles",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Text and JSON renderers, Vietnamese and English strings.
         .target(name: "Reporting", dependencies: ["HardeningCore"]),
         // What both programs share on the command line: failures and exit codes.
@@ -194,7 +202,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
-    "YAMLParsing", "OfficeDocuments", "CollectorReports",
+    "YAMLParsing", "OfficeDocuments", "CollectorReports", "CollectorSnapshots",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")

@@ -39,6 +39,7 @@ struct OfficePages: Sendable {
         }
         addForms(to: pages)
         addAudit(to: pages)
+        addSnapshot(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"

@@ -76,6 +76,7 @@ extension PageFrame {
         body += complianceSeries(view.series)
         body += complianceTable(view.byArticle, caption: say("Tuân thủ theo điều của Quy định", "Compliance by article of the regulation"), keyHeader: say("Điều", "Article"))
         body += complianceTable(view.byArea, caption: say("Tuân thủ theo lĩnh vực", "Compliance by area"), keyHeader: say("Lĩnh vực", "Area"))
+        body += snapshotForm(unit: view.unit)
         if access.canAct(unit: view.unit) {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + attestationForm(unit: view.unit, states: view.attestations)
             body += waiverForm(unit: view.unit, host: nil, controls: view.byControl.map(\.key).filter { !OrganisationalControl.contains($0) })
