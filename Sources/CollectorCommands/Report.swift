@@ -59,6 +59,11 @@ struct ReportCommand: AsyncParsableCommand {
         let loaded = try await settings.load()
         let store = try settings.openStore(loaded)
         let delivery = ReportDelivery(store: store, settings: loaded)
+        // The unit first: a typo is told with the units there are, whatever the format.
+        if let unit = scope.unit {
+            let known = try PeriodicReports(store: store, settings: loaded.reports, silentAfter: loaded.silentAfter).knownUnits()
+            guard known.contains(unit) else { throw CommandFailure.badInput(PeriodicReports.Refusal.unknownUnit(unit, known: known).description) }
+        }
         if let why = delivery.unavailable(format) { throw CommandFailure.badInput(why) }
         let now = Date()
         if period.to >= OfficeDay(containing: now) {
