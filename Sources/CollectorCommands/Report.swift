@@ -75,7 +75,10 @@ struct ReportCommand: AsyncParsableCommand {
             (kept, data) = try delivery.produce(scope: scope, period: period, format: format, by: .local(LocalOfficer.name), now: now)
         } catch let refusal as PeriodicReports.Refusal {
             throw CommandFailure.badInput(refusal.description)
-        } catch DocumentError.unavailable(let format, let why) {
+        } catch let error as DocumentError {
+            guard case .unavailable(let format, let why) = error else {
+                throw CommandFailure.scanFailed("không lập được báo cáo — the report could not be made: \(error)")
+            }
             throw CommandFailure.badInput((delivery.unavailable(format) ?? "\(format.rawValue) cannot be produced here") + " (\(why))")
         }
         try ReportOptions.write(data, to: output, kept: kept?.id)

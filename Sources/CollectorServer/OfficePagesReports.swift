@@ -22,6 +22,8 @@ extension OfficePages {
         }
         pages.post("/reports") { request, context -> Response in
             let form = try await Self.form(ReportForm.self, request, context)
+            // The answer holds the file until it is written: taken before anything is rendered.
+            let place = try Self.reportDownloads.place()
             var frame = PageFrame(request, context)
             frame.here = "/reports"
             let now = Date()
@@ -40,7 +42,12 @@ extension OfficePages {
                 data = try await ReportPools.rendering.run { try delivery.render(scope: scope, period: period, format: format, now: now) }
             } catch let refusal as PeriodicReports.Refusal {
                 return WebPages.html(frame.refusal(refusal.description, back: "/reports", title: frame.say("Chưa lập được báo cáo", "No report made")), status: .badRequest)
-            } catch DocumentError.unavailable(let format, let why) {
+            } catch let error as DocumentError {
+                // A format this machine lacks is the officer's to choose again; anything else is the collector's fault.
+                guard case .unavailable(let format, let why) = error else {
+                    return WebPages.html(frame.refusal("Không lập được báo cáo; hãy thử lại hoặc báo quản trị viên. — The report could not be made: \(error)", back: "/reports",
+                                                       title: frame.say("Chưa lập được báo cáo", "No report made")), status: .internalServerError)
+                }
                 let message = (delivery.unavailable(format) ?? "") + " (\(why))"
                 return WebPages.html(frame.refusal(message, back: "/reports", title: frame.say("Chưa lập được báo cáo", "No report made")), status: .badRequest)
             }
@@ -48,7 +55,7 @@ extension OfficePages {
             guard let kept = try await routes.database.run({ try delivery.keep(data, scope: scope, period: period, format: format, by: officer, now: now) }) else {
                 throw HTTPError(.internalServerError)
             }
-            return Self.reportDownload(kept, data, holding: try Self.reportDownloads.place())
+            return Self.reportDownload(kept, data, holding: place)
         }
         pages.get("/reports/:id") { _, context -> Response in
             guard let text = context.parameters.get("id"), text.count <= 19, let id = Int64(text), id > 0 else {

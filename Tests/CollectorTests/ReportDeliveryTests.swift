@@ -159,6 +159,20 @@ import Testing
             let listed = try collector.command(["reports", "list", "--limit", "1"]).stdout
             #expect(listed.contains(Self.sha256(answer.body)) && listed.contains("toàn xã") && listed.contains("2026-10-01_2026-11-30"), "\(format): \(listed)")
         }
+        // LibreOffice is heavy: two reports render at once, the rest are told to come back.
+        if Self.renderer.available.contains(.pdf) {
+            let form = Data("scope=&period=2026-Q3&format=pdf".utf8)
+            let answers = try await withThrowingTaskGroup(of: HTTPS.Answer.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await https.send(collector.url + "/reports", method: .POST, body: form, type: "application/x-www-form-urlencoded", headers: supervisor) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { [200, 503].contains($0.status) } && answers.contains { $0.status == 200 }, "\(answers.map(\.status))")
+            #expect(answers.contains { $0.status == 503 }, "\(answers.map(\.status))")
+            #expect(answers.filter { $0.status == 503 }.allSatisfy { answer in answer.headers.contains { $0.0.lowercased() == "retry-after" } })
+            for answer in answers where answer.status == 200 { #expect(answer.body.starts(with: Array("%PDF".utf8))) }
+        }
         let audit = String(decoding: try await https.send(collector.url + "/audit", method: .GET, body: nil, headers: supervisor).body, as: UTF8.self)
         #expect(audit.contains("Lập báo cáo định kỳ") && audit.contains(Self.sha256(bytes)))
     }
