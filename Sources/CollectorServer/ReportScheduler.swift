@@ -86,7 +86,8 @@ public struct ReportScheduler: Sendable {
                 let items = try await pool.waitingRun { try due(now: now) }
                 for item in items {
                     try Task.checkCancellation()
-                    _ = try await pool.waitingRun { make(item, now: now) }
+                    // Kept at the time it is made: a pass of many PDFs takes minutes.
+                    _ = try await pool.waitingRun { make(item, now: Date()) }
                 }
             } catch is CancellationError {
                 return
