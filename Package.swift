@@ -107,6 +107,7 @@ let package = Package(
             name: "CollectorCommands",
             dependencies: [
                 "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
+                "CollectorReports", "OfficeDocuments", "DurableFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -168,11 +169,14 @@ let package = Package(
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore", "HostAccess", "AtttTestSupport"]),
-        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "CollectorStoreTests",
+            dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "CollectorServerTests",
             dependencies: [
-                "CollectorServer", "Enrollment",
+                "CollectorServer", "Enrollment", "CollectorStore", "CollectorReports", "OfficeDocuments", "HardeningCore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -182,8 +186,9 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: [
-                "AtttTestSupport", "Enrollment", "HardeningCore",
+                "AtttTestSupport", "Enrollment", "HardeningCore", "OfficeDocuments",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -48,10 +48,9 @@ struct Serve: AsyncParsableCommand {
         for path in state.created { Self.say("created \(path)") }
         Self.say("database: \(loaded.databasePath)")
         Self.say("CA certificate for agents (attt enroll --ca-cert): \(loaded.caCertificatePath)")
-        let app = try CollectorServer.application(state: state, store: store, pamConfdir: confdir) { port in
+        try await CollectorServer.run(state: state, store: store, pamConfdir: confdir) { port in
             Self.say("listening on https://\(loaded.listenHost):\(port)")
         }
-        try await app.runService()
     }
 
     /// Unbuffered, so a supervisor (or a test) reading the output sees each line as it happens.

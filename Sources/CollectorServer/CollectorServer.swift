@@ -36,6 +36,22 @@ public enum CollectorServer {
         )
     }
 
+    /// Runs the collector until SIGTERM or SIGINT: the application and, beside it, the scheduled
+    /// periodic reports (`reports.schedule`, issue 14 point 3), which stop when the server stops.
+    public static func run(state: CollectorState, store: any CollectorDatabase, pamConfdir: String? = nil,
+                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(state: state, store: store, pamConfdir: pamConfdir, onRunning: onRunning)
+        guard state.settings.reportSchedule else { return try await app.runService() }
+        var logger = Logger(label: "attt-collector")
+        logger.logLevel = .notice
+        let scheduler = ReportScheduler(delivery: ReportDelivery(store: store, settings: state.settings), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await scheduler.run(on: ReportPools.rendering) }
+            try await app.runService()
+            group.cancelAll()
+        }
+    }
+
     /// Bounds on what one connection may hold (issue 12): the idle timeout starts when the
     /// connection opens, so it also ends a TLS handshake or a request head that never completes;
     /// a request head is at most 16 KiB; a request is answered within the deadline or dropped.

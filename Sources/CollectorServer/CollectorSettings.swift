@@ -51,6 +51,9 @@ public struct CollectorSettings: Sendable, Hashable {
     public var reportBodyRetention: TimeInterval = 14 * 86_400
     /// `reports.*`: who issues the periodic reports, to whom, and who signs them (issue 14).
     public var reports = ReportSettings()
+    /// `reports.schedule`: while serving, prepare and keep each closed quarter's and year's reports
+    /// (issue 14 point 3); false leaves them to the officers.
+    public var reportSchedule = true
 
     public init() {}
 

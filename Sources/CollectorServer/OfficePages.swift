@@ -40,6 +40,7 @@ struct OfficePages: Sendable {
         addForms(to: pages)
         addAudit(to: pages)
         addSnapshot(to: pages)
+        addReports(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"
@@ -101,7 +102,7 @@ struct PageFrame: Sendable {
         let other = english ? ("vi", "Tiếng Việt") : ("en", "English")
         let page = """
             <header><nav aria-label="\(say("Vị trí", "Breadcrumbs"))" class="crumbs"><ol>\(trail)</ol></nav>
-            <div class="who"><a href="/audit">\(say("Nhật ký thao tác", "Audit log"))</a> <a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
+            <div class="who"><a href="/reports">\(say("Báo cáo", "Reports"))</a> <a href="/audit">\(say("Nhật ký thao tác", "Audit log"))</a> <a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
             <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(e(csrf))"><span>\(say("Cán bộ", "Officer")): \(e(officer)) (\(e(role)))</span> \
             <button>\(say("Đăng xuất", "Sign out"))</button></form></div></header>
             <main>\(body)</main>

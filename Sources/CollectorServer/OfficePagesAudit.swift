@@ -73,6 +73,7 @@ extension PageFrame {
         case .waiverRecorded: return say("Ghi miễn trừ", "Waiver recorded")
         case .waiverEnded: return say("Kết thúc miễn trừ", "Waiver ended")
         case .attestationRecorded: return say("Ghi xác nhận biện pháp tổ chức", "Attestation recorded")
+        case .reportIssued: return say("Lập báo cáo định kỳ", "Periodic report made")
         default: return e(action.rawValue)
         }
     }

@@ -24,12 +24,12 @@ public enum SettingsLoader {
         "hosts.silent-after": .duration, "history.report-bodies": .duration,
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
-        "reports.unit-signer-title": .string, "reports.unit-recipients": .strings,
+        "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
     ]
 
     /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
     /// unit name to group name.
-    enum Kind { case string, int, strings, duration, group, unitGroups }
+    enum Kind { case string, int, strings, duration, group, unitGroups, bool }
 
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -91,6 +91,10 @@ public enum SettingsLoader {
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
         if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
         if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
+        if let v = text("reports.schedule") {
+            guard let on = Bool(v) else { throw Problem(description: "reports.schedule: \(v) is neither true nor false") }
+            settings.reportSchedule = on
+        }
         try loadReports(into: &settings.reports, text: text, list: { reader.stringArray(forKey: ConfigKey($0)) })
         return settings
     }
@@ -193,6 +197,9 @@ public enum SettingsLoader {
                     } else {
                         throw Problem(description: "\(path):\(line): \(name) must be a list of names")
                     }
+                case .bool:
+                    guard let s = value.string, Bool(s) != nil else { throw Problem(description: "\(path):\(line): \(name) must be true or false") }
+                    content = .string(s)
                 case .int:
                     guard let s = value.string, Int(s).map({ $0 >= 0 }) == true else { throw Problem(description: "\(path):\(line): \(name) must be a whole number") }
                     content = .string(s)

@@ -150,6 +150,7 @@ public final class SQLiteCollectorStore: ReportStore {
         }
         registerHistory(&migrator)
         registerExceptions(&migrator)
+        registerIssuedReports(&migrator)
         return migrator
     }
 
