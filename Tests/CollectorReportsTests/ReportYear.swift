@@ -20,7 +20,7 @@ struct ReportYear: Sendable {
     let store: SQLiteCollectorStore
     /// A control the broken template fails that the applied fix turns to pass on `a2`.
     let fixedControl: String
-    let appliedTransaction = "20251104-0800-a2fix"
+    let appliedTransaction = "000001-20251104T080000Z"  // as the agent names its transactions (Applier.newId)
     var hosts: [String: HostIdentity]
 
     static let shared: Result<ReportYear, any Error> = Result { try ReportYear() }

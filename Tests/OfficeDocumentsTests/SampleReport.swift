@@ -32,7 +32,7 @@ enum SampleReport {
         id: "hosts",
         caption: "Bảng 2. Danh sách máy tính của đơn vị và tỷ lệ đáp ứng",
         columns: [
-            Column("STT", key: "index", width: 0.8), Column("Máy tính", key: "host", width: 2.2), Column("Người sử dụng", key: "user", width: 2),
+            Column("STT", key: "index", width: 0.8), Column("Máy tính", key: "host", width: 2.2), Column("Người sử dụng", key: "user", width: 2.4),
             Column("Tỷ lệ đáp ứng", key: "compliance_percent", width: 1.1), Column("Thay đổi (điểm %)", key: "change_points", width: 1.1),
             Column("Báo cáo gần nhất", key: "last_report", width: 1.9), Column("Số lỗi ghi nhận", key: "findings", width: 1.5),
         ],
