@@ -143,28 +143,7 @@ struct ExceptionRoutes: Sendable {
 
     static func download(_ file: Attestation.File, _ data: Data, holding place: Admission.Place? = nil) -> Response {
         let type = shownMediaTypes.contains(file.mediaType) ? file.mediaType : "application/octet-stream"
-        // An ASCII name for old clients, the real one (Vietnamese) as RFC 6266 filename*.
-        let plain = String(String.UnicodeScalarView(file.name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? $0 : "_" }))
-        let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? plain
-        var headers: HTTPFields = [:]
-        headers[.contentType] = type
-        headers[.contentDisposition] = "attachment; filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
-        // Sent a slice at a time, each written before the next is copied: a client that reads slowly
-        // holds the file and one slice, not a second copy of the file.
-        let body = ResponseBody(contentLength: data.count) { writer in
-            var start = data.startIndex
-            while start < data.endIndex {
-                let end = min(start + (256 << 10), data.endIndex)
-                try await writer.write(ByteBuffer(bytes: data[start..<end]))
-                start = end
-            }
-            try await writer.finish(nil)
-            withExtendedLifetime(place) {}
-        }
-        return Response(status: .ok, headers: headers, body: body)
+        return Attachment.response(data, headers: Attachment.headers(name: file.name, mediaType: type), holding: place)
     }
 }
 

@@ -115,29 +115,9 @@ extension OfficePages {
         return (scope, period, format)
     }
 
-    /// The file as an attachment: an ASCII name for old clients and the real one as RFC 5987
-    /// `filename*`; sandboxed and never sniffed, so an HTML report opens as a document, not as a page
-    /// of the collector.
     static func reportDownload(_ report: IssuedReport, _ data: Data, holding place: Admission.Place? = nil) -> Response {
-        let format = DocumentFormat(rawValue: report.format)
-        var headers: HTTPFields = [:]
-        headers[.contentType] = format.map(ReportDelivery.mediaType) ?? "application/octet-stream"
-        let encoded = report.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
-        headers[.contentDisposition] = "attachment; filename=\"\(ReportDelivery.asciiName(report.fileName))\"; filename*=UTF-8''\(encoded)"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-        let body = ResponseBody(contentLength: data.count) { writer in
-            var start = data.startIndex
-            while start < data.endIndex {
-                let end = min(start + (256 << 10), data.endIndex)
-                try await writer.write(ByteBuffer(bytes: data[start..<end]))
-                start = end
-            }
-            try await writer.finish(nil)
-            withExtendedLifetime(place) {}
-        }
-        return Response(status: .ok, headers: headers, body: body)
+        let mediaType = DocumentFormat(rawValue: report.format).map(ReportDelivery.mediaType) ?? "application/octet-stream"
+        return Attachment.response(data, headers: Attachment.headers(name: report.fileName, mediaType: mediaType, inlineStyles: true), holding: place)
     }
 
     struct ReportForm: Decodable {

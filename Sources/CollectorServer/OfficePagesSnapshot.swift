@@ -56,12 +56,7 @@ extension OfficePages {
                     }
                 }
             }
-            var headers: HTTPFields = [:]
-            headers[.contentType] = "application/zip"
-            headers[.contentDisposition] = "attachment; filename=\"attt-snapshot-\(day).zip\""
-            headers[.xContentTypeOptions] = "nosniff"
-            headers[.cacheControl] = "no-store"
-            headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+            var headers = Attachment.headers(name: "attt-snapshot-\(day).zip", mediaType: "application/zip")
             headers[HTTPField.Name("X-Snapshot-SHA256")!] = file.sha256
             return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: Int(file.bytes)) { writer in
                 while let slice = try file.next() {

@@ -66,14 +66,6 @@ public struct ReportDelivery: Sendable {
         return "Bao-cao-ATTT_\(who)_\(period.slug).\(fileExtension(format))"
     }
 
-    /// The file name in ASCII, for clients that do not read RFC 5987 names: Vietnamese letters lose
-    /// their marks (`đ` is `d`), anything else becomes `_`.
-    public static func asciiName(_ name: String) -> String {
-        let folded = name.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "D")
-            .folding(options: [.diacriticInsensitive], locale: nil)
-        return String(String.UnicodeScalarView(folded.unicodeScalars.map { $0.isASCII && $0.value > 0x20 && $0 != "\"" && $0 != "\\" && $0 != ";" ? $0 : "_" }))
-    }
-
     /// CSV comes as one file per table in a ZIP archive.
     public static func fileExtension(_ format: DocumentFormat) -> String {
         switch format {

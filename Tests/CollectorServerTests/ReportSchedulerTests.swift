@@ -75,7 +75,7 @@ import Testing
     @Test func namesAreSafeAndPeriodsAreWrittenAsOfficersWriteThem() throws {
         let name = ReportDelivery.fileName(scope: .unit("UBND xã Tứ Dân/../x\n"), period: .quarter(year: 2026, 4), format: .csv)
         #expect(name == "Bao-cao-ATTT_UBND xã Tứ Dân_.._x__2026-Q4.csv.zip")
-        #expect(ReportDelivery.asciiName(name) == "Bao-cao-ATTT_UBND_xa_Tu_Dan_.._x__2026-Q4.csv.zip")
+        #expect(Attachment.asciiName(name) == "Bao-cao-ATTT_UBND_xa_Tu_Dan_.._x__2026-Q4.csv.zip")
         #expect(try ReportInput.period(named: "2026-Q4") == .quarter(year: 2026, 4))
         #expect(try ReportInput.period(named: "2026") == .year(2026))
         #expect(try ReportInput.period(from: "2026-10-01", to: "2026-12-31") == .quarter(year: 2026, 4))

@@ -182,7 +182,7 @@ import Testing
         #expect(download.status == 200 && download.body == pdf)
         let headers = Dictionary(download.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
         #expect(headers["content-type"] == "application/pdf" && headers["x-content-type-options"] == "nosniff")
-        #expect(headers["content-disposition"] == #"attachment; filename="Quy_t __nh 12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf"#)
+        #expect(headers["content-disposition"] == #"attachment; filename="Quyet_dinh_12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf"#)
         // An uploaded page is handed out as bytes, never as a page of the collector.
         let html = try await officer(.GET, "/v1/officer/attestations/\(pageId)/file")
         #expect(html.headers.first { $0.0.lowercased() == "content-type" }?.1 == "application/octet-stream")
