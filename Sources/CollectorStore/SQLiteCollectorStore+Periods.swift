@@ -23,12 +23,7 @@ extension SQLiteCollectorStore: PeriodHistory {
                 ORDER BY h.unit, h.hostname, h.id
                 """, arguments: [Self.jsonArray(units), Timestamp(end).description]).map { row in
                 let started = (row["started_at"] as String?).flatMap(Timestamp.parse)
-                var summary: Report.Summary?
-                if row["report_id"] as String? != nil {
-                    summary = Report.Summary([])
-                    summary?.pass = row["pass"]; summary?.fail = row["fail"]; summary?.notApplicable = row["not_applicable"]
-                    summary?.error = row["error"]; summary?.manual = row["manual"]; summary?.total = row["total"]
-                }
+                let summary = row["report_id"] as String? == nil ? nil : Self.summary(row)
                 return HostAtTime(
                     host: row["id"], hostname: row["hostname"], unit: row["unit"],
                     state: Self.activity(revoked: row["revoked"], lastReport: started, at: end, silentAfter: silentAfter),

@@ -321,7 +321,8 @@ public final class SQLiteCollectorStore: ReportStore {
         }
     }
 
-    static func status(_ row: Row) -> HostStatus {
+    /// A report's counts from the `report` table's columns of the same names.
+    static func summary(_ row: Row) -> Report.Summary {
         var summary = Report.Summary([])
         summary.pass = row["pass"]
         summary.fail = row["fail"]
@@ -329,6 +330,11 @@ public final class SQLiteCollectorStore: ReportStore {
         summary.error = row["error"]
         summary.manual = row["manual"]
         summary.total = row["total"]
+        return summary
+    }
+
+    static func status(_ row: Row) -> HostStatus {
+        let summary = summary(row)
         let failing: String? = row["failing"]
         let started: String = row["started_at"]
         let id: String = row["id"]

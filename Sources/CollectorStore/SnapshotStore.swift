@@ -119,13 +119,7 @@ extension SQLiteCollectorStore: SnapshotStore {
     static func snapshotHost(_ row: Row) -> SnapshotHost {
         var latest: SnapshotReport?
         if let id = (row["report_id"] as String?).flatMap(UUID.init(uuidString:)) {
-            var summary = Report.Summary([])
-            summary.pass = row["pass"]
-            summary.fail = row["fail"]
-            summary.notApplicable = row["not_applicable"]
-            summary.error = row["error"]
-            summary.manual = row["manual"]
-            summary.total = row["total"]
+            let summary = Self.summary(row)
             let summaryOnly = row["summary_only"] as Bool? ?? false
             latest = SnapshotReport(id: id, startedAt: timestamp(row["started_at"]), receivedAt: timestamp(row["received_at"]), summary: summary,
                                     summaryOnly: summaryOnly,
