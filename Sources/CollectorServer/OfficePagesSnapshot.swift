@@ -35,9 +35,6 @@ extension OfficePages {
                 throw HTTPError(.tooManyRequests, message: "Đang lập một bản chụp khác; hãy thử lại sau ít phút. — Another snapshot is being made; try again in a few minutes.")
             }
             defer { _ = Self.snapshotsRunning.withLock { $0.remove(officer) } }
-            guard let source = routes.store as? any InspectionSnapshot.Source else {
-                throw HTTPError(.internalServerError, message: "this collector's store cannot make snapshots")
-            }
             let asked = InspectionSnapshot.Request(unit: unit, day: day, takenBy: ActingOfficer(name: officer, access: context.access), now: now,
                                                      silentAfter: routes.settings.silentAfter, reportBodyRetention: routes.settings.reportBodyRetention, channel: "web")
             let folder = routes.settings.stateDirectory + "/snapshots"
@@ -45,7 +42,7 @@ extension OfficePages {
                 do {
                     let directory = try OpenDirectory.open(folder, create: 0o700)
                     let name = "web-" + UUID().uuidString + ".zip"
-                    let receipt = try InspectionSnapshot(store: source).write(asked, to: directory.path(of: name), replace: false, maxBytes: InspectionSnapshot.maxBytesWeb)
+                    let receipt = try InspectionSnapshot(store: routes.store).write(asked, to: directory.path(of: name), replace: false, maxBytes: InspectionSnapshot.maxBytesWeb)
                     return try SnapshotDownload(directory: directory, name: name, bytes: receipt.bytes, sha256: receipt.sha256)
                 } catch let problem as SnapshotProblem {
                     switch problem.kind {
