@@ -74,6 +74,7 @@ extension PageFrame {
         case .waiverEnded: return say("Kết thúc miễn trừ", "Waiver ended")
         case .attestationRecorded: return say("Ghi xác nhận biện pháp tổ chức", "Attestation recorded")
         case .reportIssued: return say("Lập báo cáo định kỳ", "Periodic report made")
+        case .snapshotTaken: return say("Lập bản chụp phục vụ kiểm tra", "Inspection snapshot taken")
         default: return e(action.rawValue)
         }
     }
