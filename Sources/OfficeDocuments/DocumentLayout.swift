@@ -69,13 +69,18 @@ extension Table {
     /// padding: bold titles, and each cell as printed (numbers never wrap).
     private func minimumShare(of column: Int, breakingHyphens: Bool) -> Double {
         var widest = TextMeasure.longestWord(columns[column].title, bold: true, breakingHyphens: breakingHyphens)
-        for row in rows + (total.map { [$0] } ?? []) where column < row.count {
+        for row in [rows, total.map { [$0] } ?? []].joined() where column < row.count {
             let cell = row[column]
             widest = max(widest, cell.isNumeric ? TextMeasure.width(cell.printed[...], bold: false)
                                                 : TextMeasure.longestWord(cell.printed, bold: false, breakingHyphens: breakingHyphens))
         }
-        // 12 pt type, 4 pt padding and a border each side, and room for the estimate's error.
-        let points = widest * 12 * 1.05 + 12
+        return Self.share(ofEms: widest)
+    }
+
+    /// The share of the text width a cell needs for `ems` of 12 pt type: 4 pt padding and a border each
+    /// side, and room for the estimate's error.
+    static func share(ofEms ems: Double) -> Double {
+        let points = ems * 12 * 1.05 + 12
         return points / 72 * 2.54 / OpenDocumentStyles.textWidthCM
     }
 

@@ -16,7 +16,7 @@ import Testing
     @Test func aDateGetsRoomFromTheWiderColumns() {
         let columns = [Column("Lý do", key: "why", width: 10), Column("Ngày", key: "on", width: 0.5)]
         let shares = table(columns, [[.text("Máy cũ, chờ thay thế theo kế hoạch"), Self.date]]).columnShares
-        let needed = (TextMeasure.width("03/11/2025"[...], bold: false) * 12 * 1.05 + 12) / 72 * 2.54 / OpenDocumentStyles.textWidthCM
+        let needed = Table.share(ofEms: TextMeasure.width("03/11/2025"[...], bold: false))
         #expect(shares[1] >= needed && shares[1] > 0.5 / 10.5, "\(shares)")
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
     }
@@ -31,7 +31,7 @@ import Testing
     @Test func hyphenatedWordsStayWholeWhereThePageHoldsThem() {
         let columns = [Column("Máy tính", key: "host"), Column("Ghi chú", key: "note", width: 6)]
         let shares = table(columns, [[.text("PC-TUDAN-299"), .text("ổn định")]]).columnShares
-        let whole = (TextMeasure.width("PC-TUDAN-299"[...], bold: false) * 12 * 1.05 + 12) / 72 * 2.54 / OpenDocumentStyles.textWidthCM
+        let whole = Table.share(ofEms: TextMeasure.width("PC-TUDAN-299"[...], bold: false))
         #expect(abs(shares[0] - whole) < 1e-9, "\(shares)")
     }
 
