@@ -83,3 +83,39 @@ import HostAccess
     }
 
 }
+
+/// The streaming run, for output too large to hold (journalctl -o export: gigabytes): every byte
+/// passed on as it comes, bounded, errors apart, the program stopped when the consumer fails.
+@Suite struct SubprocessStreamingTests {
+    let environment = ["PATH": "/usr/bin:/bin"]
+
+    @Test func streamedOutputGoesToTheDescriptorWithErrorsApart() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-stream-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        #expect(fd >= 0)
+        let result = try Subprocess.run(["sh", "-c", "head -c 8000000 /dev/urandom | od -An -v -tx1 | head -c 20000000; echo warn >&2"], into: fd, environment: environment, maxBytes: 1 << 30)
+        close(fd)
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+        #expect(result.status == 0 && !result.truncated)
+        #expect(result.bytes == Int64(size) && size == 20_000_000)
+        #expect(result.errors == "warn\n")
+        #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("warn"))
+    }
+
+    @Test func aStreamPastItsBoundIsCutAndTheProgramKilled() throws {
+        var seen: Int64 = 0
+        let started = Date()
+        let result = try Subprocess.run(["cat", "/dev/zero"], environment: environment, maxBytes: 5_000_000) { seen += Int64($0.count) }
+        #expect(result.truncated && result.bytes == 5_000_000 && seen == 5_000_000)
+        #expect(result.status == 128 + SIGKILL)
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func aConsumerThatFailsStopsTheProgramAndTheErrorIsThrown() throws {
+        struct DiskFull: Error {}
+        #expect(throws: DiskFull.self) {
+            try Subprocess.run(["cat", "/dev/zero"], environment: environment, maxBytes: 1 << 40) { _ in throw DiskFull() }
+        }
+    }
+}
