@@ -1,7 +1,7 @@
 public import FoundationEssentials
 
 /// The binary login records: `/var/log/lastlog` (one record per UID) and `/var/log/wtmp` (utmp records).
-enum LoginRecords {
+package enum LoginRecords {
     /// glibc's `struct lastlog` on Linux: `int32 ll_time; char ll_line[32]; char ll_host[256]`.
     static let lastlogRecordSize = 292
     /// glibc's `struct utmp` on Linux (x86_64 and most 64-bit ABIs): 384 bytes.
@@ -39,5 +39,33 @@ enum LoginRecords {
             }
         }
         return latest
+    }
+
+    /// One open session in a utmp file (`who` reads `/run/utmp`).
+    package struct Session: Codable, Sendable, Hashable {
+        package var user: String
+        package var line: String
+        package var host: String
+        package var pid: Int32
+        package var since: Date
+    }
+
+    /// The user sessions in a utmp file (`/run/utmp`), whole records only; for the live state of an
+    /// incident (Điều 11 khoản 2 điểm a, Bước 2).
+    package static func sessions(_ data: Data) -> [Session] {
+        let count = data.count / utmpRecordSize
+        return data.withUnsafeBytes { raw in
+            (0..<count).compactMap { i in
+                let base = i * utmpRecordSize
+                guard Int16(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: Int16.self)) == userProcess else { return nil }
+                func text(_ from: Int, _ length: Int) -> String {
+                    String(decoding: raw[(base + from)..<(base + from + length)].prefix { $0 != 0 }, as: UTF8.self)
+                }
+                let seconds = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 340, as: Int32.self))
+                return Session(user: text(44, 32), line: text(8, 32), host: text(76, 256),
+                               pid: Int32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4, as: Int32.self)),
+                               since: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            }
+        }
     }
 }
