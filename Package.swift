@@ -85,6 +85,7 @@ let package = Package(
                 "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "HostProbes", "DurableFiles", "Remediation", "Enrollment",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // The messages agents and the collector exchange (openapi/collector.yaml).
@@ -178,7 +179,7 @@ let package = Package(
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport"]),
-        .testTarget(name: "IncidentResponseTests", dependencies: ["IncidentResponse", "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport"]),
+        .testTarget(name: "IncidentResponseTests", dependencies: ["IncidentResponse", "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport", "Enrollment", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "CollectorStoreTests",
             dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
