@@ -152,7 +152,8 @@ public struct EvidenceCollection {
 
         // 2–7. The plan, in order.
         let journal = JournalExport(host: host)
-        let plan = EvidencePlan.make(host: host, boots: journal.boots(), evidencePaths: options.paths)
+        let plan = EvidencePlan.make(host: host, boots: journal.boots(), evidencePaths: options.paths,
+                                     skipping: [options.destination, URL(fileURLWithPath: options.destination).resolvingSymlinksInPath().path])
         excluded += plan.excluded.map { EvidenceManifest.Left(path: $0.path, size: nil, reason: $0.reason) }
         skipped += plan.unlisted.map { EvidenceManifest.Left(path: $0.path, size: nil, reason: $0.reason) }
         for (index, source) in plan.sources.enumerated() {

@@ -55,7 +55,9 @@ public struct EvidencePlan: Sendable {
     }
 
     /// Walks the host: the fixed order of §3, then `evidencePaths` (the unit's INC-001 list and `--path`).
-    public static func make(host: HostRoot, boots: [String], evidencePaths: [String], limits: Limits = Limits()) -> EvidencePlan {
+    /// `skipping` holds paths of this machine never walked into: the destination, when a `--path`
+    /// (`/media`) holds the disk it is mounted on, would otherwise be copied into itself.
+    public static func make(host: HostRoot, boots: [String], evidencePaths: [String], skipping: [String] = [], limits: Limits = Limits()) -> EvidencePlan {
         var plan = EvidencePlan()
         var taken = Set<String>()
         func add(_ category: Category, _ hostPath: String, depth: Int = 0) {
@@ -66,6 +68,11 @@ public struct EvidencePlan: Sendable {
                 return
             }
             guard host.exists(hostPath) else { return }
+            if !skipping.isEmpty, skipping.contains(host.local(hostPath)) {
+                taken.insert(hostPath)
+                plan.unlisted.append(Left(path: hostPath, reason: "là thư mục đích của bộ chứng cứ: không sao chép vào chính nó"))
+                return
+            }
             if host.isDirectory(hostPath) {
                 do {
                     for name in try host.list(hostPath) { add(category, (hostPath == "/" ? "" : hostPath) + "/" + name, depth: depth + 1) }

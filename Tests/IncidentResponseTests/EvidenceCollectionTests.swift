@@ -193,4 +193,17 @@ struct EvidenceCollectionTests {
         #expect(FileManager.default.fileExists(atPath: outcome.directory + "/data/srv/app/data.csv"))
         #expect(try shell(["grep", "-r", "outside the root", outcome.directory]).status == 1)
     }
+
+    /// `--path /media` with the evidence disk mounted at /media/usb: the destination is never walked.
+    @Test func theDestinationIsNeverWalkedIntoEvenUnderAPath() throws {
+        let tree = try EvidenceTree()
+        defer { tree.remove() }
+        try FileManager.default.createDirectory(atPath: tree.root + "/media/usb/attt-old", withIntermediateDirectories: true)
+        try "earlier copy".write(toFile: tree.root + "/media/usb/attt-old/x", atomically: false, encoding: .utf8)
+        try "notes".write(toFile: tree.root + "/media/readme", atomically: false, encoding: .utf8)
+        let plan = EvidencePlan.make(host: tree.host, boots: [], evidencePaths: ["/media"], skipping: [tree.root + "/media/usb"])
+        #expect(plan.sources.contains { $0.path == "/media/readme" && $0.category == .paths })
+        #expect(!plan.sources.contains { $0.path.hasPrefix("/media/usb") })
+        #expect(plan.unlisted.contains { $0.path == "/media/usb" && $0.reason.contains("thư mục đích") })
+    }
 }
