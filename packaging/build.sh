@@ -76,6 +76,8 @@ install -D -m 0644 schemas/report.schema.json "$A/usr/share/attt/schemas/report.
 install -D -m 0644 "$PKG/systemd/attt.service" "$A/lib/systemd/system/attt.service"
 install -D -m 0644 "$PKG/systemd/attt.timer" "$A/lib/systemd/system/attt.timer"
 install -D -m 0644 "$PKG/systemd/attt-isolation.service" "$A/lib/systemd/system/attt-isolation.service"
+install -D -m 0644 "$PKG/systemd/attt-report.socket" "$A/lib/systemd/system/attt-report.socket"
+install -D -m 0644 "$PKG/systemd/attt-report@.service" "$A/lib/systemd/system/attt-report@.service"
 install -D -m 0644 "$PKG/pam/attt" "$A/etc/pam.d/attt"
 install -D -m 0644 "$PKG/etc/default/attt" "$A/etc/default/attt"
 install -D -m 0644 "$PKG/etc/attt/tailoring.yaml" "$A/etc/attt/tailoring.yaml"
