@@ -108,6 +108,15 @@ import Testing
             try Self.run(["ip", "netns", "exec", name, "ping", "-c", "1", "-W", "1", address]).status == 0
         }
 
+        /// The steps the PC recorded for its incidents (`/var/lib/attt/incidents/*/steps.jsonl` in the tree), as JSON objects.
+        func steps() throws -> [[String: Any]] {
+            let directory = host.url("/var/lib/attt/incidents")
+            return try FileManager.default.contentsOfDirectory(atPath: directory.path).flatMap { name -> [[String: Any]] in
+                guard let text = try? String(contentsOf: directory.appendingPathComponent(name).appendingPathComponent("steps.jsonl"), encoding: .utf8) else { return [] }
+                return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            }
+        }
+
         func tableLoaded() throws -> Bool {
             try Self.run(["ip", "netns", "exec", name, "nft", "list", "table", "inet", "attt_isolation"]).status == 0
         }
@@ -253,6 +262,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: lab.host.url("/etc/attt/isolation.nft").path))
         #expect(try lab.pcConnects(lab.peer, 8080) == "connected")
         #expect(try lab.pcPings(lab.peer))
+        // Each step is kept for the incident's record, with its transaction and outcome.
+        let steps = try lab.steps()
+        #expect(steps.map { $0["kind"] as? String } == ["isolate", "isolation-lost", "release"], "\(steps)")
+        #expect(steps.allSatisfy { $0["outcome"] as? String == "done" && $0["transaction"] != nil })
         let history = try lab.attt(["history"]).stdout
         #expect(history.components(separatedBy: "VN-TD-INC-001").count - 1 >= 2, "\(history)")
     }
@@ -271,5 +284,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: lab.host.url("/etc/attt/isolation.nft").path))
         #expect(try lab.pcConnects(lab.peer, 8080) == "connected")
         #expect(try lab.attt(["history"]).stdout.contains("rolled_back"))
+        let steps = try lab.steps()
+        #expect(steps.count == 1 && steps.first?["kind"] as? String == "isolate" && steps.first?["outcome"] as? String == "rolled-back", "\(steps)")
     }
 }
