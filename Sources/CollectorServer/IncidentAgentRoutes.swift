@@ -95,7 +95,12 @@ struct IncidentAgentRoutes: Sendable {
 
     /// A body read with its own bound (smaller than an agent's report), decoded as Hummingbird would.
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, upTo limit: Int, what: String) async throws -> T {
-        let buffer = try await request.body.collect(upTo: limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "\(what) is at most \(limit >> 10) KiB")
+        }
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
