@@ -82,7 +82,7 @@ extension PageFrame {
         }
         // Biên bản and báo cáo (Điều 11 khoản 2 điểm a, b): the documents are produced by the
         // OfficeDocuments/CollectorReports side; their links go in this section.
-        body += "<section id=\"documents\"><h2>\(say("Biên bản, báo cáo", "Record and report"))</h2><!-- incident-documents --></section>"
+        body += "<section id=\"documents\"><h2>\(say("Biên bản, báo cáo", "Record and report"))</h2><!-- incident-documents --><p class=\"muted\">\(say("Biên bản ghi nhận sự cố và báo cáo sự cố được lập từ hồ sơ này.", "The incident record and report are made from this register."))</p></section>"
         if canAct {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + revisionForm(incident) + addHostForm(incident, unitHosts: unitHosts) + escalationForm(incident)
         }
@@ -128,7 +128,7 @@ extension PageFrame {
             }
             if let detail = step.detail { reference += "<br><span class=\"muted\">\(e(DisplaySafety.printable(detail, limit: 300)))</span>" }
             html += """
-                <tr><td>\(WebPages.localTime(step.receivedAt))</td><td>\(e(DisplaySafety.printable(step.atHost, limit: 40)))</td>\
+                <tr><td>\(WebPages.localTime(step.receivedAt))</td><td>\(step.source == "collector" ? "—" : e(DisplaySafety.printable(step.atHost, limit: 40)))</td>\
                 <td>\(e(DisplaySafety.printable(names[step.host] ?? step.host, limit: 64)))</td><td>\(stepKind(step.kind))</td>\
                 <td>\(e(DisplaySafety.printable(step.actor, limit: 100))) (\(e(step.source)))</td><td>\(outcome(step.outcome))</td><td>\(reference)</td></tr>
                 """
