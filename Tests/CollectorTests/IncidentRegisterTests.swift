@@ -1,6 +1,9 @@
+import AgentRuntime
 import AtttTestSupport
+import CollectorAPI
 import Foundation
 import GRDB
+import HostAccess
 import NIOHTTP1
 import NIOSSL
 import Testing
@@ -185,5 +188,51 @@ import Testing
         // Every change is in the audit log.
         let audit = try #require((json(try await send("/v1/officer/audit?unit=\(Self.unitA.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", officerA)) as? [String: Any])?["entries"] as? [[String: Any]])
         #expect(Set(audit.compactMap { $0["action"] as? String }).isSuperset(of: ["incident-recorded", "incident-updated", "isolation-ordered", "escalation-recorded", "user-report-acknowledged"]))
+    }
+
+    /// What the PC's own outbox holds (a step, a signed manifest, a user's report) reaches the register
+    /// through a real `attt run`, once.
+    @Test(.enabled(if: canRun, "needs pam_exec.so, Debian's system accounts root, daemon, bin, sys and nobody, and openssl"))
+    func theAgentsOutboxReachesTheRegisterThroughItsRun() async throws {
+        defer {
+            try? FileManager.default.removeItem(at: officers.work)
+            try? FileManager.default.removeItem(at: agents.work)
+        }
+        let collector = try CollectorProcess(stateDirectory: officers.work.appendingPathComponent("state"),
+                                             environment: ["ATTT_COLLECTOR_OFFICERS_UNIT_GROUPS": "\(Self.unitA)=daemon"],
+                                             arguments: ["--pam-confdir", try officers.pamConfdir().path])
+        defer { collector.stop() }
+        let root = try agents.agent("pc-a")
+        #expect(try agents.enroll(root, collector, token: try collector.token(unit: Self.unitA)).status == 0)
+        let host = try agents.hostId(root)
+        let identity = root.appendingPathComponent("var/lib/attt/identity")
+        let box = IncidentOutbox(host: HostRoot(root.path))
+        let incident = UUID()
+        try box.enqueue(.step(IncidentStepMessage(incident: incident, kind: .isolate, at: "2026-12-01T08:00:00Z", actor: "Nguyễn Văn A", source: .terminal, outcome: .done, transaction: "tx-1")))
+        let id = UUID()
+        let manifest = Self.manifest(id: id, host: host)
+        let signature = try Self.sign(manifest, key: identity.appendingPathComponent("host.key").path, in: officers.work)
+        try box.enqueue(.manifest(EvidenceManifestUpload(id: id, incident: incident, manifest: manifest.base64EncodedString(), signature: signature.base64EncodedString(),
+                                                         certificate: try String(contentsOf: identity.appendingPathComponent("host.pem"), encoding: .utf8), sums: nil)))
+        try box.enqueue(.userReport(UserReportMessage(uid: 1000, login: "ketoan", noticedAt: "2026-12-01T07:50:00Z", submittedAt: "2026-12-01T07:51:00Z", text: "Không mở được tệp kế toán")))
+        let run = try agents.run(root)
+        #expect(run.status == 0 && run.stdout.contains("incident: sent 3"), "\(run.stdout)\(run.stderr)")
+        #expect(try box.pending().isEmpty)
+        let counts = try await DatabaseQueue(path: collector.databasePath).read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM incident_step WHERE incident_id = ?1) AS steps,
+                       (SELECT count(*) FROM evidence_manifest WHERE incident_id = ?1 AND signature_ok) AS signed,
+                       (SELECT count(*) FROM user_report) AS reports, (SELECT unit FROM incident WHERE id = ?1) AS unit
+                """, arguments: [incident.uuidString])
+        }
+        #expect(counts?["steps"] as Int? == 1 && counts?["signed"] as Int? == 1 && counts?["reports"] as Int? == 1 && counts?["unit"] as String? == Self.unitA)
+        let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
+        defer { https.close() }
+        let officer = try await officerSession(https, collector, "daemon")
+        let page = String(decoding: try await https.send(collector.url + "/user-reports", method: .GET, body: nil, headers: officer).body, as: UTF8.self)
+        #expect(page.contains("Không mở được tệp kế toán"))
+        // Sent once: a second run has nothing left to send.
+        let again = try agents.run(root)
+        #expect(again.status == 0 && !again.stdout.contains("incident: sent"), "\(again.stdout)")
     }
 }
