@@ -10,6 +10,7 @@ struct Incident: AsyncParsableCommand {
         // One list, so each step's command is added here beside the others.
         subcommands: [
             IncidentReport.self, IncidentReceive.self,
+            IncidentIsolate.self, IncidentRelease.self, IncidentStatus.self,
         ]
     )
 }
