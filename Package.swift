@@ -198,6 +198,8 @@ let package = Package(
             name: "CollectorTests",
             dependencies: [
                 "AtttTestSupport", "Enrollment", "HardeningCore", "OfficeDocuments",
+                // The agent's incident outbox, filled as `attt incident …` fills it, drained by a real `attt run`.
+                "AgentRuntime", "HostAccess", "CollectorAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -49,7 +49,9 @@ public struct CollectorRoutes: Sendable {
         agent.get("jobs") { _, context -> JobsResponse in
             let host = try context.requireHost().id
             let jobs = try await database.run { try store.pendingJobs(host: host, now: Date()) }
-            return JobsResponse(jobs: jobs.map { ApprovedJob(id: $0.id, controls: $0.controls, approvedBy: $0.approvedBy, approvedAt: $0.approvedAt, expiresAt: $0.expiresAt) })
+            return JobsResponse(jobs: jobs.map {
+                ApprovedJob(id: $0.id, controls: $0.controls, approvedBy: $0.approvedBy, approvedAt: $0.approvedAt, expiresAt: $0.expiresAt, kind: $0.kind, incident: $0.incident)
+            })
         }
         agent.post("jobs/:id/result") { request, context -> JobResultResponse in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.badRequest, message: "the job id is not a UUID") }
@@ -65,6 +67,8 @@ public struct CollectorRoutes: Sendable {
             case .notFound: throw HTTPError(.notFound, message: "no job \(id) for this host")
             }
         }
+
+        IncidentAgentRoutes(store: store, authority: authority, database: database, ingest: { try await ingest($0) }).add(to: agent)
 
         router.post("/v1/officer/session") { request, context -> Response in
             try OfficerSessionMiddleware.requireSameOrigin(request)
@@ -102,6 +106,7 @@ public struct CollectorRoutes: Sendable {
         }
 
         ExceptionRoutes(store: store, database: database).add(to: officer)
+        IncidentRoutes(store: store, settings: settings, database: database).add(to: officer)
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
         OfficeRoutes(collector: self).add(to: router)
         return router
@@ -151,7 +156,7 @@ public struct CollectorRoutes: Sendable {
         do {
             let expiresAt = now.addingTimeInterval(settings.jobLifetime)
             let job = try await database.run { try store.approveJob(host: body.host, controls: controls, officer: officer, expiresAt: expiresAt, now: now) }
-            return ApprovedJob(id: job.id, controls: job.controls, approvedBy: job.approvedBy, approvedAt: job.approvedAt, expiresAt: job.expiresAt)
+            return ApprovedJob(id: job.id, controls: job.controls, approvedBy: job.approvedBy, approvedAt: job.approvedAt, expiresAt: job.expiresAt, kind: job.kind)
         } catch let error as StoreError {
             throw HTTPError(.notFound, message: error.description)
         }

@@ -19,6 +19,9 @@ public struct CollectorSettings: Sendable, Hashable {
     public var hostCertificateLifetime: TimeInterval = 2 * 365 * 86_400
     /// How long an approved fix waits for its host.
     public var jobLifetime: TimeInterval = 7 * 86_400
+    /// How long an isolation ordered at the collector waits for its PC (Điều 11 khoản 2 điểm a, Bước 1):
+    /// short, so an old order never cuts off a PC that comes back next week. A release keeps `jobLifetime`.
+    public var isolationJobLifetime: TimeInterval = 2 * 3600
     /// PAM service for officers signing in to the web pages.
     public var pamService = "attt-collector"
     /// Who signs in, by group on the collector host (issue 13 point 6): members of `officerGroup`

@@ -25,8 +25,9 @@ struct OfficePages: Sendable {
         pages.get("/hosts/:id") { request, context in
             let (id, query, page) = (try OfficeRoutes.hostId(context), routes.query(), PageFrame(request, context))
             guard let view = try await routes.database.run({ try query.host(id) }), context.access.canRead(unit: view.host.unit) else { throw OfficeRoutes.noHost(id) }
-            let spans = try await routes.database.run { try query.history(host: id, control: nil) }
-            return WebPages.html(page.host(view, spans: spans))
+            let (store, unit) = (routes.store, view.host.unit)
+            let (spans, open) = try await routes.database.run { (try query.history(host: id, control: nil), try store.incidents(units: [unit], asOf: Date()).filter(\.isOpen)) }
+            return WebPages.html(page.host(view, spans: spans, openIncidents: open))
         }
         pages.get("/controls/:id") { request, context in
             let (id, units, status, number, size) = try await routes.controlRequest(request, context)
@@ -41,6 +42,7 @@ struct OfficePages: Sendable {
         addAudit(to: pages)
         addSnapshot(to: pages)
         addReports(to: pages)
+        addIncidents(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"
@@ -102,7 +104,7 @@ struct PageFrame: Sendable {
         let other = english ? ("vi", "Tiếng Việt") : ("en", "English")
         let page = """
             <header><nav aria-label="\(say("Vị trí", "Breadcrumbs"))" class="crumbs"><ol>\(trail)</ol></nav>
-            <div class="who"><a href="/reports">\(say("Báo cáo", "Reports"))</a> <a href="/audit">\(say("Nhật ký thao tác", "Audit log"))</a> <a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
+            <div class="who"><a href="/incidents">\(say("Sự cố", "Incidents"))</a> <a href="/reports">\(say("Báo cáo", "Reports"))</a> <a href="/audit">\(say("Nhật ký thao tác", "Audit log"))</a> <a hreflang="\(other.0)" lang="\(other.0)" href="/language?to=\(other.0)&amp;back=\(e(Self.query(here)))">\(other.1)</a>
             <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(e(csrf))"><span>\(say("Cán bộ", "Officer")): \(e(officer)) (\(e(role)))</span> \
             <button>\(say("Đăng xuất", "Sign out"))</button></form></div></header>
             <main>\(body)</main>

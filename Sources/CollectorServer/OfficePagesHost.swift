@@ -5,7 +5,7 @@ import HardeningCore
 /// A PC's page (Điều 10: the unit's IT officer answers for it) and a control's page (which PCs
 /// fail it, since when, with what evidence).
 extension PageFrame {
-    func host(_ view: HostView, spans: [StatusSpan]) -> String {
+    func host(_ view: HostView, spans: [StatusSpan], openIncidents: [IncidentAsOf] = []) -> String {
         let host = view.host
         var body = """
             <h1>\(e(host.hostname ?? "—")) <small>\(e(host.id))</small></h1>
@@ -25,6 +25,8 @@ extension PageFrame {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + approvalForm(host: view)
             body += waiverForm(unit: host.unit, host: host.id, controls: view.controls.filter { ["fail", "error"].contains($0.status) }.map(\.control))
             body += revokeForm(host: host)
+            // Điều 11 khoản 2 điểm a, Bước 1, ordered from here for one of the unit's open incidents.
+            body += "<h2>\(say("Cách ly (sự cố)", "Isolation (incident)"))</h2>" + isolationForm(host: host.id, openIncidents: openIncidents)
         }
         return document(title: host.hostname ?? host.id, crumbs: [(say("Xã", "Commune"), "/"), (host.unit, Self.unitLink(host.unit)), (host.hostname ?? host.id, nil)], body: body)
     }

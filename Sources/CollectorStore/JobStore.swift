@@ -26,9 +26,12 @@ public struct Job: Sendable, Hashable, Codable {
     public var state: State
     public var transaction: String?
     public var message: String?
+    /// A fix, or an isolation or release ordered for an incident (Điều 11 khoản 2 điểm a, Bước 1).
+    public var kind: JobKind
+    public var incident: UUID?
 
     public init(id: UUID, host: String, controls: [String], approvedBy: String, approvedAt: String, expiresAt: String,
-                state: State, transaction: String? = nil, message: String? = nil) {
+                state: State, transaction: String? = nil, message: String? = nil, kind: JobKind = .fix, incident: UUID? = nil) {
         self.id = id
         self.host = host
         self.controls = controls
@@ -38,6 +41,8 @@ public struct Job: Sendable, Hashable, Codable {
         self.state = state
         self.transaction = transaction
         self.message = message
+        self.kind = kind
+        self.incident = incident
     }
 }
 

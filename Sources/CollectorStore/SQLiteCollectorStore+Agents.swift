@@ -140,7 +140,8 @@ extension SQLiteCollectorStore: JobStore {
         let controls: String = row["controls"]
         return Job(id: UUID(uuidString: row["id"]) ?? UUID(), host: row["host_id"], controls: controls.split(separator: ",").map(String.init),
                    approvedBy: row["approved_by"], approvedAt: row["approved_at"], expiresAt: row["expires_at"], state: state,
-                   transaction: row["transaction_id"], message: row["message"])
+                   transaction: row["transaction_id"], message: row["message"],
+                   kind: JobKind(rawValue: row["kind"] ?? "fix") ?? .fix, incident: (row["incident_id"] as String?).flatMap(UUID.init(uuidString:)))
     }
 }
 

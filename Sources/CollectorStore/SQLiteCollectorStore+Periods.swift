@@ -97,7 +97,7 @@ extension SQLiteCollectorStore: PeriodHistory {
         return try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT j.*, h.unit, h.hostname FROM job j JOIN host h ON h.id = j.host_id
-                WHERE h.unit IN (SELECT value FROM json_each(?1))
+                WHERE h.unit IN (SELECT value FROM json_each(?1)) AND j.kind = 'fix'
                   AND ((j.approved_at >= ?2 AND j.approved_at < ?3) OR (j.finished_at >= ?2 AND j.finished_at < ?3))
                 ORDER BY j.approved_at, j.id
                 """, arguments: [Self.jsonArray(units), start, end]).map { row in

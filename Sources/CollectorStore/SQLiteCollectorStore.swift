@@ -151,6 +151,7 @@ public final class SQLiteCollectorStore: ReportStore {
         registerHistory(&migrator)
         registerExceptions(&migrator)
         registerIssuedReports(&migrator)
+        registerIncidents(&migrator)
         return migrator
     }
 

@@ -104,7 +104,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = try SQLiteCollectorStore(path: path, migrateUpTo: "v6-audit-no-replace")
         let store = try SQLiteCollectorStore(path: path)
-        #expect(try store.appliedMigrations().last == "v7-issued-reports")
+        #expect(try store.appliedMigrations().contains("v7-issued-reports"))
         #expect(try store.keepReport(report(nil), by: .local("a"), now: Self.now) != nil)
     }
 

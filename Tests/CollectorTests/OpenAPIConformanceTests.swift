@@ -250,6 +250,15 @@ import Testing
         _ = try await officer(.GET, "/audit", signedIn: false)
         _ = try await officer(.GET, "/v1/officer/audit", signedIn: false)
 
+        // The incident register (issue 15), with a PC enrolled for it (the two above are revoked).
+        let responder = try await enroll(HostKey.generate(), "pc-incident")
+        defer { responder.close() }
+        let responderId = try #require(try collector.command(["hosts", "list"]).stdout.split(separator: "\n").first { $0.contains("pc-incident") }?.split(separator: " ").first.map(String.init))
+        try await incidentExchanges(agent: responder, identity: (work.appendingPathComponent("pc-incident/host.pem").path, work.appendingPathComponent("pc-incident/host.key").path),
+                                    anonymous: anonymous, base: base, host: responderId, officer: officer,
+                                    page: { path in try await anonymous.send(base + path, method: .GET, body: nil, headers: [("Cookie", webCookie)]) },
+                                    form: { path, text in try await form(path, text.replacingOccurrences(of: "CSRF", with: webCSRF), headers: [("Cookie", webCookie), origin]) })
+
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
         #expect(statuses == [200, 201, 302, 303, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
