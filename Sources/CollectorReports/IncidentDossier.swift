@@ -1,3 +1,4 @@
+public import CollectorStore
 public import Foundation
 
 /// An incident as it stood at one instant (`asOf`): what the biên bản, the báo cáo sự cố and section VI
@@ -72,31 +73,11 @@ public struct IncidentDossier: Sendable, Hashable, Codable {
         self.asOf = asOf
     }
 
-    /// How it came to be known (the store's `detection`).
-    public enum Detection: String, Sendable, Hashable, Codable, CaseIterable {
-        case userReport = "user-report", officer, agent, external
-    }
-
-    /// Điều 11 khoản 2 điểm a: "luồng tin (traffic) tăng lên bất ngờ, nội dung bị thay đổi, hệ thống hoạt
-    /// động chậm bất thường", and anything else.
-    public enum Sign: String, Sendable, Hashable, Codable, CaseIterable {
-        case trafficSpike = "traffic-spike", contentChanged = "content-changed", abnormalSlowness = "abnormal-slowness", other
-    }
-
-    /// Labels are the document's; the store keeps these keys.
-    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable {
-        case low = "thap", medium = "trung-binh", high = "cao", critical = "nghiem-trong"
-    }
-
-    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Recorded, not yet contained.
-        case open
-        /// Isolated or otherwise stopped from spreading (Bước 1).
-        case contained
-        /// Back in service from the backup (Bước 3).
-        case recovered
-        case closed
-    }
+    // The register's own vocabulary (CollectorStore), so a dossier and the rows it comes from cannot drift.
+    public typealias Detection = IncidentDetection
+    public typealias Sign = IncidentSign
+    public typealias Severity = IncidentSeverity
+    public typealias State = IncidentState
 
     public struct Host: Sendable, Hashable, Codable {
         /// The collector's host id.
