@@ -78,6 +78,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Incident response on the PC (Điều 11): isolation, evidence collection, restore, the steps' record.
+        .target(
+            name: "IncidentResponse",
+            dependencies: [
+                "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "HostProbes", "DurableFiles", "Remediation", "Enrollment",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         // The messages agents and the collector exchange (openapi/collector.yaml).
         .target(name: "CollectorAPI"),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
@@ -145,7 +154,7 @@ let package = Package(
             name: "AtttCommands",
             dependencies: [
                 "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "Remediation", "LinuxPAM", "LinuxAudit", "AgentRuntime",
-                "CollectorAPI", "Enrollment", "CommandLineSupport", "DurableFiles",
+                "CollectorAPI", "Enrollment", "CommandLineSupport", "DurableFiles", "IncidentResponse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -168,7 +177,8 @@ let package = Package(
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "HardeningCore", "HostAccess", "AtttTestSupport"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport"]),
+        .testTarget(name: "IncidentResponseTests", dependencies: ["IncidentResponse", "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport"]),
         .testTarget(
             name: "CollectorStoreTests",
             dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]

@@ -9,7 +9,7 @@ import NIOSSL
 
 /// The agent's HTTPS link to its collector: the collector's CA is the only trust root, and after
 /// enrollment every request carries the host's client certificate (mutual TLS).
-public final class CollectorClient: CollectorTransport, Sendable {
+public final class CollectorClient: CollectorTransport, IncidentTransport, Sendable {
     let base: String
     let client: HTTPClient
     let timeout: TimeAmount
@@ -59,6 +59,14 @@ public final class CollectorClient: CollectorTransport, Sendable {
         case .report(_, let data): _ = try await call(.POST, "/v1/reports", bytes: data, as: IngestResponse.self)
         case .summary(let summary): _ = try await call(.POST, "/v1/report-summaries", body: summary, as: IngestResponse.self)
         case .compacted(let record): _ = try await call(.POST, "/v1/compactions", body: record, as: IngestResponse.self)
+        }
+    }
+
+    public func send(_ item: IncidentOutbox.Item) async throws {
+        switch item {
+        case .step(let step): _ = try await call(.POST, "/v1/incident-steps", body: step, as: IngestResponse.self)
+        case .manifest(let upload): _ = try await call(.POST, "/v1/evidence-manifests", body: upload, as: IngestResponse.self)
+        case .userReport(let report): _ = try await call(.POST, "/v1/user-reports", body: report, as: IngestResponse.self)
         }
     }
 

@@ -8,6 +8,12 @@ public protocol CollectorTransport {
     func send(_ item: Outbox.Item) async throws
 }
 
+/// How the agent sends what it records about an incident; the HTTPS client implements it.
+public protocol IncidentTransport {
+    /// Returns when the collector has stored the item (or had it already); throws ``UploadError``.
+    func send(_ item: IncidentOutbox.Item) async throws
+}
+
 public enum UploadError: Error, Sendable, Hashable {
     /// Worth trying again: no network, a timeout, the collector restarting (HTTP 5xx, 429).
     case transient(String)
@@ -48,20 +54,36 @@ public struct Uploader {
     }
 
     public func drain<R: RandomNumberGenerator>(_ outbox: Outbox, to transport: any CollectorTransport, sleep: (TimeInterval) async -> Void, random: inout R) async throws -> Outcome {
+        try await drain(try outbox.pending(), send: { item in
+            try outbox.markSending(item)
+            try await transport.send(item)
+            try outbox.acknowledge(item)
+        }, refused: { item in
+            // The collector answered that it did not store it: it may be folded again.
+            try outbox.unmarkSending(item)
+        }, sleep: sleep, random: &random)
+    }
+
+    /// The incident outbox: steps, manifests and user reports, in the order they happened. A refused
+    /// item stays (the officer sees why in `attt incident status`); nothing here is ever folded.
+    public func drain<R: RandomNumberGenerator>(_ outbox: IncidentOutbox, to transport: any IncidentTransport, sleep: (TimeInterval) async -> Void, random: inout R) async throws -> Outcome {
+        try await drain(try outbox.pending(), send: { item in
+            try await transport.send(item)
+            try outbox.acknowledge(item)
+        }, refused: { _ in }, sleep: sleep, random: &random)
+    }
+
+    func drain<Item, R: RandomNumberGenerator>(_ items: [Item], send: (Item) async throws -> Void, refused: (Item) throws -> Void, sleep: (TimeInterval) async -> Void, random: inout R) async throws -> Outcome {
         var outcome = Outcome()
-        let items = try outbox.pending()
         for (index, item) in items.enumerated() {
             var attempt = 0
             while true {
                 do {
-                    try outbox.markSending(item)
-                    try await transport.send(item)
-                    try outbox.acknowledge(item)
+                    try await send(item)
                     outcome.sent += 1
                     break
                 } catch UploadError.rejected(let why) {
-                    // The collector answered that it did not store it: it may be folded again.
-                    try outbox.unmarkSending(item)
+                    try refused(item)
                     outcome.rejected.append(why)
                     break
                 } catch {

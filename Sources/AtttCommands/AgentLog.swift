@@ -26,6 +26,11 @@ enum AgentLog {
     /// whoever runs the command, and in `/var/log/attt/agent.log` for the officer reading it later.
     static func problem(_ event: String, _ message: String, host: HostRoot) {
         StandardStreams.error("attt: \(message)\n")
+        self.event(event, message, host: host)
+    }
+
+    /// Something the officer will want to find later, in `/var/log/attt/agent.log` only.
+    static func event(_ event: String, _ message: String, host: HostRoot) {
         if let data = try? JSONEncoder().encode(Event(time: Timestamp(Date()), event: event, message: message)) {
             append(data, to: "/var/log/attt/agent.log", host: host)
         }

@@ -11,7 +11,7 @@ public struct Attt: AsyncParsableCommand {
             Exit codes: 0 nothing applicable fails · 1 something fails · 2 bad usage or bad input · 3 the scan could not run.
             """,
         version: AtttVersion.current,
-        subcommands: [Check.self, Inventory.self, Fix.self, Rollback.self, History.self, Run.self, Enroll.self],
+        subcommands: [Check.self, Inventory.self, Fix.self, Rollback.self, History.self, Run.self, Enroll.self, Incident.self],
         defaultSubcommand: Check.self
     )
 

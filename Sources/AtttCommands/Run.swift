@@ -61,6 +61,8 @@ struct Run: AsyncParsableCommand {
         let client = try CollectorClient(identity: identity)
         do {
             guard try await upload(outbox, client) else { await client.shutdown(); return }
+            // After the reports: what the officer did and what users reported about an incident.
+            try await uploadIncidents(prepared.host, client)
             let jobs: [ApprovedJob]
             do {
                 jobs = try await client.approvedJobs()
@@ -98,19 +100,37 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// True when the collector answered for every item (a refused item stays in the outbox, but the
-    /// collector was reached, so approved jobs are still fetched).
-    func upload(_ outbox: Outbox, _ client: CollectorClient) async throws -> Bool {
+    var uploader: Uploader {
         var uploader = Uploader()
         uploader.attempts = max(1, uploadAttempts)
         uploader.backoff.base = backoffBase
+        return uploader
+    }
+
+    static func pause(_ seconds: TimeInterval) async {
+        try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+    }
+
+    /// True when the collector answered for every item (a refused item stays in the outbox, but the
+    /// collector was reached, so approved jobs are still fetched).
+    func upload(_ outbox: Outbox, _ client: CollectorClient) async throws -> Bool {
         var random = SystemRandomNumberGenerator()
-        let outcome = try await uploader.drain(outbox, to: client, sleep: { seconds in
-            try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
-        }, random: &random)
+        let outcome = try await uploader.drain(outbox, to: client, sleep: Self.pause, random: &random)
         for why in outcome.rejected { say("the collector refused an item (kept in the outbox): \(why)") }
         say("sent \(outcome.sent); \(outcome.waiting) waiting for the collector")
         return outcome.waiting == 0
+    }
+
+    /// Sends the incident outbox (steps, evidence manifests, user reports); what is not sent waits for
+    /// the next run.
+    func uploadIncidents(_ host: HostRoot, _ client: CollectorClient) async throws {
+        var box = IncidentOutbox(host: host)
+        box.onSetAside = { AgentLog.problem("incident-outbox-set-aside", $0, host: host) }
+        guard !(try box.pending().isEmpty) else { return }
+        var random = SystemRandomNumberGenerator()
+        let outcome = try await uploader.drain(box, to: client, sleep: Self.pause, random: &random)
+        for why in outcome.rejected { say("the collector refused an incident item (kept): \(why)") }
+        say("incident: sent \(outcome.sent); \(outcome.waiting) waiting for the collector")
     }
 
     /// Applies one approved job as an `attt fix` transaction and reports the result with the

@@ -42,21 +42,32 @@ public struct IngestResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// A fix an officer approved for this host.
+/// A fix, an isolation or a release an officer approved for this host.
 public struct ApprovedJob: Codable, Sendable, Hashable {
     public var id: UUID
+    /// For a fix, the controls to fix. Isolate and release jobs name `VN-TD-INC-001`, so an agent that
+    /// predates job kinds fails them as an unknown control instead of fixing something else.
     public var controls: [String]
     public var approvedBy: String
     public var approvedAt: String
     public var expiresAt: String
+    /// nil from a collector that predates job kinds: a fix.
+    public var kind: JobKind?
+    /// The incident an isolate or release job belongs to.
+    public var incident: UUID?
 
-    public init(id: UUID, controls: [String], approvedBy: String, approvedAt: String, expiresAt: String) {
+    public init(id: UUID, controls: [String], approvedBy: String, approvedAt: String, expiresAt: String, kind: JobKind? = nil, incident: UUID? = nil) {
         self.id = id
         self.controls = controls
         self.approvedBy = approvedBy
         self.approvedAt = approvedAt
         self.expiresAt = expiresAt
+        self.kind = kind
+        self.incident = incident
     }
+
+    /// What the job does (a fix when the collector did not say).
+    public var effectiveKind: JobKind { kind ?? .fix }
 }
 
 public struct JobsResponse: Codable, Sendable, Hashable {

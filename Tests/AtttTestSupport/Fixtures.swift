@@ -111,3 +111,10 @@ public func emptyRoot(_ name: String) -> String {
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// Writes `text` at `hostPath` under the root made by ``emptyRoot(_:)``, making the directories on the way.
+public func writeHostFile(_ root: String, _ hostPath: String, _ text: String) throws {
+    let url = URL(fileURLWithPath: root).appendingPathComponent(String(hostPath.drop { $0 == "/" }))
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+}

@@ -95,7 +95,9 @@ import Testing
         #expect(try SchemaValidator.errors(document: report, schema: Repository.schemas.appendingPathComponent("report.schema.json")).isEmpty)
         #expect(String(decoding: report, as: UTF8.self).contains("VN-TD-AUTH-001"))
         for path in ["/lib/systemd/system/attt.service", "/lib/systemd/system/attt.timer", "/etc/pam.d/attt", "/etc/attt/tailoring.yaml",
-                     "/etc/default/attt", "/usr/share/attt/policies/policy.yaml", "/usr/share/man/man1/attt.1.gz", "/var/lib/attt"] {
+                     "/etc/default/attt", "/usr/share/attt/policies/policy.yaml", "/usr/share/man/man1/attt.1.gz", "/var/lib/attt",
+                     "/lib/systemd/system/attt-report.socket", "/lib/systemd/system/attt-report@.service", "/var/lib/attt/incidents",
+                     "/etc/systemd/system/sockets.target.wants/attt-report.socket"] {
             #expect(FileManager.default.fileExists(atPath: t + path), "\(path) missing")
         }
         #expect(try sh("stat -c %a \(t)/var/lib/attt").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "700")
@@ -131,7 +133,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root)")
         #expect(prepared.status == 0, "\(prepared.stderr)")
-        let units = ["attt.service", "attt.timer", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
+        let units = ["attt.service", "attt.timer", "attt-report.socket", "attt-report@.service", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
         let verdict = try DebianSystemTests.sh("systemd-analyze verify --man=no --root=\(root) \(units.joined(separator: " ")) 2>&1")
         #expect(verdict.status == 0 && verdict.stdout.isEmpty, "\(verdict.stdout)")
         // The check is not blind: a misspelt key in a copy of the unit is reported.

@@ -18,4 +18,8 @@ int attt_openat_in_root(int root, const char *path, int flags, unsigned int mode
 /// (ENOSYS on a kernel before 5.6).
 int attt_stat_in_root(int root, const char *path, struct stat *st);
 
+/// The process on the other end of a connected unix socket, from the kernel (SO_PEERCRED; struct
+/// ucred is declared only under _GNU_SOURCE). 0, or -1 with errno set.
+int attt_peer_credentials(int socket, unsigned int *uid, int *pid);
+
 #endif

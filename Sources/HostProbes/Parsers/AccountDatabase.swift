@@ -2,8 +2,8 @@ import HardeningCore
 
 /// `/etc/passwd`, `/etc/shadow` and `/etc/group` entries. Malformed lines are skipped and reported,
 /// as the C library skips them.
-enum AccountDatabase {
-    struct PasswdEntry { var name: String; var uid: Int; var gid: Int; var home: String; var shell: String; var line: Int }
+package enum AccountDatabase {
+    package struct PasswdEntry { package var name: String; package var uid: Int; package var gid: Int; package var home: String; package var shell: String; package var line: Int }
     struct ShadowEntry { var name: String; var password: String; var lastChange: Int?; var min: Int?; var max: Int?; var warn: Int?; var inactive: Int?; var expire: Int?; var line: Int }
     struct GroupEntryRaw { var name: String; var gid: Int; var members: [String]; var line: Int }
 
@@ -16,7 +16,7 @@ enum AccountDatabase {
         return rows
     }
 
-    static func passwd(_ text: String) -> (entries: [PasswdEntry], malformed: [Int]) {
+    package static func passwd(_ text: String) -> (entries: [PasswdEntry], malformed: [Int]) {
         var entries: [PasswdEntry] = [], malformed: [Int] = []
         for (line, f) in rows(text) {
             guard f.count == 7, !f[0].isEmpty, let uid = Int(f[2]), let gid = Int(f[3]), uid >= 0 else { malformed.append(line); continue }
