@@ -14,8 +14,9 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # libpwquality (python3-pwquality). The administrative documents (OfficeDocumentsTests) are read back
 # by the software that will open them: LibreOffice opens the ODT and makes the PDF
 # (libreoffice-writer-nogui), poppler reads both PDFs' text and page size (poppler-utils), and
-# Liberation Serif stands in for Times New Roman with its metrics (fonts-liberation2).
-TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
+# Liberation Serif stands in for Times New Roman with its metrics (fonts-liberation2). The restore
+# from backup (IncidentRestoreTests) restores a real restic repository (restic).
+TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 restic "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()
