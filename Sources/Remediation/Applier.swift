@@ -79,8 +79,9 @@ public struct Applier {
                 }
                 journal.steps[index].done = true
                 // A restore moves thousands of files: its journal, recorded in full before the first
-                // move, is saved every few hundred (`done` only says how far it got).
-                if !step.action.isMove || (index + 1) % 256 == 0 || index + 1 == plan.steps.count { try save(journal) }
+                // move, is saved every few thousand (`done` only says how far it got; recovery needs
+                // only the records, saved before anything moved).
+                if !step.action.isMove || (index + 1) % 4_096 == 0 || index + 1 == plan.steps.count { try save(journal) }
                 try checkpoint("after-step-\(index + 1)")
             }
             let moved = Set(plan.steps.compactMap { step -> String? in if case .putInPlace(let path, _) = step.action { path } else { nil } })
