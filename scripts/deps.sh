@@ -14,9 +14,11 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # libpwquality (python3-pwquality). The administrative documents (OfficeDocumentsTests) are read back
 # by the software that will open them: LibreOffice opens the ODT and makes the PDF
 # (libreoffice-writer-nogui), poppler reads both PDFs' text and page size (poppler-utils), and
-# Liberation Serif stands in for Times New Roman with its metrics (fonts-liberation2). The restore
-# from backup (IncidentRestoreTests) restores a real restic repository (restic).
-TEST_PACKAGES=(python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 restic "${PACKAGING_PACKAGES[@]}")
+# Liberation Serif stands in for Times New Roman with its metrics (fonts-liberation2). The incident
+# isolation ruleset is checked and loaded by nft in throw-away network namespaces, and
+# attt-isolation.service runs it (nftables); the isolation proof pings across namespaces (iputils-ping).
+# The restore from backup (IncidentRestoreTests, RestoreTests) restores a real restic repository (restic).
+TEST_PACKAGES=(nftables iputils-ping python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 restic "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

@@ -9,7 +9,9 @@ struct Incident: AsyncParsableCommand {
         abstract: "Ứng cứu sự cố (Điều 11) — incident response: report, isolate, collect evidence, restore.",
         // One list, so each step's command is added here beside the others.
         subcommands: [
-            IncidentReport.self, IncidentReceive.self, IncidentRestore.self,
+            IncidentReport.self, IncidentReceive.self,
+            IncidentIsolate.self, IncidentRelease.self, IncidentStatus.self,
+            IncidentRestore.self,
         ]
     )
 }

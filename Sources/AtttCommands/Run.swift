@@ -6,6 +6,7 @@ import FoundationEssentials
 import Glibc
 import HardeningCore
 import HostAccess
+import IncidentResponse
 import Remediation
 
 /// `attt run`: what the timer starts. Checks the host, keeps the report in the outbox, uploads
@@ -42,6 +43,8 @@ struct Run: AsyncParsableCommand {
         let prepared = try scan.prepare()
         // Before anything else, not only when a job arrives: a fix killed half way is undone now.
         try HostRecovery.run(host: prepared.host, language: .en)
+        // Điều 11: a PC whose isolation table was flushed is isolated again before anything else.
+        if let step = try IsolationSession.restoreIfLost(host: prepared.host) { say("isolation lost: \(step.detail ?? "")") }
         var limits = Outbox.Limits()
         if let outboxMaxBytes { limits.maxBytes = outboxMaxBytes }
         if let outboxMaxSummaries { limits.maxSummaries = outboxMaxSummaries }
@@ -73,6 +76,8 @@ struct Run: AsyncParsableCommand {
             }
             if !jobs.isEmpty {
                 for job in jobs { try await apply(job, prepared, client) }
+                // The steps isolate and release jobs recorded, in this run.
+                try await uploadIncidents(prepared.host, client)
                 // The officer sees the new state at once, not at the next scheduled run.
                 try await checkAndKeep(prepared, outbox: outbox)
                 _ = try await upload(outbox, client)
@@ -136,6 +141,13 @@ struct Run: AsyncParsableCommand {
     /// Applies one approved job as an `attt fix` transaction and reports the result with the
     /// transaction id. A job already in this host's journal is reported again, never applied twice.
     func apply(_ job: ApprovedJob, _ prepared: Scan, _ client: CollectorClient) async throws {
+        switch job.effectiveKind {
+        case .fix: try await applyFix(job, prepared, client)
+        case .isolate, .release: try await applyIsolation(job, prepared, client)
+        }
+    }
+
+    func applyFix(_ job: ApprovedJob, _ prepared: Scan, _ client: CollectorClient) async throws {
         var result = try jobResult(job, prepared)
         // A change that could cut this host off is kept only if the collector still answers.
         let session = FixSession(scan: prepared)

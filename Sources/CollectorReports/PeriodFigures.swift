@@ -38,6 +38,9 @@ public struct PeriodFigures: Sendable, Codable {
     public var measures: [UnitMeasure]
     /// One line per host known at the end of the period: the report's annex.
     public var annex: [HostAtTime]
+    /// Incidents and user reports of the period as they stood at `asOf` (Điều 11; section VI), as the
+    /// caller read them from the incident register; none prints that none was recorded.
+    public var incidents = PeriodIncidents()
 
     public static let failingShown = 10
 }
@@ -94,4 +97,50 @@ public struct UnitMeasure: Sendable, Hashable, Codable {
     public var unit: String
     public var state: AttestationState
     public var title: String
+}
+
+/// The incidents a periodic report counts (section VI), given by whoever reads the incident register:
+/// each as it stood at the period's end (the last revision before it), so a closed period says the
+/// same whenever its report is produced.
+public struct PeriodIncidents: Sendable, Hashable, Codable {
+    /// Incidents detected during the period, or still open at its start.
+    public var incidents: [IncidentDossier]
+    /// Reports users sent during the period (Điều 11 khoản 1 điểm a), whether or not filed under an incident.
+    public var userReports: [IncidentDossier.UserReport]
+
+    public init(incidents: [IncidentDossier] = [], userReports: [IncidentDossier.UserReport] = []) {
+        self.incidents = incidents
+        self.userReports = userReports
+    }
+
+    /// Only what belongs to `units` and was known by `asOf`: a caller's wider list cannot put another
+    /// unit's incident, or a later one, in this report.
+    func scoped(units: Set<String>, from: Date, asOf: Date) -> PeriodIncidents {
+        PeriodIncidents(
+            incidents: incidents.filter { units.contains($0.unit) && $0.detectedAt < asOf }.sorted { ($0.detectedAt, $0.id.uuidString) < ($1.detectedAt, $1.id.uuidString) },
+            userReports: userReports.filter { ($0.unit.map(units.contains) ?? true) && $0.receivedAt >= from && $0.receivedAt < asOf }.sorted { $0.receivedAt < $1.receivedAt })
+    }
+}
+
+/// INC-003: a user's report is acknowledged within one working day. The deadline is the end of the
+/// working day after the one it arrived on, Monday to Friday in Vietnam's calendar; public holidays
+/// are not known to the collector and count as working days (the deadline errs early, never late).
+enum AcknowledgementDeadline {
+    static func deadline(receivedAt: Date) -> Date {
+        var day = OfficeDay(containing: receivedAt).adding(1)
+        while isWeekend(day) { day = day.adding(1) }
+        return day.end
+    }
+
+    /// 1970-01-01, day 0, was a Thursday.
+    static func isWeekend(_ day: OfficeDay) -> Bool {
+        let mondayBased = ((day.number + 3) % 7 + 7) % 7
+        return mondayBased >= 5
+    }
+
+    /// Acknowledged by the deadline, and by `asOf` (a later acknowledgement is not yet known).
+    static func onTime(_ report: IncidentDossier.UserReport, asOf: Date) -> Bool {
+        guard let at = report.acknowledgedAt, at < asOf else { return false }
+        return at <= deadline(receivedAt: report.receivedAt)
+    }
 }

@@ -42,7 +42,9 @@ public struct PeriodicReports: Sendable {
         Set(try store.hosts(unit: nil).map(\.unit)).sorted()
     }
 
-    public func figures(scope: ReportScope, period: ReportPeriod, now: Date) throws -> PeriodFigures {
+    /// - Parameter incidents: the period's incidents and user reports from the incident register, each
+    ///   as of the period's end; those of other units or known only after the end are left out.
+    public func figures(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents = PeriodIncidents()) throws -> PeriodFigures {
         let days = period.to.number - period.from.number + 1
         guard days <= Self.longestPeriod else { throw Refusal.periodTooLong(days: days) }
         let today = OfficeDay(containing: now)
@@ -146,6 +148,7 @@ public struct PeriodicReports: Sendable {
             total: GroupFigure(key: "", label: "Tổng cộng", counts: totalNow, compliance: totalNow.compliance.map { $0 * 100 }, previous: totalBefore.compliance.map { $0 * 100 }),
             byArticle: grouped(.article), byArea: grouped(.area), byUnit: byUnit, failing: Array(failing.prefix(PeriodFigures.failingShown)), quiet: quiet,
             fixes: try store.jobRecords(units: unitSet, from: period.from.start, to: asOf),
-            waiversInForce: inForce, waiversEnded: ended, measures: measures, annex: annex)
+            waiversInForce: inForce, waiversEnded: ended, measures: measures, annex: annex,
+            incidents: incidents.scoped(units: unitSet, from: period.from.start, asOf: asOf))
     }
 }

@@ -5,9 +5,9 @@ import HardeningCore
 public import OfficeDocuments
 
 extension PeriodicReports {
-    /// The report of a unit or of the commune for a period, issued at `now`.
-    public func document(scope: ReportScope, period: ReportPeriod, now: Date) throws -> AdministrativeDocument {
-        ReportDocument(figures: try figures(scope: scope, period: period, now: now), settings: settings, issued: now).document
+    /// The report of a unit or of the commune for a period, issued at `now`; `incidents` as ``figures(scope:period:now:incidents:)`` takes them.
+    public func document(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents = PeriodIncidents()) throws -> AdministrativeDocument {
+        ReportDocument(figures: try figures(scope: scope, period: period, now: now, incidents: incidents), settings: settings, issued: now).document
     }
 }
 
@@ -174,13 +174,53 @@ struct ReportDocument {
         ]
     }
 
-    /// Điều 11: incidents are recorded at the collector once the incident register exists (issue 15);
-    /// until then the officer completes this section in the OpenDocument before signing.
+    /// Section VI (Điều 11; Điều 13 khoản 9–10, Điều 19 khoản 2): the period's incidents as the end of the
+    /// period saw them, the reports sent beyond the units, and how fast users' reports were taken up.
     var incidents: [Block] {
-        [
-            .heading("VI. SỰ CỐ MẤT AN TOÀN THÔNG TIN"),
-            .paragraph("Bộ thu thập chưa có sổ ghi nhận sự cố. Đơn vị bổ sung các sự cố trong kỳ (nếu có), biện pháp xử lý và kết quả theo Điều 11 của Quy định."),
-        ]
+        typealias D = IncidentDossier
+        let period = figures.incidents
+        let asOf = figures.asOf
+        var blocks: [Block] = [.heading("VI. SỰ CỐ MẤT AN TOÀN THÔNG TIN")]
+        if period.incidents.isEmpty {
+            blocks.append(.paragraph("Không có sự cố nào được ghi nhận trong kỳ."))
+        } else {
+            let list = period.incidents
+            let byState = D.State.allCases.map { state in "\(list.filter { $0.state == state }.count) \(D.label(state).lowercased())" }
+            blocks.append(.paragraph("Trong kỳ, \(subjectOfFigures) ghi nhận \(list.count) sự cố mất an toàn, an ninh thông tin theo Điều 11 của Quy định; đến hết ngày \(Self.date(figures.lastDay).short): \(byState.joined(separator: ", "))."))
+            blocks.append(.table(Table(
+                id: "incidents-by-severity", caption: "Số sự cố theo mức độ và tình trạng cuối kỳ",
+                columns: [Column("Mức độ", key: "severity", width: 2)] + D.State.allCases.map { Column(D.label($0), key: $0.rawValue) } + [Column("Tổng số", key: "total")],
+                rows: D.Severity.allCases.map { severity -> [Cell] in
+                    let those = list.filter { $0.severity == severity }
+                    let counts: [Cell] = D.State.allCases.map { state in .integer(those.filter { $0.state == state }.count) }
+                    return [.text(D.label(severity))] + counts + [.integer(those.count)]
+                },
+                total: [.text("Tổng cộng")] + D.State.allCases.map { state -> Cell in .integer(list.filter { $0.state == state }.count) } + [.integer(list.count)])))
+            let escalated = list.filter { $0.escalations.contains { $0.sentAt < asOf } }
+            let sent = list.reduce(0) { $0 + $1.escalations.filter { $0.sentAt < asOf }.count }
+            let overdue = list.filter { incident in incident.beyondCapacityAt.map { $0 < asOf } == true && !escalated.contains { $0.id == incident.id } }
+            blocks.append(.paragraph("\(escalated.count) sự cố đã được báo cáo ra ngoài đơn vị (cơ quan cấp trên, Văn phòng thống kê xã, Công an xã) với \(sent) lượt báo cáo; \(overdue.count) sự cố vượt quá khả năng giải quyết của đơn vị nhưng chưa được báo cáo theo Điều 11 khoản 2 điểm b."))
+            blocks.append(.table(Table(
+                id: "incidents", caption: "Các sự cố trong kỳ",
+                columns: [Column("STT", key: "n", width: 0.6), Column("Phát hiện", key: "detected_at", width: 1.5), Column("Đơn vị", key: "unit", width: 1.6),
+                          Column("Máy tính", key: "hosts", width: 1.6), Column("Mức độ", key: "severity", width: 1.1), Column("Tình trạng cuối kỳ", key: "state", width: 1.2),
+                          Column("Nguyên nhân", key: "cause", width: 2), Column("Kết quả khắc phục", key: "result", width: 2), Column("Báo cáo cấp trên", key: "reported_up", width: 1.3)],
+                rows: list.enumerated().map { n, incident -> [Cell] in
+                    let first = incident.escalations.filter { $0.sentAt < asOf }.map(\.sentAt).min()
+                    return [.integer(n + 1), .time(Self.time(incident.detectedAt)), .text(Self.shown(incident.unit)), .text(incident.hosts.isEmpty ? "" : incident.hostNames),
+                            .text(D.label(incident.severity)), .text(D.label(incident.state)), .text(D.shown(incident.cause, limit: 300)), .text(D.shown(incident.result, limit: 300)),
+                            first.map { .date(Self.date(OfficeDay(containing: $0))) } ?? .text("Chưa")]
+                })))
+        }
+        let reports = period.userReports
+        if reports.isEmpty {
+            blocks.append(.paragraph("Trong kỳ không có báo cáo sự cố nào của người sử dụng."))
+        } else {
+            let onTime = reports.filter { AcknowledgementDeadline.onTime($0, asOf: asOf) }.count
+            let pending = reports.filter { $0.acknowledgedAt.map { $0 >= asOf } ?? true }.count
+            blocks.append(.paragraph("Người sử dụng gửi \(reports.count) báo cáo sự cố (Điều 11 khoản 1 điểm a); \(onTime) báo cáo được tiếp nhận trong 01 ngày làm việc, \(reports.count - onTime - pending) báo cáo được tiếp nhận muộn, \(pending) báo cáo chưa được tiếp nhận đến hết kỳ."))
+        }
+        return blocks
     }
 
     var proposals: [Block] {
@@ -191,6 +231,8 @@ struct ReportDocument {
         if silent > 0 { items.append("Kiểm tra \(silent) máy tính mất liên lạc hoặc chưa gửi báo cáo, bảo đảm phần mềm attt hoạt động.") }
         let due = figures.measures.filter(\.state.isDue).count
         if due > 0 { items.append("Hoàn thành và xác nhận \(due) biện pháp tổ chức đến hạn.") }
+        let unresolved = figures.incidents.incidents.filter { $0.state != .closed }.count
+        if unresolved > 0 { items.append("Tiếp tục xử lý, khắc phục \(unresolved) sự cố chưa kết thúc.") }
         var blocks: [Block] = [.heading("VII. PHƯƠNG HƯỚNG, ĐỀ XUẤT, KIẾN NGHỊ")]
         if !items.isEmpty { blocks.append(.list(items)) }
         blocks.append(.paragraph("(Đơn vị bổ sung đề xuất, kiến nghị khác nếu có.)"))

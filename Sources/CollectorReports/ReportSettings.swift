@@ -18,6 +18,12 @@ public struct ReportSettings: Sendable, Hashable, Codable {
     public var unitRecipients = ["Văn phòng thống kê xã (để tổng hợp)", "Lưu: VT"]
     /// Who signs a unit's report: its head (Điều 12).
     public var unitSignerTitle = "THỦ TRƯỞNG ĐƠN VỊ"
+    /// Who receives a unit's báo cáo sự cố (Điều 11 khoản 2 điểm b: the body directly above it, the Văn
+    /// phòng thống kê xã, the Công an xã; the regulation's other institutions have since been renamed,
+    /// so the office sets its own list: collector setting `incidents.recipients`).
+    public var incidentRecipients = [
+        "Cơ quan cấp trên quản lý trực tiếp (để báo cáo, hỗ trợ)", "Văn phòng thống kê xã (để phối hợp xử lý)", "Công an xã (để phối hợp điều tra)", "Lưu: VT",
+    ]
 
     public init() {}
 }

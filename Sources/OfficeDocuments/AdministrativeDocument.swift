@@ -26,12 +26,18 @@ public struct AdministrativeDocument: Sendable, Hashable, Codable {
     /// `Nơi nhận:` lines, each printed after a dash: `UBND huyện (để báo cáo);`, `Lưu: VT.`
     public var recipients: [String]
     public var signature: Signature
+    /// The second signature of a document two people sign, printed in the closing's left cell where
+    /// Nơi nhận would stand: a biên bản is signed by the one who drew it up (NGƯỜI LẬP BIÊN BẢN, left)
+    /// and the head of the unit (THỦ TRƯỞNG ĐƠN VỊ, the ``signature``, right), as Nghị định 30 lays out a
+    /// biên bản's thư ký and chủ tọa. Recipients, if any, then follow under it.
+    public var coSigner: Signature?
     /// Phụ lục: each on its own page after the signature.
     public var annexes: [Annex]
 
     public init(
         governingBody: String?, issuer: String, number: String? = nil, symbol: String, place: String, date: DocumentDate,
-        kind: String, subject: String, body: [Block], recipients: [String], signature: Signature, annexes: [Annex] = []
+        kind: String, subject: String, body: [Block], recipients: [String], signature: Signature, annexes: [Annex] = [],
+        coSigner: Signature? = nil
     ) {
         self.governingBody = governingBody
         self.issuer = issuer
@@ -45,6 +51,7 @@ public struct AdministrativeDocument: Sendable, Hashable, Codable {
         self.recipients = recipients
         self.signature = signature
         self.annexes = annexes
+        self.coSigner = coSigner
     }
 
     /// Every table of the document and its annexes, in order: what the CSV export holds.

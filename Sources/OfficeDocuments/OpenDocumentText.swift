@@ -150,23 +150,34 @@ struct OpenDocumentText {
         }
     }
 
-    /// Nơi nhận on the left, the signature on the right: a borderless table, kept on one page.
+    /// Nơi nhận on the left, the signature on the right: a borderless table, kept on one page. A document
+    /// two people sign (a biên bản) has the co-signer on the left instead, and its recipients, if any,
+    /// in a row under it.
     private func closing() -> String {
-        let signature = document.signature
-        var signing = signature.authority.map { p("Chuc_vu_ky", $0.uppercased()) } ?? ""
-        signing += p("Chuc_vu_ky", signature.title.uppercased()) + p("Khoang_ky", "")
-        signing += p("Ho_ten_ky", signature.name ?? AdministrativeDocument.unnamedSigner)
         let recipients = p("Noi_nhan", "Nơi nhận:") + document.recipients.map { p("Noi_nhan_dong", "- " + $0) }.joined()
+        let under = document.coSigner != nil && !document.recipients.isEmpty
+            ? "<table:table-row>\(cell(recipients))\(cell(p("Noi_nhan_dong", "")))</table:table-row>\n" : ""
         return """
             <table:table table:name="Nơi nhận và chữ ký" table:style-name="Closing">
             <table:table-column table:style-name="Closing.A"/><table:table-column table:style-name="Closing.B"/>
             <table:table-row>
-            <table:table-cell table:style-name="Layout.Cell" office:value-type="string">\(recipients)</table:table-cell>
-            <table:table-cell table:style-name="Layout.Cell" office:value-type="string">\(signing)</table:table-cell>
+            \(cell(document.coSigner.map(signing) ?? recipients))
+            \(cell(signing(document.signature)))
             </table:table-row>
-            </table:table>
+            \(under)</table:table>
 
             """
+    }
+
+    private func cell(_ content: String) -> String {
+        "<table:table-cell table:style-name=\"Layout.Cell\" office:value-type=\"string\">\(content)</table:table-cell>"
+    }
+
+    /// The authority and title in capitals, room to sign, then the name (or a line to write it on).
+    private func signing(_ signature: Signature) -> String {
+        var signing = signature.authority.map { p("Chuc_vu_ky", $0.uppercased()) } ?? ""
+        signing += p("Chuc_vu_ky", signature.title.uppercased()) + p("Khoang_ky", "")
+        return signing + p("Ho_ten_ky", signature.name ?? AdministrativeDocument.unnamedSigner)
     }
 
     static func centimetres(_ value: Double) -> String {

@@ -80,23 +80,30 @@ struct PrintableHTML {
         return out + "</tr>\n"
     }
 
-    /// Nơi nhận on the left, the signature on the right (Phụ lục I mục II.7, II.9).
+    /// Nơi nhận on the left, the signature on the right (Phụ lục I mục II.7, II.9). A document two people
+    /// sign (a biên bản) has the co-signer on the left instead, and its recipients, if any, under it.
     private func closing() -> String {
-        let recipients = document.recipients.map { "<li>\(e($0))</li>" }.joined()
-        let signature = document.signature
-        let authority = signature.authority.map { "<div class=\"sign-title\">\(e($0.uppercased()))</div>" } ?? ""
-        let name = signature.name.map { "<div class=\"signer\">\(e($0))</div>" }
-            ?? "<div class=\"signer unnamed\">\(e(AdministrativeDocument.unnamedSigner))</div>"
+        let recipients = "<div class=\"recipients-title\">Nơi nhận:</div><ul>\(document.recipients.map { "<li>\(e($0))</li>" }.joined())</ul>"
+        let left = document.coSigner.map { "<td class=\"signature\">\(signatureCell($0))</td>" } ?? "<td class=\"recipients\">\(recipients)</td>"
+        let under = document.coSigner != nil && !document.recipients.isEmpty ? "<tr><td class=\"recipients\">\(recipients)</td><td></td></tr>\n" : ""
         return """
             <table class="closing">
             <colgroup><col style="width:45%"><col style="width:55%"></colgroup>
             <tr>
-            <td class="recipients"><div class="recipients-title">Nơi nhận:</div><ul>\(recipients)</ul></td>
-            <td class="signature">\(authority)<div class="sign-title">\(e(signature.title.uppercased()))</div><div class="sign-space"></div>\(name)</td>
+            \(left)
+            <td class="signature">\(signatureCell(document.signature))</td>
             </tr>
-            </table>
+            \(under)</table>
 
             """
+    }
+
+    /// The authority and title in capitals, room to sign, then the name (or a line to write it on).
+    private func signatureCell(_ signature: Signature) -> String {
+        let authority = signature.authority.map { "<div class=\"sign-title\">\(e($0.uppercased()))</div>" } ?? ""
+        let name = signature.name.map { "<div class=\"signer\">\(e($0))</div>" }
+            ?? "<div class=\"signer unnamed\">\(e(AdministrativeDocument.unnamedSigner))</div>"
+        return "\(authority)<div class=\"sign-title\">\(e(signature.title.uppercased()))</div><div class=\"sign-space\"></div>\(name)"
     }
 
     /// Each annex on a new page, its label and title centred, tied to the document by its number and date.
@@ -146,9 +153,9 @@ struct PrintableHTML {
         .rule { width: 30%; margin: 5pt auto 12pt; border-top: 0.75pt solid #000; }
         h2 { font-size: 14pt; font-weight: bold; margin: 9pt 0 3pt; text-indent: 1cm; break-after: avoid; }
         h3 { font-size: 14pt; font-weight: bold; margin: 6pt 0 3pt; text-indent: 1cm; break-after: avoid; }
-        p { text-align: justify; text-indent: 1cm; margin: 0 0 6pt; }
+        p { text-align: justify; text-indent: 1cm; margin: 0 0 6pt; overflow-wrap: anywhere; }
         ul.dashes { list-style: none; margin: 0 0 6pt; padding: 0; }
-        ul.dashes li { text-align: justify; text-indent: 1cm; }
+        ul.dashes li { text-align: justify; text-indent: 1cm; overflow-wrap: anywhere; }
         ul.dashes li::before, .recipients li::before { content: "- "; }
         table.figures { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 3pt 0 9pt; font-size: 12pt; line-height: 1.2; }
         table.figures caption { font-weight: bold; padding-bottom: 3pt; caption-side: top; }
@@ -160,7 +167,7 @@ struct PrintableHTML {
         table.figures td.num { text-align: right; white-space: nowrap; }
         table.figures tr.total td { font-weight: bold; }
         table.closing { margin-top: 12pt; break-inside: avoid; }
-        table.closing td { vertical-align: top; padding: 0; }
+        table.closing td { vertical-align: top; padding: 0; overflow-wrap: anywhere; }
         .recipients-title { font-size: 12pt; font-weight: bold; font-style: italic; }
         .recipients ul { list-style: none; margin: 0; padding: 0; font-size: 11pt; line-height: 1.2; }
         td.signature { text-align: center; }

@@ -80,3 +80,42 @@ import HostAccess
         #expect(NetworkProbe.keyfileUnescaped("plain-key") == "plain-key")
     }
 }
+
+/// Điều 11 khoản 2 điểm a, Bước 1: attt's isolation table drops everything, but it is not the host's
+/// firewall. The listings are `nft list ruleset` of the isolation ruleset loaded in a throw-away network
+/// namespace (nft 1.0.6), alone and beside ufw's tables.
+@Suite struct IsolationTableTests {
+    func listing(_ name: String) throws -> String {
+        try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/samples/\(name)"), encoding: .utf8)
+    }
+
+    /// NET-001 evaluated on the hardened host's facts with the given running ruleset, as on the live host.
+    func net001(running listing: String) throws -> ControlResult {
+        let policy = ShippedPolicy.policy
+        var facts = HostProbe(host: HostRoot(Repository.host("debian12-hardened").path), antivirusEngines: AntivirusEngine.catalog(policy.catalogs["antivirus.engines"])).collect(now: fixtureNow)
+        guard case .collected(var network) = facts.network else {
+            Issue.record("the hardened fixture's network facts were not collected")
+            throw FixtureError.missing("network", "debian12-hardened")
+        }
+        network.runningFirewall = .collected(NetworkProbe.runningFirewall(listing: listing))
+        facts.network = .collected(network)
+        let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: .regulation, role: .workstation, now: fixtureNow))
+        return try #require(evaluator.evaluate(try Evaluator.factTree(facts), only: ["VN-TD-NET-001"]).first)
+    }
+
+    @Test func theIsolationTableIsNotTheHostsFirewall() throws {
+        let running = NetworkProbe.runningFirewall(listing: try listing("nft-list-ruleset-isolation.txt"))
+        #expect(running.inputIPv4.value == "accept" && running.inputIPv6.value == "accept")
+        #expect(running.isolationLoaded == true)
+        #expect(NetworkProbe.runningFirewall(listing: try listing("nft-list-ruleset-ufw.txt")).isolationLoaded == false)
+    }
+
+    @Test func net001StillFailsWhenOnlyTheIsolationTableDrops() throws {
+        let isolated = try net001(running: try listing("nft-list-ruleset-isolation.txt"))
+        #expect(isolated.status == .fail)
+        #expect(isolated.evidence("now — incoming default (IPv4)").first?.actual == "accept")
+        // ufw running beside it: its own drop decides, and NET-001 passes.
+        let both = try net001(running: try listing("nft-list-ruleset-ufw.txt") + "\n" + (try listing("nft-list-ruleset-isolation.txt")))
+        #expect(both.status == .pass, "\(both.evidence)")
+    }
+}

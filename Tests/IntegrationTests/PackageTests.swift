@@ -94,7 +94,7 @@ import Testing
         let report = try Data(contentsOf: URL(fileURLWithPath: t + "/tmp/report.json"))
         #expect(try SchemaValidator.errors(document: report, schema: Repository.schemas.appendingPathComponent("report.schema.json")).isEmpty)
         #expect(String(decoding: report, as: UTF8.self).contains("VN-TD-AUTH-001"))
-        for path in ["/lib/systemd/system/attt.service", "/lib/systemd/system/attt.timer", "/etc/pam.d/attt", "/etc/attt/tailoring.yaml",
+        for path in ["/lib/systemd/system/attt.service", "/lib/systemd/system/attt.timer", "/lib/systemd/system/attt-isolation.service", "/etc/pam.d/attt", "/etc/attt/tailoring.yaml",
                      "/etc/default/attt", "/usr/share/attt/policies/policy.yaml", "/usr/share/man/man1/attt.1.gz", "/var/lib/attt",
                      "/lib/systemd/system/attt-report.socket", "/lib/systemd/system/attt-report@.service", "/var/lib/attt/incidents",
                      "/etc/systemd/system/sockets.target.wants/attt-report.socket"] {
@@ -125,15 +125,16 @@ import Testing
     /// The shipped units as systemd reads them: `systemd-analyze verify` on both packages unpacked over
     /// this machine's own unit directory (the test tree is minbase, without systemd), so an unknown key,
     /// a bad value or a missing binary is an error here and not on an office PC.
-    @Test(.enabled(if: unavailable == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
-                   "unit check skipped: \(unavailable ?? "needs systemd-analyze (scripts/test.sh installs systemd)")"))
+    @Test(.enabled(if: unavailable == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft"),
+                   "unit check skipped: \(unavailable ?? "needs systemd-analyze and nft (scripts/test.sh installs systemd and nftables)")"))
     func theSystemdUnitsVerify() throws {
         let (agent, collector) = try Self.packages.get()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-units-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root)")
+        // attt-isolation.service runs nft, which the package recommends (nftables): it is put beside the units.
+        let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root) && install -D /usr/sbin/nft \(root)/usr/sbin/nft")
         #expect(prepared.status == 0, "\(prepared.stderr)")
-        let units = ["attt.service", "attt.timer", "attt-report.socket", "attt-report@.service", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
+        let units = ["attt.service", "attt.timer", "attt-report.socket", "attt-report@.service", "attt-isolation.service", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
         let verdict = try DebianSystemTests.sh("systemd-analyze verify --man=no --root=\(root) \(units.joined(separator: " ")) 2>&1")
         #expect(verdict.status == 0 && verdict.stdout.isEmpty, "\(verdict.stdout)")
         // The check is not blind: a misspelt key in a copy of the unit is reported.

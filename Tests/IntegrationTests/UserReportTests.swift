@@ -41,7 +41,8 @@ import Testing
         }
 
         func stop() {
-            kill(activator, SIGTERM)
+            // SIGKILL: the activator inherits a signal mask that blocks SIGTERM.
+            kill(activator, SIGKILL)
             try? FileManager.default.removeItem(atPath: root)
         }
 

@@ -133,11 +133,16 @@ public struct KernelParameter: Codable, Sendable, Hashable {
 /// chain drops by default, `accept` when none does or there is no input chain at all (an empty
 /// ruleset accepts everything), with the chain's line in the listing.
 public struct RunningFirewall: Codable, Sendable, Hashable {
+    /// The host's own firewall: attt's isolation table is not counted (an isolated PC without a
+    /// firewall of its own still fails NET-001).
     public var inputIPv4: Sourced<String>
     public var inputIPv6: Sourced<String>
+    /// attt's isolation table (`inet attt_isolation`, Điều 11 khoản 2 điểm a, Bước 1) is loaded.
+    public var isolationLoaded: Bool?
 
-    public init(inputIPv4: Sourced<String>, inputIPv6: Sourced<String>) {
+    public init(inputIPv4: Sourced<String>, inputIPv6: Sourced<String>, isolationLoaded: Bool? = nil) {
         self.inputIPv4 = inputIPv4
         self.inputIPv6 = inputIPv6
+        self.isolationLoaded = isolationLoaded
     }
 }

@@ -29,10 +29,14 @@ extension NetworkProbe {
     static func runningFirewall(listing: String) -> RunningFirewall {
         var ruleset = NftablesConfig()
         ruleset.read(listing, path: Self.listing, depth: 0, readFile: { _ throws(ProbeError) in nil }, list: { _ throws(ProbeError) in [] })
+        // attt's isolation table drops everything while a PC is isolated; it is not the host's
+        // firewall, and counting it would let NET-001 pass on an isolated PC that has none.
+        let isolated = ruleset.chains.contains { $0.family == IsolationRules.family && $0.table == IsolationRules.table }
+        ruleset.chains.removeAll { $0.family == IsolationRules.family && $0.table == IsolationRules.table }
         func policy(_ ipv6: Bool) -> Sourced<String> {
             ruleset.inputPolicy(ipv6: ipv6).map { Sourced($0.policy.lowercased(), $0.source) }
                 ?? Sourced("accept", SourceLocation(path: Self.listing))
         }
-        return RunningFirewall(inputIPv4: policy(false), inputIPv6: policy(true))
+        return RunningFirewall(inputIPv4: policy(false), inputIPv6: policy(true), isolationLoaded: isolated)
     }
 }
