@@ -52,6 +52,7 @@ struct HostOptions: ParsableArguments {
 extension Language: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension Profile: ExpressibleByArgument {}
+extension RestoreScope: ExpressibleByArgument {}
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, html

@@ -56,12 +56,15 @@ public struct Applier {
         }.nilIfEmpty
         let copies = try transaction(journal.id, create: true).subdirectory("files", create: 0o700)
         try save(journal)
+        var recorded: [String: Int] = [:]
         do {
+            try recordMoves(plan, kept: kept, into: &journal, recorded: &recorded, copies: copies)
             for (index, step) in plan.steps.enumerated() {
-                for path in kept[index] where !journal.backups.contains(where: { $0.path == path }) {
+                for path in kept[index] where recorded[path] == nil {
+                    recorded[path] = journal.backups.count
                     journal.backups.append(try backup(path, into: copies, number: journal.backups.count))
                 }
-                try save(journal)
+                if !step.action.isMove { try save(journal) }
                 try checkpoint("before-step-\(index + 1)")
                 if case .confirmConnectivity(let seconds) = step.action {
                     // Saved before the timer is armed: a crash from here on is rolled back by deadline too.
@@ -69,12 +72,20 @@ public struct Applier {
                     try save(journal)
                     armConfirmationTimer(journal.id, seconds: seconds)
                 }
-                try perform(step.action)
+                if case .putInPlace(let path, let staged) = step.action {
+                    try putInPlace(path, staged: staged, keptAt: recorded[path].flatMap { journal.backups[$0].keptAt }, step: index + 1)
+                } else {
+                    try perform(step.action)
+                }
                 journal.steps[index].done = true
-                try save(journal)
+                // A restore moves thousands of files: its journal, recorded in full before the first
+                // move, is saved every few thousand (`done` only says how far it got; recovery needs
+                // only the records, saved before anything moved).
+                if !step.action.isMove || (index + 1) % 4_096 == 0 || index + 1 == plan.steps.count { try save(journal) }
                 try checkpoint("after-step-\(index + 1)")
             }
-            for i in journal.backups.indices { journal.backups[i].after = fingerprint(journal.backups[i].path) }
+            let moved = Set(plan.steps.compactMap { step -> String? in if case .putInPlace(let path, _) = step.action { path } else { nil } })
+            for i in journal.backups.indices { journal.backups[i].after = fingerprint(journal.backups[i].path, identity: moved.contains(journal.backups[i].path)) }
             journal.state = .applied
             try save(journal)
         } catch let stop as Checkpoint {
@@ -119,6 +130,8 @@ public struct Applier {
             try stagedPam(arguments)
         case .onRestore, .confirmConnectivity:
             break
+        case .putInPlace(let path, let staged):
+            try putInPlace(path, staged: staged, keptAt: nil, step: 0)
         }
     }
 
@@ -233,7 +246,9 @@ public struct Applier {
         let copies = try? transaction(journal.id).subdirectory("files")
         for (number, backup) in journal.backups.reversed().enumerated() {
             if number > 0 { try checkpoint("restored-\(number)") }
-            if let target = backup.linkTarget {
+            if let keptAt = backup.keptAt {
+                try moveBack(backup.path, from: keptAt)
+            } else if let target = backup.linkTarget {
                 let (directory, name) = try host.entry(backup.path, create: 0o755)
                 try directory.removeTree(name)
                 try directory.makeLink(name, to: target, owner: backup.owner ?? 0, group: backup.group ?? 0)
@@ -257,6 +272,7 @@ public struct Applier {
                 }
             }
         }
+        removeEmptyKeptDirectories(journal)
         // The files are back; now the services that loaded the new ones load these. Best effort: a
         // failure here must not stop the rollback, which has already put every file back.
         for command in journal.onRestore ?? [] {
@@ -296,7 +312,7 @@ public struct Applier {
         }
         guard journal.state == .applied else { throw RollbackError.notApplied(journal.id, journal.state) }
         if let newer = applied.last(where: { $0.id > journal.id }) { throw RollbackError.newerTransaction(journal.id, newer.id) }
-        for backup in journal.backups where backup.after != fingerprint(backup.path) {
+        for backup in journal.backups where backup.after != fingerprint(backup.path, identity: backup.after?.hasPrefix(Self.identityPrefix) == true) {
             throw RollbackError.changedSince(journal.id, backup.path)
         }
         try markRollingBack(&journal)
@@ -354,8 +370,11 @@ public struct Applier {
         try transaction(journal.id, create: true).write(try encoder.encode(journal), name: "journal.json", mode: 0o600)
     }
 
-    func fingerprint(_ path: String) -> String? {
+    /// What a transaction left at `path`, to notice later edits: a hash of the bytes, or for a file
+    /// moved into place (`identity`) its identity, without reading it.
+    func fingerprint(_ path: String, identity: Bool = false) -> String? {
         guard let (found, name) = try? host.entryIfPresent(path), let directory = found else { return nil }
+        if identity { return identityFingerprint(directory, name) }
         if let target = directory.linkTarget(name) { return "link:" + target }
         guard let data = (try? directory.read(name, limit: host.maxFileSize)) ?? nil else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -383,6 +402,7 @@ public struct Applier {
         case .stagedPam(let arguments): return "run " + arguments.joined(separator: " ") + " (staged pam.d)"
         case .onRestore(let arguments, _): return "on rollback, run " + arguments.joined(separator: " ")
         case .confirmConnectivity(let seconds): return "keep only if the collector answers (\(seconds) s)"
+        case .putInPlace(let path, let staged): return staged == nil ? "move aside \(path)" : "put in place \(path)"
         }
     }
 }

@@ -33,6 +33,11 @@ public struct Journal: Codable, Sendable, Hashable {
         public var createdDirectory: String?
         /// The path was a symbolic link (systemd enablement, alternatives): where it pointed.
         public var linkTarget: String? = nil
+        /// Where the file was renamed aside (`RemediationAction.putInPlace`): a host path on the file's
+        /// own file system, `<mount>/.attt-restore-<tx>/kept/<n>`. The bytes are never copied; a
+        /// rollback renames the file back. `after` is then the file's identity (`stat:` dev, inode,
+        /// size, time), not a hash of bytes that may be gigabytes.
+        public var keptAt: String? = nil
     }
 
     public struct Step: Codable, Sendable, Hashable {

@@ -18,8 +18,9 @@ extension Applier {
         }
     }
 
-    /// A journal is a few kilobytes; anything past this is not one.
-    static let journalLimit = 16 << 20
+    /// A journal is a few kilobytes; a restore's, one line per file put in place, a few tens of
+    /// megabytes at most (``Applier/maxMoves``). Anything past this is not one.
+    static let journalLimit = 64 << 20
 
     static let lockName = ".lock"
 

@@ -73,6 +73,9 @@ public struct Planner {
                 out += "# if the fix fails or is rolled back, afterwards: " + (inRoot ? "[in root] " : "") + arguments.map(shellQuoted).joined(separator: " ") + "\n"
             case .confirmConnectivity(let seconds):
                 out += "# kept only if the collector answers afterwards; otherwise rolled back within \(seconds) s\n"
+            case .putInPlace(let path, let staged):
+                out += staged.map { "# \(path): the backup's copy (\($0)) put in place; the current file kept aside\n" }
+                    ?? "# \(path): not in the backup, moved aside (kept, undone by a rollback)\n"
             }
         }
         return out

@@ -81,13 +81,17 @@ public struct BackupRunRecord: Codable, Sendable, Hashable {
     public var target: String
     public var tool: String?
     public var paths: [String]?
+    /// The copy this run made, as the tool names it (restic `backup --json`'s `snapshot_id`, a borg
+    /// archive): what `attt incident restore` restores. Without it, the newest copy made by `time`.
+    public var snapshot: String?
 
-    public init(time: String, exitCode: Int, target: String, tool: String? = nil, paths: [String]? = nil) {
+    public init(time: String, exitCode: Int, target: String, tool: String? = nil, paths: [String]? = nil, snapshot: String? = nil) {
         self.time = time
         self.exitCode = exitCode
         self.target = target
         self.tool = tool
         self.paths = paths
+        self.snapshot = snapshot
     }
 }
 

@@ -47,6 +47,13 @@ public enum RemediationAction: Sendable, Hashable {
     /// reaches its collector again afterwards; otherwise, or if attt dies before it can tell (the
     /// officer's SSH session cut with it), it is rolled back within `seconds`.
     case confirmConnectivity(seconds: Int)
+    /// Puts the backup's copy of a file in place (Điều 11 khoản 2 điểm a, Bước 3: "khôi phục … bằng dữ
+    /// liệu sao lưu mới nhất"). The live file is *renamed* aside into the transaction's kept directory
+    /// on its own file system (bytes, owner, mode and xattrs kept, in O(1) whatever its size), then
+    /// `staged`, on the same file system, is renamed over its place. With `staged` nil the live file is
+    /// only moved aside (a file the backup does not have: `/etc/cron.d/evil`). A rollback renames the
+    /// kept file back.
+    case putInPlace(path: String, staged: String?)
 
     /// `pam-auth-update --package --enable PROFILES` on a staged pam.d.
     ///
@@ -73,7 +80,7 @@ public enum RemediationAction: Sendable, Hashable {
     /// The host files this action may change.
     public var touchedFiles: [String] {
         switch self {
-        case .writeFile(let path, _, _, _), .removeFile(let path): return [path]
+        case .writeFile(let path, _, _, _), .removeFile(let path), .putInPlace(let path, _): return [path]
         case .runCommand(_, let touches, _): return touches
         case .stagedPam: return Self.pamAuthUpdateFiles
         case .onRestore, .confirmConnectivity: return []
