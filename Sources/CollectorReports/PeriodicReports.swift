@@ -37,14 +37,29 @@ public struct PeriodicReports: Sendable {
         }
     }
 
+    /// Section VI's incidents from the register, as they stood at the period's end (Điều 13 khoản 9; the
+    /// issue 14 rule: a closed period reads the same later): those detected in the period or still open
+    /// at its start, and the users' reports received in it, with an acknowledgement made after the end
+    /// not counted.
+    func registered(units: Set<String>, from: Date, asOf: Date) throws -> PeriodIncidents {
+        let openAtStart = Set(try store.incidents(units: units, asOf: from).filter(\.isOpen).map(\.id))
+        let incidents = try store.incidents(units: units, asOf: asOf).filter { $0.detectedAt.date >= from || openAtStart.contains($0.id) }
+        let reports = try store.userReports(units: units, all: true).filter { $0.receivedAt.date >= from && $0.receivedAt.date < asOf }.map { record in
+            var report = IncidentDossier.UserReport(record)
+            if let at = report.acknowledgedAt, at >= asOf { report.acknowledgedAt = nil; report.acknowledgedBy = nil }
+            return report
+        }
+        return PeriodIncidents(incidents: incidents.map(IncidentDossier.init), userReports: reports)
+    }
+
     /// The units the collector knows, for the commune's report and for checking a unit's name.
     public func knownUnits() throws -> [String] {
         Set(try store.hosts(unit: nil).map(\.unit)).sorted()
     }
 
-    /// - Parameter incidents: the period's incidents and user reports from the incident register, each
-    ///   as of the period's end; those of other units or known only after the end are left out.
-    public func figures(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents = PeriodIncidents()) throws -> PeriodFigures {
+    /// - Parameter incidents: the period's incidents and user reports, each as of the period's end; those
+    ///   of other units or known only after the end are left out. Nil: read from the incident register.
+    public func figures(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents? = nil) throws -> PeriodFigures {
         let days = period.to.number - period.from.number + 1
         guard days <= Self.longestPeriod else { throw Refusal.periodTooLong(days: days) }
         let today = OfficeDay(containing: now)
@@ -149,6 +164,6 @@ public struct PeriodicReports: Sendable {
             byArticle: grouped(.article), byArea: grouped(.area), byUnit: byUnit, failing: Array(failing.prefix(PeriodFigures.failingShown)), quiet: quiet,
             fixes: try store.jobRecords(units: unitSet, from: period.from.start, to: asOf),
             waiversInForce: inForce, waiversEnded: ended, measures: measures, annex: annex,
-            incidents: incidents.scoped(units: unitSet, from: period.from.start, asOf: asOf))
+            incidents: (try incidents ?? registered(units: unitSet, from: period.from.start, asOf: asOf)).scoped(units: unitSet, from: period.from.start, asOf: asOf))
     }
 }

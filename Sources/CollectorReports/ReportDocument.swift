@@ -6,7 +6,7 @@ public import OfficeDocuments
 
 extension PeriodicReports {
     /// The report of a unit or of the commune for a period, issued at `now`; `incidents` as ``figures(scope:period:now:incidents:)`` takes them.
-    public func document(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents = PeriodIncidents()) throws -> AdministrativeDocument {
+    public func document(scope: ReportScope, period: ReportPeriod, now: Date, incidents: PeriodIncidents? = nil) throws -> AdministrativeDocument {
         ReportDocument(figures: try figures(scope: scope, period: period, now: now, incidents: incidents), settings: settings, issued: now).document
     }
 }

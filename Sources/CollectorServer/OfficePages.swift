@@ -43,6 +43,7 @@ struct OfficePages: Sendable {
         addSnapshot(to: pages)
         addReports(to: pages)
         addIncidents(to: pages)
+        addIncidentDocuments(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"

@@ -80,14 +80,23 @@ extension PageFrame {
                 "<li>\(WebPages.localTime($0.receivedAt)) — \(e(DisplaySafety.printable($0.login, limit: 64))): \(e(DisplaySafety.printable($0.text)))</li>"
             }.joined() + "</ul>"
         }
-        // Biên bản and báo cáo (Điều 11 khoản 2 điểm a, b): the documents are produced by the
-        // OfficeDocuments/CollectorReports side; their links go in this section.
-        body += "<section id=\"documents\"><h2>\(say("Biên bản, báo cáo", "Record and report"))</h2><!-- incident-documents --><p class=\"muted\">\(say("Biên bản ghi nhận sự cố và báo cáo sự cố được lập từ hồ sơ này.", "The incident record and report are made from this register."))</p></section>"
+        // Biên bản and báo cáo (Điều 11 khoản 2 điểm a, b), made from the register as it stands now.
+        body += "<section id=\"documents\"><h2>\(say("Biên bản, báo cáo", "Record and report"))</h2>" + documentLinks(incident)
+            + "<p class=\"muted\">\(say("Biên bản ghi nhận sự cố và báo cáo sự cố được lập từ hồ sơ này, tại thời điểm tải về.", "The incident record and report are made from this register when downloaded."))</p></section>"
         if canAct {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + revisionForm(incident) + addHostForm(incident, unitHosts: unitHosts) + escalationForm(incident)
         }
         body += "<p class=\"muted\">\(say("Giờ theo đồng hồ máy chủ tổng hợp khi nhận; giờ của máy trạm ghi kèm, vì đồng hồ của máy bị tấn công có thể sai.", "Times are the collector's at arrival; the PC's own time is shown beside them, since a compromised PC's clock may lie."))</p>"
         return document(title: current.title, crumbs: [(say("Xã", "Commune"), "/"), (say("Sự cố", "Incidents"), "/incidents"), (current.title, nil)], body: body)
+    }
+
+    func documentLinks(_ incident: IncidentAsOf) -> String {
+        let base = "/incidents/\(incident.id.uuidString)/documents"
+        func links(_ kind: String) -> String {
+            ["pdf", "odt", "html"].map { "<a href=\"\(base)/\(kind)?format=\($0)\" download>\($0.uppercased())</a>" }.joined(separator: " · ")
+        }
+        return "<ul><li>\(say("Biên bản ghi nhận sự cố", "Incident record (biên bản)")): \(links("bien-ban"))</li>"
+            + "<li>\(say("Báo cáo sự cố", "Incident report")): \(links("bao-cao"))</li></ul>"
     }
 
     func hostsTable(_ incident: IncidentAsOf, canAct: Bool) -> String {

@@ -185,6 +185,31 @@ import Testing
         let inspectorPage = String(decoding: try await send("/incidents/\(incident)", inspector).body, as: UTF8.self)
         #expect(inspectorPage.contains("Đang cách ly") && !inspectorPage.contains("/isolation\"") && !inspectorPage.contains("Cập nhật sự cố"))
 
+        // The biên bản and the báo cáo, made from the register by the periodic reports' machinery and read
+        // back by poppler (PDF through LibreOffice) and as printable HTML.
+        #expect(try await send("/incidents/\(incident)/documents/bien-ban?format=pdf", officerB).status == 404)
+        #expect(try await send("/incidents/\(incident)/documents/nhat-ky?format=pdf", officerA).status == 404)
+        #expect(try await send("/incidents/\(incident)/documents/bien-ban?format=exe", officerA).status == 400)
+        let html = String(decoding: try await send("/incidents/\(incident)/documents/bao-cao?format=html", inspector).body, as: UTF8.self)
+        #expect(html.contains("BÁO CÁO") && html.contains("Mật khẩu yếu") && html.contains("Công an xã"))
+        // LibreOffice and poppler are test dependencies (scripts/deps.sh).
+        let pdf = try await send("/incidents/\(incident)/documents/bien-ban?format=pdf", officerA)
+        #expect(pdf.status == 200 && pdf.body.starts(with: Data("%PDF".utf8)), "\(pdf.status) \(String(decoding: pdf.body.prefix(300), as: UTF8.self))")
+        let file = officers.work.appendingPathComponent("bien-ban.pdf")
+        try pdf.body.write(to: file)
+        let text = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-raw", file.path, "-"]).stdout
+        for line in ["BIÊN BẢN", "Ghi nhận sự cố mất an toàn", "Mật khẩu yếu", "Công an xã", "NGƯỜI LẬP BIÊN BẢN", "THỦ TRƯỞNG ĐƠN VỊ"] {
+            #expect(text.contains(line), "\(line)")
+        }
+
+        // The periodic report lists the incidents of its period (section VI).
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, formatOptions: [.withFullDate])
+        let periodic = officers.work.appendingPathComponent("bao-cao-ky.html")
+        let made = try collector.command(["report", "--unit", Self.unitA, "--from", "2026-11-01", "--to", today, "--format", "html", "--output", periodic.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let section = try String(contentsOf: periodic, encoding: .utf8)
+        #expect(section.contains("ghi nhận 2 sự cố") && section.contains("Mật khẩu yếu") && section.contains("Người sử dụng gửi 1 báo cáo sự cố"), "\(section)")
+
         // Every change is in the audit log.
         let audit = try #require((json(try await send("/v1/officer/audit?unit=\(Self.unitA.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", officerA)) as? [String: Any])?["entries"] as? [[String: Any]])
         #expect(Set(audit.compactMap { $0["action"] as? String }).isSuperset(of: ["incident-recorded", "incident-updated", "isolation-ordered", "escalation-recorded", "user-report-acknowledged"]))
