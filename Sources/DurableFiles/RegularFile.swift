@@ -10,6 +10,26 @@ public enum RegularFile {
         try OpenDirectory.open(AtomicFile.parentDirectory(of: path)).read(AtomicFile.name(in: path), limit: limit)
     }
 
+    /// At most the first `limit` bytes of the regular file at `path` (procfs and sysfs files say size 0,
+    /// so the limit holds on what is read); nil when nothing readable is there, a final link or anything
+    /// but a regular file. Never blocks on a FIFO.
+    public static func prefix(_ path: String, limit: Int) -> Data? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while data.count < limit {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<min(n, limit - data.count)])
+        }
+        return data
+    }
+
     /// Reads an open descriptor to its end, if it is a regular file of at most `limit` bytes.
     static func readAll(_ fd: Int32, path: String, limit: Int) throws -> Data {
         var st = stat()

@@ -1,5 +1,6 @@
 import Crypto
 public import FoundationEssentials
+import DurableFiles
 import Glibc
 
 /// The collection's directory on the officer's disk, `DIR/attt-<hostname>-<inc8>-<coll8>/`: every write
@@ -75,18 +76,7 @@ public struct CollectionDirectory: Sendable {
 
     /// A file of the collection, bounded; nil when absent.
     func read(_ name: String, limit: Int) -> Data? {
-        let fd = open(path + "/" + name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[..<min(n, limit - bytes.count)]
-        }
-        return Data(bytes)
+        RegularFile.prefix(path + "/" + name, limit: limit)
     }
 
     /// Size of a finished file, nil when absent or not a regular file.

@@ -1,5 +1,6 @@
 public import CollectorAPI
 import FoundationEssentials
+import DurableFiles
 import Glibc
 
 /// Where the evidence goes, checked before anything is copied (Điều 11 khoản 2 điểm a, Bước 2: "sao
@@ -17,7 +18,7 @@ public struct DestinationDisk: Sendable {
 
     /// The live machine's sysfs and mounts.
     public static func live() -> DestinationDisk {
-        let text = (try? RegularFileText.read("/proc/self/mountinfo", limit: 4 << 20)) ?? ""
+        let text = RegularFile.prefix("/proc/self/mountinfo", limit: 4 << 20).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return DestinationDisk(topology: BlockTopology(mounts: MountInfo(text)))
     }
 
@@ -65,23 +66,5 @@ public struct DestinationDisk: Sendable {
         let (model, serial) = disk.map { topology.describe($0) } ?? (nil, nil)
         return EvidenceManifest.Disk(path: path, device: disk?.description, model: model, serial: serial,
                                      filesystem: topology.mounts.entry(for: device)?.fileSystem)
-    }
-}
-
-/// A small file of this machine (procfs, sysfs) read whole, bounded.
-enum RegularFileText {
-    static func read(_ path: String, limit: Int) throws -> String? {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[..<min(n, limit - bytes.count)]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 public import FoundationEssentials
+import DurableFiles
 import Glibc
 public import HostAccess
 import HardeningCore
@@ -167,21 +168,8 @@ public struct LiveHostState: Sendable {
     }
 
     func readBytes(_ path: String, limit: Int) -> [UInt8]? {
-        // O_NONBLOCK: a FIFO planted at /run/utmp must not hang the collection.
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[..<min(n, limit - bytes.count)]
-        }
-        return bytes
+        // Not blocking: a FIFO planted at /run/utmp must not hang the collection.
+        RegularFile.prefix(path, limit: limit).map { [UInt8]($0) }
     }
 
     func link(_ path: String) -> String? {
