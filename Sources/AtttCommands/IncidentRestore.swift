@@ -62,6 +62,13 @@ struct IncidentRestore: ParsableCommand {
             guard let id = UUID(uuidString: text) else { throw CommandFailure.badInput("--incident \(text): không phải mã sự cố (UUID) — see attt incident status") }
             return id
         }
+        // Bad input is told before anything is read (exit 2), not after last.json.
+        if let snapshot, !BackupSource.isSnapshotId(snapshot) {
+            throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`)")
+        }
+        if let envFile, !root.exists(envFile) {
+            throw CommandFailure.badInput("--env-file \(envFile): không có tệp này trong máy — give the backup job's environment file, e.g. /etc/restic/env")
+        }
         if let skipCollection, skipCollection.trimmed.isEmpty {
             throw CommandFailure.badInput("--skip-collection cần lý do, ví dụ --skip-collection \"máy chủ phải chạy lại ngay, đã chụp ảnh đĩa\"")
         }
@@ -78,7 +85,7 @@ struct IncidentRestore: ParsableCommand {
         let steps = try incident.map { try log.steps(incident: $0) } ?? []
         // Điều 11 khoản 2 điểm a: the evidence (Bước 2) before the restore (Bước 3).
         if skipCollection == nil && !steps.contains(where: { $0.kind == .collect && $0.outcome == .done }) {
-            throw CommandFailure(exitCode: 1, message: "chưa thu thập chứng cứ cho sự cố \(incident.map { String($0.uuidString.prefix(8)) } ?? "(chưa có)") — khôi phục trước sẽ xoá dấu vết (kể cả chạy thử: bản sao lưu được giải nén lên chính ổ đĩa này). Chạy `attt incident collect --to THƯ-MỤC` trước, hoặc --skip-collection \"lý do\". Nothing was changed.")
+            throw CommandFailure(exitCode: 1, message: "chưa thu thập đầy đủ chứng cứ cho sự cố \(incident.map { String($0.uuidString.prefix(8)) } ?? "(chưa có)") — khôi phục trước sẽ xoá dấu vết (kể cả chạy thử: bản sao lưu được giải nén lên chính ổ đĩa này). Chạy `attt incident collect --to THƯ-MỤC` trước, hoặc --skip-collection \"lý do\". Nothing was changed.")
         }
         let start = suspected ?? steps.compactMap { Timestamp.parse($0.at) }.min()
 

@@ -5,7 +5,8 @@ import FoundationEssentials
 import IncidentResponse
 
 /// `attt incident verify DIR`: checks a collection (no root needed): the signature, the listings and
-/// every file. Exit 0 intact, 1 something differs (each problem named), 2 not a collection.
+/// every file. Exit 0 intact and signed, 1 something differs (each problem named) or nothing signed it,
+/// 2 not a collection.
 struct IncidentVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -27,8 +28,15 @@ struct IncidentVerify: ParsableCommand {
         case nil: print("Chữ ký: không có (máy chưa đăng ký khi thu thập)")
         }
         print("Đã kiểm tra \(report.filesChecked) tệp, \(report.bytesChecked) byte; \(manifest.complete ? "bộ chứng cứ đầy đủ" : "bộ chứng cứ CHƯA đầy đủ")")
+        // The signature proves which key signed, and host.pem travels with the files: the digest the
+        // collector kept when the PC sent the manifest is what ties this disk to the incident's record.
+        print("SHA-256 của manifest.json: \(report.manifestSHA256 ?? "?") — đối chiếu với mã ghi ở trang sự cố của máy chủ tổng hợp")
         for problem in report.problems { print("LỖI: " + problem) }
         if !report.ok { throw ExitCode(1) }
+        guard report.signatureValid == true else {
+            print("Kết quả: các tệp khớp với bản kê, nhưng bản kê không có chữ ký số — chỉ xác nhận được nguồn gốc bằng mã SHA-256 ở trên.")
+            throw ExitCode(1)
+        }
         print("Kết quả: nguyên vẹn.")
     }
 }

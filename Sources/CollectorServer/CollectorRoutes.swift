@@ -182,6 +182,9 @@ public struct CollectorRoutes: Sendable {
             return IngestResponse(outcome: try await database.run(body))
         } catch let error as StoreError {
             throw HTTPError(.conflict, message: error.description)
+        } catch let refusal as ExceptionRefusal {
+            // An incident's own bounds (a full list of PCs): refused for good, never a 500 retried forever.
+            throw HTTPError(.conflict, message: refusal.description)
         } catch ReportRefusal.tooLarge(let message) {
             throw HTTPError(.contentTooLarge, message: message)
         } catch ReportRefusal.invalid(let message) {

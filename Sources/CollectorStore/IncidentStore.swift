@@ -401,6 +401,9 @@ public enum IncidentLimits {
     public static let agentRecordsPerHour = 120
     /// Users' reports a PC may send in a day, and keep unacknowledged.
     public static let userReportsPerDay = 20
+    /// One user's share of a PC's day: a user who reports over and over cannot use up the PC's quota
+    /// and keep a colleague's report from the officers.
+    public static let userReportsPerUserPerDay = 5
     public static let unacknowledgedPerHost = 100
     /// The control isolate and release jobs name, so an agent that predates job kinds fails them.
     public static let isolationControl = "VN-TD-INC-001"

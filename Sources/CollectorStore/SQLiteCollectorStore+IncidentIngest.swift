@@ -67,6 +67,12 @@ extension SQLiteCollectorStore {
             guard recent < IncidentLimits.userReportsPerDay, waiting < IncidentLimits.unacknowledgedPerHost else {
                 throw ReportRefusal.quota("this PC sent \(recent) users' reports within a day (\(waiting) not yet acknowledged); the rest wait in its outbox", retryAfter: 3600)
             }
+            // One user's share, answered 422 rather than 429: the PC keeps this report and goes on with
+            // the next items, so a colleague's report queued behind it still arrives now.
+            let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM user_report WHERE host_id = ? AND uid = ? AND received_at > ?", arguments: [host.id, report.uid, dayAgo]) ?? 0
+            guard mine < IncidentLimits.userReportsPerUserPerDay else {
+                throw ReportRefusal.invalid("uid \(report.uid) sent \(mine) reports from this PC within a day; this one waits in the PC's outbox and is sent again later")
+            }
             try Self.touch(host, hostname: nil, now: arrival.description, in: db)
             try db.execute(sql: """
                 INSERT INTO user_report (id, host_id, uid, login, noticed_at, reported_at, received_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,6 +106,9 @@ extension SQLiteCollectorStore {
     static func incident(for named: UUID?, host: HostIdentity, actor: String, at: Timestamp, in db: Database) throws -> UUID {
         if let named, let unit = try String.fetchOne(db, sql: "SELECT unit FROM incident WHERE id = ?", arguments: [named.uuidString]) {
             guard unit == host.unit else { throw StoreError.conflict(named.uuidString) }
+            // A closed incident's record (and its biên bản) no longer changes: a PC cannot reopen it.
+            let state = try String.fetchOne(db, sql: "SELECT state FROM incident_revision WHERE incident_id = ? ORDER BY seq DESC LIMIT 1", arguments: [named.uuidString])
+            guard state != IncidentState.closed.rawValue else { throw StoreError.conflict(named.uuidString) }
             try addHost(host.id, to: named, by: actor, at: at, in: db)
             return named
         }

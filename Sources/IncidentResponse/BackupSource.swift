@@ -1,4 +1,5 @@
 public import FoundationEssentials
+import DurableFiles
 import Glibc
 public import HardeningCore
 public import HostAccess
@@ -73,7 +74,7 @@ public struct BackupSource: Sendable {
         return BackupSource(host: host, kind: .directory, record: record, target: status.target, snapshot: nil, environment: [:])
     }
 
-    static func isSnapshotId(_ id: String) -> Bool {
+    public static func isSnapshotId(_ id: String) -> Bool {
         (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
@@ -163,19 +164,11 @@ public struct BackupSource: Sendable {
             for root in roots {
                 let source = host.local(record.target + root)
                 guard FileManager.default.fileExists(atPath: source) else { continue }
-                let parent = target + AtomicFileParent.of(root)
+                let parent = target + AtomicFile.parentDirectory(of: root)
                 _ = try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
                 let (status, output) = try Subprocess.run(["cp", "-a", "--", source, parent + "/"], timeout: 6 * 3600)
                 guard status == 0 else { throw Refused("cp \(source) thất bại: " + String(decoding: output, as: UTF8.self)) }
             }
         }
-    }
-}
-
-enum AtomicFileParent {
-    /// `/var/lib` → `/var`, `/etc` → `` (the stage itself).
-    static func of(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "" }
-        return String(path[..<slash])
     }
 }

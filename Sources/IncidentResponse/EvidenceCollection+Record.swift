@@ -24,7 +24,8 @@ extension EvidenceCollection.Outcome {
         detail += manifest.complete ? "; đầy đủ" : "; CHƯA ĐẦY ĐỦ: còn \(leftForRoom) tệp, \(leftBytes) byte"
         detail += signature == nil ? "; bản kê không ký (máy chưa đăng ký)" : "; bản kê đã ký bằng khoá của máy"
         let step = IncidentStepMessage(incident: incident, kind: .collect, at: Timestamp.format(now), actor: actor, source: source,
-                                       outcome: .done, manifest: manifest.id, detail: detail)
+                                       // An incomplete copy is not the evidence Bước 3 waits for: restore stays refused.
+                                       outcome: manifest.complete ? .done : .failed, manifest: manifest.id, detail: detail)
         try log.record(step)
         return step
     }

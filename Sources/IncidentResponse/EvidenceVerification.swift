@@ -14,6 +14,9 @@ public struct EvidenceVerification {
         public var manifest: EvidenceManifest?
         /// `nil`: unsigned; true/false: the signature checked.
         public var signatureValid: Bool?
+        /// SHA-256 of `manifest.json` as it is on the disk: the collector keeps the same digest of what the
+        /// PC sent (the incident page shows it), which anchors a collection whatever key signed it.
+        public var manifestSHA256: String?
         /// The certificate's subject, for the officer to compare with the PC.
         public var signer: String?
         public var filesChecked: Int
@@ -32,7 +35,7 @@ public struct EvidenceVerification {
 
     public func run() -> Report {
         let directory = CollectionDirectory(path: path)
-        var report = Report(manifest: nil, signatureValid: nil, signer: nil, filesChecked: 0, bytesChecked: 0, problems: [])
+        var report = Report(manifest: nil, signatureValid: nil, manifestSHA256: nil, signer: nil, filesChecked: 0, bytesChecked: 0, problems: [])
         guard let bytes = directory.read("manifest.json", limit: EvidenceManifest.maxBytes + 1), bytes.count <= EvidenceManifest.maxBytes else {
             report.problems.append("manifest.json: không có hoặc lớn hơn \(EvidenceManifest.maxBytes) byte — đây không phải một bộ chứng cứ hoàn chỉnh của attt")
             return report
@@ -42,6 +45,7 @@ public struct EvidenceVerification {
             return report
         }
         report.manifest = manifest
+        report.manifestSHA256 = SHA256.hash(data: bytes).map { String($0, radix: 16).leftPadded(2) }.joined()
 
         // The signature, over the exact bytes.
         if let signature = directory.read("manifest.json.sig", limit: 1024) {

@@ -158,13 +158,20 @@ import Testing
         let store = try SQLiteCollectorStore(path: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let host = try enroll(store), elsewhere = try enroll(store, unit: Self.other)
-        func report(_ n: Int) -> UserReportMessage {
-            UserReportMessage(uid: 1000, login: "ketoan", noticedAt: "2027-01-02T00:00:00Z", submittedAt: "2027-01-02T00:01:00Z", text: "Báo cáo \(n)")
+        // Users 1000…: each within their share of the PC's day.
+        let share = IncidentLimits.userReportsPerUserPerDay
+        func report(_ n: Int, uid: Int? = nil) -> UserReportMessage {
+            UserReportMessage(uid: uid ?? 1000 + n / share, login: "ketoan", noticedAt: "2027-01-02T00:00:00Z", submittedAt: "2027-01-02T00:01:00Z", text: "Báo cáo \(n)")
         }
         let first = report(0)
         #expect(try store.ingest(first, host: host, now: Self.t0) == .stored)
         #expect(try store.ingest(first, host: host, now: Self.t0) == .duplicate)
-        for n in 1..<IncidentLimits.userReportsPerDay { #expect(try store.ingest(report(n), host: host, now: Self.t0) == .stored) }
+        for n in 1..<share { #expect(try store.ingest(report(n), host: host, now: Self.t0) == .stored) }
+        // One user past their share is refused (kept on the PC), and does not use up the others' room.
+        #expect(throws: ReportRefusal.invalid("uid 1000 sent \(share) reports from this PC within a day; this one waits in the PC's outbox and is sent again later")) {
+            try store.ingest(report(98, uid: 1000), host: host, now: Self.t0)
+        }
+        for n in share..<IncidentLimits.userReportsPerDay { #expect(try store.ingest(report(n), host: host, now: Self.t0) == .stored) }
         #expect(throws: ReportRefusal.self) { try store.ingest(report(99), host: host, now: Self.t0) }
         #expect(try store.ingest(report(100), host: elsewhere, now: Self.t0) == .stored)
         #expect(try store.userReports(units: [Self.unit], all: false).count == IncidentLimits.userReportsPerDay)

@@ -69,6 +69,7 @@ struct EvidenceCollectionTests {
 
         let report = EvidenceVerification(path: directory).run()
         #expect(report.ok && report.signatureValid == true, "\(report.problems)")
+        #expect(report.manifestSHA256?.count == 64)
         #expect(report.filesChecked == files.count)
     }
 
@@ -112,6 +113,9 @@ struct EvidenceCollectionTests {
         #expect(first.bytes <= 200)
         #expect(first.manifest.skipped.contains { $0.reason.contains("--max-bytes") && $0.size != nil })
         #expect(EvidenceVerification(path: first.directory).run().ok)
+        // An incomplete copy is recorded as not done: Bước 3 (restore) still waits for the evidence.
+        let partial = try first.record(in: IncidentLog(host: tree.host), actor: "cb.cntt", source: .terminal)
+        #expect(partial.outcome == .failed && partial.detail?.contains("CHƯA ĐẦY ĐỦ") == true)
 
         var capped = options(tree, incident: small.incident)
         capped.caps[.etc] = 10

@@ -88,7 +88,7 @@ struct IncidentRestoreTests {
         try attack()
         let before = try tree()
         let refused = try AtttBinary.run(restore + ["--dry-run"])
-        #expect(refused.status == 1 && refused.stderr.contains("chưa thu thập chứng cứ"), "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.status == 1 && refused.stderr.contains("chưa thu thập đầy đủ chứng cứ"), "\(refused.stdout)\(refused.stderr)")
         #expect(try tree() == before)
         // With a reason it goes ahead (a dry run here), and nothing is staged on the disk afterwards.
         let skipped = try AtttBinary.run(restore + ["--dry-run", "--skip-collection", "máy chủ cần chạy lại ngay"])
