@@ -47,9 +47,11 @@ public enum AtttBinary {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()
-        // Read before waiting, so a large report cannot fill the pipe and block the child.
+        // Both pipes are read at once, before waiting: a child that fills one (a release build's
+        // warnings on standard error) while the other is being read to its end would wait forever.
+        let errorReader = PipeReader(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errorReader.wait()
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self), data: outData)
     }
@@ -87,5 +89,23 @@ public enum SchemaValidator {
             """
         let out = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/env"), [python, "-c", script, schema.path, doc.path])
         return out.stdout.split(separator: "\n").map(String.init) + (out.status == 0 ? [] : ["validator exited \(out.status): \(out.stderr)"])
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

@@ -119,3 +119,11 @@ import HostAccess
         }
     }
 }
+
+/// The tests' own runner of programs: a child that writes much to both streams is never left blocked.
+@Suite struct CommandRunnerTests {
+    @Test func aChildFillingStandardErrorDoesNotHangTheRunner() throws {
+        let out = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "head -c 300000 /dev/zero | tr '\\\\0' e >&2; head -c 300000 /dev/zero | tr '\\\\0' o"])
+        #expect(out.status == 0 && out.stdout.count == 300_000 && out.stderr.count == 300_000)
+    }
+}
