@@ -22,12 +22,7 @@ struct Fix: AsyncParsableCommand {
     @Flag(help: "Apply without signing in: only as root with no terminal, for the scheduled agent applying a job an officer approved at the collector.")
     var yes = false
 
-    @Option(help: "The group the approving IT officer must belong to.")
-    var officerGroup = "sudo"
-
-    /// Tests point PAM at staged service files; release builds ignore it, so nobody can bypass sign-in.
-    @Option(help: .hidden)
-    var pamConfdir: String?
+    @OptionGroup var officerOptions: OfficerOptions
 
     /// Tests kill the process at a named point of the transaction (debug builds only).
     @Option(help: .hidden)
@@ -80,12 +75,8 @@ struct Fix: AsyncParsableCommand {
             }
             return "agent (approved job)"
         }
-        var confdir: String? = nil
-        #if DEBUG
-        confdir = pamConfdir
-        #endif
         do {
-            return try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: lang)
+            return try officerOptions.signIn(language: lang)
         } catch let refused as OfficerSignIn.Refused {
             throw CommandFailure(exitCode: 1, message: refused.description + " — nothing was changed (review it first with --dry-run)")
         }

@@ -38,12 +38,7 @@ struct IncidentCollect: ParsableCommand {
     @Flag(help: "Chấp nhận thư mục đích không nằm trên ổ lưu trữ nào (tmpfs): chứng cứ mất khi tắt máy.")
     var allowMemoryDisk = false
 
-    @Option(help: "The group the collecting IT officer must belong to.")
-    var officerGroup = "sudo"
-
-    /// Tests point PAM at staged service files; release builds ignore it, so nobody can bypass sign-in.
-    @Option(help: .hidden)
-    var pamConfdir: String?
+    @OptionGroup var officerOptions: OfficerOptions
 
     /// Tests use a small disk: the bytes kept free on it (default max(256 MiB, 2 %)).
     @Option(help: .hidden)
@@ -101,12 +96,8 @@ struct IncidentCollect: ParsableCommand {
     }
 
     func signIn() throws -> String {
-        var confdir: String? = nil
-        #if DEBUG
-        confdir = pamConfdir
-        #endif
         do {
-            return try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: .vi)
+            return try officerOptions.signIn(language: .vi)
         } catch let refused as OfficerSignIn.Refused {
             throw CommandFailure(exitCode: 2, message: refused.description + " — chưa sao chép gì")
         }

@@ -19,12 +19,7 @@ struct IsolationOptions: ParsableArguments {
     @Flag(help: "Print what would change and change nothing.")
     var dryRun = false
 
-    @Option(help: "The group the IT officer must belong to.")
-    var officerGroup = "sudo"
-
-    /// Tests point PAM at staged service files; release builds ignore it, so nobody can bypass sign-in.
-    @Option(help: .hidden)
-    var pamConfdir: String?
+    @OptionGroup var officerOptions: OfficerOptions
 
     @Option(help: "vi or en.")
     var lang: Language = .vi
@@ -39,12 +34,8 @@ struct IsolationOptions: ParsableArguments {
 
     /// The officer signs in at the terminal (PAM, service "attt"), as for `attt fix`.
     func signIn() throws -> String {
-        var confdir: String? = nil
-        #if DEBUG
-        confdir = pamConfdir
-        #endif
         do {
-            return try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: lang)
+            return try officerOptions.signIn(language: lang)
         } catch let refused as OfficerSignIn.Refused {
             throw CommandFailure(exitCode: 1, message: refused.description + (lang == .vi ? " — không thay đổi gì" : " — nothing was changed"))
         }

@@ -45,12 +45,7 @@ struct IncidentRestore: ParsableCommand {
     @Option(help: "Bỏ qua yêu cầu thu thập chứng cứ trước, kèm lý do (được ghi lại) — restore before any evidence collection, with the reason.")
     var skipCollection: String?
 
-    @Option(help: "The group the approving IT officer must belong to.")
-    var officerGroup = "sudo"
-
-    /// Tests point PAM at staged service files; release builds ignore it.
-    @Option(help: .hidden)
-    var pamConfdir: String?
+    @OptionGroup var officerOptions: OfficerOptions
 
     /// At most this many paths are printed; the full list goes to a file.
     static let shownPaths = 200
@@ -114,11 +109,7 @@ struct IncidentRestore: ParsableCommand {
         }
         let officer: String
         do {
-            var confdir: String? = nil
-            #if DEBUG
-            confdir = pamConfdir
-            #endif
-            officer = try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: .vi)
+            officer = try officerOptions.signIn(language: .vi)
         } catch let refused as OfficerSignIn.Refused {
             restore.discard(plan)
             throw CommandFailure(exitCode: 1, message: refused.description + " — nothing was changed")

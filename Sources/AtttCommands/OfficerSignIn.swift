@@ -1,8 +1,28 @@
+import ArgumentParser
 import CommandLineSupport
 import FoundationEssentials
 import Glibc
 import HardeningCore
 import LinuxPAM
+
+/// How a command that changes the host asks for its officer: `--officer-group`, and the staged PAM
+/// directory tests use (ignored by release builds, so nobody can bypass the sign-in).
+struct OfficerOptions: ParsableArguments {
+    @Option(help: "The group the IT officer must belong to.")
+    var officerGroup = "sudo"
+
+    @Option(help: .hidden)
+    var pamConfdir: String?
+
+    /// Signs the officer in at the terminal; throws ``OfficerSignIn/Refused``.
+    func signIn(language: Language) throws -> String {
+        var confdir: String? = nil
+        #if DEBUG
+        confdir = pamConfdir
+        #endif
+        return try OfficerSignIn(group: officerGroup, confdir: confdir).run(language: language)
+    }
+}
 
 /// The IT officer who approves a fix on this PC signs in: account and password, checked through PAM
 /// with attt's own service file (`/etc/pam.d/attt`, so the host's lockout applies — Điều 7 khoản 2),

@@ -44,7 +44,7 @@ public struct PeriodicReports: Sendable {
     func registered(units: Set<String>, from: Date, asOf: Date) throws -> PeriodIncidents {
         let openAtStart = Set(try store.incidents(units: units, asOf: from).filter(\.isOpen).map(\.id))
         let incidents = try store.incidents(units: units, asOf: asOf).filter { $0.detectedAt.date >= from || openAtStart.contains($0.id) }
-        let reports = try store.userReports(units: units, all: true).filter { $0.receivedAt.date >= from && $0.receivedAt.date < asOf }.map { record in
+        let reports = try store.userReports(units: units, from: from, to: asOf).map { record in
             var report = IncidentDossier.UserReport(record)
             if let at = report.acknowledgedAt, at >= asOf { report.acknowledgedAt = nil; report.acknowledgedBy = nil }
             return report

@@ -123,14 +123,7 @@ struct ExceptionRoutes: Sendable {
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            let path: [any CodingKey]
-            switch error {
-            case .keyNotFound(let key, let context): path = context.codingPath + [key]
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
-            @unknown default: path = []
-            }
-            let field = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            throw HTTPError(.badRequest, message: "the body is not an attestation" + (field.isEmpty ? " (JSON object expected)" : ": check `\(field)`"))
+            throw HTTPError(.badRequest, message: "the body is not an attestation: \(IncidentAgentRoutes.field(error))")
         }
     }
 

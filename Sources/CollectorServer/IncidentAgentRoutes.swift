@@ -108,6 +108,7 @@ struct IncidentAgentRoutes: Sendable {
         }
     }
 
+    /// Which field of a JSON body was wrong, as the officer or the agent can act on it.
     static func field(_ error: DecodingError) -> String {
         let path: [any CodingKey]
         switch error {

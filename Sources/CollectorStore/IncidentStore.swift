@@ -38,6 +38,9 @@ public protocol IncidentStore: Sendable {
     func incident(id: UUID, asOf: Date) throws -> IncidentAsOf?
     /// Users' reports of the units' PCs, newest first: the unacknowledged ones, or all with `all`.
     func userReports(units: Set<String>?, all: Bool) throws -> [UserReportRecord]
+    /// Every user's report received in [`from`, `to`) of the units' PCs, oldest first, for a period's
+    /// figures (up to `IncidentLimits.periodReports`).
+    func userReports(units: Set<String>, from: Date, to: Date) throws -> [UserReportRecord]
     func userReport(id: UUID) throws -> UserReportRecord?
     /// The open incidents a PC is part of, as they stand now (the host page ties its isolation buttons to one).
     func openIncidents(host: String) throws -> [IncidentAsOf]
@@ -401,6 +404,9 @@ public enum IncidentLimits {
     public static let agentRecordsPerHour = 120
     /// Users' reports a PC may send in a day, and keep unacknowledged.
     public static let userReportsPerDay = 20
+    /// A period's figures read at most this many users' reports: a year of a province's PCs at their
+    /// daily bound stays far below it.
+    public static let periodReports = 1_000_000
     /// One user's share of a PC's day: a user who reports over and over cannot use up the PC's quota
     /// and keep a colleague's report from the officers.
     public static let userReportsPerUserPerDay = 5

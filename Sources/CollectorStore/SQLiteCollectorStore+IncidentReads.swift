@@ -40,6 +40,14 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func userReports(units: Set<String>, from: Date, to: Date) throws -> [UserReportRecord] {
+        try database.read { db in
+            try Self.userReports(where: "h.unit IN (SELECT value FROM json_each(?1)) AND u.received_at >= ?2 AND u.received_at < ?3",
+                                 [Self.jsonArray(units), Timestamp(from).description, Timestamp(to).description],
+                                 order: "u.received_at, u.rowid", limit: IncidentLimits.periodReports, in: db)
+        }
+    }
+
     public func userReport(id: UUID) throws -> UserReportRecord? {
         try database.read { db in try Self.userReports(where: "u.id = ?1", [id.uuidString], in: db).first }
     }
@@ -81,9 +89,10 @@ extension SQLiteCollectorStore {
         return done.last.map { $0.kind != "release" } ?? false
     }
 
-    static func userReports(where clause: String, _ arguments: [(any DatabaseValueConvertible)?], in db: Database) throws -> [UserReportRecord] {
+    static func userReports(where clause: String, _ arguments: [(any DatabaseValueConvertible)?], order: String = "u.received_at DESC, u.rowid DESC",
+                            limit: Int = IncidentLimits.page, in db: Database) throws -> [UserReportRecord] {
         try Row.fetchAll(db, sql: """
-            SELECT u.*, h.unit, h.hostname FROM user_report u JOIN host h ON h.id = u.host_id WHERE \(clause) ORDER BY u.received_at DESC, u.rowid DESC LIMIT \(IncidentLimits.page)
+            SELECT u.*, h.unit, h.hostname FROM user_report u JOIN host h ON h.id = u.host_id WHERE \(clause) ORDER BY \(order) LIMIT \(limit)
             """, arguments: StatementArguments(arguments)).map { row in
             UserReportRecord(id: UUID(uuidString: row["id"]) ?? UUID(), host: row["host_id"], hostname: row["hostname"], unit: row["unit"], uid: row["uid"],
                              login: row["login"], noticedAt: row["noticed_at"], submittedAt: row["reported_at"], receivedAt: time(row["received_at"]),

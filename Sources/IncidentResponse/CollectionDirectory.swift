@@ -153,7 +153,7 @@ struct PartFile {
             fsync(directory)
             close(directory)
         }
-        return (size, hash.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
+        return (size, FileDigest.hex(hash.finalize()))
     }
 
     func abandon() {

@@ -45,7 +45,7 @@ public struct EvidenceVerification {
             return report
         }
         report.manifest = manifest
-        report.manifestSHA256 = SHA256.hash(data: bytes).map { String($0, radix: 16).leftPadded(2) }.joined()
+        report.manifestSHA256 = FileDigest.hex(SHA256.hash(data: bytes))
 
         // The signature, over the exact bytes.
         if let signature = directory.read("manifest.json.sig", limit: 1024) {
@@ -126,19 +126,8 @@ public struct EvidenceVerification {
         let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-            size += Int64(n)
-        }
-        return (size, hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
+        guard let digest = try? FileDigest.sha256(of: fd) else { return nil }
+        return (digest.size, digest.hex)
     }
 
     /// Relative names of the regular files and other non-directories under the collection (bounded).

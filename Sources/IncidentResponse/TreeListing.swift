@@ -72,19 +72,10 @@ public struct TreeListing {
         let fd = openat(directory.descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(path: hostPath, reason: "read: " + String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            hasher.update(data: buffer[..<n])
+        do {
+            return try FileDigest.sha256(of: fd)?.hex
+        } catch {
+            throw Failure(path: hostPath, reason: "read: " + String(cString: strerror(error.code)))
         }
-        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

@@ -175,6 +175,11 @@ import Testing
         #expect(throws: ReportRefusal.self) { try store.ingest(report(99), host: host, now: Self.t0) }
         #expect(try store.ingest(report(100), host: elsewhere, now: Self.t0) == .stored)
         #expect(try store.userReports(units: [Self.unit], all: false).count == IncidentLimits.userReportsPerDay)
+        // A period reads its own reports, oldest first, whatever came after.
+        let period = try store.userReports(units: [Self.unit], from: Self.t0, to: Self.t0.addingTimeInterval(1))
+        #expect(period.count == IncidentLimits.userReportsPerDay && period.first?.id == first.id)
+        #expect(try store.userReports(units: [Self.unit], from: Self.t0.addingTimeInterval(1), to: Self.t0.addingTimeInterval(86_400)).isEmpty)
+        #expect(try store.userReports(units: [Self.other], from: Self.t0, to: Self.t0.addingTimeInterval(1)).count == 1)
         let foreign = try store.recordIncident(IncidentRequest(unit: Self.other, title: "x", detectedAt: Timestamp(Self.t0), detectedBy: "b", detection: .external,
                                                                signs: [.other], severity: .low), by: officer, now: Self.t0)
         #expect(throws: ExceptionRefusal.self) { try store.acknowledgeUserReport(id: first.id, incident: foreign.id, by: officer, now: Self.t0) }

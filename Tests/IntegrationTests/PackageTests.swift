@@ -99,6 +99,12 @@ import Testing
                      "/lib/systemd/system/attt-report.socket", "/lib/systemd/system/attt-report@.service", "/var/lib/attt/incidents"] {
             #expect(FileManager.default.fileExists(atPath: t + path), "\(path) missing")
         }
+        // Enabled as dh_installsystemd would: the links name the tree's own units (absolute, so they are
+        // read as links; following them would look on this machine).
+        for (target, unit) in [("timers.target", "attt.timer"), ("sockets.target", "attt-report.socket"), ("sysinit.target", "attt-isolation.service")] {
+            let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(t)/etc/systemd/system/\(target).wants/\(unit)")
+            #expect(link == "/lib/systemd/system/\(unit)", "\(unit) not enabled")
+        }
         #expect(try sh("stat -c %a \(t)/var/lib/attt").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "700")
         // The shipped configuration is valid as it is: the scheduled run uses it.
         let run = try inside(". /etc/default/attt && attt run $ATTT_RUN_OPTIONS")
