@@ -42,6 +42,8 @@ public protocol IncidentStore: Sendable {
     /// figures (up to `IncidentLimits.periodReports`).
     func userReports(units: Set<String>, from: Date, to: Date) throws -> [UserReportRecord]
     func userReport(id: UUID) throws -> UserReportRecord?
+    /// A kept evidence manifest with its bytes, signature and incident, or nil.
+    func evidenceManifest(id: UUID) throws -> KeptEvidenceManifest?
     /// The open incidents a PC is part of, as they stand now (the host page ties its isolation buttons to one).
     func openIncidents(host: String) throws -> [IncidentAsOf]
 }

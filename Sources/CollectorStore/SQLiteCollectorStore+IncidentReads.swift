@@ -52,6 +52,20 @@ extension SQLiteCollectorStore {
         try database.read { db in try Self.userReports(where: "u.id = ?1", [id.uuidString], in: db).first }
     }
 
+    public func evidenceManifest(id: UUID) throws -> KeptEvidenceManifest? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT m.*, i.unit, h.hostname FROM evidence_manifest m JOIN incident i ON i.id = m.incident_id JOIN host h ON h.id = m.host_id WHERE m.id = ?
+                """, arguments: [id.uuidString]) else { return nil }
+            let bytes: Data = row["manifest"]
+            return KeptEvidenceManifest(id: id, incident: UUID(uuidString: row["incident_id"]) ?? UUID(), unit: row["unit"], host: row["host_id"], hostname: row["hostname"],
+                                        receivedAt: Self.time(row["received_at"]), manifestSHA256: row["manifest_sha256"], signatureOK: row["signature_ok"],
+                                        serial: row["serial"], sumsSHA256: row["sums_sha256"], sums: row["sums"], files: row["files"], bytes: row["bytes"],
+                                        manifest: bytes.base64EncodedString(), signature: (row["signature"] as Data?)?.base64EncodedString(),
+                                        certificate: row["certificate"])
+        }
+    }
+
     static func incident(_ id: UUID, asOf stamp: String, in db: Database) throws -> IncidentAsOf? {
         let key = id.uuidString
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ? AND created_at <= ?", arguments: [key, stamp]) else { return nil }

@@ -152,6 +152,7 @@ public final class SQLiteCollectorStore: ReportStore {
         registerExceptions(&migrator)
         registerIssuedReports(&migrator)
         registerIncidents(&migrator)
+        registerIncidentDocuments(&migrator)
         return migrator
     }
 

@@ -206,7 +206,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: copy) }
         try DatabaseQueue(path: path).backup(to: DatabaseQueue(path: copy))
         let store = try SQLiteCollectorStore(path: copy)
-        #expect(try store.appliedMigrations().last == "v8-incidents")
+        #expect(try store.appliedMigrations().suffix(2) == ["v8-incidents", "v9-incident-documents"])
         let jobs = try store.jobs(host: host.id, now: Self.t0)
         #expect(jobs.map(\.id) == [fix.id] && jobs.first?.kind == .fix && jobs.first?.incident == nil)
         #expect(try store.ingest(step(.note, incident: nil), host: host, now: Self.t0) == .stored)
