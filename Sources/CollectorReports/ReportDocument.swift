@@ -202,12 +202,15 @@ struct ReportDocument {
             blocks.append(.paragraph("\(escalated.count) sự cố đã được báo cáo ra ngoài đơn vị (cơ quan cấp trên, Văn phòng thống kê xã, Công an xã) với \(sent) lượt báo cáo; \(overdue.count) sự cố vượt quá khả năng giải quyết của đơn vị nhưng chưa được báo cáo theo Điều 11 khoản 2 điểm b."))
             blocks.append(.table(Table(
                 id: "incidents", caption: "Các sự cố trong kỳ",
-                columns: [Column("STT", key: "n", width: 0.6), Column("Phát hiện", key: "detected_at", width: 1.5), Column("Đơn vị", key: "unit", width: 1.6),
-                          Column("Máy tính", key: "hosts", width: 1.6), Column("Mức độ", key: "severity", width: 1.1), Column("Tình trạng cuối kỳ", key: "state", width: 1.2),
-                          Column("Nguyên nhân", key: "cause", width: 2), Column("Kết quả khắc phục", key: "result", width: 2), Column("Báo cáo cấp trên", key: "reported_up", width: 1.3)],
+                // The incident's name first after its time: what a reader looks for (the cause and result share their room with it).
+                columns: [Column("STT", key: "n", width: 0.6), Column("Phát hiện", key: "detected_at", width: 1.5), Column("Tên sự cố", key: "title", width: 1.9),
+                          Column("Đơn vị", key: "unit", width: 1.5), Column("Máy tính", key: "hosts", width: 1.4), Column("Mức độ", key: "severity", width: 1.1),
+                          Column("Tình trạng cuối kỳ", key: "state", width: 1.2), Column("Nguyên nhân", key: "cause", width: 1.8), Column("Kết quả khắc phục", key: "result", width: 1.8),
+                          Column("Báo cáo cấp trên", key: "reported_up", width: 1.3)],
                 rows: list.enumerated().map { n, incident -> [Cell] in
                     let first = incident.escalations.filter { $0.sentAt < asOf }.map(\.sentAt).min()
-                    return [.integer(n + 1), .time(Self.time(incident.detectedAt)), .text(Self.shown(incident.unit)), .text(incident.hosts.isEmpty ? "" : incident.hostNames),
+                    return [.integer(n + 1), .time(Self.time(incident.detectedAt)), .text(D.shown(incident.title, limit: 200)), .text(Self.shown(incident.unit)),
+                            .text(incident.hosts.isEmpty ? "" : incident.hostNames),
                             .text(D.label(incident.severity)), .text(D.label(incident.state)), .text(D.shown(incident.cause, limit: 300)), .text(D.shown(incident.result, limit: 300)),
                             first.map { .date(Self.date(OfficeDay(containing: $0))) } ?? .text("Chưa")]
                 })))

@@ -32,8 +32,9 @@ extension Table {
     /// narrower than its longest word, so a date, an id or a control's code is not cut mid-word when a
     /// wider column can give the room (`03/11/202` over `5`). Words are kept whole where the page holds
     /// them all (`PC-TUDAN-299`), else broken after their hyphens (`VN-TD-` over `AUTH-001`); where even
-    /// that does not fit, each column gets its share of what its words ask. A zero or negative width
-    /// counts as 1.
+    /// that does not fit, the columns with the shortest words keep them whole and the ones with the
+    /// longest share the rest evenly (a `Thấp` is never cut to `Thấ p` so that a 60-letter word, cut
+    /// anyway, is cut a little less). A zero or negative width counts as 1.
     var columnShares: [Double] {
         let widths = columns.map { $0.width > 0 && $0.width.isFinite ? $0.width : 1 }
         let sum = widths.reduce(0, +)
@@ -45,7 +46,19 @@ extension Table {
         if whole.reduce(0, +) < 1 { return Self.shares(declared, least: whole) }
         let broken = columns.indices.map { min(minimumShare(of: $0, breakingHyphens: true), 0.25) }
         let brokenSum = broken.reduce(0, +)
-        return brokenSum < 1 ? Self.shares(declared, least: broken) : broken.map { $0 / brokenSum }
+        return brokenSum < 1 ? Self.shares(declared, least: broken) : Self.capped(broken)
+    }
+
+    /// Needs summing to 1 or more, cut to one cap so that they sum to 1: every need under the cap is
+    /// met, every need over it gets the cap.
+    private static func capped(_ needs: [Double]) -> [Double] {
+        var (room, left) = (1.0, needs.count)
+        for need in needs.sorted() {
+            let even = room / Double(left)
+            if need > even { return needs.map { min($0, even) } }
+            (room, left) = (room - need, left - 1)
+        }
+        return needs
     }
 
     /// The declared shares with each column held at its least where it would be narrower: held columns

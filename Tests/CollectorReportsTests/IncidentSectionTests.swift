@@ -46,12 +46,14 @@ import Testing
         let document = try reports.document(scope: .commune, period: ReportFiguresTests.q4, now: ReportFiguresTests.now, incidents: Self.periodIncidents())
         let bySeverity = try #require(document.tables.first { $0.id == "incidents-by-severity" })
         #expect(bySeverity.columns.map(\.key) == ["severity", "open", "contained", "recovered", "closed", "total"])
+        #expect(try #require(document.tables.first { $0.id == "incidents" }).columns.map(\.key)
+                == ["n", "detected_at", "title", "unit", "hosts", "severity", "state", "cause", "result", "reported_up"])
         #expect(bySeverity.rows.map { $0.dropFirst().map(\.printed) } == [["1", "0", "0", "0", "1"], ["0", "0", "0", "0", "0"], ["0", "0", "1", "0", "1"], ["0", "0", "0", "0", "0"]])
         #expect(bySeverity.total?.dropFirst().map(\.printed) == ["1", "0", "1", "0", "2"])
         let table = try #require(document.tables.first { $0.id == "incidents" })
         #expect(table.rows.map { $0.map(\.printed) } == [
-            ["1", "10/12/2025 08:40", IncidentSample.unit, "pc-b1, pc-b2", "Cao", "Đã khôi phục", "Mã độc tống tiền lây qua USB; tệp \(IncidentSample.longWord).exe được chạy? với quyền ?quản trị.", IncidentSample.result, "10/12/2025"],
-            ["2", "20/12/2025 07:00", ReportYear.unitA, "pc-a1", "Thấp", "Đang xử lý", "", "", "Chưa"],
+            ["1", "10/12/2025 08:40", DisplaySafety.printable(IncidentSample.title, limit: 200), IncidentSample.unit, "pc-b1, pc-b2", "Cao", "Đã khôi phục", "Mã độc tống tiền lây qua USB; tệp \(IncidentSample.longWord).exe được chạy? với quyền ?quản trị.", IncidentSample.result, "10/12/2025"],
+            ["2", "20/12/2025 07:00", "Trang thông tin xã bị thay đổi nội dung", ReportYear.unitA, "pc-a1", "Thấp", "Đang xử lý", "", "", "Chưa"],
         ])
         let paragraphs = document.body.compactMap { if case .paragraph(let p) = $0 { p } else { nil } }
         #expect(paragraphs.contains("Trong kỳ, các cơ quan, đơn vị trên địa bàn xã ghi nhận 2 sự cố mất an toàn, an ninh thông tin theo Điều 11 của Quy định; đến hết ngày 31/12/2025: 1 đang xử lý, 0 đã ngăn chặn, 1 đã khôi phục, 0 đã kết thúc."))
@@ -79,7 +81,7 @@ import Testing
                          "Số sự cố theo mức độ và tình trạng cuối kỳ", "Các sự cố trong kỳ", "1 báo cáo được tiếp nhận trong 01 ngày làm việc", "VII. PHƯƠNG HƯỚNG"] {
             #expect(flat.contains(sentence), "periodic report does not say: \(sentence)")
         }
-        for piece in [ReportYear.unitA, "pc-b1, pc-b2", "Đã khôi phục", "Đang xử lý", "Chưa", IncidentSample.result] {
+        for piece in [ReportYear.unitA, "Máy kế toán bị mã hóa dữ liệu", "Trang thông tin xã bị thay đổi nội dung", "pc-b1, pc-b2", "Đã khôi phục", "Đang xử lý", "Chưa", IncidentSample.result] {
             #expect(squashed.contains(IncidentDocumentsTests.squashed(piece)) || flat.contains(piece), "periodic report does not print: \(piece)")
         }
     }
