@@ -125,8 +125,9 @@ public struct PeriodIncidents: Sendable, Hashable, Codable {
 /// INC-003: a user's report is acknowledged within one working day. The deadline is the end of the
 /// working day after the one it arrived on, Monday to Friday in Vietnam's calendar; public holidays
 /// are not known to the collector and count as working days (the deadline errs early, never late).
-enum AcknowledgementDeadline {
-    static func deadline(receivedAt: Date) -> Date {
+/// The collector's pages flag the reports still waiting past it.
+public enum AcknowledgementDeadline {
+    public static func deadline(receivedAt: Date) -> Date {
         var day = OfficeDay(containing: receivedAt).adding(1)
         while isWeekend(day) { day = day.adding(1) }
         return day.end

@@ -22,6 +22,10 @@ public struct CollectorSettings: Sendable, Hashable {
     /// How long an isolation ordered at the collector waits for its PC (Điều 11 khoản 2 điểm a, Bước 1):
     /// short, so an old order never cuts off a PC that comes back next week. A release keeps `jobLifetime`.
     public var isolationJobLifetime: TimeInterval = 2 * 3600
+    /// How long after an incident is found beyond the unit's capacity the report up is due (Điều 11
+    /// khoản 2 điểm b; setting `incidents.escalate-within-hours`): past it with none recorded, the pages
+    /// show the incident as "Quá hạn báo cáo".
+    public var escalateWithin: TimeInterval = 24 * 3600
     /// PAM service for officers signing in to the web pages.
     public var pamService = "attt-collector"
     /// Who signs in, by group on the collector host (issue 13 point 6): members of `officerGroup`

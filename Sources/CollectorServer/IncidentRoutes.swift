@@ -58,6 +58,7 @@ struct IncidentRoutes: Sendable {
             let body = try await request.decode(as: Acknowledgement.self, context: context)
             return try await Self.answered { try await acknowledge(context, incident: body.incident) }
         }
+        addDocuments(to: officer)
     }
 
     /// The store's refusals as HTTP answers, for the API (the pages' forms answer them as pages).

@@ -14,8 +14,13 @@ struct OfficePages: Sendable {
     func add(to router: Router<CollectorContext>) {
         let pages = router.group().add(middleware: OfficerSessionMiddleware(authenticator: routes.officers, redirect: true)).add(middleware: PageRefusals())
         pages.get("/") { request, context in
-            let (query, access, page) = (routes.query(), context.access, PageFrame(request, context))
-            return WebPages.html(try await routes.database.run { try page.commune(query.commune(units: query.readableUnits(access))) })
+            let (query, access, page, store, within) = (routes.query(), context.access, PageFrame(request, context), routes.store, routes.settings.escalateWithin)
+            return WebPages.html(try await routes.database.run {
+                let now = Date(), units = access.readsAll ? nil : access.units
+                let counts = IncidentCounts(incidents: try store.incidents(units: units, asOf: now), waiting: try store.userReports(units: units, all: false),
+                                            escalateWithin: within, now: now)
+                return try page.commune(query.commune(units: query.readableUnits(access)), incidents: counts)
+            })
         }
         pages.get("/units/:unit") { request, context in
             let (unit, filter, sort, number) = try routes.unitRequest(request, context)

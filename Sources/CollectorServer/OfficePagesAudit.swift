@@ -75,6 +75,14 @@ extension PageFrame {
         case .attestationRecorded: return say("Ghi xác nhận biện pháp tổ chức", "Attestation recorded")
         case .reportIssued: return say("Lập báo cáo định kỳ", "Periodic report made")
         case .snapshotTaken: return say("Lập bản chụp phục vụ kiểm tra", "Inspection snapshot taken")
+        case .incidentRecorded: return say("Ghi nhận sự cố", "Incident recorded")
+        case .incidentUpdated: return say("Cập nhật sự cố", "Incident updated")
+        case .incidentClosed: return say("Đóng sự cố", "Incident closed")
+        case .isolationOrdered: return say("Ra lệnh cách ly máy", "Isolation ordered")
+        case .releaseOrdered: return say("Ra lệnh bỏ cách ly", "Release ordered")
+        case .escalationRecorded: return say("Ghi nhận báo cáo cấp trên", "Report up recorded")
+        case .userReportAcknowledged: return say("Tiếp nhận báo cáo của người dùng", "User's report acknowledged")
+        case .incidentDocumentIssued: return say("Lập tài liệu sự cố", "Incident document issued")
         default: return e(action.rawValue)
         }
     }

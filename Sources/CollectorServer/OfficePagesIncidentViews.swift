@@ -6,7 +6,7 @@ import HardeningCore
 /// incident's record (steps, evidence, hosts, reports up), and the users' reports to acknowledge.
 /// Everything a PC sent is escaped and printed with unsafe characters replaced.
 extension PageFrame {
-    func incidents(_ list: [IncidentAsOf], waitingReports: Int, hosts: [HostRecord]) -> String {
+    func incidents(_ list: [IncidentAsOf], waitingReports: Int, hosts: [HostRecord], escalateWithin: TimeInterval, now: Date) -> String {
         var body = "<h1>\(say("Sự cố an toàn thông tin", "Security incidents"))</h1>"
         body += "<p><a href=\"/user-reports\">\(say("Báo cáo của người dùng chờ tiếp nhận", "Users' reports waiting")): <b>\(waitingReports)</b></a></p>"
         if list.isEmpty {
@@ -20,9 +20,9 @@ extension PageFrame {
                 """
             for incident in list {
                 body += """
-                    <tr class="\(incident.isOpen ? "open" : "closed")"><td>\(WebPages.localTime(incident.detectedAt))</td>\
+                    <tr class="\(incident.isOpen ? "open" : "closed")\(incident.escalationOverdue(within: escalateWithin, now: now) ? " overdue" : "")"><td>\(WebPages.localTime(incident.detectedAt))</td>\
                     <td><a href="/incidents/\(incident.id.uuidString)">\(e(incident.current.title))</a></td><td>\(e(incident.unit))</td>\
-                    <td>\(severity(incident.current.severity))</td><td>\(state(incident.current.state))</td><td class="num">\(incident.hosts.count)</td>\
+                    <td>\(severity(incident.current.severity))</td><td>\(state(incident.current.state))\(overdue(incident, within: escalateWithin, now: now))</td><td class="num">\(incident.hosts.count)</td>\
                     <td class="num">\(incident.hosts.filter(\.isolated).count)</td></tr>
                     """
             }
@@ -57,12 +57,12 @@ extension PageFrame {
             """
     }
 
-    func incident(_ incident: IncidentAsOf, unitHosts: [HostRecord]) -> String {
+    func incident(_ incident: IncidentAsOf, unitHosts: [HostRecord], documents: [IncidentDocument], escalateWithin: TimeInterval, now: Date) -> String {
         let current = incident.current
         let canAct = access.canAct(unit: incident.unit) && incident.isOpen
         var body = """
             <h1>\(e(current.title))</h1>
-            <dl class="cards"><div class="card"><dt>\(say("Tình trạng", "State"))</dt><dd><b>\(state(current.state))</b></dd></div>\
+            <dl class="cards"><div class="card"><dt>\(say("Tình trạng", "State"))</dt><dd><b>\(state(current.state))</b>\(overdue(incident, within: escalateWithin, now: now))</dd></div>\
             <div class="card"><dt>\(say("Mức độ", "Severity"))</dt><dd>\(severity(current.severity))</dd></div>\
             <div class="card"><dt>\(say("Phát hiện", "Detected"))</dt><dd>\(WebPages.localTime(incident.detectedAt)), \(e(incident.detectedBy)) (\(detection(incident.detection)))</dd></div>\
             <div class="card"><dt>\(say("Dấu hiệu", "Signs"))</dt><dd>\(current.signs.map(sign).joined(separator: ", "))</dd></div></dl>
@@ -82,7 +82,8 @@ extension PageFrame {
         }
         // Biên bản and báo cáo (Điều 11 khoản 2 điểm a, b), made from the register as it stands now.
         body += "<section id=\"documents\"><h2>\(say("Biên bản, báo cáo", "Record and report"))</h2>" + documentLinks(incident)
-            + "<p class=\"muted\">\(say("Biên bản ghi nhận sự cố và báo cáo sự cố được lập từ hồ sơ này, tại thời điểm tải về.", "The incident record and report are made from this register when downloaded."))</p></section>"
+            + "<p class=\"muted\">\(say("Xem trước: lập từ hồ sơ này tại thời điểm tải về, không lưu lại.", "Preview: made from this register when downloaded, not kept."))</p>"
+            + (access.canAct(unit: incident.unit) ? issueForm(incident) : "") + issuedDocuments(incident, documents) + "</section>"
         if canAct {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + revisionForm(incident) + addHostForm(incident, unitHosts: unitHosts) + escalationForm(incident)
         }
@@ -97,6 +98,39 @@ extension PageFrame {
         }
         return "<ul><li>\(say("Biên bản ghi nhận sự cố", "Incident record (biên bản)")): \(links("bien-ban"))</li>"
             + "<li>\(say("Báo cáo sự cố", "Incident report")): \(links("bao-cao"))</li></ul>"
+    }
+
+    /// "Quá hạn báo cáo" in words and in red (Điều 11 khoản 2 điểm b), never by colour alone.
+    func overdue(_ incident: IncidentAsOf, within: TimeInterval, now: Date) -> String {
+        guard incident.escalationOverdue(within: within, now: now), let due = incident.escalationDue(within: within) else { return "" }
+        return " <b class=\"status-fail overdue\">\(say("Quá hạn báo cáo", "Report up overdue"))</b> <span class=\"muted\">(\(say("hạn", "due")) \(WebPages.localTime(Timestamp(due))))</span>"
+    }
+
+    /// "Lập và lưu": the document is made now and kept byte for byte with its SHA-256.
+    func issueForm(_ incident: IncidentAsOf) -> String {
+        let kinds = [(IncidentDocumentKind.record, say("Biên bản ghi nhận sự cố", "Incident record (biên bản)")), (.report, say("Báo cáo sự cố", "Incident report"))]
+        return """
+            <form class="change" method="post" action="/incidents/\(incident.id.uuidString)/documents"><fieldset><legend>\(say("Lập và lưu tài liệu", "Issue and keep a document"))</legend>\(csrfField())
+            <label>\(say("Tài liệu", "Document")) <select name="kind">\(kinds.map { "<option value=\"\($0.0.rawValue)\">\($0.1)</option>" }.joined())</select></label>
+            <label>\(say("Định dạng", "Format")) <select name="format"><option value="pdf">PDF</option><option value="odt">ODT</option><option value="html">HTML</option></select></label>
+            <button type="submit">\(say("Lập và lưu", "Issue and keep"))</button></fieldset></form>
+            """
+    }
+
+    func issuedDocuments(_ incident: IncidentAsOf, _ documents: [IncidentDocument]) -> String {
+        guard !documents.isEmpty else { return "<p class=\"muted\">\(say("Chưa lưu tài liệu nào.", "No document kept yet."))</p>" }
+        return """
+            <table class="incident-documents"><caption>\(say("Tài liệu đã lập và lưu (mới nhất trước), đúng từng byte như khi lập", "Issued documents (newest first), byte for byte as issued"))</caption><thead><tr>\
+            <th scope="col">\(say("Tài liệu", "Document"))</th><th scope="col">\(say("Định dạng", "Format"))</th><th scope="col">\(say("Người lập", "Issued by"))</th>\
+            <th scope="col">\(say("Lập lúc", "Issued at"))</th><th scope="col">SHA-256</th><th scope="col">\(say("Tải về", "Download"))</th></tr></thead><tbody>
+            """ + documents.map { document in
+                """
+                <tr><td>\(document.kind == .record ? say("Biên bản ghi nhận sự cố", "Incident record") : say("Báo cáo sự cố", "Incident report"))</td>\
+                <td>\(e(document.format.uppercased()))</td><td>\(e(document.createdBy))</td><td>\(WebPages.localTime(document.createdAt))</td>\
+                <td class="failing"><code>\(e(document.sha256))</code></td>\
+                <td><a href="/incidents/\(incident.id.uuidString)/issued/\(document.id.uuidString)" download>\(e(document.fileName))</a> (\(document.size) B)</td></tr>
+                """
+            }.joined() + "</tbody></table>"
     }
 
     func hostsTable(_ incident: IncidentAsOf, canAct: Bool) -> String {
@@ -133,7 +167,7 @@ extension PageFrame {
         for step in incident.steps {
             var reference = step.transaction.map { "tx \(e(DisplaySafety.printable($0, limit: 80)))" } ?? ""
             if let id = step.manifest, let manifest = manifests[id] {
-                reference += " SHA-256 \(e(String(manifest.manifestSHA256.prefix(16)) + "…")) \(manifest.signatureOK ? say("chữ ký hợp lệ", "signature valid") : "<b class=\"status-fail\">\(say("chữ ký không hợp lệ", "signature NOT valid"))</b>")"
+                reference += " <a href=\"/v1/officer/evidence-manifests/\(id.uuidString)\">SHA-256 \(e(String(manifest.manifestSHA256.prefix(16)) + "…"))</a> \(manifest.signatureOK ? say("chữ ký hợp lệ", "signature valid") : "<b class=\"status-fail\">\(say("chữ ký không hợp lệ", "signature NOT valid"))</b>")"
             }
             if let detail = step.detail { reference += "<br><span class=\"muted\">\(e(DisplaySafety.printable(detail, limit: 300)))</span>" }
             html += """
@@ -155,7 +189,8 @@ extension PageFrame {
         for manifest in incident.manifests {
             html += """
                 <tr><td>\(WebPages.localTime(manifest.receivedAt))</td><td>\(e(DisplaySafety.printable(manifest.officer, limit: 100)))\(manifest.complete ? "" : say(" (chưa đủ)", " (incomplete)"))</td>\
-                <td class="num">\(manifest.files)</td><td class="num">\(manifest.bytes)</td><td><code>\(e(manifest.manifestSHA256))</code></td>\
+                <td class="num">\(manifest.files)</td><td class="num">\(manifest.bytes)</td>\
+                <td><a href="/v1/officer/evidence-manifests/\(manifest.id.uuidString)"><code>\(e(manifest.manifestSHA256))</code></a></td>\
                 <td class="\(manifest.signatureOK ? "status-pass" : "status-fail")">\(manifest.signatureOK ? say("Hợp lệ", "Valid") : say("Không hợp lệ", "Not valid"))</td></tr>
                 """
         }

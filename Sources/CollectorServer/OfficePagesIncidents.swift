@@ -16,7 +16,8 @@ extension OfficePages {
             let (list, reports, known) = try await routes.database.run {
                 (try store.incidents(units: units, asOf: Date()), try store.userReports(units: units, all: false), try store.hosts(unit: nil))
             }
-            return WebPages.html(page.incidents(list, waitingReports: reports.count, hosts: known.filter { context.access.canAct(unit: $0.unit) && !$0.revoked }))
+            return WebPages.html(page.incidents(list, waitingReports: reports.count, hosts: known.filter { context.access.canAct(unit: $0.unit) && !$0.revoked },
+                                                escalateWithin: routes.settings.escalateWithin, now: Date()))
         }
         pages.post("/incidents") { request, context -> Response in
             try context.requireActOnSomeUnit()
@@ -30,8 +31,8 @@ extension OfficePages {
         pages.get("/incidents/:id") { request, context in
             let incident = try await incidents.incident(context, asOf: Date())
             let (store, page, unit) = (routes.store, PageFrame(request, context), incident.unit)
-            let hosts = try await routes.database.run { try store.hosts(unit: unit) }
-            return WebPages.html(page.incident(incident, unitHosts: hosts))
+            let (hosts, documents) = try await routes.database.run { (try store.hosts(unit: unit), try store.incidentDocuments(incident: incident.id)) }
+            return WebPages.html(page.incident(incident, unitHosts: hosts, documents: documents, escalateWithin: routes.settings.escalateWithin, now: Date()))
         }
         pages.post("/incidents/:id") { request, context -> Response in
             let form = try await Self.form(RevisionForm.self, request, context)

@@ -4,9 +4,9 @@ import Foundation
 
 /// The commune's page (every unit the officer reads, Điều 13) and a unit's page (its PCs, Điều 10).
 extension PageFrame {
-    func commune(_ view: CommuneView) -> String {
+    func commune(_ view: CommuneView, incidents: IncidentCounts) -> String {
         var body = "<h1>\(say("Tình hình bảo đảm an toàn thông tin", "Information security status"))</h1>"
-        body += "<p>\(say("Ngày", "Day")) \(day(view.day))</p>" + cards(view.total)
+        body += "<p>\(say("Ngày", "Day")) \(day(view.day))</p>" + cards(view.total) + incidentCards(incidents)
         if view.units.isEmpty {
             body += "<p>\(say("Chưa có máy nào đăng ký. Tạo mã đăng ký:", "No PC is enrolled yet. Create an enrollment token:")) <code>attt-collector token create --unit \"…\"</code></p>"
         } else {

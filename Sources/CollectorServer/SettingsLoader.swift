@@ -25,7 +25,7 @@ public enum SettingsLoader {
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
-        "incidents.isolation-job-lifetime": .duration,
+        "incidents.isolation-job-lifetime": .duration, "incidents.escalate-within-hours": .int,
     ]
 
     /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
@@ -75,6 +75,7 @@ public enum SettingsLoader {
         if let v = try duration("certificates.lifetime") { settings.hostCertificateLifetime = v }
         if let v = try duration("jobs.lifetime") { settings.jobLifetime = v }
         if let v = try duration("incidents.isolation-job-lifetime") { settings.isolationJobLifetime = v }
+        if let v = try number("incidents.escalate-within-hours", in: 1...720) { settings.escalateWithin = TimeInterval(v) * 3600 }
         if let v = text("officers.pam-service") { settings.pamService = v }
         if let v = text("officers.group") { settings.officerGroup = v }
         if let v = text("officers.inspector-group") {

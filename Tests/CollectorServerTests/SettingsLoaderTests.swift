@@ -98,6 +98,17 @@ import Testing
 
     /// Roles (issue 13 point 6): `officers.group` still names the supervisors; inspectors and each
     /// unit's IT officers come from their own groups, in the file or the environment.
+    /// Điều 11 khoản 2 điểm b: when a report up is overdue, in whole hours, from the file or the environment.
+    @Test func escalationDeadlineInHours() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(CollectorSettings().escalateWithin == 24 * 3600)
+        #expect(try await SettingsLoader.load(file: try file("incidents:\n  escalate-within-hours: 8\n"), flags: [:], environment: [:]).escalateWithin == 8 * 3600)
+        #expect(try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_INCIDENTS_ESCALATE_WITHIN_HOURS": "48"]).escalateWithin == 48 * 3600)
+        await #expect { try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_INCIDENTS_ESCALATE_WITHIN_HOURS": "0"]) } throws: {
+            "\($0)".contains("incidents.escalate-within-hours")
+        }
+    }
+
     @Test func roleGroups() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(CollectorSettings().officerGroup == "sudo" && CollectorSettings().inspectorGroup.isEmpty && CollectorSettings().unitGroups.isEmpty)
