@@ -41,6 +41,19 @@ import Testing
         #expect(abs(shares[0] - 0.25) < 1e-9 && abs(shares[1] - 0.75) < 1e-9, "\(shares)")
     }
 
+    /// Four unbreakable words, each as wide as a quarter of the page, beside short ones (section VI with
+    /// hostile text): the short words stay whole, the long ones share what is left evenly and break.
+    @Test func whenWordsCannotAllFitTheLongestBreakFirst() {
+        let long = String(repeating: "A", count: 120)
+        let columns = [Column("STT", key: "n"), Column("Mức độ", key: "s")] + (0..<4).map { Column("C\($0)", key: "c\($0)") }
+        let rows: [[Cell]] = [[.integer(1), .text("Thấp")] + (0..<4).map { .text(long + String(repeating: "B", count: $0)) }]
+        let shares = table(columns, rows).columnShares
+        let needed = Table.share(ofEms: max(TextMeasure.longestWord("Mức độ", bold: true, breakingHyphens: true), TextMeasure.longestWord("Thấp", bold: false, breakingHyphens: true)))
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9, "\(shares)")
+        #expect(Set(shares[2...]).count == 1 && shares[1] < shares[2] && shares[0] < shares[2], "\(shares)")
+        #expect(abs(shares[1] - needed) < 1e-9, "Thấp is not cut: \(shares[1]) for \(needed)")
+    }
+
     @Test func tooManyWideColumnsShareThePageByTheirWords() {
         let columns = (0..<12).map { Column("C\($0)", key: "c\($0)") }
         let shares = table(columns, [Array(repeating: Self.date, count: 12)]).columnShares
