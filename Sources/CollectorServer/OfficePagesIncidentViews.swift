@@ -1,3 +1,4 @@
+import CollectorReports
 import CollectorStore
 import Foundation
 import HardeningCore
@@ -264,7 +265,7 @@ extension PageFrame {
         }.joined() + (isolated ? "<p class=\"status-fail\">\(say("Máy này đang bị cách ly.", "This PC is isolated."))</p>" : "")
     }
 
-    func userReports(_ reports: [UserReportRecord], all: Bool, openIncidents: [IncidentAsOf]) -> String {
+    func userReports(_ reports: [UserReportRecord], all: Bool, openIncidents: [IncidentAsOf], now: Date) -> String {
         var body = "<h1>\(say("Báo cáo sự cố của người dùng", "Users' incident reports"))</h1>"
         body += "<p class=\"tabs\"><a href=\"/user-reports\"\(all ? "" : " aria-current=\"page\"")>\(say("Chờ tiếp nhận", "Waiting"))</a> <a href=\"/user-reports?state=all\"\(all ? " aria-current=\"page\"" : "")>\(say("Tất cả", "All"))</a></p>"
         guard !reports.isEmpty else {
@@ -289,8 +290,10 @@ extension PageFrame {
             } else {
                 acknowledge = say("Chờ tiếp nhận", "Waiting")
             }
+            // INC-003: past the end of the next working day, still waiting: said in words, not by colour alone.
+            let late = report.acknowledgedAt == nil && AcknowledgementDeadline.deadline(receivedAt: report.receivedAt.date) < now
             body += """
-                <tr><td>\(WebPages.localTime(report.receivedAt))</td><td><a href="\(e(Self.hostLink(report.host)))">\(e(DisplaySafety.printable(report.hostname ?? report.host, limit: 64)))</a><br>\
+                <tr\(late ? " class=\"late\"" : "")><td>\(WebPages.localTime(report.receivedAt))\(late ? "<br><b class=\"status-fail\">\(say("Quá 1 ngày làm việc chưa tiếp nhận", "Waiting over one working day"))</b>" : "")</td><td><a href="\(e(Self.hostLink(report.host)))">\(e(DisplaySafety.printable(report.hostname ?? report.host, limit: 64)))</a><br>\
                 <span class="muted">\(e(report.unit))</span></td><td>\(e(DisplaySafety.printable(report.login, limit: 64))) (uid \(report.uid))</td>\
                 <td>\(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { e(DisplaySafety.printable(String($0))) }.joined(separator: "<br>"))</td><td>\(acknowledge)</td></tr>
                 """

@@ -60,7 +60,7 @@ extension OfficePages {
             let (reports, open) = try await routes.database.run {
                 (try store.userReports(units: units, all: all), try store.incidents(units: units, asOf: Date()).filter(\.isOpen))
             }
-            return WebPages.html(page.userReports(reports, all: all, openIncidents: open))
+            return WebPages.html(page.userReports(reports, all: all, openIncidents: open, now: Date()))
         }
         pages.post("/user-reports/:id/acknowledge") { request, context -> Response in
             let form = try await Self.form(AcknowledgeForm.self, request, context)

@@ -118,6 +118,7 @@ extension IncidentRegisterTests {
         }
         #expect(text(try await send("/incidents", officerA)).contains("Quá hạn báo cáo"))
         #expect(text(try await send("/incidents/\(incident)", inspector)).contains("Quá hạn báo cáo"))
+        #expect(text(try await send("/user-reports", officerA)).contains("Quá 1 ngày làm việc chưa tiếp nhận"))
         let home = text(try await send("/", officerA))
         for piece in ["Sự cố chưa đóng", "Quá hạn báo cáo cấp trên", "Chờ tiếp nhận quá 1 ngày làm việc", "card status-fail\"><b>1</b><a href=\"/incidents\">Quá hạn"] {
             #expect(home.contains(piece), "\(piece)")
