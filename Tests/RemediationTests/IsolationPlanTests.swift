@@ -39,8 +39,8 @@ import Testing
             \tset ssh_ports { type inet_service; elements = { 22 }; }
             \tset dns4 { type ipv4_addr; }
             \tset dns6 { type ipv6_addr; }
-            \tset restore4 { type ipv4_addr; }
-            \tset restore6 { type ipv6_addr; }
+            \tset restore4 { type ipv4_addr; flags timeout; }
+            \tset restore6 { type ipv6_addr; flags timeout; }
             \tchain input {
             \t\ttype filter hook input priority filter - 10; policy drop;
             \t\tiif "lo" accept
