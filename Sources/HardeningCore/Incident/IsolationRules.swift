@@ -194,6 +194,19 @@ public struct IsolationRules: Sendable, Hashable {
 
     // MARK: For the officer
 
+    /// Whether the SSH session the officer types in survives the isolation, from sshd's
+    /// `SSH_CONNECTION` ("client-address client-port server-address server-port"): only a client in a
+    /// management network, on one of sshd's ports, keeps it. nil when the text is not such a line.
+    public func keepsSession(_ connection: String) -> Bool? {
+        let words = connection.split(separator: " ")
+        guard words.count == 4, let port = Int(words[3]) else { return nil }
+        // `::ffff:10.0.0.5`, as a dual-stack socket names an IPv4 client: the packets are IPv4.
+        let text = words[0].lowercased()
+        guard let client = IPAddress(text.hasPrefix("::ffff:") && text.contains(".") ? String(text.dropFirst(7)) : text) else { return nil }
+        return sshPorts.contains(port) && managementNetworks.contains { $0.contains(client) }
+    }
+
+
     /// What stays allowed, in one paragraph (Vietnamese first, as every command speaks).
     public func summary(_ language: Language) -> String {
         let vi = language == .vi
