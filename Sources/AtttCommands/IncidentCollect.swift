@@ -79,6 +79,8 @@ struct IncidentCollect: ParsableCommand {
             // Refused before anyone signs in: the disk is wrong whoever asks.
             _ = try collection.checkDestination(options)
             options.officer = try signIn()
+            // The PC may still be in use: the copy steps back for the CPU and the disk (nice, ionice).
+            ProcessPriority.yieldToInteractiveWork()
             outcome = try collection.run(options)
         } catch let refused as EvidenceCollection.Refusal {
             throw CommandFailure.badInput(refused.description)

@@ -83,6 +83,12 @@ struct IncidentIsolate: AsyncParsableCommand {
         print(rules.summary(options.lang))
         let target = try session.isolation.target(confirmWithCollector: !withoutCollector)
         for step in IsolationPlan.isolate(rules, on: target) { print("   · " + step.description.text(options.lang)) }
+        // The officer typing over SSH from outside the management networks loses this session.
+        if let connection = ProcessInfo.processInfo.environment["SSH_CONNECTION"], rules.keepsSession(connection) == false {
+            let client = connection.split(separator: " ").first.map(String.init) ?? "?"
+            print(vi ? "Cảnh báo: phiên SSH này (từ \(client)) không thuộc mạng quản trị management_networks nên sẽ bị ngắt khi cách ly. Việc cách ly vẫn tiếp tục và tự hoàn tác nếu mất liên lạc với máy chủ thu thập; gỡ cách ly tại máy hoặc từ trang sự cố của máy chủ thu thập."
+                     : "Warning: this SSH session (from \(client)) is outside management_networks and will be cut. The isolation goes on, and undoes itself if the collector is lost; release it at the PC or from the collector's incident page.")
+        }
         guard !options.dryRun else { return }
         if !withoutCollector, let failure = await FixSession.collectorReach(host: scan.host) {
             throw CommandFailure(exitCode: 1, message: (vi

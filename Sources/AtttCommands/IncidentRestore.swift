@@ -88,7 +88,12 @@ struct IncidentRestore: ParsableCommand {
         let restore = Restore(host: root)
         let id = Self.restoreId()
         let plan: Restore.Preview
+        var passage: BackupPassage?
         do {
+            // Isolated (Bước 1) with the backup on a server: open to it while the copy is read only.
+            passage = try BackupPassage.open(host: root, envFile: envFile)
+            defer { if passage != nil { BackupPassage.close() } }
+            if let passage { print(passage.note) }
             source = try BackupSource.open(host: root, envFile: envFile, suspectedStart: start, snapshot: snapshot)
             plan = try restore.prepare(source: source, scopes: scopes, id: id)
         } catch let refused as BackupSource.Refused {
@@ -125,6 +130,7 @@ struct IncidentRestore: ParsableCommand {
             + (kept.isEmpty ? "" : "; bản bị tấn công giữ tại \(kept.joined(separator: ", "))")
             + ". Khởi động lại máy để nạp cấu hình đã khôi phục."
         if let skipCollection { detail += " Bỏ qua thu thập chứng cứ: \(skipCollection)." }
+        if let passage { detail += " " + passage.note }
         if journal.state != .applied { detail = "Khôi phục thất bại, đã hoàn tác: \(journal.error ?? "")" }
         let filed = try log.incident(named: incident)
         try log.record(IncidentStepMessage(incident: filed, kind: .restore, at: Timestamp.format(Date()), actor: officer, source: .terminal,

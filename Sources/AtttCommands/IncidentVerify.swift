@@ -16,14 +16,28 @@ struct IncidentVerify: ParsableCommand {
     @Argument(help: ArgumentHelp("Thư mục bộ chứng cứ (DIR/attt-…).", valueName: "DIR"))
     var directory: String
 
+    @Option(help: ArgumentHelp("Chứng thư CA của máy chủ thu thập (ca.pem, tải ở trang sự cố hoặc /var/lib/attt/identity/ca.pem): kiểm tra host.pem do chính máy chủ này cấp — the collector's CA certificate.", valueName: "FILE"))
+    var ca: String?
+
     func run() throws {
-        let report = EvidenceVerification(path: directory).run()
+        let authority: String?
+        if let ca {
+            guard let data = FileManager.default.contents(atPath: ca), data.count <= 64 << 10, let text = String(data: data, encoding: .utf8), text.contains("BEGIN CERTIFICATE") else {
+                throw CommandFailure.badInput("--ca \(ca): không đọc được chứng thư PEM (tối đa 64 KiB) — name the collector's ca.pem")
+            }
+            authority = text
+        } else {
+            authority = nil
+        }
+        let report = EvidenceVerification(path: directory, authority: authority).run()
         guard let manifest = report.manifest else {
             throw CommandFailure.badInput(report.problems.joined(separator: "\n"))
         }
         print("Bộ chứng cứ \(manifest.id.uuidString) của máy \(manifest.host.hostname), lập bởi \(manifest.officer) lúc \(manifest.startedAt)")
         switch report.signatureValid {
-        case true?: print("Chữ ký: hợp lệ (\(report.signer ?? "?"))")
+        case true?:
+            print("Chữ ký: hợp lệ (\(report.signer ?? "?"))")
+            if report.issuedByAuthority == true { print("Chứng thư host.pem do máy chủ thu thập cấp (kiểm tra với \(ca ?? "")).") }
         case false?: print("Chữ ký: KHÔNG hợp lệ")
         case nil: print("Chữ ký: không có (máy chưa đăng ký khi thu thập)")
         }

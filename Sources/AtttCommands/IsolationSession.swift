@@ -3,6 +3,7 @@ import CollectorAPI
 import FoundationEssentials
 import HardeningCore
 import HostAccess
+import HostProbes
 import IncidentResponse
 import Remediation
 
@@ -37,15 +38,17 @@ struct IsolationSession {
         }
         let allowDNS = parameters(IsolationPlan.control)["isolation_allow_dns"] == .bool(true)
         let resolvers = allowDNS ? try isolation.resolvers() : []
+        // The ports sshd really listens on, so the officer's way in from the management networks stays open.
+        let sshPorts = HostProbe(host: scan.host, antivirusEngines: []).sshServer()?.ports.value ?? [22]
         if try AgentIdentity.load(host: scan.host) != nil {
             let collector = try isolation.collector(addresses: collectorAddresses)
             return try IsolationRules(collectorName: collector.name, collectorAddresses: collector.addresses, collectorPort: port ?? collector.port,
-                                      managementNetworks: networks, dnsResolvers: resolvers)
+                                      managementNetworks: networks, sshPorts: sshPorts, dnsResolvers: resolvers)
         }
         guard !withCollector else {
             throw Isolation.Failure("máy này chưa đăng ký với máy chủ thu thập (attt enroll): cách ly với --without-collector (chỉ gỡ được tại máy) — not enrolled")
         }
-        return try IsolationRules(collectorName: nil, collectorAddresses: collectorAddresses, collectorPort: port ?? 443, managementNetworks: networks, dnsResolvers: resolvers)
+        return try IsolationRules(collectorName: nil, collectorAddresses: collectorAddresses, collectorPort: port ?? 443, managementNetworks: networks, sshPorts: sshPorts, dnsResolvers: resolvers)
     }
 
     struct Outcome {

@@ -81,6 +81,12 @@ public struct HostProbe: Sendable {
         return ReleaseId(id: id, versionId: version)
     }
 
+    /// The SSH server's settings alone (what isolation keeps open); nil without an sshd_config, and
+    /// when sshd itself would refuse the file (the caller falls back to sshd's default).
+    public func sshServer() -> SshServerFacts? {
+        (try? RemoteAccessProbe(host: host).collect())?.ssh
+    }
+
     /// Hostname, machine id and OS release of the host under the root. A file that exists but is
     /// refused leaves its value unknown and is named in ``SystemFacts/unread``, so the report's host
     /// section says why instead of showing nothing, or another file's answer.

@@ -2,6 +2,7 @@ public import CollectorAPI
 import Crypto
 public import FoundationEssentials
 import Glibc
+import HardeningCore
 import SwiftASN1
 import X509
 
@@ -19,6 +20,9 @@ public struct EvidenceVerification {
         public var manifestSHA256: String?
         /// The certificate's subject, for the officer to compare with the PC.
         public var signer: String?
+        /// `host.pem` was issued by the authority given (the collector's CA) and was valid when the
+        /// collection began; nil when no authority was given or nothing is signed.
+        public var issuedByAuthority: Bool?
         public var filesChecked: Int
         public var bytesChecked: Int64
         /// Each problem names the file and what is wrong; empty when the collection is intact.
@@ -28,14 +32,18 @@ public struct EvidenceVerification {
     }
 
     public let path: String
+    /// The collector's CA certificate (PEM): without it, the signature proves only that the key beside
+    /// the files signed them; with it, that the key is the one the collector enrolled.
+    public let authority: String?
 
-    public init(path: String) {
+    public init(path: String, authority: String? = nil) {
         self.path = path
+        self.authority = authority
     }
 
     public func run() -> Report {
         let directory = CollectionDirectory(path: path)
-        var report = Report(manifest: nil, signatureValid: nil, manifestSHA256: nil, signer: nil, filesChecked: 0, bytesChecked: 0, problems: [])
+        var report = Report(manifest: nil, signatureValid: nil, manifestSHA256: nil, signer: nil, issuedByAuthority: nil, filesChecked: 0, bytesChecked: 0, problems: [])
         guard let bytes = directory.read("manifest.json", limit: EvidenceManifest.maxBytes + 1), bytes.count <= EvidenceManifest.maxBytes else {
             report.problems.append("manifest.json: không có hoặc lớn hơn \(EvidenceManifest.maxBytes) byte — đây không phải một bộ chứng cứ hoàn chỉnh của attt")
             return report
@@ -59,6 +67,12 @@ public struct EvidenceVerification {
             let valid = (try? P256.Signing.ECDSASignature(derRepresentation: signature)).map { key.isValidSignature($0, for: bytes) } ?? false
             report.signatureValid = valid
             if !valid { report.problems.append("manifest.json.sig: chữ ký KHÔNG hợp lệ — manifest.json đã bị sửa, hoặc chữ ký không phải của máy này") }
+            if let authority {
+                report.issuedByAuthority = Self.issued(certificate, by: authority, at: manifest.startedAt)
+                if report.issuedByAuthority == false {
+                    report.problems.append("host.pem: chứng thư không do máy chủ thu thập này cấp, hoặc đã hết hạn lúc thu thập (\(manifest.startedAt)) — the certificate is not one this collector's CA issued")
+                }
+            }
         }
 
         // The two listings, against the manifest.
@@ -108,6 +122,14 @@ public struct EvidenceVerification {
     }
 
     /// `sha256sum` lines: `HEX  NAME` (or `HEX *NAME`, binary mode).
+    /// One level, as the collector issues: the CA's name is the certificate's issuer, the CA's key signed
+    /// it, and both were valid when the collection began (a certificate renewed since is still the PC's).
+    static func issued(_ certificate: Certificate, by authorityPEM: String, at started: String) -> Bool {
+        guard let ca = try? Certificate(pemEncoded: authorityPEM), let when = Timestamp.parse(started) else { return false }
+        return certificate.issuer == ca.subject && ca.publicKey.isValidSignature(certificate.signature, for: certificate)
+            && [certificate, ca].allSatisfy { $0.notValidBefore <= when && when <= $0.notValidAfter }
+    }
+
     static func parseSums(_ data: Data) -> [String: String] {
         var sums: [String: String] = [:]
         for line in data.split(separator: 0x0A) {

@@ -48,20 +48,26 @@ public struct Isolation {
         let bare = name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name
         let literal = IPAddress(bare) != nil
         if !override.isEmpty { return Collector(name: literal ? nil : bare, addresses: override, port: port) }
-        return literal ? Collector(name: nil, addresses: [bare], port: port) : Collector(name: bare, addresses: try Self.resolve(bare), port: port)
+        guard !literal else { return Collector(name: nil, addresses: [bare], port: port) }
+        do {
+            return Collector(name: bare, addresses: try Self.resolve(bare), port: port)
+        } catch let failure as Failure {
+            throw Failure(failure.description + ": dùng --collector-address để nêu địa chỉ")
+        }
     }
 
     /// Every A and AAAA address of `name` (getaddrinfo, as the agent's connections resolve it), at
     /// most 32. Resolved once, when the plan is made, and written as literals: a boot needs no DNS.
-    static func resolve(_ name: String) throws -> [String] {
-        guard IsolationRules.isHostName(name) else { throw Failure("tên máy chủ thu thập '\(name)' không hợp lệ") }
+    /// - Parameter what: the server, as the officer is told of it.
+    static func resolve(_ name: String, what: String = "máy chủ thu thập") throws -> [String] {
+        guard IsolationRules.isHostName(name) else { throw Failure("tên \(what) '\(name)' không hợp lệ") }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(name, nil, &hints, &list)
         guard status == 0 else {
-            throw Failure("không phân giải được tên máy chủ thu thập \(name) (\(String(cString: gai_strerror(status)))): dùng --collector-address để nêu địa chỉ")
+            throw Failure("không phân giải được tên \(what) \(name) (\(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(list) }
         var addresses: [String] = []
@@ -88,7 +94,7 @@ public struct Isolation {
             if !text.isEmpty && !addresses.contains(text) { addresses.append(text) }
             entry = current.pointee.ai_next
         }
-        guard !addresses.isEmpty else { throw Failure("tên máy chủ thu thập \(name) không có địa chỉ nào") }
+        guard !addresses.isEmpty else { throw Failure("tên \(what) \(name) không có địa chỉ nào") }
         return addresses
     }
 

@@ -26,7 +26,8 @@ public final class CollectorProcess: @unchecked Sendable {
         try start()
     }
 
-    public var url: String { "https://127.0.0.1:\(port)" }
+    /// Where clients reach it: its own address (loopback unless the test named another).
+    public var url: String { "https://\(host):\(port)" }
     public var caPath: String { stateDirectory.appendingPathComponent("ca/ca.pem").path }
     public var databasePath: String { stateDirectory.appendingPathComponent("collector.sqlite").path }
     /// The server's process id while it runs (or last ran).

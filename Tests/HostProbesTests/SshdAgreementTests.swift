@@ -91,6 +91,24 @@ struct SshdAgreementTests {
         same("loglevel", block?.logLevel?.value ?? facts.logLevel.value)
     }
 
+    /// The ports isolation keeps open to the management networks are the ones sshd listens on: the
+    /// ports of `sshd -T`'s `listenaddress` lines.
+    @Test(arguments: [
+        "", "Port 2222\n", "Port 2222\nPort 22\n",
+        "ListenAddress 10.0.0.1:2200\nListenAddress 10.0.0.2\nPort 2222\n",
+        "Port 2022\nListenAddress [::1]:2201\nListenAddress ::1\n",
+        "ListenAddress 127.0.0.1\n", "ListenAddress 127.0.0.1:2300\n",
+    ])
+    func thePortsAreTheOnesSshdListensOn(_ text: String) throws {
+        let sshd = try RealSshd.run(["sshd_config": text], connection: nil)
+        try #require(sshd.status == 0, "\(sshd.stderr)")
+        let theirs = Set(sshd.stdout.split(separator: "\n").filter { $0.hasPrefix("listenaddress ") }.compactMap { $0.split(separator: ":").last.flatMap { Int($0) } })
+        let host = MemoryFiles(["/etc/ssh/sshd_config": text])
+        let config = try #require(try SshdConfig.load(readFile: host.read, list: host.list))
+        #expect(config.problems.isEmpty)
+        #expect(Set(RemoteAccessProbe.server(config).ports.value) == theirs, "sshd: \(theirs.sorted())")
+    }
+
     /// The values attt allows for a keyword are the ones sshd allows: each is taken, and another word refused.
     @Test func theValueTablesAreSshds() throws {
         var tables = SshdConfig.choices

@@ -3,201 +3,11 @@ import Foundation
 import Testing
 
 /// The proof of isolation (Điều 11 khoản 2 điểm a, Bước 1), in real network namespaces with real
-/// rules in a real kernel.
-///
-/// The PC is a network namespace of its own (`pc`, 10.231.S.2) joined by a veth pair to the test's
-/// namespace, which holds the collector (.1), a peer with TCP and UDP listeners (.3) and a management
-/// host (.4, the unit's `management_networks`). No route or sysctl of the test's namespace changes:
-/// every address is on the veth's subnet. The real `attt` runs live (`/`) inside `pc`, in a private
-/// mount namespace where a fixture tree's `/etc` and `/var` are bound over the machine's: the rules go
-/// into pc's kernel tables only, and everything attt writes goes into the tree, never this machine's
-/// `/etc`.
+/// rules in a real kernel (``IsolationLab``). The officer's order from the collector is proven in
+/// CollectorTests' IncidentJobTests.
 @Suite(.serialized) struct IncidentIsolationTests {
-    static let canRun: Bool = geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft")
-        && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") && FileManager.default.isExecutableFile(atPath: "/usr/bin/ping") && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
-        && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip"))
-
-    /// The namespaces, the listeners, the collector and the PC's tree; removed at the end.
-    final class Lab {
-        let subnet = Int.random(in: 10...250)
-        let tag = String(UUID().uuidString.prefix(6)).lowercased()
-        var name: String { "attt-iso-\(tag)" }
-        var outside: String { "atio\(tag)" }
-        var inside: String { "atii\(tag)" }
-        func address(_ host: Int) -> String { "10.231.\(subnet).\(host)" }
-        var pc: String { address(2) }
-        var peer: String { address(3) }
-        var management: String { address(4) }
-
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-isolation-\(UUID())")
-        let host: FixtureHost
-        let pam: URL
-        let probe: URL
-        var listeners: [Process] = []
-        var collector: CollectorProcess!
-
-        init() throws {
-            host = try FixtureHost("debian12-hardened")
-            pam = work.appendingPathComponent("pam")
-            probe = work.appendingPathComponent("probe.py")
-            try FileManager.default.createDirectory(at: pam, withIntermediateDirectories: true)
-            try "auth required pam_permit.so\naccount required pam_permit.so\n".write(to: pam.appendingPathComponent("attt"), atomically: true, encoding: .utf8)
-            try Self.probeScript.write(to: probe, atomically: true, encoding: .utf8)
-            for command in [
-                ["netns", "add", name],
-                ["link", "add", outside, "type", "veth", "peer", "name", inside],
-                ["link", "set", inside, "netns", name],
-                ["addr", "add", address(1) + "/24", "dev", outside],
-                ["addr", "add", peer + "/24", "dev", outside],
-                ["addr", "add", management + "/24", "dev", outside],
-                ["link", "set", outside, "up"],
-                ["-n", name, "addr", "add", pc + "/24", "dev", inside],
-                ["-n", name, "link", "set", inside, "up"],
-                ["-n", name, "link", "set", "lo", "up"],
-            ] {
-                let out = try Self.run(["ip"] + command)
-                guard out.status == 0 else { throw CollectorProcess.Failure(description: "ip \(command.joined(separator: " ")): \(out.stderr)") }
-            }
-            // The peer: a TCP echo on 8080 and a UDP echo on 53; the PC's sshd stands in as a listener on 22.
-            listeners.append(try Self.background(["python3", probe.path, "serve-tcp", peer, "8080"]))
-            listeners.append(try Self.background(["python3", probe.path, "serve-udp", peer, "53"]))
-            listeners.append(try Self.background(["ip", "netns", "exec", name, "python3", probe.path, "serve-tcp", "0.0.0.0", "22"]))
-            collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("collector"), host: address(1), arguments: ["--name", address(1)])
-            try host.write("/etc/attt/tailoring.yaml", "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-NET-001:\n    management_networks: [\(management)/32]\n")
-        }
-
-        func remove() {
-            collector?.kill()
-            for process in listeners where process.isRunning { process.terminate() }
-            _ = try? Self.run(["ip", "link", "del", outside])
-            _ = try? Self.run(["ip", "netns", "del", name])
-            try? FileManager.default.removeItem(at: work)
-        }
-
-        /// `attt ARGS` on the PC, live: in pc's network namespace, with the tree's /etc and /var.
-        func attt(_ arguments: [String], input: String? = nil) throws -> AtttBinary.Output {
-            try inPC([AtttBinary.url.path] + arguments, input: input)
-        }
-
-        /// A program in the PC's namespaces (network, and a private mount namespace with the tree).
-        func inPC(_ command: [String], input: String? = nil) throws -> AtttBinary.Output {
-            let script = "mount --bind \"$1/etc\" /etc && mount --bind \"$1/var\" /var && shift && exec \"$@\""
-            return try Self.run(["ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", host.root.path] + command, input: input)
-        }
-
-        /// The officer at the PC's terminal (a staged PAM service that admits root).
-        func signedIn(_ arguments: [String]) throws -> AtttBinary.Output {
-            try attt(arguments + ["--pam-confdir", pam.path, "--officer-group", "root"], input: "root\nmat-khau\n")
-        }
-
-        /// From the PC: `connected`, `refused` or `timeout`.
-        func pcConnects(_ address: String, _ port: Int) throws -> String {
-            try Self.run(["ip", "netns", "exec", name, "python3", probe.path, "tcp", address, String(port), "", "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        /// From this namespace, from the source address given, to the PC.
-        func connectsToPC(from source: String, port: Int) throws -> String {
-            try Self.run(["python3", probe.path, "tcp", pc, String(port), source, "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        func pcAsksUDP(_ address: String, _ port: Int) throws -> String {
-            try Self.run(["ip", "netns", "exec", name, "python3", probe.path, "udp", address, String(port), "", "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        func pcPings(_ address: String) throws -> Bool {
-            try Self.run(["ip", "netns", "exec", name, "ping", "-c", "1", "-W", "1", address]).status == 0
-        }
-
-        /// The steps the PC recorded for its incidents (`/var/lib/attt/incidents/*/steps.jsonl` in the tree), as JSON objects.
-        func steps() throws -> [[String: Any]] {
-            let directory = host.url("/var/lib/attt/incidents")
-            return try FileManager.default.contentsOfDirectory(atPath: directory.path).flatMap { name -> [[String: Any]] in
-                guard let text = try? String(contentsOf: directory.appendingPathComponent(name).appendingPathComponent("steps.jsonl"), encoding: .utf8) else { return [] }
-                return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            }
-        }
-
-        func tableLoaded() throws -> Bool {
-            try Self.run(["ip", "netns", "exec", name, "nft", "list", "table", "inet", "attt_isolation"]).status == 0
-        }
-
-        static func run(_ command: [String], input: String? = nil) throws -> AtttBinary.Output {
-            try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/env"), command, input: input)
-        }
-
-        static func background(_ command: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(300_000)
-            return process
-        }
-
-        /// Listeners and probes, bounded by timeouts. A refused connection and a dropped one differ:
-        /// isolation drops (nothing answers), it never refuses.
-        static let probeScript = """
-            import socket, socketserver, sys, threading
-            mode = sys.argv[1]
-            if mode == "serve-tcp":
-                class Echo(socketserver.BaseRequestHandler):
-                    def handle(self):
-                        self.request.settimeout(60)
-                        while True:
-                            data = self.request.recv(1024)
-                            if not data: return
-                            self.request.sendall(data)
-                socketserver.ThreadingTCPServer.allow_reuse_address = True
-                socketserver.ThreadingTCPServer((sys.argv[2], int(sys.argv[3])), Echo).serve_forever()
-            elif mode == "serve-udp":
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.bind((sys.argv[2], int(sys.argv[3])))
-                while True:
-                    data, peer = s.recvfrom(1024)
-                    s.sendto(data, peer)
-            elif mode == "tcp":
-                source = (sys.argv[4], 0) if sys.argv[4] else None
-                try:
-                    socket.create_connection((sys.argv[2], int(sys.argv[3])), timeout=float(sys.argv[5]), source_address=source).close()
-                    print("connected")
-                except ConnectionRefusedError:
-                    print("refused")
-                except (socket.timeout, TimeoutError):
-                    print("timeout")
-                except OSError as e:
-                    print("error", e)
-            elif mode == "hold":
-                import os, time
-                c = socket.create_connection((sys.argv[2], int(sys.argv[3])), timeout=5)
-                c.sendall(b"a"); c.recv(16)
-                open(sys.argv[5], "w").write("open")
-                deadline = time.time() + 120
-                while not os.path.exists(sys.argv[4]) and time.time() < deadline: time.sleep(0.1)
-                c.settimeout(3)
-                try:
-                    c.sendall(b"b")
-                    print("flowing" if c.recv(16) else "closed", file=open(sys.argv[5] + ".tmp", "w"))
-                except (socket.timeout, TimeoutError, PermissionError):
-                    print("stalled", file=open(sys.argv[5] + ".tmp", "w"))
-                os.rename(sys.argv[5] + ".tmp", sys.argv[5])
-            elif mode == "udp":
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.settimeout(float(sys.argv[5]))
-                try:
-                    s.sendto(b"attt", (sys.argv[2], int(sys.argv[3])))
-                    s.recvfrom(1024)
-                    print("answered")
-                except PermissionError:
-                    # The PC's own output chain dropped it: nothing left the PC.
-                    print("blocked")
-                except (socket.timeout, TimeoutError):
-                    print("silent")
-                except OSError as e:
-                    print("error", e)
-            """
-    }
+    typealias Lab = IsolationLab
+    static let canRun = IsolationLab.canRun
 
     @Test(.enabled(if: IncidentIsolationTests.canRun, "needs root, iproute2 (ip netns), unshare, nft (nftables), ping (iputils-ping) and python3: the rules are loaded into a network namespace's kernel tables"))
     func isolatedReachesOnlyTheCollectorAndManagementThenIsReleased() throws {
@@ -245,7 +55,8 @@ import Testing
         #expect(try lab.attt(["incident", "status"]).status == 1, "status says the table is gone")
         let unit = try String(contentsOf: Repository.root.appendingPathComponent("packaging/systemd/attt-isolation.service"), encoding: .utf8)
         let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") }).dropFirst("ExecStart=".count)
-        #expect(try lab.inPC(execStart.split(separator: " ").map(String.init)).status == 0)
+        // systemd splits the line as sh does for these quotes.
+        #expect(try lab.inPC(["sh", "-c", String(execStart)]).status == 0)
         #expect(try lab.tableLoaded())
         #expect(try lab.pcConnects(lab.peer, 8080) == "timeout")
 
@@ -260,6 +71,9 @@ import Testing
         #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
         #expect(try !lab.tableLoaded())
         #expect(!FileManager.default.fileExists(atPath: lab.host.url("/etc/attt/isolation.nft").path))
+        // Released, the unit's command succeeds (the unit stays active for the next isolation) and loads nothing.
+        #expect(try lab.inPC(["sh", "-c", String(execStart)]).status == 0)
+        #expect(try !lab.tableLoaded())
         #expect(try lab.pcConnects(lab.peer, 8080) == "connected")
         #expect(try lab.pcPings(lab.peer))
         // Each step is kept for the incident's record, with its transaction and outcome.
@@ -268,6 +82,79 @@ import Testing
         #expect(steps.allSatisfy { $0["outcome"] as? String == "done" && $0["transaction"] != nil })
         let history = try lab.attt(["history"]).stdout
         #expect(history.components(separatedBy: "VN-TD-INC-001").count - 1 >= 2, "\(history)")
+    }
+
+    /// Bước 3 while Bước 1 holds: the backup is on a server of the unit (restic over sftp, a real sshd
+    /// on the peer's address, port 2222). Isolated, the PC cannot reach it; `attt incident restore`
+    /// opens the way for the reading only, restic checks and stages the copy through it, and the way is
+    /// closed again when the command ends.
+    @Test(.enabled(if: IncidentIsolationTests.canRun && FileManager.default.isExecutableFile(atPath: "/usr/bin/restic") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd"),
+                   "needs what the isolation proof needs, plus Debian's restic and openssh-server (sshd serves the repository over sftp)"))
+    func aRestoreWhileIsolatedReachesTheBackupServerOnlyWhileReading() throws {
+        let lab = try Lab()
+        defer { lab.remove() }
+        let enrolled = try lab.attt(["enroll", "--collector", "https://\(lab.address(1)):\(lab.collector.port)", "--token", lab.collector.token(unit: "UBND xã Thử"), "--ca-cert", lab.collector.caPath])
+        try #require(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+
+        // The unit's backup server: sshd on the peer's address, in a mount namespace of its own (its /run).
+        let server = lab.work.appendingPathComponent("sshd"), repository = lab.work.appendingPathComponent("repo")
+        try FileManager.default.createDirectory(at: server, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: lab.host.url("/etc/attt-test"), withIntermediateDirectories: true)
+        for key in [server.appendingPathComponent("host_key").path, lab.host.url("/etc/attt-test/id").path] {
+            #expect(try Lab.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key]).status == 0)
+        }
+        try FileManager.default.copyItem(at: lab.host.url("/etc/attt-test/id.pub"), to: server.appendingPathComponent("authorized_keys"))
+        try """
+            ListenAddress \(lab.peer):2222
+            HostKey \(server.path)/host_key
+            AuthorizedKeysFile \(server.path)/authorized_keys
+            PermitRootLogin prohibit-password
+            StrictModes no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            UsePAM no
+            PidFile none
+            Subsystem sftp internal-sftp
+
+            """.write(to: server.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
+        try lab.daemon("unshare --mount --propagation private sh -c 'mount -t tmpfs attt-sshd /run && mkdir /run/sshd && exec /usr/sbin/sshd -D -e -f \(server.path)/sshd_config'",
+                       log: lab.work.appendingPathComponent("sshd.log"))
+        var tries = 0
+        while try Lab.run(["python3", lab.probe.path, "tcp", lab.peer, "2222", "", "1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "connected" && tries < 50 {
+            tries += 1
+            usleep(100_000)
+        }
+
+        // The repository, made here by the backup job's commands from the tree's /etc.
+        try lab.host.write("/etc/restic/password", "Mat-khau-kho-sao-luu-1\n")
+        let local = ["RESTIC_REPOSITORY": repository.path, "RESTIC_PASSWORD_FILE": lab.host.url("/etc/restic/password").path]
+        #expect(try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/restic"), ["--no-cache", "init"], environment: local).status == 0)
+        let backup = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec restic --no-cache backup --json etc", lab.host.root.path], environment: local)
+        try #require(backup.status == 0, "\(backup.stderr)")
+        let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
+        let snapshot = try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)
+        let remote = "sftp:root@\(lab.peer):\(repository.path)"
+        try lab.host.write("/etc/restic/env", "RESTIC_REPOSITORY=\(remote)\nRESTIC_PASSWORD_FILE=/etc/restic/password\n")
+        try lab.host.write("/var/lib/attt/backup/last.json", #"{"time": "\#(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600)))", "exitCode": 0, "tool": "restic", "target": "\#(remote)", "paths": ["/etc"], "snapshot": "\#(snapshot)"}"#)
+        // ssh reads the PC's /etc/ssh/ssh_config: the server's port and key, no host-key prompt.
+        try lab.host.write("/etc/ssh/ssh_config", "Host \(lab.peer)\n  Port 2222\n  User root\n  IdentityFile /etc/attt-test/id\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  BatchMode yes\n")
+        chmod(lab.host.url("/etc/attt-test/id").path, 0o600)
+        try lab.host.append("/etc/hostname", "attacked\n")
+
+        let isolated = try lab.signedIn(["incident", "isolate"])
+        try #require(isolated.status == 0, "\(isolated.stdout)\(isolated.stderr)")
+        #expect(try lab.pcConnects(lab.peer, 2222) == "timeout", "isolated, the backup server is out of reach")
+
+        let restore = try lab.attt(["incident", "restore", "--env-file", "/etc/restic/env", "--skip-collection", "thử nghiệm", "--dry-run"])
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        #expect(restore.stdout.contains("mở tạm đường tới máy chủ sao lưu \(lab.peer)"), "\(restore.stdout)")
+        #expect(restore.stdout.contains("/etc/hostname"), "restic read the copy through the isolation: \(restore.stdout)")
+        // Closed again, and the isolation's file never changed.
+        let sets = try Lab.run(["ip", "netns", "exec", lab.name, "nft", "list", "set", "inet", "attt_isolation", "restore4"]).stdout
+        #expect(!sets.contains(lab.peer), "\(sets)")
+        #expect(try lab.pcConnects(lab.peer, 2222) == "timeout")
+        #expect(try !(String(contentsOf: lab.host.url("/etc/attt/isolation.nft"), encoding: .utf8)).contains(lab.peer))
+        #expect(try lab.pcConnects(lab.peer, 8080) == "timeout")
     }
 
     /// The safety net: an isolation that cuts the PC off its collector is undone at once.

@@ -136,8 +136,8 @@ import Testing
         let (agent, collector) = try Self.packages.get()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-units-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        // attt-isolation.service runs nft, which the package recommends (nftables): it is put beside the units.
-        let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root) && install -D /usr/sbin/nft \(root)/usr/sbin/nft")
+        // attt-isolation.service runs nft (the package recommends nftables) through sh: they are put beside the units.
+        let prepared = try DebianSystemTests.sh("mkdir -p \(root)/lib/systemd && cp -a /lib/systemd/system \(root)/lib/systemd/ && dpkg-deb -x \(agent) \(root) && dpkg-deb -x \(collector) \(root) && install -D /usr/sbin/nft \(root)/usr/sbin/nft && install -D /bin/dash \(root)/bin/sh")
         #expect(prepared.status == 0, "\(prepared.stderr)")
         let units = ["attt.service", "attt.timer", "attt-report.socket", "attt-report@.service", "attt-isolation.service", "attt-collector.service"].map { "\(root)/lib/systemd/system/\($0)" }
         let verdict = try DebianSystemTests.sh("systemd-analyze verify --man=no --root=\(root) \(units.joined(separator: " ")) 2>&1")

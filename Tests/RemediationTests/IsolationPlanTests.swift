@@ -39,8 +39,8 @@ import Testing
             \tset ssh_ports { type inet_service; elements = { 22 }; }
             \tset dns4 { type ipv4_addr; }
             \tset dns6 { type ipv6_addr; }
-            \tset restore4 { type ipv4_addr; }
-            \tset restore6 { type ipv6_addr; }
+            \tset restore4 { type ipv4_addr; flags timeout; }
+            \tset restore6 { type ipv6_addr; flags timeout; }
             \tchain input {
             \t\ttype filter hook input priority filter - 10; policy drop;
             \t\tiif "lo" accept
@@ -115,6 +115,20 @@ import Testing
         #expect(text.contains("set dns6 { type ipv6_addr; elements = { ::ffff:a00:35 }; }"))
         #expect(r.summary(.vi).contains("may-chu.xa (10.231.7.1, [fd00:231:7::1]) cổng 8443"))
         #expect(r.summary(.vi).contains("DNS tới"))
+    }
+
+    /// The officer's own SSH session (sshd's SSH_CONNECTION) is kept only from a management network, on sshd's port.
+    @Test func theOfficersSessionSurvivesOnlyFromAManagementNetwork() throws {
+        let r = try IsolationRules(collectorName: nil, collectorAddresses: ["10.231.7.1"], collectorPort: 8443,
+                                   managementNetworks: ["10.20.0.0/24", "fd00:20::/64"], sshPorts: [2222])
+        #expect(r.keepsSession("10.20.0.9 51000 10.20.0.50 2222") == true)
+        #expect(r.keepsSession("::ffff:10.20.0.9 51000 ::ffff:10.20.0.50 2222") == true)
+        #expect(r.keepsSession("fd00:20::9 51000 fd00:20::50 2222") == true)
+        #expect(r.keepsSession("10.30.0.9 51000 10.20.0.50 2222") == false)
+        #expect(r.keepsSession("10.20.0.9 51000 10.20.0.50 22") == false)
+        #expect(r.keepsSession("fd00:21::9 51000 fd00:20::50 2222") == false)
+        #expect(r.keepsSession("") == nil && r.keepsSession("10.20.0.9 x y z") == nil && r.keepsSession("pc 1 2 3") == nil)
+        #expect(try IsolationRules(collectorName: nil, collectorAddresses: [], collectorPort: 8443, managementNetworks: []).keepsSession("10.20.0.9 1 10.20.0.50 22") == false)
     }
 
     @Test func withoutManagementNetworksNoSSHIsOpen() throws {

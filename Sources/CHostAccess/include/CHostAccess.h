@@ -22,4 +22,8 @@ int attt_stat_in_root(int root, const char *path, struct stat *st);
 /// ucred is declared only under _GNU_SOURCE). 0, or -1 with errno set.
 int attt_peer_credentials(int socket, unsigned int *uid, int *pid);
 
+/// ioprio_set(2) for this process: best-effort class, lowest level (7), as `ionice -c2 -n7`; the
+/// evidence copy must not stall the office's work. 0, or -1 with errno set.
+int attt_lower_io_priority(void);
+
 #endif

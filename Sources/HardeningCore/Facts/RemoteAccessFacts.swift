@@ -59,12 +59,16 @@ public struct SshServerFacts: Codable, Sendable, Hashable {
     /// Empty when the keyword is not set (everyone may log in).
     public var allowGroups: Sourced<[String]>
     public var allowUsers: Sourced<[String]>
+    /// The ports sshd listens on: each `ListenAddress` with its own port, the others on every `Port`
+    /// (22 when none is set), as `sshd -T` lists them. Isolation keeps exactly these open to the
+    /// management networks (Điều 11 khoản 2 điểm a, Bước 1).
+    public var ports: Sourced<[Int]>
     public var matchBlocks: [SshMatchBlock]
 
     public init(
         permitRootLogin: Sourced<String>, permitEmptyPasswords: Sourced<Bool>, maxAuthTries: Sourced<Int>,
         passwordAuthentication: Sourced<Bool>, logLevel: Sourced<String>, allowGroups: Sourced<[String]>,
-        allowUsers: Sourced<[String]>, matchBlocks: [SshMatchBlock]
+        allowUsers: Sourced<[String]>, ports: Sourced<[Int]> = Sourced([22], .builtin("openssh")), matchBlocks: [SshMatchBlock]
     ) {
         self.permitRootLogin = permitRootLogin
         self.permitEmptyPasswords = permitEmptyPasswords
@@ -73,6 +77,7 @@ public struct SshServerFacts: Codable, Sendable, Hashable {
         self.logLevel = logLevel
         self.allowGroups = allowGroups
         self.allowUsers = allowUsers
+        self.ports = ports
         self.matchBlocks = matchBlocks
     }
 }

@@ -114,6 +114,12 @@ public struct IPNetwork: Sendable, Hashable, Comparable, CustomStringConvertible
         prefix == address.bytes.count * 8 ? address.description : "\(address)/\(prefix)"
     }
 
+    /// Whether `other` is in this network (an IPv4 address in an IPv6 network never is).
+    public func contains(_ other: IPAddress) -> Bool {
+        guard other.bytes.count == address.bytes.count else { return false }
+        return IPNetwork(other.description + "/" + String(prefix))?.address == address
+    }
+
     public static func < (a: IPNetwork, b: IPNetwork) -> Bool {
         a.address != b.address ? a.address < b.address : a.prefix < b.prefix
     }

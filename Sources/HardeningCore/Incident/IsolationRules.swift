@@ -97,8 +97,8 @@ public struct IsolationRules: Sendable, Hashable {
         let v4 = { (list: [IPAddress]) in list.filter { !$0.isIPv6 } }
         let v6 = { (list: [IPAddress]) in list.filter(\.isIPv6) }
         let m4 = managementNetworks.filter { !$0.address.isIPv6 }, m6 = managementNetworks.filter(\.address.isIPv6)
-        func set(_ name: String, _ type: String, _ elements: [String], interval: Bool = false) -> String {
-            let flags = interval ? " flags interval; auto-merge;" : ""
+        func set(_ name: String, _ type: String, _ elements: [String], interval: Bool = false, timeout: Bool = false) -> String {
+            let flags = interval ? " flags interval; auto-merge;" : timeout ? " flags timeout;" : ""
             let items = elements.isEmpty ? "" : " elements = { \(elements.joined(separator: ", ")) };"
             return "\tset \(name) { type \(type);\(flags)\(items) }"
         }
@@ -116,9 +116,10 @@ public struct IsolationRules: Sendable, Hashable {
             set("ssh_ports", "inet_service", sshPorts.map(String.init)),
             set("dns4", "ipv4_addr", v4(dnsResolvers).map(\.description)),
             set("dns6", "ipv6_addr", v6(dnsResolvers).map(\.description)),
-            // Empty: filled only while a backup is being restored (Bước 3).
-            set("restore4", "ipv4_addr", []),
-            set("restore6", "ipv6_addr", []),
+            // Empty: the backup server's addresses, only while a backup is being read (Bước 3), each
+            // with a timeout so that a restore killed half-way does not leave the way open.
+            set(Self.restoreSets.v4, "ipv4_addr", [], timeout: true),
+            set(Self.restoreSets.v6, "ipv6_addr", [], timeout: true),
         ]
         let input = [
             "\tchain input {",
@@ -175,7 +176,36 @@ public struct IsolationRules: Sendable, Hashable {
             .joined(separator: "\n") + "\n"
     }
 
+    /// The sets a restore fills while the PC is isolated.
+    public static let restoreSets = (v4: "restore4", v6: "restore6")
+
+    /// `nft` arguments that let the PC reach `addresses` (and their answers back) for `seconds`,
+    /// the kernel taking each out by itself when its time is up.
+    public static func openRestore(_ addresses: [IPAddress], seconds: Int) -> [[String]] {
+        [(restoreSets.v4, addresses.filter { !$0.isIPv6 }), (restoreSets.v6, addresses.filter(\.isIPv6))].compactMap { set, list in
+            list.isEmpty ? nil : ["add", "element", family, table, set, "{ " + list.map { "\($0) timeout \(seconds)s" }.joined(separator: ", ") + " }"]
+        }
+    }
+
+    /// `nft` arguments that empty the restore sets again.
+    public static var closeRestore: [[String]] {
+        [restoreSets.v4, restoreSets.v6].map { ["flush", "set", family, table, $0] }
+    }
+
     // MARK: For the officer
+
+    /// Whether the SSH session the officer types in survives the isolation, from sshd's
+    /// `SSH_CONNECTION` ("client-address client-port server-address server-port"): only a client in a
+    /// management network, on one of sshd's ports, keeps it. nil when the text is not such a line.
+    public func keepsSession(_ connection: String) -> Bool? {
+        let words = connection.split(separator: " ")
+        guard words.count == 4, let port = Int(words[3]) else { return nil }
+        // `::ffff:10.0.0.5`, as a dual-stack socket names an IPv4 client: the packets are IPv4.
+        let text = words[0].lowercased()
+        guard let client = IPAddress(text.hasPrefix("::ffff:") && text.contains(".") ? String(text.dropFirst(7)) : text) else { return nil }
+        return sshPorts.contains(port) && managementNetworks.contains { $0.contains(client) }
+    }
+
 
     /// What stays allowed, in one paragraph (Vietnamese first, as every command speaks).
     public func summary(_ language: Language) -> String {

@@ -42,8 +42,37 @@ struct RemoteAccessProbe {
             logLevel: text("loglevel", "INFO") { $0.uppercased() },
             allowGroups: list("allowgroups"),
             allowUsers: list("allowusers"),
+            ports: ports(config),
             matchBlocks: config.matches.map(match)
         )
+    }
+
+    /// The ports sshd binds, as `sshd -T` prints them in its `listenaddress` lines: an address with a
+    /// port of its own (`10.0.0.1:2222`, `[::1]:2222`) on that port, every other one on each `Port`
+    /// (22 when no line sets one); without `ListenAddress`, every `Port`. A value sshd would refuse
+    /// has already made the file a problem (``SshdConfig``), so what is left parses.
+    static func ports(_ config: SshdConfig) -> Sourced<[Int]> {
+        let port = config.effective("port")
+        let plain = port.map { $0.arguments.compactMap { Int($0) } }.flatMap { $0.isEmpty ? nil : $0 } ?? [22]
+        guard let listen = config.effective("listenaddress") else { return Sourced(plain.uniqueSorted, port?.source ?? openssh) }
+        var ports: [Int] = []
+        // `ListenAddress addr [rdomain name]`: an address in each directive, its words after it are not addresses.
+        for directive in config.global where directive.keyword == "listenaddress" {
+            guard let address = directive.arguments.first else { continue }
+            ports += listenPort(address).map { [$0] } ?? plain
+        }
+        return Sourced(ports.uniqueSorted, port?.source ?? listen.source)
+    }
+
+    /// The port of `host:port` or `[v6]:port`; nil for a bare address (a bare IPv6 address has colons
+    /// and no brackets).
+    static func listenPort(_ address: String) -> Int? {
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]"), address[address.index(after: close)...].hasPrefix(":") else { return nil }
+            return Int(address[address.index(close, offsetBy: 2)...])
+        }
+        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 ? Int(parts[1]) : nil
     }
 
     /// Within a block, too, the first value wins.
@@ -58,4 +87,8 @@ struct RemoteAccessProbe {
             logLevel: first("loglevel").map { Sourced(($0.arguments.first ?? "").uppercased(), $0.source) }
         )
     }
+}
+
+extension Array where Element == Int {
+    var uniqueSorted: [Int] { Array(Set(self)).sorted() }
 }
