@@ -22,8 +22,10 @@ public struct BackupSource: Sendable {
     public let kind: Kind
     public let record: BackupRunRecord
     public let target: BackupTarget
+    /// The copy restored and why it was chosen (``SnapshotChoice``); nil for a directory.
+    public let choice: SnapshotChoice?
     /// The copy restored: a restic snapshot id; nil for a directory.
-    public let snapshot: String?
+    public var snapshot: String? { choice?.snapshot.id }
     /// What restic is given in its environment: the repository and the password file, as paths on
     /// this machine.
     let environment: [String: String]
@@ -39,11 +41,13 @@ public struct BackupSource: Sendable {
 
     /// Reads the record and refuses a copy that must not be restored: a failed run, a target on the
     /// system disk (the attacker had it too), a copy made after the suspected start of the attack
-    /// (it may hold the attacker's changes) unless the officer names a snapshot.
+    /// (it may hold the attacker's changes) or after the record (a root attacker holds the job's
+    /// credentials and can add one), unless the officer names it.
     /// - Parameters:
     ///   - envFile: the host file with `RESTIC_REPOSITORY` and `RESTIC_PASSWORD_FILE`.
     ///   - suspectedStart: when the attack may have begun; a copy made later is refused.
-    ///   - snapshot: the copy the officer chose (`--snapshot`); the record's (or the newest) otherwise.
+    ///   - snapshot: the copy the officer chose (`--snapshot`); the record's, or the newest made by
+    ///     the record's time and the suspected start, otherwise (``SnapshotChoice``).
     public static func open(host: HostRoot, envFile: String?, suspectedStart: Date?, snapshot chosen: String?) throws -> BackupSource {
         let path = "/var/lib/attt/backup/last.json"
         guard let status = try BackupStatusFile.read(host) else {
@@ -56,22 +60,32 @@ public struct BackupSource: Sendable {
         guard !status.target.onRootFileSystem else {
             throw Refused("\(status.run.target.source): bản sao lưu \(record.target) nằm trên ổ đĩa hệ thống, kẻ tấn công cũng đã chạm tới nó — the copy is on the system disk")
         }
-        if chosen == nil, let start = suspectedStart, let made = Timestamp.parse(record.time), made > start {
-            throw Refused("bản sao lưu mới nhất (\(record.time)) được tạo sau thời điểm nghi bị tấn công (\(Timestamp.format(start))) nên có thể đã nhiễm; chọn bản trước đó bằng --snapshot ID — the latest copy is newer than the suspected start")
-        }
         // The id becomes an argument of restic: one that could be read as an option is refused.
         for id in [chosen, record.snapshot].compactMap({ $0 }) where !isSnapshotId(id) {
             throw Refused("\(id): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex) — not a snapshot id")
         }
+        guard let recordTime = Timestamp.parse(record.time) else {
+            throw Refused("\(status.run.time.source): thời điểm \(record.time) không đọc được — not an ISO 8601 time")
+        }
         if record.tool == "restic" {
             let environment = try resticEnvironment(host: host, envFile: envFile, target: record.target)
-            let repository = BackupSource(host: host, kind: .restic, record: record, target: status.target, snapshot: nil, environment: environment)
-            return BackupSource(host: host, kind: .restic, record: record, target: status.target, snapshot: try chosen ?? record.snapshot ?? repository.newestSnapshot(), environment: environment)
+            let repository = BackupSource(host: host, kind: .restic, record: record, target: status.target, choice: nil, environment: environment)
+            let choice: SnapshotChoice
+            do {
+                choice = try SnapshotChoice.choose(from: try repository.snapshots(), named: chosen, recorded: record.snapshot, recordTime: recordTime, suspectedStart: suspectedStart)
+            } catch let refused as SnapshotChoice.Refused {
+                throw Refused(refused.description)
+            }
+            return BackupSource(host: host, kind: .restic, record: record, target: status.target, choice: choice, environment: environment)
         }
         guard record.tool.map({ ["rsync", "cp", "directory"].contains($0) }) ?? true, record.target.hasPrefix("/") else {
             throw Refused("\(status.run.target.source): công cụ sao lưu \(record.tool ?? "?") chưa được hỗ trợ khi khôi phục (restic, hoặc một thư mục sao chép) — not supported yet")
         }
-        return BackupSource(host: host, kind: .directory, record: record, target: status.target, snapshot: nil, environment: [:])
+        // A plain copy has no older version to fall back on.
+        if let start = suspectedStart, recordTime > start {
+            throw Refused("bản sao chép \(record.target) (\(record.time)) được tạo sau thời điểm nghi bị tấn công (\(Timestamp.format(start))) nên có thể đã nhiễm, và thư mục sao chép không có bản cũ hơn: khôi phục bằng tay — the copy is newer than the suspected start")
+        }
+        return BackupSource(host: host, kind: .directory, record: record, target: status.target, choice: nil, environment: [:])
     }
 
     public static func isSnapshotId(_ id: String) -> Bool {
@@ -126,14 +140,22 @@ public struct BackupSource: Sendable {
         return text
     }
 
-    /// The newest snapshot in the repository (restic lists them oldest first).
-    func newestSnapshot() throws -> String {
-        struct Snapshot: Decodable { var id: String }
+    /// At most this many copies are read from a repository (a daily job with restic's usual
+    /// `forget` keeps a few dozen).
+    static let maxSnapshots = 100_000
+
+    /// The repository's copies with their times (`restic snapshots --json`).
+    func snapshots() throws -> [BackupSnapshot] {
+        struct Snapshot: Decodable { var id: String; var time: String }
         let json = try restic(["snapshots", "--json"], timeout: 600, maxOutput: 32 << 20)
-        guard let newest = try? JSONDecoder().decode([Snapshot].self, from: Data(json.utf8)).last else {
-            throw Refused("kho restic không có bản sao lưu nào (restic snapshots) — the repository holds no snapshot")
+        guard let listed = try? JSONDecoder().decode([Snapshot].self, from: Data(json.utf8)) else {
+            throw Refused("restic snapshots --json: không đọc được danh sách bản sao lưu — restic's list is not what attt expects")
         }
-        return newest.id
+        guard listed.count <= Self.maxSnapshots else {
+            throw Refused("kho có \(listed.count) bản sao lưu, quá \(Self.maxSnapshots): chọn bằng --snapshot — too many snapshots")
+        }
+        // An id that is not hex is never passed back to restic as an argument.
+        return listed.filter { Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time) }
     }
 
     /// restic reads every pack's header and the index (`restic check`): a repository that was
@@ -143,12 +165,44 @@ public struct BackupSource: Sendable {
         _ = try restic(["check"])
     }
 
-    /// How many bytes restoring the snapshot takes (all of it: an upper bound for a scope).
-    public func restoreSize() throws -> Int64? {
-        guard kind == .restic, let snapshot else { return nil }
-        struct Stats: Decodable { var total_size: Int64 }
-        let json = try restic(["stats", "--json", "--mode", "restore-size", snapshot], timeout: 3600)
-        return try? JSONDecoder().decode(Stats.self, from: Data(json.utf8)).total_size
+    /// At most this many entries are counted when sizing what a restore stages; more, and the scope
+    /// must be narrowed (``TreeListing`` stops at the same number).
+    static let maxListed = 1_000_000
+
+    /// How many bytes staging `roots` of the copy takes: the sizes of the files under them (restic
+    /// `ls --json --recursive`, read as it comes, one line at a time), not the whole snapshot's, which
+    /// holds /home too when only /etc is restored. Nil when it cannot be known.
+    public func restoreSize(of roots: [String]) throws -> Int64? {
+        guard !roots.isEmpty else { return 0 }
+        switch kind {
+        case .restic:
+            guard let snapshot else { return nil }
+            var sizes = ListedSizes(limit: Self.maxListed)
+            let arguments = ["restic", "--no-cache", "ls", "--json", "--recursive", snapshot] + roots
+            let run: Subprocess.Streamed
+            do {
+                run = try Subprocess.run(arguments, environment: environment, timeout: 3600, maxBytes: Int64(Self.maxListed) * 1_024) { try sizes.add($0) }
+            } catch let failure as ListedSizes.TooMany {
+                throw Refused("restic ls: hơn \(failure.limit) mục trong \(roots.joined(separator: ", ")): thu hẹp phạm vi (--scope) — too many entries to size")
+            } catch let failure as ListedSizes.Unreadable {
+                throw Refused("\(failure) — restic's listing is not what attt expects")
+            } catch {
+                throw Refused("không chạy được restic: \(error) — install it: apt-get install restic")
+            }
+            guard run.status == 0, !run.truncated else {
+                throw Refused("restic ls thất bại (mã \(run.status)\(run.truncated ? ", kết quả quá dài" : "")): \(run.errors.suffix(2_000))")
+            }
+            try sizes.finish()
+            return sizes.total
+        case .directory:
+            var listing = TreeListing(host: host)
+            listing.limit = Self.maxListed
+            var total: Int64 = 0
+            for root in roots {
+                for entry in try listing.list(record.target + root) where entry.kind == .file { total += entry.size }
+            }
+            return total
+        }
     }
 
     /// Restores `roots` of the copy into `stage` (a host directory on the file system they are
