@@ -30,7 +30,7 @@ struct IncidentRestore: ParsableCommand {
     @Option(help: "Bản sao lưu cần khôi phục (restic snapshot id) — the copy to restore; default: the one last.json names, else the newest made by its time and --since.")
     var snapshot: String?
 
-    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE).")
+    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE) hoặc của borg (BORG_REPO, BORG_PASSPHRASE hoặc BORG_PASSCOMMAND).")
     var envFile: String?
 
     @Option(help: "Thời điểm nghi bắt đầu bị tấn công (ISO 8601) — a backup made later is refused; default: the incident's first step.")
@@ -58,8 +58,8 @@ struct IncidentRestore: ParsableCommand {
             return id
         }
         // Bad input is told before anything is read (exit 2), not after last.json.
-        if let snapshot, !BackupSource.isSnapshotId(snapshot) {
-            throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`)")
+        if let snapshot, !BackupSource.isSnapshotId(snapshot) && !BackupSource.isArchiveName(snapshot) {
+            throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`) hay tên bản lưu trữ của borg (`borg list`)")
         }
         if let envFile, !root.exists(envFile) {
             throw CommandFailure.badInput("--env-file \(envFile): không có tệp này trong máy — give the backup job's environment file, e.g. /etc/restic/env")
@@ -160,7 +160,7 @@ struct IncidentRestore: ParsableCommand {
         let aside = selection.changes.filter { $0.kind == .notInBackup && $0.applied }.count
         let listed = selection.changes.filter { !$0.applied }.count
         let source = preview.source
-        var out = "Bản sao lưu: " + (source.choice.map { "\(source.kind.rawValue) \($0.snapshot.shortId), tạo lúc \($0.snapshot.time) (lần sao lưu ghi nhận: \(source.record.time))" }
+        var out = "Bản sao lưu: " + (source.choice.map { "\(source.kind.rawValue) \($0.snapshot.label), tạo lúc \($0.snapshot.time) (lần sao lưu ghi nhận: \(source.record.time))" }
             ?? "\(source.kind.rawValue) \(source.record.target), lúc \(source.record.time)")
             + (source.verifiable ? " (đã kiểm tra: restic check, restore --verify)" : " (không kiểm chứng được: thư mục sao chép)") + "\n"
         if let choice = source.choice { out += "Lý do chọn bản này: \(choice.why)\n" }

@@ -14,6 +14,8 @@ public struct BackupSource: Sendable {
     public enum Kind: String, Sendable {
         /// A restic repository: checked (`restic check`), restored with `--verify`.
         case restic
+        /// A borg repository: checked (`borg check --repository-only`), its archive extracted.
+        case borg
         /// A plain copy in a directory (rsync, cp): nothing can tell whether it was altered.
         case directory
     }
@@ -24,14 +26,14 @@ public struct BackupSource: Sendable {
     public let target: BackupTarget
     /// The copy restored and why it was chosen (``SnapshotChoice``); nil for a directory.
     public let choice: SnapshotChoice?
-    /// The copy restored: a restic snapshot id; nil for a directory.
-    public var snapshot: String? { choice?.snapshot.id }
+    /// The copy restored: a restic snapshot id, a borg archive's name; nil for a directory.
+    public var snapshot: String? { choice.map { $0.snapshot.name ?? $0.snapshot.id } }
     /// What restic is given in its environment: the repository and the password file, as paths on
     /// this machine.
     let environment: [String: String]
 
     /// False for a plain directory: "không kiểm chứng được" (it cannot be verified).
-    public var verifiable: Bool { kind == .restic }
+    public var verifiable: Bool { kind != .directory }
 
     /// A backup the restore must not use, with what to do, in Vietnamese first.
     public struct Refused: Error, Sendable, CustomStringConvertible {
@@ -60,26 +62,28 @@ public struct BackupSource: Sendable {
         guard !status.target.onRootFileSystem else {
             throw Refused("\(status.run.target.source): bản sao lưu \(record.target) nằm trên ổ đĩa hệ thống, kẻ tấn công cũng đã chạm tới nó — the copy is on the system disk")
         }
-        // The id becomes an argument of restic: one that could be read as an option is refused.
-        for id in [chosen, record.snapshot].compactMap({ $0 }) where !isSnapshotId(id) {
-            throw Refused("\(id): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex) — not a snapshot id")
+        // The id becomes an argument of restic or borg: one that could be read as an option is refused.
+        let valid = { (id: String) -> Bool in record.tool == "borg" ? isArchiveName(id) : isSnapshotId(id) }
+        for id in [chosen, record.snapshot].compactMap({ $0 }) where !valid(id) {
+            throw Refused("\(id): không phải mã bản sao lưu của \(record.tool ?? "restic") (restic: 8 đến 64 chữ số hex; borg: tên bản lưu trữ) — not a snapshot id")
         }
         guard let recordTime = Timestamp.parse(record.time) else {
             throw Refused("\(status.run.time.source): thời điểm \(record.time) không đọc được — not an ISO 8601 time")
         }
-        if record.tool == "restic" {
-            let environment = try resticEnvironment(host: host, envFile: envFile, target: record.target)
-            let repository = BackupSource(host: host, kind: .restic, record: record, target: status.target, choice: nil, environment: environment)
+        if let kind = record.tool.flatMap(Kind.init(rawValue:)), kind != .directory {
+            let environment = kind == .restic ? try resticEnvironment(host: host, envFile: envFile, target: record.target)
+                : try borgEnvironment(host: host, envFile: envFile, target: record.target)
+            let repository = BackupSource(host: host, kind: kind, record: record, target: status.target, choice: nil, environment: environment)
             let choice: SnapshotChoice
             do {
                 choice = try SnapshotChoice.choose(from: try repository.snapshots(), named: chosen, recorded: record.snapshot, recordTime: recordTime, suspectedStart: suspectedStart)
             } catch let refused as SnapshotChoice.Refused {
                 throw Refused(refused.description)
             }
-            return BackupSource(host: host, kind: .restic, record: record, target: status.target, choice: choice, environment: environment)
+            return BackupSource(host: host, kind: kind, record: record, target: status.target, choice: choice, environment: environment)
         }
         guard record.tool.map({ ["rsync", "cp", "directory"].contains($0) }) ?? true, record.target.hasPrefix("/") else {
-            throw Refused("\(status.run.target.source): công cụ sao lưu \(record.tool ?? "?") chưa được hỗ trợ khi khôi phục (restic, hoặc một thư mục sao chép) — not supported yet")
+            throw Refused("\(status.run.target.source): công cụ sao lưu \(record.tool ?? "?") chưa được hỗ trợ khi khôi phục (restic, borg, hoặc một thư mục sao chép) — not supported yet")
         }
         // A plain copy has no older version to fall back on.
         if let start = suspectedStart, recordTime > start {
@@ -92,28 +96,20 @@ public struct BackupSource: Sendable {
         (8...64).contains(id.count) && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
+    /// A borg archive's name as a job makes it (`pc-ketoan-01-2026-12-06T02:00:07`): letters, digits
+    /// and `-_.:+@`, never first a `-`, never `::` (borg splits `REPO::ARCHIVE` there).
+    public static func isArchiveName(_ name: String) -> Bool {
+        (1...200).contains(name.count) && !name.hasPrefix("-") && !name.contains("::")
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:+@".contains($0)) }
+    }
+
     /// `RESTIC_REPOSITORY` and `RESTIC_PASSWORD_FILE` from the env file (`KEY=value`, `export KEY=value`,
     /// quoted or not); a local repository and the password file are host paths, mapped into the root.
     static func resticEnvironment(host: HostRoot, envFile: String?, target: String) throws -> [String: String] {
         guard let envFile else {
             throw Refused("cần --env-file (tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env, có RESTIC_REPOSITORY và RESTIC_PASSWORD_FILE) — restic needs its password file")
         }
-        guard let text = try host.text(envFile) else { throw Refused("\(envFile): không có tệp này — no such file") }
-        var values: [String: String] = [:]
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw).trimmed
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmed }
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = String(line[..<equals])
-            var value = String(line[line.index(after: equals)...])
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first { value = String(value.dropFirst().dropLast()) }
-            guard ["RESTIC_REPOSITORY", "RESTIC_PASSWORD_FILE"].contains(key) else { continue }
-            guard !value.contains("$") && !value.contains("`") else {
-                throw Refused("\(envFile):\(number + 1): \(key) dùng biến hoặc lệnh của shell, attt không chạy shell; ghi giá trị thẳng — write the value itself")
-            }
-            values[key] = value
-        }
+        let values = try environmentFile(host: host, envFile: envFile, keys: ["RESTIC_REPOSITORY", "RESTIC_PASSWORD_FILE"])
         let repository = values["RESTIC_REPOSITORY"] ?? target
         guard let password = values["RESTIC_PASSWORD_FILE"] else {
             throw Refused("\(envFile): không có RESTIC_PASSWORD_FILE — attt reads the password from a file only")
@@ -124,18 +120,72 @@ public struct BackupSource: Sendable {
         ]
     }
 
+    /// Where borg keeps what it learns about a repository (its security and cache directories): attt's
+    /// own, so it never shares the job's, and a repository swapped for another is noticed.
+    static let borgBase = "/var/lib/attt/borg"
+
+    /// `BORG_REPO` and the passphrase (`BORG_PASSPHRASE`, or `BORG_PASSCOMMAND`, which borg runs
+    /// itself without a shell) from the job's env file, for borg's environment only. Times are listed
+    /// in UTC (`TZ`), which borg's JSON does not say.
+    static func borgEnvironment(host: HostRoot, envFile: String?, target: String) throws -> [String: String] {
+        guard let envFile else {
+            throw Refused("cần --env-file (tệp biến môi trường của tác vụ sao lưu borg, có BORG_REPO và BORG_PASSPHRASE hoặc BORG_PASSCOMMAND) — borg needs its passphrase")
+        }
+        var values = try environmentFile(host: host, envFile: envFile, keys: ["BORG_REPO", "BORG_PASSPHRASE", "BORG_PASSCOMMAND"])
+        guard values["BORG_PASSPHRASE"] != nil || values["BORG_PASSCOMMAND"] != nil else {
+            throw Refused("\(envFile): không có BORG_PASSPHRASE hay BORG_PASSCOMMAND — attt gives borg its passphrase only through its environment")
+        }
+        let repository = values["BORG_REPO"] ?? target
+        values["BORG_REPO"] = repository.hasPrefix("/") ? host.local(repository) : repository
+        _ = try host.directory(borgBase, create: 0o700)
+        values["BORG_BASE_DIR"] = host.local(borgBase)
+        values["TZ"] = "UTC"
+        return values
+    }
+
+    /// The values of `keys` in a job's env file (`KEY=value`, `export KEY=value`, quoted or not).
+    static func environmentFile(host: HostRoot, envFile: String, keys: Set<String>) throws -> [String: String] {
+        guard let text = try host.text(envFile) else { throw Refused("\(envFile): không có tệp này — no such file") }
+        var values: [String: String] = [:]
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw).trimmed
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmed }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = String(line[..<equals])
+            var value = String(line[line.index(after: equals)...])
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first { value = String(value.dropFirst().dropLast()) }
+            guard keys.contains(key) else { continue }
+            guard !value.contains("$") && !value.contains("`") else {
+                throw Refused("\(envFile):\(number + 1): \(key) dùng biến hoặc lệnh của shell, attt không chạy shell; ghi giá trị thẳng — write the value itself")
+            }
+            values[key] = value
+        }
+        return values
+    }
+
     // MARK: restic
 
     func restic(_ arguments: [String], timeout: Double = 6 * 3600, maxOutput: Int = 1 << 20) throws -> String {
+        try run(["restic", "--no-cache"] + arguments, timeout: timeout, maxOutput: maxOutput)
+    }
+
+    func borg(_ arguments: [String], timeout: Double = 6 * 3600, maxOutput: Int = 1 << 20) throws -> String {
+        try run(["borg"] + arguments, timeout: timeout, maxOutput: maxOutput)
+    }
+
+    /// Runs the backup tool with the job's credentials in its environment; a failure is a refusal.
+    func run(_ arguments: [String], timeout: Double, maxOutput: Int) throws -> String {
+        let tool = arguments[0]
         let status: Int32, output: [UInt8]
         do {
-            (status, output) = try Subprocess.run(["restic", "--no-cache"] + arguments, environment: environment, timeout: timeout, maxOutput: maxOutput)
+            (status, output) = try Subprocess.run(arguments, environment: environment, timeout: timeout, maxOutput: maxOutput)
         } catch {
-            throw Refused("không chạy được restic: \(error.output) — install it: apt-get install restic")
+            throw Refused("không chạy được \(tool): \(error.output) — install it: apt-get install \(tool == "borg" ? "borgbackup" : tool)")
         }
         let text = String(decoding: output, as: UTF8.self)
         guard status == 0 else {
-            throw Refused("restic \(arguments.first ?? "") thất bại (mã \(status)): \(text.suffix(2_000))")
+            throw Refused("\(tool) \(arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "") thất bại (mã \(status)): \(text.suffix(2_000))")
         }
         return text
     }
@@ -144,8 +194,9 @@ public struct BackupSource: Sendable {
     /// `forget` keeps a few dozen).
     static let maxSnapshots = 100_000
 
-    /// The repository's copies with their times (`restic snapshots --json`).
+    /// The repository's copies with their times (`restic snapshots --json`, `borg list --json`).
     func snapshots() throws -> [BackupSnapshot] {
+        if kind == .borg { return try archives() }
         struct Snapshot: Decodable { var id: String; var time: String }
         let json = try restic(["snapshots", "--json"], timeout: 600, maxOutput: 32 << 20)
         guard let listed = try? JSONDecoder().decode([Snapshot].self, from: Data(json.utf8)) else {
@@ -158,11 +209,33 @@ public struct BackupSource: Sendable {
         return listed.filter { Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time) }
     }
 
-    /// restic reads every pack's header and the index (`restic check`): a repository that was
-    /// tampered with, or is damaged, is refused before anything is staged.
+    /// A borg repository's archives. borg 1.2 writes times without a zone, in its local time: it
+    /// runs with `TZ=UTC`, so they are read as UTC.
+    func archives() throws -> [BackupSnapshot] {
+        struct Listing: Decodable {
+            struct Archive: Decodable { var id: String; var name: String; var time: String }
+            var archives: [Archive]
+        }
+        let json = try borg(["list", "--json"], timeout: 600, maxOutput: 32 << 20)
+        guard let listed = try? JSONDecoder().decode(Listing.self, from: Data(json.utf8)).archives else {
+            throw Refused("borg list --json: không đọc được danh sách bản lưu trữ — borg's list is not what attt expects")
+        }
+        guard listed.count <= Self.maxSnapshots else {
+            throw Refused("kho có \(listed.count) bản lưu trữ, quá \(Self.maxSnapshots): chọn bằng --snapshot — too many archives")
+        }
+        // A name that could be read as an option is never passed back to borg.
+        return listed.filter { Self.isArchiveName($0.name) && Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time + "Z", name: $0.name) }
+    }
+
+    /// restic reads every pack's header and the index (`restic check`), borg every segment's
+    /// checksums (`borg check --repository-only`): a repository that was tampered with, or is damaged,
+    /// is refused before anything is staged.
     public func check() throws {
-        guard kind == .restic else { return }
-        _ = try restic(["check"])
+        switch kind {
+        case .restic: _ = try restic(["check"])
+        case .borg: _ = try borg(["check", "--repository-only"])
+        case .directory: return
+        }
     }
 
     /// At most this many entries are counted when sizing what a restore stages; more, and the scope
@@ -175,6 +248,9 @@ public struct BackupSource: Sendable {
     public func restoreSize(of roots: [String]) throws -> Int64? {
         guard !roots.isEmpty else { return 0 }
         switch kind {
+        case .borg:
+            // Not sized yet (borg list --json-lines ARCHIVE would give it): the stage is not checked.
+            return nil
         case .restic:
             guard let snapshot else { return nil }
             var sizes = ListedSizes(limit: Self.maxListed)
@@ -214,6 +290,12 @@ public struct BackupSource: Sendable {
         case .restic:
             guard let snapshot else { throw Refused("không có bản sao lưu để khôi phục — no snapshot") }
             _ = try restic(["restore", snapshot, "--target", target, "--verify"] + roots.flatMap { ["--include", $0] })
+        case .borg:
+            guard let snapshot else { throw Refused("không có bản sao lưu để khôi phục — no archive") }
+            // borg extracts into its working directory, paths without their leading slash; the
+            // shell only changes directory (every value is an argument, none is parsed).
+            _ = try run(["/bin/sh", "-c", "cd -- \"$1\" && shift && exec \"$@\"", "sh", target, "borg", "extract", "::" + snapshot, "--"] + roots.map { String($0.dropFirst()) },
+                        timeout: 6 * 3600, maxOutput: 1 << 20)
         case .directory:
             for root in roots {
                 let source = host.local(record.target + root)

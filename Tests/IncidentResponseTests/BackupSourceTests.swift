@@ -44,6 +44,9 @@ import Testing
         try host.write("/etc/restic/env", "RESTIC_PASSWORD_FILE=$HOME/pw\n")
         #expect(refusal { try open() }.contains("/etc/restic/env:1: RESTIC_PASSWORD_FILE dùng biến"))
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "borg", "target": "/srv/backup/borg"}"#)
+        #expect(refusal { try open() }.contains("/etc/restic/env: không có BORG_PASSPHRASE hay BORG_PASSCOMMAND"))
+        #expect(refusal { try open(snapshot: "--remote-path=sh") }.contains("không phải mã bản sao lưu của borg"))
+        try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "duplicity", "target": "/srv/backup/dup"}"#)
         #expect(refusal { try open() }.contains("chưa được hỗ trợ"))
     }
 

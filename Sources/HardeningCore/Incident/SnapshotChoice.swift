@@ -2,15 +2,21 @@ public import FoundationEssentials
 
 /// One copy in a backup repository, as the tool lists it (`restic snapshots --json`: `id`, `time`).
 public struct BackupSnapshot: Sendable, Hashable {
-    /// The full id (64 hex digits for restic).
+    /// The full id (64 hex digits for restic and borg).
     public var id: String
     /// The time as the tool wrote it (RFC 3339 with nanoseconds and an offset).
     public var time: String
+    /// A borg archive's name, which is how borg and its job name it; nil for restic.
+    public var name: String?
 
-    public init(id: String, time: String) {
+    public init(id: String, time: String, name: String? = nil) {
         self.id = id
         self.time = time
+        self.name = name
     }
+
+    /// How people and `--snapshot` name it: the archive's name, or restic's short id.
+    public var label: String { name ?? shortId }
 
     /// ``time`` read strictly; nil when it is not RFC 3339, and such a copy is never chosen.
     public var made: Date? { RFC3339.parse(time) }
@@ -60,7 +66,7 @@ public struct SnapshotChoice: Sendable, Hashable {
         let boundText = suspectedStart.map { $0 < recordTime ? "thời điểm nghi bị tấn công \(RFC3339.format($0))" : "lần sao lưu ghi nhận \(RFC3339.format(recordTime))" }
             ?? "lần sao lưu ghi nhận \(RFC3339.format(recordTime))"
         let candidate = snapshots.compactMap { snapshot in snapshot.made.flatMap { allowed($0) ? (snapshot, $0) : nil } }.max { $0.1 < $1.1 }?.0
-        let hint = candidate.map { "; bản gần nhất trước đó là \($0.shortId) (\($0.time)): --snapshot \($0.shortId)" } ?? ""
+        let hint = candidate.map { "; bản gần nhất trước đó là \($0.label) (\($0.time)): --snapshot \($0.label)" } ?? ""
 
         if let named {
             let found = try find(named, in: snapshots, what: "--snapshot \(named)")
@@ -73,13 +79,13 @@ public struct SnapshotChoice: Sendable, Hashable {
         if let recorded {
             let found = try find(recorded, in: snapshots, what: "bản sao lưu \(recorded) ghi trong last.json", hint: hint)
             guard let made = found.made else {
-                throw Refused(description: "bản sao lưu \(found.shortId) ghi trong last.json có thời điểm không đọc được (\(found.time))\(hint); hoặc chọn bản khác bằng --snapshot ID — the recorded copy's time is not RFC 3339")
+                throw Refused(description: "bản sao lưu \(found.label) ghi trong last.json có thời điểm không đọc được (\(found.time))\(hint); hoặc chọn bản khác bằng --snapshot ID — the recorded copy's time is not RFC 3339")
             }
             guard made < recordBound else {
-                throw Refused(description: "bản sao lưu \(found.shortId) ghi trong last.json được tạo lúc \(found.time), sau chính lần sao lưu ghi nhận (\(RFC3339.format(recordTime))): last.json có thể đã bị sửa\(hint) — the recorded copy is newer than its record")
+                throw Refused(description: "bản sao lưu \(found.label) ghi trong last.json được tạo lúc \(found.time), sau chính lần sao lưu ghi nhận (\(RFC3339.format(recordTime))): last.json có thể đã bị sửa\(hint) — the recorded copy is newer than its record")
             }
             if let start = suspectedStart, made > start {
-                throw Refused(description: "bản sao lưu \(found.shortId) ghi trong last.json được tạo lúc \(found.time), sau thời điểm nghi bị tấn công (\(RFC3339.format(start))) nên có thể đã nhiễm\(hint); hoặc chọn bản khác bằng --snapshot ID — the recorded copy is newer than the suspected start")
+                throw Refused(description: "bản sao lưu \(found.label) ghi trong last.json được tạo lúc \(found.time), sau thời điểm nghi bị tấn công (\(RFC3339.format(start))) nên có thể đã nhiễm\(hint); hoặc chọn bản khác bằng --snapshot ID — the recorded copy is newer than the suspected start")
             }
             return SnapshotChoice(snapshot: found, reason: .recorded, why: "bản do tác vụ sao lưu ghi trong last.json, tạo lúc \(found.time), không muộn hơn \(boundText) — the copy the backup job recorded")
         }
@@ -92,9 +98,9 @@ public struct SnapshotChoice: Sendable, Hashable {
                                 + " — the newest copy made by then")
     }
 
-    /// The one copy whose id is or begins with `id`.
+    /// The one copy named `id` (a borg archive) or whose id is or begins with `id`.
     static func find(_ id: String, in snapshots: [BackupSnapshot], what: String, hint: String = "") throws(Refused) -> BackupSnapshot {
-        let matches = snapshots.filter { $0.id.hasPrefix(id) }
+        let matches = snapshots.filter { $0.name == id || $0.id.hasPrefix(id) }
         guard matches.count == 1, let found = matches.first else {
             throw Refused(description: matches.isEmpty
                 ? "\(what): không có trong kho (xem restic snapshots)\(hint) — no such copy in the repository"
