@@ -40,6 +40,13 @@ struct RestoreTests {
             """)
     }
 
+    /// last.json as the job writes it after a run that made `snapshot`.
+    func record(_ snapshot: String) throws {
+        try host.write("/var/lib/attt/backup/last.json", """
+            {"time": "\(ISO8601DateFormatter().string(from: Date()))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
+            """)
+    }
+
     /// `restic backup --json` run in the tree on `paths`; the snapshot's short id.
     func backup(_ paths: String = "etc") throws -> String {
         let made = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --json \(paths)", host.root.path], env: env)
@@ -164,7 +171,7 @@ struct RestoreTests {
         try host.writeData("/home/an/anh.raw", Data(repeating: 7, count: 3 << 20))
         try host.write("/home/an/ghi-chu.txt", "ghi chú\n")
         let both = try backup("etc home")
-        try host.replace("/var/lib/attt/backup/last.json", snapshot, with: both)
+        try record(both)
         func sum(_ top: String) throws -> Int64 {
             var total: Int64 = 0
             let base = host.url(top).path
@@ -191,7 +198,7 @@ struct RestoreTests {
         try FileManager.default.createDirectory(at: host.url("/etc/apt/keyrings"), withIntermediateDirectories: true)
         #expect(chmod(host.url("/etc/apt/keyrings").path, 0o700) == 0)
         let made = try backup()
-        try host.replace("/var/lib/attt/backup/last.json", snapshot, with: made)
+        try record(made)
         #expect(chmod(host.url("/etc/sudoers.d").path, 0o777) == 0 && chown(host.url("/etc/sudoers.d").path, 1000, 1000) == 0)
         try host.remove("/etc/apt/keyrings")
         let attacked = try tree()
