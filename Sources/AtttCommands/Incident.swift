@@ -12,7 +12,7 @@ struct Incident: AsyncParsableCommand {
             IncidentReport.self, IncidentReceive.self,
             IncidentIsolate.self, IncidentRelease.self, IncidentStatus.self,
             IncidentCollect.self, IncidentVerify.self,
-            IncidentRestore.self,
+            IncidentRestore.self, IncidentPurgeKept.self,
         ]
     )
 }

@@ -27,10 +27,10 @@ struct IncidentRestore: ParsableCommand {
     @Option(help: "system (/etc), applications (/var/lib, /srv, /opt, /var/opt, /var/www) or users (/home); repeatable. Default: system.")
     var scope: [RestoreScope] = []
 
-    @Option(help: "Bản sao lưu cần khôi phục (restic snapshot id) — the copy to restore; needed when the latest is newer than --since.")
+    @Option(help: "Bản sao lưu cần khôi phục (restic snapshot id) — the copy to restore; default: the one last.json names, else the newest made by its time and --since.")
     var snapshot: String?
 
-    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE).")
+    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE) hoặc của borg (BORG_REPO, BORG_PASSPHRASE hoặc BORG_PASSCOMMAND).")
     var envFile: String?
 
     @Option(help: "Thời điểm nghi bắt đầu bị tấn công (ISO 8601) — a backup made later is refused; default: the incident's first step.")
@@ -58,8 +58,8 @@ struct IncidentRestore: ParsableCommand {
             return id
         }
         // Bad input is told before anything is read (exit 2), not after last.json.
-        if let snapshot, !BackupSource.isSnapshotId(snapshot) {
-            throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`)")
+        if let snapshot, !BackupSource.isSnapshotId(snapshot) && !BackupSource.isArchiveName(snapshot) {
+            throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`) hay tên bản lưu trữ của borg (`borg list`)")
         }
         if let envFile, !root.exists(envFile) {
             throw CommandFailure.badInput("--env-file \(envFile): không có tệp này trong máy — give the backup job's environment file, e.g. /etc/restic/env")
@@ -124,6 +124,7 @@ struct IncidentRestore: ParsableCommand {
         let kept = Restore.keptDirectories(journal)
         let selection = plan.selection
         var detail = "Khôi phục \(scopes.map(\.label).joined(separator: ", ")) từ \(source.kind.rawValue) \(source.snapshot ?? source.record.target)"
+            + (source.choice.map { " (tạo lúc \($0.snapshot.time); \($0.why))" } ?? "")
             + (source.verifiable ? "" : " (không kiểm chứng được)")
             + ": \(selection.count(.changed)) tệp bị thay đổi, \(selection.count(.missing)) tệp bị xoá được khôi phục, "
             + "\(selection.changes.filter { $0.kind == .notInBackup && $0.applied }.count) tệp không có trong bản sao lưu được chuyển sang chỗ giữ"
@@ -150,7 +151,10 @@ struct IncidentRestore: ParsableCommand {
     }
 
     static func marker(_ change: RestoreSelection.Change) -> String {
-        switch change.kind {
+        if change.directory != nil {
+            return change.kind == .missing ? "thư mục bị xoá, tạo lại" : "thư mục: \(change.differences.joined(separator: ",")) khác bản sao lưu"
+        }
+        return switch change.kind {
         case .changed: "thay đổi (\(change.differences.joined(separator: ",")))"
         case .missing: "bị xoá"
         case .notInBackup: change.applied ? "không có trong bản sao lưu, chuyển sang chỗ giữ" : "không có trong bản sao lưu, giữ nguyên"
@@ -161,8 +165,11 @@ struct IncidentRestore: ParsableCommand {
         let selection = preview.selection
         let aside = selection.changes.filter { $0.kind == .notInBackup && $0.applied }.count
         let listed = selection.changes.filter { !$0.applied }.count
-        var out = "Bản sao lưu: \(preview.source.kind.rawValue) \(preview.source.snapshot ?? preview.source.record.target), lúc \(preview.source.record.time)"
-            + (preview.source.verifiable ? " (đã kiểm tra: restic check, restore --verify)" : " (không kiểm chứng được: thư mục sao chép)") + "\n"
+        let source = preview.source
+        var out = "Bản sao lưu: " + (source.choice.map { "\(source.kind.rawValue) \($0.snapshot.label), tạo lúc \($0.snapshot.time) (lần sao lưu ghi nhận: \(source.record.time))" }
+            ?? "\(source.kind.rawValue) \(source.record.target), lúc \(source.record.time)")
+            + (source.verifiable ? " (đã kiểm tra: restic check, restore --verify)" : " (không kiểm chứng được: thư mục sao chép)") + "\n"
+        if let choice = source.choice { out += "Lý do chọn bản này: \(choice.why)\n" }
         out += "Phạm vi: \(preview.scopes.map { "\($0.rawValue) (\($0.roots.joined(separator: ", ")))" }.joined(separator: "; "))\n"
         out += "Thay đổi: \(selection.count(.changed)); bị xoá: \(selection.count(.missing)); không có trong bản sao lưu: \(aside) chuyển sang chỗ giữ, \(listed) giữ nguyên; bỏ qua: \(selection.skipped.count)\n"
         for change in selection.changes.prefix(shownPaths) { out += "  \(change.path)  \(marker(change))\n" }

@@ -46,7 +46,6 @@ public struct Restore {
             let mount = try applier.mountPoint(of: try host.hostPathResolved(existing), cache: &mounts)
             rootsByMount[mount, default: []].append(root)
         }
-        let needed = try source.restoreSize()
         var preview = Preview(source: source, scopes: scopes, areas: [], stages: [:], selection: RestoreSelection(changes: [], skipped: []), plan: RemediationPlan(steps: []))
         do {
             for (mount, roots) in rootsByMount.sorted(by: { $0.key < $1.key }) {
@@ -54,7 +53,8 @@ public struct Restore {
                 let stage = area + "/stage"
                 preview.areas.append(area)
                 let directory = try host.directory(stage, create: 0o700)
-                if let needed { try Self.checkSpace(directory, needed: needed, mount: mount) }
+                // What these roots hold in the copy, not the whole snapshot (/home is not staged for /etc).
+                if let needed = try source.restoreSize(of: roots) { try Self.checkSpace(directory, needed: needed, mount: mount) }
                 try source.stage(roots, into: stage)
                 for root in roots { preview.stages[root] = stage }
             }
@@ -65,6 +65,13 @@ public struct Restore {
             throw error
         }
         preview.plan = RemediationPlan(steps: preview.selection.toApply.map { change in
+            if let directory = change.directory {
+                return RemediationStep(
+                    control: "VN-TD-INC-001", fixer: "incident-restore",
+                    description: LocalizedText(vi: change.kind == .missing ? "tạo lại thư mục như trong bản sao lưu" : "trả quyền và chủ sở hữu thư mục như trong bản sao lưu",
+                                               en: change.kind == .missing ? "directory made again as in the backup" : "directory's mode and owner as in the backup"),
+                    action: .restoreDirectory(path: change.path, mode: UInt16(directory.mode & 0o7777), owner: directory.owner, group: directory.group))
+            }
             let staged = change.kind == .notInBackup ? nil : preview.stages[Self.root(of: change.path, scopes)].map { $0 + change.path }
             return RemediationStep(
                 control: "VN-TD-INC-001", fixer: "incident-restore",
@@ -105,7 +112,7 @@ public struct Restore {
         let free = Int64(fs.f_bavail) * Int64(fs.f_frsize)
         let total = Int64(fs.f_blocks) * Int64(fs.f_frsize)
         guard free >= needed + margin(total: total) else {
-            throw BackupSource.Refused("\(mount): còn trống \(free >> 20) MiB, cần \(needed >> 20) MiB cho bản sao lưu và \(margin(total: total) >> 20) MiB dự phòng — not enough free space to stage the copy")
+            throw BackupSource.Refused("\(mount): còn trống \(free >> 20) MiB, cần \(needed >> 20) MiB cho bản sao lưu (các tệp cần khôi phục trên hệ thống tệp này) và \(margin(total: total) >> 20) MiB dự phòng — not enough free space to stage the copy")
         }
     }
 

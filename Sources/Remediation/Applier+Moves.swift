@@ -39,7 +39,11 @@ extension Applier {
         for index in moves {
             for path in kept[index] where recorded[path] == nil {
                 recorded[path] = journal.backups.count
-                journal.backups.append(try keepByMove(path, transaction: journal.id, number: journal.backups.count, copies: copies, mounts: &mounts))
+                if case .restoreDirectory = plan.steps[index].action {
+                    journal.backups.append(try keepDirectory(path))
+                } else {
+                    journal.backups.append(try keepByMove(path, transaction: journal.id, number: journal.backups.count, copies: copies, mounts: &mounts))
+                }
             }
         }
         try save(journal)
@@ -132,6 +136,58 @@ extension Applier {
         }
     }
 
+    // MARK: Directories
+
+    /// The record of a directory whose mode and owner are about to be restored: what they are now, or
+    /// that it is absent (the restore makes it).
+    func keepDirectory(_ path: String) throws -> Journal.Backup {
+        let (directory, name) = try host.entryIfPresent(path)
+        guard let directory, let st = try directory.status(name) else {
+            var backup = Journal.Backup(path: path, existed: false, copy: nil, mode: nil, owner: nil, group: nil, after: nil, createdDirectory: nil)
+            backup.directory = true
+            return backup
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw MoveFailed(path: path, reason: "not a directory") }
+        var backup = Journal.Backup(path: path, existed: true, copy: nil, mode: UInt16(st.st_mode & 0o7777), owner: st.st_uid, group: st.st_gid, after: nil, createdDirectory: nil)
+        backup.directory = true
+        return backup
+    }
+
+    /// Makes `path` a directory (when it is gone) with `mode`, `owner` and `group`, through a
+    /// descriptor opened without following a link (an attacker's link in its place is refused).
+    func restoreDirectory(_ path: String, mode: UInt16, owner: UInt32, group: UInt32) throws {
+        let (parent, name) = try host.entry(path, create: 0o755)
+        guard mkdirat(parent.descriptor, name, 0o700) == 0 || errno == EEXIST else {
+            throw MoveFailed(path: path, reason: "mkdir: " + String(cString: strerror(errno)))
+        }
+        try setAttributes(parent, name, path: path, mode: mode, owner: owner, group: group)
+        try parent.sync()
+    }
+
+    /// The directory's mode and owner as the journal kept them; one the restore made goes if empty.
+    func putDirectoryBack(_ backup: Journal.Backup) throws {
+        guard let (found, name) = try? host.entryIfPresent(backup.path), let parent = found,
+              let st = try parent.status(name), st.st_mode & S_IFMT == S_IFDIR else { return }
+        guard backup.existed else {
+            parent.removeEmptyDirectory(name)
+            return
+        }
+        try setAttributes(parent, name, path: backup.path, mode: backup.mode ?? 0o755, owner: backup.owner ?? 0, group: backup.group ?? 0)
+    }
+
+    func setAttributes(_ parent: OpenDirectory, _ name: String, path: String, mode: UInt16, owner: UInt32, group: UInt32) throws {
+        let directory = try parent.subdirectory(name)
+        // Owner before mode: chown clears set-id bits.
+        guard fchown(directory.descriptor, owner, group) == 0, fchmod(directory.descriptor, mode_t(mode)) == 0 else {
+            throw MoveFailed(path: path, reason: "chown/chmod: " + String(cString: strerror(errno)))
+        }
+    }
+
+    /// What a rollback compares for a directory: its mode and owner (what the restore set).
+    static func directoryFingerprint(_ st: stat) -> String {
+        "dir:" + String(st.st_mode & 0o7777, radix: 8) + ":\(st.st_uid):\(st.st_gid)"
+    }
+
     /// Renames a kept file back over `path`; nothing when it is not in its kept place (never moved,
     /// or already back).
     func moveBack(_ path: String, from keptAt: String) throws {
@@ -163,8 +219,11 @@ extension Applier {
 }
 
 extension RemediationAction {
+    /// A restore's action: recorded with the others before the first one runs, in one save.
     var isMove: Bool {
-        if case .putInPlace = self { return true }
-        return false
+        switch self {
+        case .putInPlace, .restoreDirectory: true
+        default: false
+        }
     }
 }

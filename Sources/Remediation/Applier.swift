@@ -132,6 +132,8 @@ public struct Applier {
             break
         case .putInPlace(let path, let staged):
             try putInPlace(path, staged: staged, keptAt: nil, step: 0)
+        case .restoreDirectory(let path, let mode, let owner, let group):
+            try restoreDirectory(path, mode: mode, owner: owner, group: group)
         }
     }
 
@@ -248,6 +250,8 @@ public struct Applier {
             if number > 0 { try checkpoint("restored-\(number)") }
             if let keptAt = backup.keptAt {
                 try moveBack(backup.path, from: keptAt)
+            } else if backup.directory == true {
+                try putDirectoryBack(backup)
             } else if let target = backup.linkTarget {
                 let (directory, name) = try host.entry(backup.path, create: 0o755)
                 try directory.removeTree(name)
@@ -288,6 +292,7 @@ public struct Applier {
         case newerTransaction(String, String)
         case changedSince(String, String)
         case nothingToRollBack
+        case keptFilesPurged(String)
 
         public var description: String {
             switch self {
@@ -296,6 +301,7 @@ public struct Applier {
             case .newerTransaction(let id, let newer): return "transaction \(newer), applied after \(id), must be rolled back first"
             case .changedSince(let id, let path): return "\(path) changed after transaction \(id); rolling back would lose that change — restore it by hand or roll back the later change first"
             case .nothingToRollBack: return "no applied transaction to roll back"
+            case .keptFilesPurged(let id): return "các tệp bị thay thế của giao dịch \(id) đã được xoá (attt incident purge-kept): không thể hoàn tác — the replaced files were purged; \(id) cannot be rolled back"
             }
         }
     }
@@ -311,6 +317,7 @@ public struct Applier {
             throw id.map { RollbackError.notFound($0) } ?? RollbackError.nothingToRollBack
         }
         guard journal.state == .applied else { throw RollbackError.notApplied(journal.id, journal.state) }
+        guard journal.keptPurgedAt == nil else { throw RollbackError.keptFilesPurged(journal.id) }
         if let newer = applied.last(where: { $0.id > journal.id }) { throw RollbackError.newerTransaction(journal.id, newer.id) }
         for backup in journal.backups where backup.after != fingerprint(backup.path, identity: backup.after?.hasPrefix(Self.identityPrefix) == true) {
             throw RollbackError.changedSince(journal.id, backup.path)
@@ -375,6 +382,7 @@ public struct Applier {
     func fingerprint(_ path: String, identity: Bool = false) -> String? {
         guard let (found, name) = try? host.entryIfPresent(path), let directory = found else { return nil }
         if identity { return identityFingerprint(directory, name) }
+        if let st = (try? directory.status(name)) ?? nil, st.st_mode & S_IFMT == S_IFDIR { return Self.directoryFingerprint(st) }
         if let target = directory.linkTarget(name) { return "link:" + target }
         guard let data = (try? directory.read(name, limit: host.maxFileSize)) ?? nil else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -403,6 +411,7 @@ public struct Applier {
         case .onRestore(let arguments, _): return "on rollback, run " + arguments.joined(separator: " ")
         case .confirmConnectivity(let seconds): return "keep only if the collector answers (\(seconds) s)"
         case .putInPlace(let path, let staged): return staged == nil ? "move aside \(path)" : "put in place \(path)"
+        case .restoreDirectory(let path, let mode, let owner, let group): return "directory \(path): mode \(String(mode, radix: 8)), owner \(owner):\(group)"
         }
     }
 }

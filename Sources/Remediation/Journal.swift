@@ -38,6 +38,9 @@ public struct Journal: Codable, Sendable, Hashable {
         /// rollback renames the file back. `after` is then the file's identity (`stat:` dev, inode,
         /// size, time), not a hash of bytes that may be gigabytes.
         public var keptAt: String? = nil
+        /// A directory (`RemediationAction.restoreDirectory`): only its mode, owner and group were
+        /// kept (`existed`), never what it holds; when it did not exist, a rollback removes it if empty.
+        public var directory: Bool? = nil
     }
 
     public struct Step: Codable, Sendable, Hashable {
@@ -63,6 +66,9 @@ public struct Journal: Codable, Sendable, Hashable {
     /// Set while a change that could cut the host off waits for the collector (`confirmConnectivity`):
     /// past it, the next `attt` run — or the timer armed when it was applied — rolls it back.
     public var confirmBy: Timestamp? = nil
+    /// When the officer removed the files a restore kept aside (`attt incident purge-kept`): from then
+    /// on the restore cannot be rolled back.
+    public var keptPurgedAt: Timestamp? = nil
 
     public struct RestoreCommand: Codable, Sendable, Hashable {
         public var arguments: [String]

@@ -76,6 +76,8 @@ public struct Planner {
             case .putInPlace(let path, let staged):
                 out += staged.map { "# \(path): the backup's copy (\($0)) put in place; the current file kept aside\n" }
                     ?? "# \(path): not in the backup, moved aside (kept, undone by a rollback)\n"
+            case .restoreDirectory(let path, let mode, let owner, let group):
+                out += "# \(path)/: mode \(String(mode, radix: 8)), owner \(owner):\(group) as in the backup (made if gone)\n"
             }
         }
         return out

@@ -5,7 +5,9 @@ private func file(_ path: String, size: Int64 = 10, mode: UInt32 = 0o644, owner:
     RestoreEntry(path: path, kind: .file, size: size, mode: mode, owner: owner, modified: modified, contentHash: hash)
 }
 
-private func dir(_ path: String) -> RestoreEntry { RestoreEntry(path: path, kind: .directory, mode: 0o755) }
+private func dir(_ path: String, mode: UInt32 = 0o755, owner: UInt32 = 0, group: UInt32 = 0, size: Int64 = 4096) -> RestoreEntry {
+    RestoreEntry(path: path, kind: .directory, size: size, mode: mode, owner: owner, group: group)
+}
 
 @Suite struct RestoreSelectionTests {
     /// The backup as it was, and the same tree attacked: a file changed, one deleted, one added.
@@ -106,5 +108,28 @@ private func dir(_ path: String) -> RestoreEntry { RestoreEntry(path: path, kind
         let live = "127.0.0.1 localhost\n6.6.6.6 update.microsoft.com\n10.231.7.1 thu-thap.xa.vn # attt-isolation\n"
         #expect(RestoreSelection.mergeHosts(backup: backup, live: live) == "127.0.0.1 localhost\n10.231.7.1 thu-thap.xa.vn # attt-isolation\n")
         #expect(RestoreSelection.mergeHosts(backup: "127.0.0.1 localhost", live: "") == "127.0.0.1 localhost\n")
+    }
+
+    /// A directory's own mode and owner are restored (`chmod 0777 /etc/sudoers.d`), compared by
+    /// those alone: its size and time change with what it holds.
+    @Test func aDirectorysModeAndOwnerAreChanges() {
+        let staged = [dir("/etc"), dir("/etc/sudoers.d", mode: 0o750), dir("/etc/ssh", size: 4096), dir("/home/an", mode: 0o700, owner: 1000, group: 1000)]
+        let live = [dir("/etc"), dir("/etc/sudoers.d", mode: 0o777), dir("/etc/ssh", size: 8192), dir("/home/an", mode: 0o700, owner: 0, group: 1000)]
+        let selection = RestoreSelection.compare(staged: staged, live: live, scopes: [.system, .users])
+        #expect(selection.changes.map(\.path) == ["/etc/sudoers.d", "/home/an"])
+        #expect(selection.changes.map(\.differences) == [["mode"], ["owner"]])
+        #expect(selection.changes.allSatisfy { $0.kind == .changed && $0.applied })
+        #expect(selection.changes.map { $0.directory?.mode } == [0o750, 0o700])
+    }
+
+    /// A directory the attacker removed is made again, even empty; one the backup does not have stays.
+    @Test func aMissingDirectoryIsMadeAndAnExtraOneStays() {
+        let staged = [dir("/etc"), dir("/etc/apt/apt.conf.d", mode: 0o755), file("/etc/apt/apt.conf.d/50unattended-upgrades")]
+        let live = [dir("/etc"), dir("/etc/.x", mode: 0o700), file("/etc/.x/miner")]
+        let selection = RestoreSelection.compare(staged: staged, live: live, scopes: [.system])
+        #expect(selection.changes.map { "\($0.kind.rawValue) \($0.path) \($0.directory != nil)" } == [
+            "not-in-backup /etc/.x/miner false", "missing /etc/apt/apt.conf.d true", "missing /etc/apt/apt.conf.d/50unattended-upgrades false",
+        ])
+        #expect(selection.skipped.isEmpty)
     }
 }

@@ -101,6 +101,9 @@ import HostAccess
         #expect(run.exitCode.value == 0 && run.exitCode.source.description == "/s:3")
         #expect(run.paths?.value == ["/etc"] && run.paths?.source.line == 5)
         #expect(try BackupProbe.lastRun(text: nil, path: "/s") == nil)
+        // The snapshot the job made (docs/backup-status.md), as the fixture's attt-backup writes it.
+        let withSnapshot = #"{"time": "2026-11-25T02:14:51Z", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "5d326d30"}"#
+        #expect(try BackupProbe.lastRun(text: withSnapshot, path: "/s")?.exitCode.value == 0)
         #expect(throws: ProbeError.self) { try BackupProbe.lastRun(text: "{\"time\": \"yesterday\", \"exitCode\": 0, \"target\": \"x\"}", path: "/s") }
         do {
             _ = try BackupProbe.lastRun(text: "{\"time\": \"2026-11-25T02:14:51Z\"}", path: "/s")

@@ -30,13 +30,6 @@ import Testing
         }
     }
 
-    @Test func aGoodRecordGivesRestic() throws {
-        try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "restic", "target": "/srv/backup/restic", "snapshot": "5d326d30"}"#)
-        let source = try open()
-        #expect(source.kind == .restic && source.snapshot == "5d326d30" && source.verifiable)
-        #expect(source.environment == ["RESTIC_REPOSITORY": host.url("/srv/backup/restic").path, "RESTIC_PASSWORD_FILE": host.url("/etc/restic/password").path])
-    }
-
     @Test func refusals() throws {
         #expect(refusal { try open() }.contains("chưa có bản ghi sao lưu"))
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 3, "tool": "restic", "target": "/srv/backup/restic"}"#)
@@ -44,20 +37,25 @@ import Testing
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "restic", "target": "/var/backups/restic", "snapshot": "5d326d30"}"#)
         #expect(refusal { try open() }.contains("nằm trên ổ đĩa hệ thống"))
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "restic", "target": "/srv/backup/restic", "snapshot": "5d326d30"}"#)
-        let before = try #require(ISO8601DateFormatter().date(from: "2026-11-30T00:00:00Z"))
-        #expect(refusal { try open(since: before) }.contains("được tạo sau thời điểm nghi bị tấn công"))
-        #expect(refusal { try open(since: before, snapshot: "0a1b2c3d") } == "accepted")
+        // Which snapshot, and whether it is newer than the suspected start, is restic's list's business
+        // (SnapshotChoiceTests, RestoreTests); these refusals come before restic runs.
         #expect(refusal { try open(snapshot: "--password-command=sh") }.contains("không phải mã bản sao lưu"))
         #expect(refusal { try open(envFile: nil) }.contains("cần --env-file"))
         try host.write("/etc/restic/env", "RESTIC_PASSWORD_FILE=$HOME/pw\n")
         #expect(refusal { try open() }.contains("/etc/restic/env:1: RESTIC_PASSWORD_FILE dùng biến"))
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "borg", "target": "/srv/backup/borg"}"#)
+        #expect(refusal { try open() }.contains("/etc/restic/env: không có BORG_PASSPHRASE hay BORG_PASSCOMMAND"))
+        #expect(refusal { try open(snapshot: "--remote-path=sh") }.contains("không phải mã bản sao lưu của borg"))
+        try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "duplicity", "target": "/srv/backup/dup"}"#)
         #expect(refusal { try open() }.contains("chưa được hỗ trợ"))
     }
 
     @Test func aPlainCopyCannotBeVerified() throws {
         try record(#"{"time": "2026-12-01T02:00:00Z", "exitCode": 0, "tool": "rsync", "target": "/srv/backup/pc-01"}"#)
         let source = try open(envFile: nil)
-        #expect(source.kind == .directory && !source.verifiable)
+        #expect(source.kind == .directory && !source.verifiable && source.choice == nil)
+        // A plain copy has no older one to fall back on: made after the suspected start, it is refused.
+        let before = try #require(ISO8601DateFormatter().date(from: "2026-11-30T00:00:00Z"))
+        #expect(refusal { try open(envFile: nil, since: before) }.contains("thư mục sao chép không có bản cũ hơn"))
     }
 }

@@ -34,9 +34,25 @@ struct RestoreTests {
         try #require(backup.status == 0, "\(backup.stderr)")
         let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
         snapshot = try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)
+        // Written after the run, as attt-backup does: the snapshot's time is before the record's.
         try host.write("/var/lib/attt/backup/last.json", """
-            {"time": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600)))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
+            {"time": "\(ISO8601DateFormatter().string(from: Date()))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
             """)
+    }
+
+    /// last.json as the job writes it after a run that made `snapshot`.
+    func record(_ snapshot: String) throws {
+        try host.write("/var/lib/attt/backup/last.json", """
+            {"time": "\(ISO8601DateFormatter().string(from: Date()))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
+            """)
+    }
+
+    /// `restic backup --json` run in the tree on `paths`; the snapshot's short id.
+    func backup(_ paths: String = "etc") throws -> String {
+        let made = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --json \(paths)", host.root.path], env: env)
+        try #require(made.status == 0, "\(made.stderr)")
+        let summary = try #require(made.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
+        return try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)
     }
 
     static func run(_ program: String, _ arguments: [String], env: [String: String]) throws -> AtttBinary.Output {
@@ -108,7 +124,7 @@ struct RestoreTests {
     /// The latest copy was made after the attack may have begun: refused unless a snapshot is named.
     @Test func aCopyNewerThanTheSuspectedStartNeedsANamedSnapshot() throws {
         #expect(throws: BackupSource.Refused.self) { try source(since: Date().addingTimeInterval(-3600)) }
-        #expect(try source(since: Date().addingTimeInterval(-3600), snapshot: snapshot).snapshot == snapshot)
+        #expect(try source(since: Date().addingTimeInterval(-3600), snapshot: snapshot).choice?.snapshot.shortId == snapshot)
     }
 
     /// A repository that does not open with the password is refused by `restic check`, before anything is staged.
@@ -118,5 +134,85 @@ struct RestoreTests {
         let restore = Restore(host: HostRoot(host.root.path))
         #expect(throws: BackupSource.Refused.self) { try restore.prepare(source: try source(), scopes: [.system], id: "test") }
         #expect(try tree() == before)
+    }
+
+    @Test func aGoodRecordGivesTheRecordedSnapshot() throws {
+        let source = try source()
+        #expect(source.kind == .restic && source.verifiable)
+        #expect(source.choice?.reason == .recorded && source.choice?.snapshot.shortId == snapshot, "\(String(describing: source.choice))")
+    }
+
+    /// The attack this guards against: root on the PC holds the job's credentials and adds a copy of
+    /// the attacked system, the newest in the repository. Without a snapshot named anywhere the
+    /// restore takes the newest copy made by the job's record, and the attacked files do not come back.
+    @Test func anAttackersLaterSnapshotIsNotTaken() throws {
+        try host.replace("/var/lib/attt/backup/last.json", ", \"snapshot\": \"\(snapshot)\"", with: "")
+        // The record's time is whole seconds: the attacker's copy comes later than that second.
+        Thread.sleep(forTimeInterval: 2.2)
+        try attack()
+        let planted = try backup()
+        #expect(planted != snapshot)
+        let source = try source()
+        #expect(source.choice?.snapshot.shortId == snapshot && source.choice?.reason == .newestBefore)
+        #expect(source.choice?.why.contains("bỏ qua 1 bản mới hơn") == true, "\(source.choice?.why ?? "")")
+        let restore = Restore(host: HostRoot(host.root.path))
+        let journal = try restore.apply(try restore.prepare(source: source, scopes: [.system], id: "test"), officer: "can-bo")
+        #expect(journal.state == .applied, "\(journal.error ?? "")")
+        let dumped = try Self.run("/usr/bin/restic", ["dump", snapshot, "/etc/passwd"], env: env)
+        let restored = try Data(contentsOf: host.url("/etc/passwd"))
+        #expect(dumped.status == 0 && dumped.data == restored)
+        #expect(!String(decoding: restored, as: UTF8.self).contains("sysadm"))
+        // Named by the officer, the later copy is taken all the same (and the dry run says so).
+        #expect(try self.source(snapshot: planted).choice?.reason == .named)
+    }
+
+    /// The free space asked for is what the chosen roots hold in the copy, not the whole snapshot.
+    @Test func theSizeCountedIsTheRestoredRoots() throws {
+        try host.writeData("/home/an/anh.raw", Data(repeating: 7, count: 3 << 20))
+        try host.write("/home/an/ghi-chu.txt", "ghi chú\n")
+        let both = try backup("etc home")
+        try record(both)
+        func sum(_ top: String) throws -> Int64 {
+            var total: Int64 = 0
+            let base = host.url(top).path
+            for case let relative as String in FileManager.default.enumerator(atPath: base)! {
+                let attributes = try FileManager.default.attributesOfItem(atPath: base + "/" + relative)
+                if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+            }
+            return total
+        }
+        let source = try source()
+        let etc = try sum("/etc"), home = try sum("/home")
+        #expect(home > 3 << 20)
+        #expect(try source.restoreSize(of: ["/etc"]) == etc)
+        #expect(try source.restoreSize(of: ["/home"]) == home)
+        #expect(try source.restoreSize(of: ["/etc", "/home"]) == etc + home)
+        #expect(try source.restoreSize(of: ["/srv"]) == 0)
+    }
+
+    /// A directory's own mode and owner come back as in the backup, an empty one deleted is made
+    /// again, and a rollback gives the attacked ones back.
+    @Test func directoriesGetTheirModeAndOwnerBack() throws {
+        try FileManager.default.createDirectory(at: host.url("/etc/sudoers.d"), withIntermediateDirectories: true)
+        #expect(chmod(host.url("/etc/sudoers.d").path, 0o750) == 0)
+        try FileManager.default.createDirectory(at: host.url("/etc/apt/keyrings"), withIntermediateDirectories: true)
+        #expect(chmod(host.url("/etc/apt/keyrings").path, 0o700) == 0)
+        let made = try backup()
+        try record(made)
+        #expect(chmod(host.url("/etc/sudoers.d").path, 0o777) == 0 && chown(host.url("/etc/sudoers.d").path, 1000, 1000) == 0)
+        try host.remove("/etc/apt/keyrings")
+        let attacked = try tree()
+
+        let restore = Restore(host: HostRoot(host.root.path))
+        let preview = try restore.prepare(source: try source(), scopes: [.system], id: "test")
+        #expect(preview.selection.changes.map { "\($0.kind.rawValue) \($0.path) \($0.differences)" } == [
+            "missing /etc/apt/keyrings []", "changed /etc/sudoers.d [\"mode\", \"owner\", \"group\"]",
+        ])
+        let journal = try restore.apply(preview, officer: "can-bo")
+        #expect(journal.state == .applied, "\(journal.error ?? "")")
+        let now = try tree()
+        #expect(now["etc/sudoers.d"] == "\(S_IFDIR) 750 0:0 " && now["etc/apt/keyrings"] == "\(S_IFDIR) 700 0:0 ", "\(now["etc/sudoers.d"] ?? "") \(now["etc/apt/keyrings"] ?? "")")
+        _ = try Applier(host: HostRoot(host.root.path)).rollback(nil)
+        #expect(try tree() == attacked)
     }
 }

@@ -27,17 +27,18 @@ struct IncidentRestoreTests {
         let initialised = try Self.restic(["init"], env: env)
         try #require(initialised.status == 0, "\(initialised.stderr)")
         // The job's command, run in the tree: restic names a relative path as given, so the snapshot
-        // holds /etc/…, as on a PC.
+        // holds /etc/…, as on a PC. It ran ten minutes ago, before the incident's first step (the
+        // restore never takes a copy made after that).
         let backup = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), [
-            "-c", "cd \"$0\" && exec restic backup --json etc", host.root.path,
+            "-c", "cd \"$0\" && exec restic backup --json --time \"$(date -d @$1 '+%Y-%m-%d %H:%M:%S')\" etc", host.root.path, String(Int(Date().timeIntervalSince1970) - 600),
         ], environment: env)
         try #require(backup.status == 0, "\(backup.stderr)")
         let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
         let decoded = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any]
         snapshot = try #require(decoded?["snapshot_id"] as? String)
-        // What attt-backup writes after the run (docs/backup-status.md), with the new snapshot field.
+        // What attt-backup writes after the run (docs/backup-status.md), with the snapshot it made.
         try host.write("/var/lib/attt/backup/last.json", """
-            {"time": "\(Self.now(-600))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
+            {"time": "\(Self.now(-595))", "exitCode": 0, "tool": "restic", "target": "/media/usb/restic", "paths": ["/etc"], "snapshot": "\(snapshot)"}
             """)
     }
 
@@ -104,6 +105,7 @@ struct IncidentRestoreTests {
         #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
         #expect(dry.stdout.contains("Thay đổi: 2; bị xoá: 2; không có trong bản sao lưu: 1 chuyển sang chỗ giữ"), "\(dry.stdout)")
         #expect(dry.stdout.contains("Chạy thử"))
+        #expect(dry.stdout.contains("Bản sao lưu: restic \(snapshot), tạo lúc ") && dry.stdout.contains("Lý do chọn bản này: bản do tác vụ sao lưu ghi trong last.json"), "\(dry.stdout)")
         let listFile = try #require(dry.stdout.split(separator: "\n").first { $0.hasPrefix("Danh sách đầy đủ: ") }?.dropFirst("Danh sách đầy đủ: ".count))
         let lines = try host.read(String(listFile)).split(separator: "\n").map { $0.split(separator: "\t").prefix(3).joined(separator: " ") }
         #expect(Set(lines) == [
@@ -161,5 +163,86 @@ struct IncidentRestoreTests {
         #expect(refused.status == 1 && refused.stderr.contains("sau thời điểm nghi bị tấn công"), "\(refused.stderr)")
         let chosen = try AtttBinary.run(restore + ["--dry-run", "--since", Self.now(-3600), "--snapshot", snapshot])
         #expect(chosen.status == 0, "\(chosen.stderr)")
+    }
+
+    /// After the officer has what he needs, the attacked files kept by the restore are removed; the
+    /// step is recorded, and the restore can no longer be rolled back.
+    @Test func purgeKeptRemovesTheReplacedFilesAndEndsTheRollback() throws {
+        try attack()
+        try recordCollection()
+        let pam = try stagedPam()
+        let signIn = ["--officer-group", "root", "--pam-confdir", pam]
+        let applied = try AtttBinary.run(restore + ["--apply"] + signIn, input: "root\nDung-mat-khau-1\n")
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let line = try #require(applied.stdout.split(separator: "\n").first { $0.hasPrefix("Giao dịch ") })
+        let tx = String(line.split(separator: " ")[2])
+        let purge = ["incident", "purge-kept", "--root", host.root.path, tx]
+
+        let dry = try AtttBinary.run(purge + ["--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("Sẽ xoá 3 tệp bị thay thế") && dry.stdout.contains("/.attt-restore-\(tx)/kept"), "\(dry.stdout)\(dry.stderr)")
+        #expect(FileManager.default.fileExists(atPath: host.url("/.attt-restore-\(tx)/kept").path))
+
+        let purged = try AtttBinary.run(purge + ["--apply"] + signIn, input: "root\nDung-mat-khau-1\n")
+        #expect(purged.status == 0, "\(purged.stdout)\(purged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: host.url("/.attt-restore-\(tx)").path))
+        let steps = try host.read("/var/lib/attt/incidents/\(Self.incident)/steps.jsonl")
+        #expect(steps.contains("\"kind\":\"note\"") && steps.contains("\"transaction\":\"\(tx)\"") && steps.contains("không thể hoàn tác nữa"), "\(steps)")
+
+        let rollback = try AtttBinary.run(["rollback", "--root", host.root.path, tx])
+        #expect(rollback.status != 0 && rollback.stderr.contains("purge-kept"), "\(rollback.stdout)\(rollback.stderr)")
+        let again = try AtttBinary.run(purge + ["--dry-run"])
+        #expect(again.status == 1 && again.stderr.contains("đã được xoá"), "\(again.stderr)")
+        let bad = try AtttBinary.run(["incident", "purge-kept", "--root", host.root.path, "../../etc"])
+        #expect(bad.status == 2, "\(bad.stderr)")
+    }
+
+    /// The fixture's backup job (`/usr/local/sbin/attt-backup`, the example docs/backup-status.md
+    /// names) run in the tree as its service would, with this machine's programs bound in read-only:
+    /// last.json names the snapshot restic made, and the restore takes that one, not a copy an
+    /// attacker adds afterwards with the job's credentials.
+    @Test func theBackupJobRecordsItsSnapshotAndALaterOneIsNotTaken() throws {
+        let job = try FixtureHost("debian12-hardened")
+        let tree = job.root.path
+        try job.write("/etc/restic/password", Self.password + "\n")
+        try job.write("/etc/restic/env", "export RESTIC_REPOSITORY=/media/usb/restic\nexport RESTIC_PASSWORD_FILE=/etc/restic/password\nexport RESTIC_CACHE_DIR=/var/cache/restic\n")
+        for directory in ["media/usb", "tmp", "home/an", "srv", "usr/lib64", "var/cache"] {
+            try FileManager.default.createDirectory(atPath: tree + "/" + directory, withIntermediateDirectories: true)
+        }
+        chmod(tree + "/tmp", 0o1777)
+        for link in ["lib", "lib64"] where !FileManager.default.fileExists(atPath: tree + "/" + link) {
+            try FileManager.default.createSymbolicLink(atPath: tree + "/" + link, withDestinationPath: "usr/" + link)
+        }
+        let jobEnv = ["RESTIC_REPOSITORY": tree + "/media/usb/restic", "RESTIC_PASSWORD_FILE": tree + "/etc/restic/password", "RESTIC_CACHE_DIR": tree + "/var/cache/restic"]
+        let initialised = try Self.restic(["init"], env: jobEnv)
+        try #require(initialised.status == 0, "\(initialised.stderr)")
+        func chrooted(_ command: String) throws -> AtttBinary.Output {
+            try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/unshare"), ["--mount", "--fork", "/bin/sh", "-c", """
+                for d in usr/bin usr/sbin usr/lib usr/lib64; do mount --bind "/$d" "$0/$d" && mount -o remount,bind,ro "$0/$d" || exit 1; done
+                exec chroot "$0" /bin/sh -c "$1"
+                """, tree, command])
+        }
+        let ran = try chrooted("/usr/local/sbin/attt-backup")
+        #expect(ran.status == 0, "\(ran.stdout)\(ran.stderr)")
+        let record = try job.read("/var/lib/attt/backup/last.json")
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
+        let recorded = try #require(fields["snapshot"] as? String, "\(record)")
+        #expect(fields["exitCode"] as? Int == 0 && recorded.count == 8, "\(record)")
+        let listed = try Self.restic(["snapshots", "--json"], env: jobEnv)
+        #expect(listed.stdout.contains("\"short_id\":\"\(recorded)\""), "\(listed.stdout)")
+
+        // The attacker, root on the PC, backs the attacked /etc up with the job's own credentials.
+        Thread.sleep(forTimeInterval: 2.2)
+        try job.append("/etc/passwd", "sysadm:x:0:0::/root:/bin/bash\n")
+        let planted = try chrooted(". /etc/restic/env && exec restic backup /etc")
+        #expect(planted.status == 0, "\(planted.stderr)")
+
+        let dry = ["incident", "restore", "--root", tree, "--env-file", "/etc/restic/env", "--dry-run", "--skip-collection", "thử nghiệm"]
+        let taken = try AtttBinary.run(dry)
+        #expect(taken.status == 0 && taken.stdout.contains("Bản sao lưu: restic \(recorded),"), "\(taken.stdout)\(taken.stderr)")
+        #expect(taken.stdout.contains("/etc/passwd  thay đổi (size"), "\(taken.stdout)")
+        // Without the record's snapshot (an older job), the newest copy made by the record's time.
+        try job.replace("/var/lib/attt/backup/last.json", ", \"snapshot\": \"\(recorded)\"", with: "")
+        let newest = try AtttBinary.run(dry)
+        #expect(newest.status == 0 && newest.stdout.contains("Bản sao lưu: restic \(recorded),") && newest.stdout.contains("bỏ qua 1 bản mới hơn"), "\(newest.stdout)\(newest.stderr)")
     }
 }

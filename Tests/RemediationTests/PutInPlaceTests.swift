@@ -27,6 +27,9 @@ import Testing
         try? host.remove("/etc/localtime")
         try host.symlink("/etc/localtime", to: "/usr/share/zoneinfo/Etc/UTC")
         try host.write("/home/an/du-lieu.bin", "mã hoá bởi ransomware\n")
+        // A directory opened to everyone, and an empty one deleted (its mode and owner are restored).
+        try FileManager.default.createDirectory(at: host.url("/etc/sudoers.d"), withIntermediateDirectories: true)
+        #expect(chmod(host.url("/etc/sudoers.d").path, 0o777) == 0 && chown(host.url("/etc/sudoers.d").path, 1000, 1000) == 0)
 
         try host.write(stage + "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
         #expect(chmod(host.url(stage + "/etc/passwd").path, 0o644) == 0)
@@ -44,6 +47,8 @@ import Testing
         .putInPlace(path: "/etc/passwd", staged: stage + "/etc/passwd"),
         .putInPlace(path: "/etc/ssh/sshd_config", staged: stage + "/etc/ssh/sshd_config"),
         .putInPlace(path: "/home/an/du-lieu.bin", staged: stage + "/home/an/du-lieu.bin"),
+        .restoreDirectory(path: "/etc/apt/keyrings", mode: 0o700, owner: 0, group: 0),
+        .restoreDirectory(path: "/etc/sudoers.d", mode: 0o750, owner: 0, group: 0),
     ]
 
     static func plan() -> RemediationPlan {
@@ -64,6 +69,9 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: host.url("/etc/cron.d/evil").path))
         #expect(try host.read("/etc/passwd") == "root:x:0:0:root:/root:/bin/bash\n")
+        // The directories as in the backup: mode and owner given back, the deleted one made again.
+        #expect(now["etc/sudoers.d"] == "\(S_IFDIR) 750 0:0 ", "\(now["etc/sudoers.d"] ?? "")")
+        #expect(now["etc/apt/keyrings"] == "\(S_IFDIR) 700 0:0 ", "\(now["etc/apt/keyrings"] ?? "")")
 
         // The attacked versions are in kept/, moved (same inode data, owner, mode), nothing copied.
         let kept = journal.backups.compactMap { backup in backup.keptAt.map { (backup.path, $0) } }
@@ -77,7 +85,8 @@ import Testing
         let copies = try FileManager.default.contentsOfDirectory(atPath: host.url("/var/lib/attt/transactions/\(journal.id)/files").path)
         #expect(copies.isEmpty)
         // What a rollback checks first is each restored file's identity, not a hash of its bytes.
-        #expect(journal.backups.filter { $0.path != "/etc/cron.d/evil" }.allSatisfy { $0.after?.hasPrefix("stat:") == true })
+        #expect(journal.backups.filter { $0.path != "/etc/cron.d/evil" && $0.directory == nil }.allSatisfy { $0.after?.hasPrefix("stat:") == true })
+        #expect(journal.backups.filter { $0.directory == true }.map(\.after) == ["dir:700:0:0", "dir:750:0:0"])
 
         let rolledBack = try Applier(host: HostRoot(host.root.path)).rollback(nil)
         #expect(rolledBack.state == .rolledBack)
@@ -88,7 +97,12 @@ import Testing
     /// Stops the restore at every point a crash could hit, then recovers: in between each file is old,
     /// new, or in its kept place (never lost); afterwards the tree is the attacked one again.
     @Test func aCrashAtAnyPointIsRecovered() throws {
-        let points = (1...Self.actions.count).flatMap { ["before-step-\($0)", "kept-step-\($0)", "after-step-\($0)"] }
+        // A file is moved aside between its "before" and "after" points ("kept"); a directory only changes mode.
+        let points = Self.actions.indices.flatMap { i in
+            let n = i + 1
+            if case .putInPlace = Self.actions[i] { return ["before-step-\(n)", "kept-step-\(n)", "after-step-\(n)"] }
+            return ["before-step-\(n)", "after-step-\(n)"]
+        }
         for point in points {
             let host = try Self.attackedHost()
             let old = try Self.tree(host.root)
@@ -97,7 +111,8 @@ import Testing
             #expect(throws: Applier.Checkpoint.self) { try applier.apply(Self.plan(), officer: nil) }
             let during = try Self.tree(host.root)
             let kept = try snapshotTree(host.root).filter { $0.key.contains("/kept/") }.map(\.value)
-            for (path, state) in old where during[path] != state {
+            // A directory's mode is not a file to keep: it is checked after the recovery, below.
+            for (path, state) in old where during[path] != state && !state.hasPrefix("\(S_IFDIR) ") {
                 #expect(kept.contains(state), "\(point): \(path) is neither in place nor kept")
             }
             let recovered = try Applier(host: HostRoot(host.root.path)).recover()
@@ -180,6 +195,55 @@ import Testing
         #expect(journal.state == .failed)
         #expect(journal.error?.contains("cannot put /home/an/du-lieu.bin in place") == true, "\(journal.error ?? "")")
         #expect(try Self.tree(host.root) == old)
+    }
+
+    /// A directory whose mode was changed after the restore is not silently reset by a rollback.
+    @Test func rollbackRefusesAfterARestoredDirectoryChanged() throws {
+        let host = try Self.attackedHost()
+        let applier = Applier(host: HostRoot(host.root.path))
+        _ = try applier.apply(Self.plan(), officer: nil)
+        #expect(chmod(host.url("/etc/sudoers.d").path, 0o700) == 0)
+        #expect(throws: Applier.RollbackError.self) { try applier.rollback(nil) }
+    }
+
+    /// A link planted where the backup has a directory is not followed: the step fails and all goes back.
+    @Test func aLinkInPlaceOfADirectoryFailsTheRestore() throws {
+        let host = try Self.attackedHost()
+        try host.remove("/etc/sudoers.d")
+        try host.symlink("/etc/sudoers.d", to: "/etc/ssh")
+        let old = try Self.tree(host.root)
+        let journal = try Applier(host: HostRoot(host.root.path)).apply(Self.plan(), officer: nil)
+        #expect(journal.state == .failed)
+        #expect(try Self.tree(host.root) == old)
+    }
+
+    /// The kept files go only when the officer says so, and then the restore can no longer be rolled back.
+    @Test func purgingTheKeptFilesEndsTheRollback() throws {
+        let host = try Self.attackedHost()
+        let applier = Applier(host: HostRoot(host.root.path))
+        let journal = try applier.apply(Self.plan(), officer: nil)
+        let (_, kept) = try applier.keptFiles(journal.id)
+        #expect(kept.directories == ["/.attt-restore-\(journal.id)/kept"] && kept.entries == 4, "\(kept)")
+        let restored = try Self.tree(host.root)
+        let purged = try applier.purgeKept(journal.id)
+        #expect(purged.kept == kept && purged.journal.keptPurgedAt != nil)
+        #expect(!FileManager.default.fileExists(atPath: host.url("/.attt-restore-\(journal.id)").path))
+        #expect(try Self.tree(host.root) == restored)
+        #expect(throws: Applier.RollbackError.self) { try applier.rollback(journal.id) }
+        #expect(throws: Applier.PurgeRefused.self) { try applier.purgeKept(journal.id) }
+    }
+
+    /// Only an applied restore's kept files are purged: a rolled-back one's are back in place.
+    @Test func purgeIsRefusedForARolledBackRestoreOrAnotherTransaction() throws {
+        let host = try Self.attackedHost()
+        let applier = Applier(host: HostRoot(host.root.path))
+        let journal = try applier.apply(Self.plan(), officer: nil)
+        _ = try applier.rollback(journal.id)
+        #expect(throws: Applier.PurgeRefused.self) { try applier.purgeKept(journal.id) }
+        let write = RemediationPlan(steps: [RemediationStep(control: "VN-TD-X", fixer: "x", description: "x", action: .writeFile(path: "/etc/issue", content: Data("x\n".utf8), mode: 0o644))])
+        let other = try applier.apply(write, officer: nil)
+        #expect(throws: Applier.PurgeRefused.self) { try applier.purgeKept(other.id) }
+        #expect(throws: Applier.PurgeRefused.self) { try applier.purgeKept("000099-20261206T000000Z") }
     }
 }
 

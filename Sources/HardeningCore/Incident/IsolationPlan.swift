@@ -101,8 +101,8 @@ public enum IsolationPlan {
             return LocalizedText(vi: "Nạp bảng inet attt_isolation vào nhân", en: "Load table inet attt_isolation into the kernel")
         case .runCommand, .stagedPam:
             return LocalizedText(vi: "Gỡ bảng inet attt_isolation khỏi nhân", en: "Remove table inet attt_isolation from the kernel")
-        case .putInPlace(let path, _):
-            // Not made by the isolation plans (the restore's action); described for completeness.
+        case .putInPlace(let path, _), .restoreDirectory(let path, _, _, _):
+            // Not made by the isolation plans (the restore's actions); described for completeness.
             return LocalizedText(vi: "Khôi phục \(path) từ bản sao lưu", en: "Restore \(path) from the backup")
         }
     }

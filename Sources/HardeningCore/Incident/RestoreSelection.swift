@@ -21,12 +21,16 @@ public struct RestoreSelection: Sendable, Hashable {
         public var differences: [String]
         /// False for a file not in the backup in the users' scope: listed only, today's work stays.
         public var applied: Bool
+        /// For a directory: the backup's entry, whose mode, owner and group the restore gives it (the
+        /// directory is made when it is `missing`); nil for a file or a link.
+        public var directory: RestoreEntry?
 
-        public init(path: String, kind: Kind, differences: [String] = [], applied: Bool = true) {
+        public init(path: String, kind: Kind, differences: [String] = [], applied: Bool = true, directory: RestoreEntry? = nil) {
             self.path = path
             self.kind = kind
             self.differences = differences
             self.applied = applied
+            self.directory = directory
         }
     }
 
@@ -55,10 +59,12 @@ public struct RestoreSelection: Sendable, Hashable {
 
     // MARK: Comparing
 
-    /// Compares the staged and live listings of `scopes`. Entries outside the scopes, always-excluded
-    /// paths and directories themselves are not changes (a directory is made when a file in it is put
-    /// back). A scope root missing from the backup is skipped whole: "not in the backup" must never
-    /// mean "move all of /opt aside" because the backup job did not copy /opt.
+    /// Compares the staged and live listings of `scopes`. Entries outside the scopes and
+    /// always-excluded paths are not changes. A directory is compared by its mode, owner and group
+    /// only (what it holds is compared entry by entry), and one the backup has is made when it is
+    /// gone; a directory the backup does not have stays (its files are moved aside). A scope root
+    /// missing from the backup is skipped whole: "not in the backup" must never mean "move all of
+    /// /opt aside" because the backup job did not copy /opt.
     public static func compare(staged: [RestoreEntry], live: [RestoreEntry], scopes: [RestoreScope]) -> RestoreSelection {
         let roots = scopes.flatMap(\.roots)
         let stagedByPath = Dictionary(staged.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -86,14 +92,21 @@ public struct RestoreSelection: Sendable, Hashable {
             }
             switch (backup, current) {
             case (let b?, nil):
-                if b.kind == .directory { continue }
+                if b.kind == .directory {
+                    changes.append(Change(path: path, kind: .missing, directory: b))
+                    continue
+                }
                 guard b.kind.isReplaceable else { skipped.append(Skipped(path: path, reason: "\(b.kind.rawValue) in the backup: not restored")); continue }
                 changes.append(Change(path: path, kind: .missing))
             case (nil, let c?):
                 if c.kind == .directory { continue }
                 changes.append(Change(path: path, kind: .notInBackup, applied: scope.movesAsideExtraFiles))
             case (let b?, let c?):
-                if b.kind == .directory && c.kind == .directory { continue }
+                if b.kind == .directory && c.kind == .directory {
+                    let differences = ownership(b, c)
+                    if !differences.isEmpty { changes.append(Change(path: path, kind: .changed, differences: differences, directory: b)) }
+                    continue
+                }
                 // A live directory where the backup has a file (or the reverse) is not swapped whole:
                 // it could hold anything; the officer decides.
                 guard b.kind.isReplaceable, c.kind.isReplaceable else {
@@ -134,8 +147,14 @@ public struct RestoreSelection: Sendable, Hashable {
                 // keeping a changed one is not.
                 found.append("mtime")
             }
-            if b.mode != c.mode { found.append("mode") }
         }
+        return found + ownership(b, c, mode: b.kind != .symlink)
+    }
+
+    /// Mode (not for a link, whose mode means nothing), owner and group.
+    static func ownership(_ b: RestoreEntry, _ c: RestoreEntry, mode: Bool = true) -> [String] {
+        var found: [String] = []
+        if mode && b.mode != c.mode { found.append("mode") }
         if b.owner != c.owner { found.append("owner") }
         if b.group != c.group { found.append("group") }
         return found

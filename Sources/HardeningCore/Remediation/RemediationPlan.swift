@@ -54,6 +54,11 @@ public enum RemediationAction: Sendable, Hashable {
     /// only moved aside (a file the backup does not have: `/etc/cron.d/evil`). A rollback renames the
     /// kept file back.
     case putInPlace(path: String, staged: String?)
+    /// Gives a directory the mode, owner and group it has in the backup, making it when it is gone
+    /// (Bước 3 as well: an attacker's `chmod 0777 /etc/sudoers.d` is undone, not only changed files).
+    /// The directory itself is never swapped: it may hold anything. A rollback gives back the mode
+    /// and owner it had, and removes it when the restore made it and it is empty again.
+    case restoreDirectory(path: String, mode: UInt16, owner: UInt32, group: UInt32)
 
     /// `pam-auth-update --package --enable PROFILES` on a staged pam.d.
     ///
@@ -80,7 +85,7 @@ public enum RemediationAction: Sendable, Hashable {
     /// The host files this action may change.
     public var touchedFiles: [String] {
         switch self {
-        case .writeFile(let path, _, _, _), .removeFile(let path), .putInPlace(let path, _): return [path]
+        case .writeFile(let path, _, _, _), .removeFile(let path), .putInPlace(let path, _), .restoreDirectory(let path, _, _, _): return [path]
         case .runCommand(_, let touches, _): return touches
         case .stagedPam: return Self.pamAuthUpdateFiles
         case .onRestore, .confirmConnectivity: return []

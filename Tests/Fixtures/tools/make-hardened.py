@@ -279,7 +279,8 @@ Storage=persistent
 SystemMaxUse=1G
 # Backup (VN-TD-BAK-001): a daily systemd timer, enabled, whose service runs a small script calling
 # restic on /etc, /home, /var/lib and /srv towards the unit's backup server, then writing the status
-# record attt reads; the last run, early this morning, succeeded.
+# record attt reads, with the snapshot restic made (its --json summary's snapshot_id); the last run,
+# early this morning, succeeded.
 write("etc/systemd/system/attt-backup.timer", """[Unit]
 Description=Sao lưu hằng ngày /etc, /home và dữ liệu ứng dụng (VN-TD-BAK-001)
 
@@ -304,21 +305,23 @@ IOSchedulingClass=idle
 """)
 write("usr/local/sbin/attt-backup", r"""#!/bin/sh
 # Daily backup (VN-TD-BAK-001): /etc, /home and application data to the unit's restic repository,
-# then the status record attt reads (/var/lib/attt/backup/last.json).
-set -u
+# then the status record attt reads (/var/lib/attt/backup/last.json), naming the snapshot made.
+set -u; json=$(mktemp); trap 'rm -f "$json"' EXIT
 . /etc/restic/env    # RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE, readable by root only
-restic backup --one-file-system --exclude-caches \
-    /etc /home /var/lib /srv
+restic backup --json --one-file-system --exclude-caches \
+    /etc /home /var/lib /srv > "$json"
 code=$?
 restic forget --keep-daily 7 --keep-weekly 4 --keep-monthly 6 --prune
 mkdir -p /var/lib/attt/backup
-printf '{"time": "%s", "exitCode": %d, "tool": "restic", "target": "%s", "paths": ["/etc", "/home", "/var/lib", "/srv"]}\n' \
-    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$code" "$RESTIC_REPOSITORY" > /var/lib/attt/backup/last.json.new
+# restic's summary line names the snapshot it made: the one `attt incident restore` takes (docs/backup-status.md).
+snapshot=$(sed -n 's/^{"message_type":"summary".*"snapshot_id":"\([0-9a-f]*\)".*/\1/p' "$json")
+printf '{"time": "%s", "exitCode": %d, "tool": "restic", "target": "%s", "paths": ["/etc", "/home", "/var/lib", "/srv"]%s}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$code" "$RESTIC_REPOSITORY" "${snapshot:+, \"snapshot\": \"$snapshot\"}" > /var/lib/attt/backup/last.json.new
 mv /var/lib/attt/backup/last.json.new /var/lib/attt/backup/last.json
 exit $code
 """, 0o755)
 os.symlink("/etc/systemd/system/attt-backup.timer", p("etc/systemd/system/timers.target.wants/attt-backup.timer"))
-write("var/lib/attt/backup/last.json", """{"time": "2026-11-25T02:14:51Z", "exitCode": 0, "tool": "restic", "target": "sftp:backup@10.10.0.5:/srv/restic/pc-ketoan-01", "paths": ["/etc", "/home", "/var/lib", "/srv"]}
+write("var/lib/attt/backup/last.json", """{"time": "2026-11-25T02:14:51Z", "exitCode": 0, "tool": "restic", "target": "sftp:backup@10.10.0.5:/srv/restic/pc-ketoan-01", "paths": ["/etc", "/home", "/var/lib", "/srv"], "snapshot": "5d326d30"}
 """)
 # Hardware (VN-TD-HW-001): what the kernel shows of the office's Dell OptiPlex 7090 (DMI, 4 CPUs,
 # 16 GB, one 500 GB SSD; a loop device that does not count), smartmontools 7.3-1+b1 installed (status
