@@ -127,12 +127,12 @@ public struct OfficeDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1970...9999).contains(y), (1...12).contains(m), (1...31).contains(d)
         else { return nil }
-        let day = Self.daysFromCivil(y, m, d)
+        let day = CivilDate.daysSince1970(year: y, month: m, day: d)
         guard Self(number: day).description == text else { return nil }
         number = day
     }
 
-    public init(year: Int, month: Int, day: Int) { number = Self.daysFromCivil(year, month, day) }
+    public init(year: Int, month: Int, day: Int) { number = CivilDate.daysSince1970(year: year, month: month, day: day) }
 
     /// Year, month and day of the month.
     public var civil: (year: Int, month: Int, day: Int) { Self.civil(number) }
@@ -150,16 +150,7 @@ public struct OfficeDay: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
-    /// Howard Hinnant's days-from-civil and its inverse: proleptic Gregorian, no calendar object.
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
+    /// The inverse of `CivilDate.daysSince1970` (Howard Hinnant's `civil_from_days`).
     static func civil(_ days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

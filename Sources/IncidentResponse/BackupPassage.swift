@@ -5,7 +5,7 @@ public import HostAccess
 import HostProbes
 
 /// Bước 3 while Bước 1 still holds (Điều 11 khoản 2 điểm a): the PC is isolated and its backup is on a
-/// server of the unit (restic over sftp, REST or S3). The server's addresses join the isolation
+/// server of the unit (restic over sftp, REST or S3; borg over ssh). The server's addresses join the isolation
 /// table's restore sets for as long as the copy is read, each with a kernel timeout, so a restore
 /// killed half-way does not leave the way open; they are taken out again as soon as the copy is
 /// staged. The table's file is never changed: a reboot keeps the isolation whole.
@@ -21,8 +21,8 @@ public struct BackupPassage: Sendable {
     public static func open(host: HostRoot, envFile: String?) throws -> BackupPassage? {
         let isolation = Isolation(host: host)
         guard host.exists(IsolationPlan.rulesPath), isolation.tableLoaded() == true,
-              let repository = try repository(host: host, envFile: envFile) else { return nil }
-        switch BackupRepositoryLocation(restic: repository) {
+              let location = try location(host: host, envFile: envFile) else { return nil }
+        switch location {
         case .local:
             return nil
         case .elsewhere(let service):
@@ -58,9 +58,20 @@ public struct BackupPassage: Sendable {
         "Máy đang cách ly: mở tạm đường tới máy chủ sao lưu \(server) (\(addresses.joined(separator: ", "))) trong lúc đọc bản sao lưu, đóng lại sau đó."
     }
 
-    /// `RESTIC_REPOSITORY` as the restore will give it to restic; nil without a restic record or env file.
-    static func repository(host: HostRoot, envFile: String?) throws -> String? {
-        guard let status = try BackupStatusFile.read(host), status.record.tool == "restic", let envFile else { return nil }
-        return try? BackupSource.resticEnvironment(host: host, envFile: envFile, target: status.record.target)["RESTIC_REPOSITORY"]
+    /// Where the repository the restore will read is (`RESTIC_REPOSITORY`, `BORG_REPO`, else the record's
+    /// target); nil without a record, an env file, or a tool that keeps a repository.
+    static func location(host: HostRoot, envFile: String?) throws -> BackupRepositoryLocation? {
+        guard let status = try BackupStatusFile.read(host), let envFile else { return nil }
+        let target = status.record.target
+        switch status.record.tool {
+        case "restic":
+            let values = try? BackupSource.environmentFile(host: host, envFile: envFile, keys: ["RESTIC_REPOSITORY"])
+            return BackupRepositoryLocation(restic: values?["RESTIC_REPOSITORY"] ?? target)
+        case "borg":
+            let values = try? BackupSource.environmentFile(host: host, envFile: envFile, keys: ["BORG_REPO"])
+            return BackupRepositoryLocation(borg: values?["BORG_REPO"] ?? target)
+        default:
+            return nil
+        }
     }
 }

@@ -175,17 +175,22 @@ public struct BackupSource: Sendable {
     }
 
     /// Runs the backup tool with the job's credentials in its environment; a failure is a refusal.
+    /// Standard error is kept apart: ssh's warnings (an sftp repository) must not land in restic's JSON.
     func run(_ arguments: [String], timeout: Double, maxOutput: Int) throws -> String {
         let tool = arguments[0]
-        let status: Int32, output: [UInt8]
+        var output: [UInt8] = []
+        let ran: Subprocess.Streamed
         do {
-            (status, output) = try Subprocess.run(arguments, environment: environment, timeout: timeout, maxOutput: maxOutput)
+            ran = try Subprocess.run(arguments, environment: environment, timeout: timeout, maxBytes: Int64(maxOutput)) { output += $0 }
         } catch {
-            throw Refused("không chạy được \(tool): \(error.output) — install it: apt-get install \(tool == "borg" ? "borgbackup" : tool)")
+            throw Refused("không chạy được \(tool): \((error as? Subprocess.Failure)?.output ?? "\(error)") — install it: apt-get install \(tool == "borg" ? "borgbackup" : tool)")
         }
         let text = String(decoding: output, as: UTF8.self)
-        guard status == 0 else {
-            throw Refused("\(tool) \(arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "") thất bại (mã \(status)): \(text.suffix(2_000))")
+        let command = "\(tool) \(arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "")"
+        guard ran.status == 0, !ran.truncated else {
+            throw Refused(ran.truncated
+                ? "\(command): kết quả lớn hơn \(maxOutput >> 20) MiB — the tool's answer is larger than attt reads"
+                : "\(command) thất bại (mã \(ran.status)): \((ran.errors + text).suffix(2_000))")
         }
         return text
     }

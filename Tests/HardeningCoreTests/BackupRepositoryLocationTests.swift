@@ -26,14 +26,27 @@ struct BackupRepositoryLocationTests {
         #expect(BackupRepositoryLocation(restic: repository) == expected, "\(repository)")
     }
 
+    @Test(arguments: [
+        ("/srv/borg", BackupRepositoryLocation.local),
+        ("file:///srv/borg", .local),
+        ("ssh://backup@nas.xa.vn:2222/./pc-01", .server("nas.xa.vn")),
+        ("ssh://[fd00::5]/srv/borg", .server("fd00::5")),
+        ("backup@10.0.0.5:/srv/borg", .server("10.0.0.5")),
+        ("nas:pc-01", .server("nas")),
+        ("ssh://", .elsewhere("ssh://")),
+    ])
+    func readsBorgsServer(_ repository: String, _ expected: BackupRepositoryLocation) {
+        #expect(BackupRepositoryLocation(borg: repository) == expected, "\(repository)")
+    }
+
     /// Any bytes: no crash, and a server is never empty nor holds a slash (it becomes an nft element).
     @Test func anyTextIsReadWithoutFault() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("sftp:rest3/@[]:.-_ab01 \u{0}ệ")
         for _ in 0..<20_000 {
             let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-            if case .server(let host) = BackupRepositoryLocation(restic: text) {
-                #expect(!host.isEmpty && !host.contains("/"), "\(text) → \(host)")
+            for location in [BackupRepositoryLocation(restic: text), BackupRepositoryLocation(borg: text)] {
+                if case .server(let host) = location { #expect(!host.isEmpty && !host.contains("/"), "\(text) → \(host)") }
             }
         }
     }

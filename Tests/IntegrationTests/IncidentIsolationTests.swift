@@ -135,7 +135,7 @@ import Testing
         let snapshot = try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)
         let remote = "sftp:root@\(lab.peer):\(repository.path)"
         try lab.host.write("/etc/restic/env", "RESTIC_REPOSITORY=\(remote)\nRESTIC_PASSWORD_FILE=/etc/restic/password\n")
-        try lab.host.write("/var/lib/attt/backup/last.json", #"{"time": "\#(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600)))", "exitCode": 0, "tool": "restic", "target": "\#(remote)", "paths": ["/etc"], "snapshot": "\#(snapshot)"}"#)
+        try lab.host.write("/var/lib/attt/backup/last.json", #"{"time": "\#(ISO8601DateFormatter().string(from: Date()))", "exitCode": 0, "tool": "restic", "target": "\#(remote)", "paths": ["/etc"], "snapshot": "\#(snapshot)"}"#)
         // ssh reads the PC's /etc/ssh/ssh_config: the server's port and key, no host-key prompt.
         try lab.host.write("/etc/ssh/ssh_config", "Host \(lab.peer)\n  Port 2222\n  User root\n  IdentityFile /etc/attt-test/id\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  BatchMode yes\n")
         chmod(lab.host.url("/etc/attt-test/id").path, 0o600)

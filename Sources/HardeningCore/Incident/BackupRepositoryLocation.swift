@@ -22,16 +22,7 @@ public enum BackupRepositoryLocation: Sendable, Hashable {
             if rest.hasPrefix("//") {
                 self = Self.authorityHost(String(rest.dropFirst(2))).flatMap(Self.named) ?? .elsewhere(repository)
             } else {
-                // A user is what stands before an `@` that comes before the first colon (a path may hold `@`).
-                let at = rest.firstIndex(of: "@"), firstColon = rest.firstIndex(of: ":")
-                let afterUser = at.map { at in firstColon.map { at < $0 } ?? true ? String(rest[rest.index(after: at)...]) : rest } ?? rest
-                let host: String?
-                if afterUser.hasPrefix("[") {
-                    host = afterUser.firstIndex(of: "]").map { String(afterUser[afterUser.index(after: afterUser.startIndex)..<$0]) }
-                } else {
-                    host = afterUser.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
-                }
-                self = host.flatMap { $0.isEmpty ? nil : $0 }.flatMap(Self.named) ?? .elsewhere(repository)
+                self = Self.scpHost(rest).flatMap(Self.named) ?? .elsewhere(repository)
             }
         case "rest", "s3":
             // `rest:https://user:pw@host:8000/`, `s3:https://minio.xa.vn/bucket`, `s3:s3.amazonaws.com/bucket`.
@@ -45,6 +36,29 @@ public enum BackupRepositoryLocation: Sendable, Hashable {
             // A Windows-style `C:\…` is not a Linux path; b2, azure, gs, swift, rclone are services.
             self = .elsewhere(scheme)
         }
+    }
+
+    /// `BORG_REPO` as borg 1.2 reads it: `ssh://user@host:port/path`, the scp form `user@host:path`, or a
+    /// path (`/srv/borg`, `file:///srv/borg`).
+    public init(borg repository: String) {
+        if repository.hasPrefix("ssh://") {
+            self = Self.authorityHost(String(repository.dropFirst(6))).flatMap(Self.named) ?? .elsewhere(repository)
+        } else if repository.hasPrefix("/") || repository.hasPrefix("file://") || !repository.contains(":") {
+            self = .local
+        } else {
+            self = Self.scpHost(repository).flatMap(Self.named) ?? .elsewhere(repository)
+        }
+    }
+
+    /// The host of the scp form `[user@]host:path` or `[user@][v6]:path`. A user is what stands before an
+    /// `@` that comes before the first colon (a path may hold `@`).
+    static func scpHost(_ text: String) -> String? {
+        let at = text.firstIndex(of: "@"), firstColon = text.firstIndex(of: ":")
+        let afterUser = at.map { at in firstColon.map { at < $0 } ?? true ? String(text[text.index(after: at)...]) : text } ?? text
+        if afterUser.hasPrefix("[") {
+            return afterUser.firstIndex(of: "]").map { String(afterUser[afterUser.index(after: afterUser.startIndex)..<$0]) }
+        }
+        return afterUser.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
     }
 
     /// A server named by a host name or an address (letters, digits, `.`, `-`, `:` of IPv6); nil otherwise.
