@@ -60,7 +60,8 @@ extension Applier {
         for directory in kept.directories {
             let area = AtomicFile.parentDirectory(of: directory)
             guard let parent = try host.existingDirectory(area) else { continue }
-            try parent.removeTree(AtomicFile.name(in: directory), depth: 4)
+            // A kept entry may be a whole directory (a directory stood where the backup has a file).
+            try parent.removeTree(AtomicFile.name(in: directory), depth: 80)
             if let top = try host.existingDirectory(AtomicFile.parentDirectory(of: area)) { top.removeEmptyDirectory(AtomicFile.name(in: area)) }
         }
         return (journal, kept)

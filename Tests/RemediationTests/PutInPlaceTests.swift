@@ -233,6 +233,19 @@ import Testing
         #expect(throws: Applier.PurgeRefused.self) { try applier.purgeKept(journal.id) }
     }
 
+    /// A directory the attacker put where the backup has nothing is kept whole, however deep, and purged whole.
+    @Test func aDeepDirectoryMovedAsideIsPurgedWhole() throws {
+        let host = try Self.attackedHost()
+        try host.remove("/etc/cron.d/evil")
+        try host.write("/etc/cron.d/evil/a/b/c/d/e/f/g/payload", "x\n")
+        let applier = Applier(host: HostRoot(host.root.path))
+        let journal = try applier.apply(Self.plan(), officer: nil)
+        #expect(journal.state == .applied, "\(journal.error ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: host.url("/etc/cron.d/evil").path))
+        _ = try applier.purgeKept(journal.id)
+        #expect(!FileManager.default.fileExists(atPath: host.url("/.attt-restore-\(journal.id)").path))
+    }
+
     /// Only an applied restore's kept files are purged: a rolled-back one's are back in place.
     @Test func purgeIsRefusedForARolledBackRestoreOrAnotherTransaction() throws {
         let host = try Self.attackedHost()
