@@ -122,7 +122,7 @@ public struct OfficerAuthenticator: Sendable {
 
     /// Only hashes are stored: a copy of the database does not hand out sessions or tokens.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        ContentDigest.sha256(Data(token.utf8))
     }
 
     /// The session's anti-forgery token: derived from the session token, which only the officer's

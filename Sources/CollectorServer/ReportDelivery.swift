@@ -86,7 +86,7 @@ public struct ReportDelivery: Sendable {
     }
 
     /// Hex SHA-256, as the store computes it: what the CLI prints and the page shows.
-    public static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    public static func sha256(_ data: Data) -> String { ContentDigest.sha256(data) }
 
     /// Why a format cannot be produced here, in the officer's words, or nil when it can.
     public func unavailable(_ format: DocumentFormat) -> String? {

@@ -1,3 +1,4 @@
+import CollectorStore
 import Crypto
 import DurableFiles
 import Foundation
@@ -47,7 +48,7 @@ final class SnapshotArchive {
         guard bytes + Int64(data.count) <= maxBytes else {
             throw SnapshotProblem(.tooLarge, "bản chụp vượt quá \(maxBytes >> 20) MiB — the snapshot would pass \(maxBytes >> 20) MiB; take it on the collector host with attt-collector snapshot (a larger --max-size)")
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = ContentDigest.sha256(data)
         do {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: modified, permissions: 0o644,
                                  compressionMethod: .deflate) { position, size in
@@ -79,7 +80,7 @@ final class SnapshotArchive {
             hash.update(data: buffer[..<n])
             total += Int64(n)
         }
-        return (hash.finalize().map { String(format: "%02x", $0) }.joined(), total)
+        return (ContentDigest.hex(hash.finalize()), total)
     }
 
     /// Gives the sealed archive its name: `replace` renames over an existing file; otherwise an

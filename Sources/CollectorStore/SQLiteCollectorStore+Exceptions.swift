@@ -181,7 +181,7 @@ extension SQLiteCollectorStore: ExceptionStore {
         // file's hash is proves nothing.
         let file = request.file.map {
             Attestation.File(name: $0.name, mediaType: $0.mediaType, size: $0.data.count,
-                             sha256: SHA256.hash(data: $0.data).map { String(format: "%02x", $0) }.joined())
+                             sha256: ContentDigest.sha256($0.data))
         }
         let attestation = Attestation(id: UUID(), unit: request.unit, control: request.control, attestedOn: request.attestedOn, reference: request.reference,
                                       note: request.note, attestedBy: request.attestedBy, recordedBy: officer.name, recordedAt: Self.stored(now),

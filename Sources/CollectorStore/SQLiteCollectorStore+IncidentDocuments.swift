@@ -50,7 +50,7 @@ extension SQLiteCollectorStore: IncidentDocumentStore {
             throw ExceptionRefusal.invalid("định dạng là pdf, odt hoặc html, tên tệp không rỗng — the format is pdf, odt or html and the file needs a name")
         }
         // The collector's own hash over the bytes it keeps: what the download is checked against.
-        let sha256 = SHA256.hash(data: document.data).map { String(format: "%02x", $0) }.joined()
+        let sha256 = ContentDigest.sha256(document.data)
         let at = Self.stored(now)
         let kept = IncidentDocument(id: UUID(), incident: document.incident, kind: document.kind, format: document.format, fileName: document.fileName,
                                     size: document.data.count, sha256: sha256, createdBy: officer.name, createdAt: at)

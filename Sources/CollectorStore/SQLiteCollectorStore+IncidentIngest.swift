@@ -34,7 +34,7 @@ extension SQLiteCollectorStore {
         // The counts are the PC's: summed with a bound only so the page can show them.
         let files = body.categories.reduce(0) { $0 + min(max($1.files, 0), 1 << 40) }
         let bytes = body.categories.reduce(Int64(0)) { $0 + min(max($1.bytes, 0), 1 << 50) }
-        let digest = SHA256.hash(data: manifest.manifestBytes).map { String(format: "%02x", $0) }.joined()
+        let digest = ContentDigest.sha256(manifest.manifestBytes)
         let arrival = Self.stored(now)
         return try database.write { db in
             if try Self.owned(manifest.upload.id, in: "evidence_manifest", host: host, db: db) { return .duplicate }

@@ -57,7 +57,7 @@ extension SQLiteCollectorStore: IssuedReportStore {
             throw ExceptionRefusal.invalid("báo cáo thiếu kỳ, tên tệp hoặc đơn vị — a report needs a period (from ≤ to), a file name and a unit name of at most \(ExceptionLimits.unitBytes) bytes")
         }
         // The collector's own hash over the bytes it keeps: what the download is checked against.
-        let sha256 = SHA256.hash(data: report.data).map { String(format: "%02x", $0) }.joined()
+        let sha256 = ContentDigest.sha256(report.data)
         let createdAt = Self.stored(now)
         return try database.write { db -> IssuedReport? in
             try db.execute(sql: """
