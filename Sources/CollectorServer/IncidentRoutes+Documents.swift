@@ -35,6 +35,8 @@ extension IncidentRoutes {
             guard let manifest = try await database.run({ try store.evidenceManifest(id: id) }), context.access.canRead(unit: manifest.unit) else {
                 throw HTTPError(.notFound, message: "không có bản kê chứng cứ \(id) — no evidence manifest \(id)")
             }
+            let officer = ExceptionRoutes.acting(context)
+            try await database.run { try store.recordEvidenceManifestRead(manifest, by: officer, at: Date()) }
             return manifest
         }
     }

@@ -83,6 +83,7 @@ extension PageFrame {
         case .escalationRecorded: return say("Ghi nhận báo cáo cấp trên", "Report up recorded")
         case .userReportAcknowledged: return say("Tiếp nhận báo cáo của người dùng", "User's report acknowledged")
         case .incidentDocumentIssued: return say("Lập tài liệu sự cố", "Incident document issued")
+        case .evidenceManifestRead: return say("Xem bản kê chứng cứ", "Evidence manifest read")
         default: return e(action.rawValue)
         }
     }

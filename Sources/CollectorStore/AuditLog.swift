@@ -2,8 +2,9 @@ public import Foundation
 public import HardeningCore
 
 /// Nhật ký thao tác: every change an officer makes at the collector, with who and when (issue 13
-/// point 6; Điều 13: the supervising office answers for what is done in its name). Append-only: the
-/// stores write an entry in the same transaction as the change, and nothing updates or deletes one.
+/// point 6; Điều 13: the supervising office answers for what is done in its name), and each reading of
+/// an evidence manifest (personal data). Append-only: the stores write an entry in the same transaction
+/// as the change, and nothing updates or deletes one.
 public protocol AuditLog: Sendable {
     /// Newest first, at most `limit`, those before `before` (the id of the last entry of the previous
     /// page) when given; one unit's when `unit` is given.

@@ -76,4 +76,5 @@ public struct IncidentDocument: Codable, Sendable, Hashable {
 
 extension AuditEntry.Action {
     public static let incidentDocumentIssued = AuditEntry.Action(rawValue: "incident-document-issued")
+    public static let evidenceManifestRead = AuditEntry.Action(rawValue: "evidence-manifest-read")
 }

@@ -44,6 +44,9 @@ public protocol IncidentStore: Sendable {
     func userReport(id: UUID) throws -> UserReportRecord?
     /// A kept evidence manifest with its bytes, signature and incident, or nil.
     func evidenceManifest(id: UUID) throws -> KeptEvidenceManifest?
+    /// Writes that `officer` read the manifest (`evidence-manifest-read`): it lists the PC's files and
+    /// sessions, personal data whose every reading is accounted for (Nghị định 13/2023/NĐ-CP).
+    func recordEvidenceManifestRead(_ manifest: KeptEvidenceManifest, by officer: ActingOfficer, at: Date) throws
     /// The open incidents a PC is part of, as they stand now (the host page ties its isolation buttons to one).
     func openIncidents(host: String) throws -> [IncidentAsOf]
 }

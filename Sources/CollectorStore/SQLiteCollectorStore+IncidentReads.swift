@@ -52,6 +52,13 @@ extension SQLiteCollectorStore {
         try database.read { db in try Self.userReports(where: "u.id = ?1", [id.uuidString], in: db).first }
     }
 
+    public func recordEvidenceManifestRead(_ manifest: KeptEvidenceManifest, by officer: ActingOfficer, at: Date) throws {
+        try database.write { db in
+            try Self.audit(.evidenceManifestRead, by: officer, unit: manifest.unit, host: manifest.host, subject: manifest.id.uuidString,
+                           detail: ["incident": manifest.incident.uuidString, "manifestSHA256": manifest.manifestSHA256], at: at, in: db)
+        }
+    }
+
     public func evidenceManifest(id: UUID) throws -> KeptEvidenceManifest? {
         try database.read { db in
             guard let row = try Row.fetchOne(db, sql: """

@@ -106,6 +106,12 @@ extension IncidentRegisterTests {
         let issuedEntries = audit.filter { $0["action"] as? String == "incident-document-issued" }
         #expect(Set(issuedEntries.compactMap { ($0["detail"] as? [String: String])?["sha256"] }) == Set([record["sha256"] as? String, report["sha256"] as? String].compactMap { $0 }))
         #expect(text(try await send("/audit", officerA)).contains("Lập tài liệu sự cố"))
+        // Every reading of the manifest (the PC's files and sessions: personal data) is in the log, with who
+        // read it: the unit's officer and the inspector; the refused and unknown ones are not readings.
+        let reads = audit.filter { $0["action"] as? String == "evidence-manifest-read" }
+        #expect(reads.count == 2 && reads.allSatisfy { $0["subject"] as? String == manifestId.uuidString && $0["host"] as? String == host }, "\(reads)")
+        #expect(Set(reads.compactMap { $0["officer"] as? String }) == ["daemon", "sys"])
+        #expect(text(try await send("/audit", officerA)).contains("Xem bản kê chứng cứ"))
 
         // Beyond the unit's capacity two hours ago, with a one-hour deadline and no report up: overdue, in words.
         let twoHoursAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-7_200))
