@@ -25,7 +25,7 @@ public enum SettingsLoader {
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
-        "incidents.isolation-job-lifetime": .duration, "incidents.escalate-within-hours": .int,
+        "incidents.isolation-job-lifetime": .duration, "incidents.escalate-within-hours": .int, "incidents.recipients": .strings,
     ]
 
     /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
@@ -102,7 +102,8 @@ public enum SettingsLoader {
         return settings
     }
 
-    /// `reports.*`: what the periodic reports' header, recipients and signature print. Printed on a
+    /// `reports.*` and `incidents.recipients`: what the periodic reports' and the incident reports'
+    /// header, recipients and signature print. Printed on a
     /// state document, so each is one line of at most 200 characters; lists in the environment are
     /// `;`-separated (a recipient's line may hold commas).
     static func loadReports(into reports: inout ReportSettings, text: (String) -> String?, list: (String) -> [String]?) throws {
@@ -112,7 +113,8 @@ public enum SettingsLoader {
             return v
         }
         func lines(_ key: String) throws -> [String]? {
-            guard let items = list(key) ?? text(key).map({ $0.split(separator: ";").map(String.init) }) else { return nil }
+            // The environment's text first: its list reading splits at commas, which a recipient's line may hold.
+            guard let items = text(key).map({ $0.split(separator: ";").map(String.init) }) ?? list(key) else { return nil }
             let trimmed = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard trimmed.count <= 20, trimmed.allSatisfy({ $0.count <= 200 && !$0.contains(where: \.isNewline) }) else {
                 throw Problem(description: "\(key): write at most 20 recipients, each one line of at most 200 characters")
@@ -128,6 +130,8 @@ public enum SettingsLoader {
         if let v = try lines("reports.recipients") { reports.recipients = v }
         if let v = try line("reports.unit-signer-title"), !v.isEmpty { reports.unitSignerTitle = v }
         if let v = try lines("reports.unit-recipients") { reports.unitRecipients = v }
+        // The báo cáo sự cố's (Điều 11 khoản 2 điểm b): the institutions the text names were renamed since.
+        if let v = try lines("incidents.recipients") { reports.incidentRecipients = v }
     }
 
     /// `90s`, `15m`, `8h`, `7d`, or plain seconds.

@@ -1,3 +1,4 @@
+import CollectorReports
 import CollectorServer
 import Foundation
 import Testing
@@ -52,6 +53,19 @@ import Testing
 
         let fromFlags = try await SettingsLoader.load(file: path, flags: ["listen.port": "11443"], environment: environment)
         #expect(fromFlags.listenPort == 11443 && fromFlags.officerGroup == "cntt")
+    }
+
+    /// The báo cáo sự cố's recipients are the office's own list (Điều 11 khoản 2 điểm b names institutions
+    /// renamed since), from the file or the environment (`;`-separated), bounded like the reports'.
+    @Test func incidentRecipientsAreTheOfficesOwn() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try file("incidents:\n  recipients:\n    - \"Ủy ban nhân dân xã Tứ Dân (để báo cáo)\"\n    - \"Công an xã Tứ Dân\"\n")
+        #expect(try await SettingsLoader.load(file: path, flags: [:], environment: [:]).reports.incidentRecipients == ["Ủy ban nhân dân xã Tứ Dân (để báo cáo)", "Công an xã Tứ Dân"])
+        let environment = ["ATTT_COLLECTOR_INCIDENTS_RECIPIENTS": "Văn phòng thống kê xã, Tứ Dân; Lưu: VT"]
+        #expect(try await SettingsLoader.load(file: nil, flags: [:], environment: environment).reports.incidentRecipients == ["Văn phòng thống kê xã, Tứ Dân", "Lưu: VT"])
+        await #expect(throws: SettingsLoader.Problem.self) {
+            _ = try await SettingsLoader.load(file: nil, flags: [:], environment: ["ATTT_COLLECTOR_INCIDENTS_RECIPIENTS": Array(repeating: "x", count: 21).joined(separator: ";")])
+        }
     }
 
     /// The file as the package ships it: every key commented out.
