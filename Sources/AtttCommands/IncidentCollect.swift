@@ -70,7 +70,8 @@ struct IncidentCollect: ParsableCommand {
         if let killAfter { collection.checkpoint = { if $0 >= killAfter { kill(getpid(), SIGKILL) } } }
         #endif
         var options = EvidenceCollection.Options(destination: to, incident: incidentID, officer: "")
-        options.paths = path
+        // The unit's directories (INC-001 evidence_paths), then those named here.
+        options.paths = try IncidentSettings.load(host, root: root).evidencePaths + path
         options.maxBytes = maxBytes
         options.allowMemoryDisk = allowMemoryDisk
         options.reserve = reserveBytes

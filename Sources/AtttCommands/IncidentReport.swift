@@ -23,10 +23,26 @@ struct IncidentReport: ParsableCommand {
     @Option(help: "Thời điểm phát hiện, ví dụ 2026-12-06T08:30:00+07:00 — when you noticed it (default: now).")
     var at: String?
 
+    @Flag(help: "Chờ nhấn Enter rồi mới đóng — wait for Enter before exiting (the menu entry's terminal window closes when attt ends).")
+    var keepOpen = false
+
     @Option(help: .hidden)
     var socket: String = ReportSocket.path
 
     func run() throws {
+        guard keepOpen else { return try send() }
+        // The answer (or the refusal) must be read before the window closes.
+        var failure: CommandFailure?
+        do { try send() } catch let refused as CommandFailure {
+            StandardStreams.error("attt: \(refused.message)\n")
+            failure = refused
+        }
+        StandardStreams.output("\nNhấn Enter để đóng cửa sổ này.")
+        _ = readLine()
+        if let failure { throw ExitCode(failure.exitCode) }
+    }
+
+    func send() throws {
         var description = text
         if description == nil {
             StandardStreams.output("Mô tả ngắn điều bất thường bạn thấy (máy chậm, tệp bị thay đổi, cảnh báo lạ…), rồi nhấn Enter:\n> ")

@@ -7,6 +7,7 @@ import Glibc
 import HardeningCore
 import HostAccess
 import IncidentResponse
+import PolicyLoading
 import Remediation
 
 /// `attt incident restore`: Điều 11 khoản 2 điểm a, Bước 3 — "khôi phục hệ thống … bằng dữ liệu sao lưu
@@ -16,7 +17,7 @@ struct IncidentRestore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Khôi phục từ bản sao lưu mới nhất (Điều 11, Bước 3) — restore from the latest backup, as one transaction.",
-        discussion: "Without a terminal it only shows what would change (a dry run) unless --apply is given. The files replaced are kept in <mount>/.attt-restore-<tx>/kept and `attt rollback` puts them back."
+        discussion: "Without a terminal it only shows what would change (a dry run) unless --apply is given. The files replaced are kept in <mount>/.attt-restore-<tx>/kept and `attt rollback` puts them back. Every run that verifies the backup and lists the changes is recorded in /var/lib/attt/backup/restore-check.json: `--dry-run --skip-collection \"diễn tập\"` is the yearly rehearsal VN-TD-INC-001 asks for."
     )
 
     @OptionGroup var host: HostOptions
@@ -24,13 +25,13 @@ struct IncidentRestore: ParsableCommand {
     @Option(help: "Mã sự cố (UUID) — the incident; default: the one open on this PC.")
     var incident: String?
 
-    @Option(help: "system (/etc), applications (/var/lib, /srv, /opt, /var/opt, /var/www) or users (/home); repeatable. Default: system.")
+    @Option(help: "system (/etc), applications (/var/lib, /srv, /opt, /var/opt, /var/www) or users (/home); repeatable. Default: the unit's restore_scopes (VN-TD-INC-001), else system.")
     var scope: [RestoreScope] = []
 
     @Option(help: "Bản sao lưu cần khôi phục (restic snapshot id) — the copy to restore; default: the one last.json names, else the newest made by its time and --since.")
     var snapshot: String?
 
-    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE) hoặc của borg (BORG_REPO, BORG_PASSPHRASE hoặc BORG_PASSCOMMAND).")
+    @Option(help: "Tệp biến môi trường của tác vụ sao lưu, ví dụ /etc/restic/env (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE) hoặc của borg (BORG_REPO, BORG_PASSPHRASE hoặc BORG_PASSCOMMAND). Default: the unit's backup_env_file (VN-TD-INC-001).")
     var envFile: String?
 
     @Option(help: "Thời điểm nghi bắt đầu bị tấn công (ISO 8601) — a backup made later is refused; default: the incident's first step.")
@@ -52,7 +53,10 @@ struct IncidentRestore: ParsableCommand {
 
     func run() throws {
         let root = try host.openRoot()
-        let scopes = scope.isEmpty ? [RestoreScope.system] : Array(Set(scope)).sorted { $0.rawValue < $1.rawValue }
+        // The unit's defaults (INC-001 restore_scopes, backup_env_file); the options here replace them.
+        let settings = try IncidentSettings.load(host, root: root)
+        let scopes = Array(Set(scope.isEmpty ? settings.restoreScopes : scope)).sorted { $0.rawValue < $1.rawValue }
+        let envFile = self.envFile ?? settings.backupEnvFile
         let named = try incident.map { text in
             guard let id = UUID(uuidString: text) else { throw CommandFailure.badInput("--incident \(text): không phải mã sự cố (UUID) — see attt incident status") }
             return id
@@ -62,7 +66,8 @@ struct IncidentRestore: ParsableCommand {
             throw CommandFailure.badInput("--snapshot \(snapshot): không phải mã bản sao lưu của restic (8 đến 64 chữ số hex thường, xem `restic snapshots`) hay tên bản lưu trữ của borg (`borg list`)")
         }
         if let envFile, !root.exists(envFile) {
-            throw CommandFailure.badInput("--env-file \(envFile): không có tệp này trong máy — give the backup job's environment file, e.g. /etc/restic/env")
+            let named = self.envFile != nil ? "--env-file" : "backup_env_file (VN-TD-INC-001, \(TailoringLoader.hostPath))"
+            throw CommandFailure.badInput("\(named) \(envFile): không có tệp này trong máy — give the backup job's environment file, e.g. /etc/restic/env")
         }
         if let skipCollection, skipCollection.trimmed.isEmpty {
             throw CommandFailure.badInput("--skip-collection cần lý do, ví dụ --skip-collection \"máy chủ phải chạy lại ngay, đã chụp ảnh đĩa\"")
@@ -101,6 +106,10 @@ struct IncidentRestore: ParsableCommand {
         }
         let listFile = try writeList(plan, incident: incident, id: id, host: root)
         print(Self.summary(plan, listFile: listFile))
+        // The rehearsal VN-TD-INC-001 looks for; a record that cannot be written stops nothing.
+        do { try restore.recordCheck(plan, at: Date()) } catch {
+            StandardStreams.error("attt: \(RestoreCheckRecord.path): không ghi được (\(error)) — VN-TD-INC-001 will not see this rehearsal\n")
+        }
 
         guard applying else {
             restore.discard(plan)

@@ -32,21 +32,7 @@ struct ScanOptions: ParsableArguments {
         for id in controls where policy.control(id) == nil {
             throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
         }
-        var tailored: [String: FactValue] = [:]
-        var path = tailoring
-        do {
-            if let tailoring {
-                tailored = try TailoringLoader().load(file: URL(fileURLWithPath: tailoring), policy: policy)
-            } else if let data = try root.read(TailoringLoader.hostPath) {
-                // The host's own tailoring, read inside its root like any host file.
-                path = root.local(TailoringLoader.hostPath)
-                tailored = try TailoringLoader().load(data, file: path!, policy: policy)
-            }
-        } catch let error as PolicyError {
-            throw CommandFailure.badInput(error.description)
-        } catch let error as ProbeError {
-            throw CommandFailure.badInput("\(error) — the tailoring file must be a regular file")
-        }
+        let (tailored, path) = try Self.tailoring(tailoring, root: root, policy: policy)
         var time = Date()
         if let now {
             guard let date = Timestamp.parse(now) else { throw CommandFailure.badInput("--now \(now): not an ISO 8601 time") }
@@ -54,6 +40,24 @@ struct ScanOptions: ParsableArguments {
         }
         let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
         return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls)
+    }
+
+    /// The unit's tailored values: `file` when given, else the host's own tailoring under its root
+    /// (read like any host file), else none; with the path they came from. Bad ones are exit 2.
+    static func tailoring(_ file: String?, root: HostRoot, policy: Policy) throws -> (values: [String: FactValue], path: String?) {
+        do {
+            if let file {
+                return (try TailoringLoader().load(file: URL(fileURLWithPath: file), policy: policy), file)
+            } else if let data = try root.read(TailoringLoader.hostPath) {
+                let path = root.local(TailoringLoader.hostPath)
+                return (try TailoringLoader().load(data, file: path, policy: policy), path)
+            }
+            return ([:], nil)
+        } catch let error as PolicyError {
+            throw CommandFailure.badInput(error.description)
+        } catch let error as ProbeError {
+            throw CommandFailure.badInput("\(error) — the tailoring file must be a regular file")
+        }
     }
 }
 

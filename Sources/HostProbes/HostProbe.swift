@@ -50,12 +50,13 @@ public struct HostProbe: Sendable {
         let enforcement = Probed.collect {
             try EnforcementProbe(host: host, users: accounts.collectedValue().users).collect()
         }
+        let incident = Probed.collect { try IncidentProbe(host: host).collect() }
         return HostFacts(
             collectedAt: Timestamp(now), root: host.prefix.path, system: system(),
             authentication: authentication, accounts: accounts, packages: packages,
             services: services, antivirus: antivirus, shares: shares, remoteAccess: remoteAccess,
             network: network, updates: updates, backup: backup.value, hardware: hardware, patches: patches.value,
-            integrity: integrity.value, enforcement: enforcement, logging: logging
+            integrity: integrity.value, enforcement: enforcement, logging: logging, incident: incident
         )
     }
 

@@ -36,7 +36,7 @@ public struct Planner {
                 for path in fixer.reads(facts) { files[path] = try host.read(path) }
                 var catalogs: [String: [FactValue]] = [:]
                 for name in evaluator.policy.catalogs.keys { catalogs[name] = evaluator.catalogList(name) }
-                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: host.prefix.path, catalogs: catalogs, profile: evaluator.context.profile)
+                let context = FixContext(facts: facts, control: control, parameters: evaluator.parameters(for: control), files: files, root: host.prefix.path, catalogs: catalogs, profile: evaluator.context.profile, role: evaluator.context.role)
                 let steps = try fixer.plan(context).map { RemediationStep(control: control.id, fixer: spec.fixer, description: spec.description, action: $0) }
                 var before: [String: Data] = [:]
                 for step in steps {

@@ -76,7 +76,7 @@ enum Strings {
             "network": "Mạng", "updates": "Cập nhật bản vá", "logs": "Nhật ký",
             "backup": "Sao lưu dữ liệu", "hardware": "Phần cứng", "organisation": "Tổ chức, quản lý",
             "secrets": "Bảo vệ bí mật nhà nước",
-            "integrity": "Toàn vẹn hệ thống",
+            "integrity": "Toàn vẹn hệ thống", "incident": "Xử lý sự cố",
         ]
         return names[area] ?? area
     }

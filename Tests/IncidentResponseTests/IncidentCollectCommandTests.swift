@@ -52,6 +52,37 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: tree.destination).isEmpty)
     }
 
+    /// The unit's own directories (VN-TD-INC-001 `evidence_paths` in /etc/attt/tailoring.yaml) are
+    /// collected without `--path`; a value that is not an absolute path stops before anyone signs in.
+    @Test(.enabled(if: isTmpfs("/dev/shm"), "the destination is /dev/shm, another filesystem than the tree's"))
+    func theUnitsDirectoriesComeFromItsTailoring() throws {
+        let tree = try EvidenceTree()
+        defer { tree.remove() }
+        try FileManager.default.removeItem(atPath: tree.root + "/var/log/huge.log")
+        try FileManager.default.createDirectory(atPath: tree.root + "/etc/attt", withIntermediateDirectories: true)
+        let tailoring = tree.root + "/etc/attt/tailoring.yaml"
+        let pam = try Self.stagedPAM(tree.root)
+        defer { try? FileManager.default.removeItem(atPath: pam) }
+        let collect = ["incident", "collect", "--root", tree.root, "--to", tree.destination, "--allow-memory-disk", "--reserve-bytes", "0",
+                       "--pam-confdir", pam, "--officer-group", "root"]
+
+        try "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-INC-001:\n    evidence_paths: [srv/app]\n".write(toFile: tailoring, atomically: false, encoding: .utf8)
+        let bad = try AtttBinary.run(collect, input: Self.signIn)
+        #expect(bad.status == 2 && bad.stderr.contains(tailoring) && bad.stderr.contains("evidence_paths: srv/app"), "\(bad.stderr)")
+        let copied = try FileManager.default.contentsOfDirectory(atPath: tree.destination)
+        #expect(!bad.stderr.contains("Tài khoản") && copied.isEmpty)
+
+        try "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-INC-001:\n    evidence_paths: [/srv/app]\n".write(toFile: tailoring, atomically: false, encoding: .utf8)
+        let out = try AtttBinary.run(collect, input: Self.signIn)
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        let collection = try #require(try FileManager.default.contentsOfDirectory(atPath: tree.destination).first { $0.hasPrefix("attt-") })
+        let files = FileManager.default.enumerator(atPath: tree.destination + "/" + collection)?.allObjects as? [String] ?? []
+        #expect(files.contains { $0.hasSuffix("srv/app/data.csv") }, "\(files)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tree.destination + "/" + collection + "/manifest.json"))) as? [String: Any]
+        let paths = (manifest?["categories"] as? [[String: Any]])?.first { $0["name"] as? String == "paths" }
+        #expect(paths?["files"] as? Int == 1 && paths?["bytes"] as? Int == 6, "\(String(describing: paths))")
+    }
+
     /// The whole flow on a real disk: an ext4 made by mkfs.ext4 on a loop device whose image sits on a
     /// tmpfs, all in a private mount namespace (nothing is mounted for the rest of the machine). The
     /// same disk made from an image in /tmp (the tree's own disk) is refused.

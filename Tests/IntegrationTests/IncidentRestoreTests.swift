@@ -115,6 +115,36 @@ struct IncidentRestoreTests {
         #expect(try tree() == before)
     }
 
+    /// A rehearsal (`--dry-run --skip-collection "diễn tập"`) records itself in restore-check.json, and
+    /// VN-TD-INC-001 passes with it. The env file and scopes come from the unit's tailoring here, not
+    /// from options; values that cannot be right stop the command naming the file (exit 2).
+    @Test func aRehearsalIsRecordedAndTheUnitsSettingsAreUsed() throws {
+        func inc001() throws -> String? {
+            let out = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-INC-001", "--format", "json"])
+            let report = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
+            return ((report?["results"] as? [[String: Any]])?.first)?["status"] as? String
+        }
+        #expect(try inc001() == "fail")
+        let tailoring = "/etc/attt/tailoring.yaml"
+        let rehearse = ["incident", "restore", "--root", host.root.path, "--dry-run", "--skip-collection", "diễn tập"]
+        try host.write(tailoring, "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-INC-001:\n    restore_scopes: [system]\n    backup_env_file: /etc/restic/env\n")
+        let dry = try AtttBinary.run(rehearse)
+        #expect(dry.status == 0 && dry.stdout.contains("Chạy thử"), "\(dry.stdout)\(dry.stderr)")
+        // The snapshot as restic lists it (the full id; restic 0.14's backup summary gives the short one).
+        let record = try JSONSerialization.jsonObject(with: Data(try host.read("/var/lib/attt/backup/restore-check.json").utf8)) as? [String: Any]
+        #expect(record?["tool"] as? String == "restic" && record?["verified"] as? Bool == true && (record?["snapshot"] as? String)?.hasPrefix(snapshot) == true, "\(String(describing: record)) \(snapshot)")
+        // One change: the tailoring file itself, written after the backup, would be moved aside.
+        #expect(record?["scopes"] as? [String] == ["system"] && record?["changes"] as? Int == 1, "\(String(describing: record))")
+        #expect(try inc001() == "pass")
+
+        try host.write(tailoring, "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-INC-001:\n    restore_scopes: [everything]\n")
+        let scope = try AtttBinary.run(rehearse)
+        #expect(scope.status == 2 && scope.stderr.contains(host.url(tailoring).path) && scope.stderr.contains("restore_scopes: everything"), "\(scope.stderr)")
+        try host.write(tailoring, "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-INC-001:\n    backup_env_file: /etc/restic/khong-co\n")
+        let env = try AtttBinary.run(rehearse)
+        #expect(env.status == 2 && env.stderr.contains("backup_env_file") && env.stderr.contains("/etc/restic/khong-co"), "\(env.stderr)")
+    }
+
     @Test func restoreEqualsTheBackupAndRollbackBringsTheAttackBack() throws {
         try attack()
         try recordCollection()

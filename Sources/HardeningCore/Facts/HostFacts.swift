@@ -26,6 +26,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
     public var integrity: Probed<IntegrityFacts>
     /// Existing passwords against the day the password policy took effect (VN-TD-PW-002).
     public var enforcement: Probed<EnforcementFacts>
+    /// The last restore rehearsal and the users' report launcher (VN-TD-INC-001, VN-TD-INC-003).
+    public var incident: Probed<IncidentFacts>
 
     public init(
         collectedAt: Timestamp, root: String, system: SystemFacts,
@@ -34,7 +36,8 @@ public struct HostFacts: Codable, Sendable, Hashable {
         antivirus: Probed<AntivirusFacts>, shares: Probed<ShareFacts>, remoteAccess: Probed<RemoteAccessFacts>,
         network: Probed<NetworkFacts>, updates: Probed<UpdateFacts>, backup: Probed<BackupFacts>,
         hardware: Probed<HardwareFacts>, patches: Probed<PatchFacts>, integrity: Probed<IntegrityFacts>,
-        enforcement: Probed<EnforcementFacts>, logging: Probed<LoggingFacts> = .unavailable("not collected")
+        enforcement: Probed<EnforcementFacts>, logging: Probed<LoggingFacts> = .unavailable("not collected"),
+        incident: Probed<IncidentFacts> = .unavailable("not collected")
     ) {
         self.collectedAt = collectedAt
         self.root = root
@@ -54,6 +57,7 @@ public struct HostFacts: Codable, Sendable, Hashable {
         self.patches = patches
         self.integrity = integrity
         self.enforcement = enforcement
+        self.incident = incident
     }
 }
 

@@ -21,5 +21,6 @@ public enum Fixers {
         BrowserDnsPolicyFixer(),
         SecurityUpdatesFixer(),
         PasswordChangeFixer(),
+        IncidentReportChannelFixer(),
     ] as [any Fixer]).map { ($0.name, $0 as any Fixer) })
 }

@@ -107,8 +107,10 @@ public struct FixContext: Sendable {
     public var catalogs: [String: [FactValue]]
     /// The profile the host is checked against: a fixer sets what the recommended profile adds only then.
     public var profile: Profile
+    /// The host's role: a desktop menu entry is for workstations only.
+    public var role: Role
 
-    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String, catalogs: [String: [FactValue]] = [:], profile: Profile = .regulation) {
+    public init(facts: HostFacts, control: Control, parameters: [String: FactValue], files: [String: Data], root: String, catalogs: [String: [FactValue]] = [:], profile: Profile = .regulation, role: Role = .workstation) {
         self.facts = facts
         self.control = control
         self.parameters = parameters
@@ -116,6 +118,7 @@ public struct FixContext: Sendable {
         self.root = root
         self.catalogs = catalogs
         self.profile = profile
+        self.role = role
     }
 
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }

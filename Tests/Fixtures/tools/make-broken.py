@@ -199,4 +199,9 @@ with open(p("usr/bin/login"), "r+b") as f:
     f.seek(4096); b = f.read(1); f.seek(4096); f.write(bytes([b[0] ^ 0xFF]))
 os.remove(p("usr/sbin/nologin"))
 edit("var/lib/dpkg/status", "Package: man-db\nStatus: install ok installed", "Package: man-db\nStatus: install ok half-configured")
+# INC-001 / INC-003: the last restore rehearsal was over a year ago; someone disabled the report socket
+# ("systemctl disable attt-report.socket") and hid the menu entry from the menu (NoDisplay).
+edit("var/lib/attt/backup/restore-check.json", '"time" : "2026-11-20T09:12:03Z"', '"time" : "2025-09-16T08:40:11Z"')
+os.remove(p("etc/systemd/system/sockets.target.wants/attt-report.socket"))
+edit("usr/share/applications/attt-bao-cao-su-co.desktop", "Terminal=true\n", "Terminal=true\nNoDisplay=true\n")
 print("broken fixture written to", out)

@@ -458,4 +458,27 @@ for pkg, files in [("login", {"bin/login": "usr/bin/login", "usr/bin/lastlog": "
 # Password policy record (VN-TD-PW-002): the scheduled `attt run` noted the day PW-001 first passed;
 # both people changed their passwords on 2026-10-31 (shadow lastchg 20758), after it.
 write("var/lib/attt/enforcement.json", '{\n  "firstPassed" : {\n    "VN-TD-PW-001" : "2026-10-01T03:12:40Z"\n  },\n  "schema" : "attt.enforcement.v1"\n}')
+# Incident response (VN-TD-INC-001, VN-TD-INC-003). attt's users' report channel as its package
+# installs it (packaging/): attt-report.socket, enabled by the postinst's deb-systemd-helper (the
+# link below), and the "Báo cáo sự cố" menu entry. And the record `attt incident restore --dry-run
+# --skip-collection "diễn tập"` wrote when the IT officer rehearsed a restore on 20 November: restic
+# checked the repository, and the copy of /etc matched the live tree (written by attt itself, in its
+# own format). nftables (for isolation) is already installed on a Debian 12 desktop.
+repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../..")
+write("usr/lib/systemd/system/attt-report.socket", open(os.path.join(repo, "packaging/systemd/attt-report.socket")).read())
+os.makedirs(p("etc/systemd/system/sockets.target.wants"), exist_ok=True)
+os.symlink("/lib/systemd/system/attt-report.socket", p("etc/systemd/system/sockets.target.wants/attt-report.socket"))
+write("usr/share/applications/attt-bao-cao-su-co.desktop", open(os.path.join(repo, "packaging/desktop/attt-bao-cao-su-co.desktop")).read())
+write("var/lib/attt/backup/restore-check.json", """{
+  "changes" : 0,
+  "schema" : "attt.restore-check.v1",
+  "scopes" : [
+    "system"
+  ],
+  "snapshot" : "a3c90f17",
+  "target" : "sftp:backup@10.10.0.5:/srv/restic/pc-ketoan-01",
+  "time" : "2026-11-20T09:12:03Z",
+  "tool" : "restic",
+  "verified" : true
+}""")
 print("hardened fixture written to", out)
