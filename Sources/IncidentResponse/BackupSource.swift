@@ -76,7 +76,8 @@ public struct BackupSource: Sendable {
             let repository = BackupSource(host: host, kind: kind, record: record, target: status.target, choice: nil, environment: environment)
             let choice: SnapshotChoice
             do {
-                choice = try SnapshotChoice.choose(from: try repository.snapshots(), named: chosen, recorded: record.snapshot, recordTime: recordTime, suspectedStart: suspectedStart)
+                choice = try SnapshotChoice.choose(from: try repository.snapshots(), named: chosen, recorded: record.snapshot, recordTime: recordTime,
+                                                   suspectedStart: suspectedStart, hostnames: HostName.all(host))
             } catch let refused as SnapshotChoice.Refused {
                 throw Refused(refused.description)
             }
@@ -202,7 +203,7 @@ public struct BackupSource: Sendable {
     /// The repository's copies with their times (`restic snapshots --json`, `borg list --json`).
     func snapshots() throws -> [BackupSnapshot] {
         if kind == .borg { return try archives() }
-        struct Snapshot: Decodable { var id: String; var time: String }
+        struct Snapshot: Decodable { var id: String; var time: String; var hostname: String? }
         let json = try restic(["snapshots", "--json"], timeout: 600, maxOutput: 32 << 20)
         guard let listed = try? JSONDecoder().decode([Snapshot].self, from: Data(json.utf8)) else {
             throw Refused("restic snapshots --json: không đọc được danh sách bản sao lưu — restic's list is not what attt expects")
@@ -211,17 +212,18 @@ public struct BackupSource: Sendable {
             throw Refused("kho có \(listed.count) bản sao lưu, quá \(Self.maxSnapshots): chọn bằng --snapshot — too many snapshots")
         }
         // An id that is not hex is never passed back to restic as an argument.
-        return listed.filter { Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time) }
+        return listed.filter { Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time, hostname: $0.hostname) }
     }
 
     /// A borg repository's archives. borg 1.2 writes times without a zone, in its local time: it
     /// runs with `TZ=UTC`, so they are read as UTC.
     func archives() throws -> [BackupSnapshot] {
         struct Listing: Decodable {
-            struct Archive: Decodable { var id: String; var name: String; var time: String }
+            struct Archive: Decodable { var id: String; var name: String; var time: String; var hostname: String? }
             var archives: [Archive]
         }
-        let json = try borg(["list", "--json"], timeout: 600, maxOutput: 32 << 20)
+        // With --json the format only adds keys: the machine each archive was made on.
+        let json = try borg(["list", "--json", "--format", "{hostname}"], timeout: 600, maxOutput: 32 << 20)
         guard let listed = try? JSONDecoder().decode(Listing.self, from: Data(json.utf8)).archives else {
             throw Refused("borg list --json: không đọc được danh sách bản lưu trữ — borg's list is not what attt expects")
         }
@@ -229,7 +231,7 @@ public struct BackupSource: Sendable {
             throw Refused("kho có \(listed.count) bản lưu trữ, quá \(Self.maxSnapshots): chọn bằng --snapshot — too many archives")
         }
         // A name that could be read as an option is never passed back to borg.
-        return listed.filter { Self.isArchiveName($0.name) && Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time + "Z", name: $0.name) }
+        return listed.filter { Self.isArchiveName($0.name) && Self.isSnapshotId($0.id) }.map { BackupSnapshot(id: $0.id, time: $0.time + "Z", name: $0.name, hostname: $0.hostname) }
     }
 
     /// restic reads every pack's header and the index (`restic check`), borg every segment's
@@ -248,33 +250,18 @@ public struct BackupSource: Sendable {
     static let maxListed = 1_000_000
 
     /// How many bytes staging `roots` of the copy takes: the sizes of the files under them (restic
-    /// `ls --json --recursive`, read as it comes, one line at a time), not the whole snapshot's, which
-    /// holds /home too when only /etc is restored. Nil when it cannot be known.
+    /// `ls --json --recursive`, borg `list --json-lines`, read as it comes, one line at a time), not
+    /// the whole copy's, which holds /home too when only /etc is restored. Nil when it cannot be known.
     public func restoreSize(of roots: [String]) throws -> Int64? {
         guard !roots.isEmpty else { return 0 }
         switch kind {
         case .borg:
-            // Not sized yet (borg list --json-lines ARCHIVE would give it): the stage is not checked.
-            return nil
+            guard let snapshot else { return nil }
+            // borg names paths without their leading slash, as it stored them.
+            return try listedSize(.borg, ["borg", "list", "--json-lines", "::" + snapshot, "--"] + roots.map { String($0.dropFirst()) }, roots: roots)
         case .restic:
             guard let snapshot else { return nil }
-            var sizes = ListedSizes(limit: Self.maxListed)
-            let arguments = ["restic", "--no-cache", "ls", "--json", "--recursive", snapshot] + roots
-            let run: Subprocess.Streamed
-            do {
-                run = try Subprocess.run(arguments, environment: environment, timeout: 3600, maxBytes: Int64(Self.maxListed) * 1_024) { try sizes.add($0) }
-            } catch let failure as ListedSizes.TooMany {
-                throw Refused("restic ls: hơn \(failure.limit) mục trong \(roots.joined(separator: ", ")): thu hẹp phạm vi (--scope) — too many entries to size")
-            } catch let failure as ListedSizes.Unreadable {
-                throw Refused("\(failure) — restic's listing is not what attt expects")
-            } catch {
-                throw Refused("không chạy được restic: \(error) — install it: apt-get install restic")
-            }
-            guard run.status == 0, !run.truncated else {
-                throw Refused("restic ls thất bại (mã \(run.status)\(run.truncated ? ", kết quả quá dài" : "")): \(run.errors.suffix(2_000))")
-            }
-            try sizes.finish()
-            return sizes.total
+            return try listedSize(.restic, ["restic", "--no-cache", "ls", "--json", "--recursive", snapshot] + roots, roots: roots)
         case .directory:
             var listing = TreeListing(host: host)
             listing.limit = Self.maxListed
@@ -284,6 +271,26 @@ public struct BackupSource: Sendable {
             }
             return total
         }
+    }
+
+    /// Runs the tool's listing and adds up its files' sizes as the lines come.
+    func listedSize(_ tool: ListedSizes.Tool, _ arguments: [String], roots: [String]) throws -> Int64 {
+        var sizes = ListedSizes(tool, limit: Self.maxListed)
+        let run: Subprocess.Streamed
+        do {
+            run = try Subprocess.run(arguments, environment: environment, timeout: 3600, maxBytes: Int64(Self.maxListed) * 1_024) { try sizes.add($0) }
+        } catch let failure as ListedSizes.TooMany {
+            throw Refused("\(tool.rawValue): hơn \(failure.limit) mục trong \(roots.joined(separator: ", ")): thu hẹp phạm vi (--scope) — too many entries to size")
+        } catch let failure as ListedSizes.Unreadable {
+            throw Refused("\(failure) — \(tool.rawValue)'s listing is not what attt expects")
+        } catch {
+            throw Refused("không chạy được \(tool.rawValue): \(error) — install it: apt-get install \(tool == .borg ? "borgbackup" : "restic")")
+        }
+        guard run.status == 0, !run.truncated else {
+            throw Refused("\(arguments.prefix(3).joined(separator: " ")) thất bại (mã \(run.status)\(run.truncated ? ", kết quả quá dài" : "")): \(run.errors.suffix(2_000))")
+        }
+        try sizes.finish()
+        return sizes.total
     }
 
     /// Restores `roots` of the copy into `stage` (a host directory on the file system they are

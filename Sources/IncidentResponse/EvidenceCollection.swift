@@ -307,21 +307,7 @@ public struct EvidenceCollection {
     }
 
     /// The host's name as the tree says (`/etc/hostname`), else this machine's.
-    static func hostname(_ host: HostRoot) -> String {
-        // Read as evidence is read (O_NOATIME): /etc/hostname is itself collected.
-        if let file = try? SourceFile.open(host: host, "/etc/hostname") {
-            defer { file.close() }
-            var bytes = [UInt8](repeating: 0, count: 256)
-            let n = pread(file.descriptor, &bytes, bytes.count, 0)
-            if n > 0, let first = String(decoding: bytes[..<n], as: UTF8.self).split(separator: "\n").first?.trimmed, !first.isEmpty {
-                return String(first.prefix(64))
-            }
-        }
-        guard host.isLiveHost else { return "may" }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, 255) == 0 else { return "may" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static func hostname(_ host: HostRoot) -> String { HostName.read(host) ?? "may" }
 
     /// Letters, digits, `.` and `-` only: the name is part of a directory name on FAT.
     static func safe(_ name: String) -> String {

@@ -1,23 +1,31 @@
 import FoundationEssentials
 
-/// Adds up the files' sizes in `restic ls --json` output, fed in pieces as restic prints it: one JSON
-/// object a line, the snapshot first, then a node per entry (`"type":"file"`, `"size"`). Bounded: a
-/// line longer than ``maxLine`` is an error, and so is more than `limit` entries.
+/// Adds up the files' sizes in a backup tool's listing, fed in pieces as the tool prints it: one JSON
+/// object a line. `restic ls --json`: the snapshot first, then a node per entry (`"struct_type":"node"`,
+/// `"type":"file"`, `"size"`). `borg list --json-lines`: an item per entry (`"type":"-"` for a file,
+/// `"size"`). Bounded: a line longer than ``maxLine`` is an error, and so is more than `limit` entries.
 struct ListedSizes {
     /// A path is at most 4 KiB on Linux; a node's other fields are a few hundred bytes.
     static let maxLine = 64 << 10
 
+    enum Tool: String { case restic, borg }
+
+    let tool: Tool
     let limit: Int
     private(set) var total: Int64 = 0
     private(set) var entries = 0
     private var line: [UInt8] = []
 
-    init(limit: Int) { self.limit = limit }
+    init(_ tool: Tool = .restic, limit: Int) {
+        self.tool = tool
+        self.limit = limit
+    }
 
     struct TooMany: Error { var limit: Int }
     struct Unreadable: Error, CustomStringConvertible {
+        var tool: Tool
         var reason: String
-        var description: String { "restic ls --json: \(reason)" }
+        var description: String { "\(tool == .restic ? "restic ls --json" : "borg list --json-lines"): \(reason)" }
     }
 
     struct Node: Decodable {
@@ -32,13 +40,13 @@ struct ListedSizes {
                 try take()
                 line.removeAll(keepingCapacity: true)
             } else {
-                guard line.count < Self.maxLine else { throw Unreadable(reason: "a line longer than \(Self.maxLine) bytes") }
+                guard line.count < Self.maxLine else { throw Unreadable(tool: tool, reason: "a line longer than \(Self.maxLine) bytes") }
                 line.append(byte)
             }
         }
     }
 
-    /// The last line, when restic did not end it.
+    /// The last line, when the tool did not end it.
     mutating func finish() throws {
         if !line.isEmpty { try take() }
         line.removeAll()
@@ -47,11 +55,13 @@ struct ListedSizes {
     private mutating func take() throws {
         guard !line.isEmpty else { return }
         guard let node = try? JSONDecoder().decode(Node.self, from: Data(line)) else {
-            throw Unreadable(reason: "a line that is not JSON")
+            throw Unreadable(tool: tool, reason: "a line that is not JSON")
         }
-        guard node.struct_type == "node" else { return }
+        // restic's first line describes the snapshot; borg lists entries only.
+        guard tool == .borg || node.struct_type == "node" else { return }
         entries += 1
         guard entries <= limit else { throw TooMany(limit: limit) }
-        if node.type == "file", let size = node.size, size > 0 { total += size }
+        // A borg hard link (`h`) takes no space of its own once its first name is extracted.
+        if node.type == (tool == .restic ? "file" : "-"), let size = node.size, size > 0 { total += size }
     }
 }

@@ -72,6 +72,35 @@ import Testing
         #expect(throws: SnapshotChoice.Refused.self) { try SnapshotChoice.choose(from: twins, named: "aaaaaaaa", recorded: nil, recordTime: Self.recordTime, suspectedStart: nil) }
     }
 
+    /// A repository several PCs share: the newest copy of another machine is never taken on its own, a
+    /// record naming one is refused, and the officer may still name one (a PC renamed since).
+    @Test func anotherMachinesCopiesAreSkipped() throws {
+        func copy(_ digit: Character, _ time: String, _ host: String?) -> BackupSnapshot {
+            BackupSnapshot(id: String(repeating: digit, count: 64), time: time, hostname: host)
+        }
+        let ours = copy("a", "2026-12-04T18:00:00Z", "ubnd-xa-pc01")
+        let neighbour = copy("b", "2026-12-04T18:30:00Z", "ubnd-xa-pc02")
+        let unnamed = copy("c", "2026-12-04T17:00:00Z", nil)
+        let names: Set<String> = ["ubnd-xa-pc01"]
+        let choice = try SnapshotChoice.choose(from: [neighbour, ours, unnamed], named: nil, recorded: nil, recordTime: Self.recordTime, suspectedStart: nil, hostnames: names)
+        #expect(choice.snapshot == ours && choice.why.contains("bỏ qua 1 bản của máy khác"), "\(choice.why)")
+        // The kernel's name and /etc/hostname may differ; a copy under either is this PC's.
+        #expect(try SnapshotChoice.choose(from: [neighbour, ours], named: nil, recorded: nil, recordTime: Self.recordTime, suspectedStart: nil,
+                                          hostnames: ["ubnd-xa-pc01", "ubnd-xa-pc02"]).snapshot == neighbour)
+        // A copy that does not say which machine made it is not excluded.
+        #expect(try SnapshotChoice.choose(from: [neighbour, unnamed], named: nil, recorded: nil, recordTime: Self.recordTime, suspectedStart: nil, hostnames: names).snapshot == unnamed)
+        let recorded = try #require(Result { () throws(SnapshotChoice.Refused) in
+            try SnapshotChoice.choose(from: [neighbour, ours], named: nil, recorded: "bbbbbbbb", recordTime: Self.recordTime, suspectedStart: nil, hostnames: names)
+        }.failure)
+        #expect(recorded.description.contains("là của máy ubnd-xa-pc02") && recorded.description.contains("--snapshot aaaaaaaa"), "\(recorded)")
+        let none = try #require(Result { () throws(SnapshotChoice.Refused) in
+            try SnapshotChoice.choose(from: [neighbour], named: nil, recorded: nil, recordTime: Self.recordTime, suspectedStart: nil, hostnames: names)
+        }.failure)
+        #expect(none.description.contains("bỏ qua 1 bản của máy khác"), "\(none)")
+        let named = try SnapshotChoice.choose(from: [neighbour, ours], named: "bbbbbbbb", recorded: nil, recordTime: Self.recordTime, suspectedStart: nil, hostnames: names)
+        #expect(named.snapshot == neighbour && named.why.contains("bản của máy ubnd-xa-pc02"))
+    }
+
     /// A copy whose time cannot be read is never chosen, however the list is ordered.
     @Test func anUnreadableTimeIsNeverChosen() {
         #expect(throws: SnapshotChoice.Refused.self) {

@@ -34,9 +34,10 @@ struct BorgRestoreTests {
         try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/borg"), arguments, environment: env)
     }
 
-    /// The job's command, run in the tree (borg stores `etc/…`).
-    func archive(_ name: String) throws {
-        let made = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec borg create \"::$1\" etc", host.root.path, name], environment: env)
+    /// The job's command, run in the tree (borg stores `etc/…`) under the tree's host name, as on the PC
+    /// (borg records the machine's name in the archive and takes no option for it).
+    func archive(_ name: String, _ paths: String = "etc") throws {
+        let made = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec unshare --uts sh -c 'hostname -F etc/hostname && exec borg create \"::$1\" \(paths)' sh \"$1\"", host.root.path, name], environment: env)
         try #require(made.status == 0, "\(made.stderr)")
     }
 
@@ -80,6 +81,46 @@ struct BorgRestoreTests {
         let source = try source()
         #expect(source.snapshot == "pc-01-sang" && source.choice?.reason == .newestBefore, "\(String(describing: source.choice))")
         #expect(try self.source(snapshot: "pc-01-ke-tan-cong").snapshot == "pc-01-ke-tan-cong")
+    }
+
+    /// The free space asked for is what the restored roots hold in the archive (`borg list --json-lines`),
+    /// not the whole archive's, which holds /home too.
+    @Test func theSizeCountedIsTheRestoredRoots() throws {
+        try host.writeData("/home/an/anh.raw", Data(repeating: 7, count: 3 << 20))
+        try host.write("/home/an/ghi-chu.txt", "ghi chú\n")
+        try archive("pc-01-ca-home", "etc home")
+        try host.replace("/var/lib/attt/backup/last.json", "\"snapshot\": \"pc-01-sang\"", with: "\"snapshot\": \"pc-01-ca-home\"")
+        func sum(_ top: String) throws -> Int64 {
+            var total: Int64 = 0
+            let base = host.url(top).path
+            for case let relative as String in FileManager.default.enumerator(atPath: base)! {
+                let attributes = try FileManager.default.attributesOfItem(atPath: base + "/" + relative)
+                if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+            }
+            return total
+        }
+        let source = try source()
+        #expect(source.snapshot == "pc-01-ca-home")
+        let etc = try sum("/etc"), home = try sum("/home")
+        #expect(home > 3 << 20)
+        #expect(try source.restoreSize(of: ["/etc"]) == etc)
+        #expect(try source.restoreSize(of: ["/etc", "/home"]) == etc + home)
+        #expect(try source.restoreSize(of: ["/srv"]) == 0)
+    }
+
+    /// The archive records the machine that made it: one from another PC sharing the repository is not
+    /// taken, and last.json naming it is refused.
+    @Test func anotherMachinesArchiveIsNotTaken() throws {
+        try host.replace("/var/lib/attt/backup/last.json", ", \"snapshot\": \"pc-01-sang\"", with: "")
+        let neighbour = try FixtureHost("debian12-desktop")
+        try neighbour.write("/etc/hostname", "ubnd-xa-pc02\n")
+        Thread.sleep(forTimeInterval: 1.1)
+        let made = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec unshare --uts sh -c 'hostname -F etc/hostname && exec borg create ::pc-02-sang etc'", neighbour.root.path], environment: env)
+        try #require(made.status == 0, "\(made.stderr)")
+        let source = try source()
+        #expect(source.snapshot == "pc-01-sang" && source.choice?.why.contains("bỏ qua 1 bản của máy khác") == true, "\(String(describing: source.choice))")
+        try host.replace("/var/lib/attt/backup/last.json", "\"paths\": [\"/etc\"]", with: "\"paths\": [\"/etc\"], \"snapshot\": \"pc-02-sang\"")
+        #expect(throws: BackupSource.Refused.self) { try self.source() }
     }
 
     /// The passphrase comes only from the env file, and a wrong one is refused before anything is staged.

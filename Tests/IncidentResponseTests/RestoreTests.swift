@@ -30,7 +30,7 @@ struct RestoreTests {
         try #require(initialised.status == 0, "\(initialised.stderr)")
         // The job's command, run in the tree: restic names a relative path as given, so the
         // snapshot holds /etc/…, as on a PC.
-        let backup = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --json etc", host.root.path], env: env)
+        let backup = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --host \"$(cat etc/hostname)\" --json etc", host.root.path], env: env)
         try #require(backup.status == 0, "\(backup.stderr)")
         let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
         snapshot = try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)
@@ -49,7 +49,7 @@ struct RestoreTests {
 
     /// `restic backup --json` run in the tree on `paths`; the snapshot's short id.
     func backup(_ paths: String = "etc") throws -> String {
-        let made = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --json \(paths)", host.root.path], env: env)
+        let made = try Self.run("/bin/sh", ["-c", "cd \"$0\" && exec restic backup --host \"$(cat etc/hostname)\" --json \(paths)", host.root.path], env: env)
         try #require(made.status == 0, "\(made.stderr)")
         let summary = try #require(made.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
         return try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)

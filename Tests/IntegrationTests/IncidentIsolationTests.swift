@@ -129,7 +129,7 @@ import Testing
         try lab.host.write("/etc/restic/password", "Mat-khau-kho-sao-luu-1\n")
         let local = ["RESTIC_REPOSITORY": repository.path, "RESTIC_PASSWORD_FILE": lab.host.url("/etc/restic/password").path]
         #expect(try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/restic"), ["--no-cache", "init"], environment: local).status == 0)
-        let backup = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec restic --no-cache backup --json etc", lab.host.root.path], environment: local)
+        let backup = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec restic --no-cache backup --host \"$(head -n1 etc/hostname)\" --json etc", lab.host.root.path], environment: local)
         try #require(backup.status == 0, "\(backup.stderr)")
         let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
         let snapshot = try #require((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["snapshot_id"] as? String)

@@ -30,7 +30,7 @@ struct IncidentRestoreTests {
         // holds /etc/…, as on a PC. It ran ten minutes ago, before the incident's first step (the
         // restore never takes a copy made after that).
         let backup = try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), [
-            "-c", "cd \"$0\" && exec restic backup --json --time \"$(date -d @$1 '+%Y-%m-%d %H:%M:%S')\" etc", host.root.path, String(Int(Date().timeIntervalSince1970) - 600),
+            "-c", "cd \"$0\" && exec restic backup --host \"$(cat etc/hostname)\" --json --time \"$(date -d @$1 '+%Y-%m-%d %H:%M:%S')\" etc", host.root.path, String(Int(Date().timeIntervalSince1970) - 600),
         ], environment: env)
         try #require(backup.status == 0, "\(backup.stderr)")
         let summary = try #require(backup.stdout.split(separator: "\n").last { $0.contains("\"summary\"") })
@@ -246,8 +246,10 @@ struct IncidentRestoreTests {
         let initialised = try Self.restic(["init"], env: jobEnv)
         try #require(initialised.status == 0, "\(initialised.stderr)")
         func chrooted(_ command: String) throws -> AtttBinary.Output {
-            try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/unshare"), ["--mount", "--fork", "/bin/sh", "-c", """
+            // Its own host name too, as the PC booted from the tree would have it (restic records it).
+            try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/unshare"), ["--mount", "--uts", "--fork", "/bin/sh", "-c", """
                 for d in usr/bin usr/sbin usr/lib usr/lib64; do mount --bind "/$d" "$0/$d" && mount -o remount,bind,ro "$0/$d" || exit 1; done
+                hostname -F "$0/etc/hostname" || exit 1
                 exec chroot "$0" /bin/sh -c "$1"
                 """, tree, command])
         }

@@ -8,11 +8,14 @@ public struct BackupSnapshot: Sendable, Hashable {
     public var time: String
     /// A borg archive's name, which is how borg and its job name it; nil for restic.
     public var name: String?
+    /// The machine that made it, as the tool recorded it; nil when not said.
+    public var hostname: String?
 
-    public init(id: String, time: String, name: String? = nil) {
+    public init(id: String, time: String, name: String? = nil, hostname: String? = nil) {
         self.id = id
         self.time = time
         self.name = name
+        self.hostname = hostname
     }
 
     /// How people and `--snapshot` name it: the archive's name, or restic's short id.
@@ -57,8 +60,15 @@ public struct SnapshotChoice: Sendable, Hashable {
     ///   - recorded: `last.json`'s `snapshot`.
     ///   - recordTime: `last.json`'s `time` (when the job's run ended).
     ///   - suspectedStart: when the attack may have begun, if known.
+    ///   - hostnames: the names this PC goes by (empty: unknown). A repository several PCs share holds
+    ///     their copies too: one another machine made is never taken unless the officer names it, and one
+    ///     the record names is refused.
     /// - Throws: ``Refused`` naming `--snapshot` when no copy may be taken.
-    public static func choose(from snapshots: [BackupSnapshot], named: String?, recorded: String?, recordTime: Date, suspectedStart: Date?) throws(Refused) -> SnapshotChoice {
+    public static func choose(from all: [BackupSnapshot], named: String?, recorded: String?, recordTime: Date, suspectedStart: Date?, hostnames: Set<String> = []) throws(Refused) -> SnapshotChoice {
+        let ours = { (snapshot: BackupSnapshot) in hostnames.isEmpty || snapshot.hostname.map(hostnames.contains) ?? true }
+        let hostname = hostnames.sorted().joined(separator: ", ")
+        let snapshots = all.filter(ours)
+        let others = all.count - snapshots.count
         // The record's time is in whole seconds (`date -u +%FT%TZ` after the run), the snapshot's is
         // when the run began, to the nanosecond: a copy made within that second is the record's own.
         let recordBound = recordTime.addingTimeInterval(1)
@@ -69,15 +79,19 @@ public struct SnapshotChoice: Sendable, Hashable {
         let hint = candidate.map { "; bản gần nhất trước đó là \($0.label) (\($0.time)): --snapshot \($0.label)" } ?? ""
 
         if let named {
-            let found = try find(named, in: snapshots, what: "--snapshot \(named)")
+            let found = try find(named, in: all, what: "--snapshot \(named)")
             var why = "cán bộ chọn bằng --snapshot"
+            if !ours(found), let other = found.hostname { why += ", bản của máy \(other)" }
             if let start = suspectedStart, let made = found.made, made > start {
                 why += ", dù bản này được tạo sau thời điểm nghi bị tấn công \(RFC3339.format(start))"
             }
             return SnapshotChoice(snapshot: found, reason: .named, why: why + " — chosen by the officer")
         }
         if let recorded {
-            let found = try find(recorded, in: snapshots, what: "bản sao lưu \(recorded) ghi trong last.json", hint: hint)
+            let found = try find(recorded, in: all, what: "bản sao lưu \(recorded) ghi trong last.json", hint: hint)
+            guard ours(found) else {
+                throw Refused(description: "bản sao lưu \(found.label) ghi trong last.json là của máy \(found.hostname ?? "?"), không phải máy này (\(hostname)): last.json có thể đã bị sửa\(hint) — the recorded copy was made by another machine")
+            }
             guard let made = found.made else {
                 throw Refused(description: "bản sao lưu \(found.label) ghi trong last.json có thời điểm không đọc được (\(found.time))\(hint); hoặc chọn bản khác bằng --snapshot ID — the recorded copy's time is not RFC 3339")
             }
@@ -90,11 +104,13 @@ public struct SnapshotChoice: Sendable, Hashable {
             return SnapshotChoice(snapshot: found, reason: .recorded, why: "bản do tác vụ sao lưu ghi trong last.json, tạo lúc \(found.time), không muộn hơn \(boundText) — the copy the backup job recorded")
         }
         guard let candidate else {
-            throw Refused(description: "kho không có bản sao lưu nào tạo trước \(boundText) (bản có thời điểm không đọc được không được chọn); chọn một bản bằng --snapshot ID (xem restic snapshots) — no copy made by then")
+            let skipped = others > 0 ? "; bỏ qua \(others) bản của máy khác (nếu là máy này trước khi đổi tên, chọn bằng --snapshot)" : ""
+            throw Refused(description: "kho không có bản sao lưu nào của máy này tạo trước \(boundText) (bản có thời điểm không đọc được không được chọn)\(skipped); chọn một bản bằng --snapshot ID (xem restic snapshots) — no copy made by then")
         }
         let later = snapshots.filter { $0.made.map { !allowed($0) } ?? true }.count
         return SnapshotChoice(snapshot: candidate, reason: .newestBefore,
                               why: "bản mới nhất tạo không muộn hơn \(boundText)" + (later > 0 ? " (bỏ qua \(later) bản mới hơn hoặc không rõ thời điểm)" : "")
+                                + (others > 0 ? " (bỏ qua \(others) bản của máy khác)" : "")
                                 + " — the newest copy made by then")
     }
 
