@@ -22,6 +22,12 @@ public final class IsolationLab: @unchecked Sendable {
     public var pc: String { address(2) }
     public var peer: String { address(3) }
     public var management: String { address(4) }
+    /// The same hosts on IPv6 (unique local addresses), when the kernel has IPv6: an isolation that
+    /// cut IPv4 only would leave the PC talking over IPv6.
+    public static let hasIPv6 = FileManager.default.fileExists(atPath: "/proc/sys/net/ipv6/conf/all/disable_ipv6")
+    public func address6(_ host: Int) -> String { "fd31:0:0:\(subnet)::\(host)" }
+    public var pc6: String { address6(2) }
+    public var peer6: String { address6(3) }
 
     public let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-isolation-\(UUID())")
     public let host: FixtureHost
@@ -50,14 +56,21 @@ public final class IsolationLab: @unchecked Sendable {
             ["-n", name, "addr", "add", pc + "/24", "dev", inside],
             ["-n", name, "link", "set", inside, "up"],
             ["-n", name, "link", "set", "lo", "up"],
-        ] {
+        ] + (Self.hasIPv6 ? [
+            // nodad: usable at once, not after duplicate address detection's second or two.
+            ["addr", "add", address6(1) + "/64", "dev", outside, "nodad"],
+            ["addr", "add", peer6 + "/64", "dev", outside, "nodad"],
+            ["-n", name, "addr", "add", pc6 + "/64", "dev", inside, "nodad"],
+        ] : []) {
             let out = try Self.run(["ip"] + command)
             guard out.status == 0 else { throw CollectorProcess.Failure(description: "ip \(command.joined(separator: " ")): \(out.stderr)") }
         }
-        // The peer: a TCP echo on 8080 and a UDP echo on 53; the PC's sshd stands in as a listener on 22.
+        // The peer: a TCP echo on 8080 (IPv4 and IPv6) and a UDP echo on 53; the PC's sshd stands in as
+        // a listener on 22 (both families).
         listeners.append(try Self.background(["python3", probe.path, "serve-tcp", peer, "8080"]))
+        if Self.hasIPv6 { listeners.append(try Self.background(["python3", probe.path, "serve-tcp", peer6, "8080"])) }
         listeners.append(try Self.background(["python3", probe.path, "serve-udp", peer, "53"]))
-        listeners.append(try Self.background(["ip", "netns", "exec", name, "python3", probe.path, "serve-tcp", "0.0.0.0", "22"]))
+        listeners.append(try Self.background(["ip", "netns", "exec", name, "python3", probe.path, "serve-tcp", Self.hasIPv6 ? "::" : "0.0.0.0", "22"]))
         collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("collector"), host: address(1), environment: collectorEnvironment, arguments: ["--name", address(1)] + collectorArguments)
         try host.write("/etc/attt/tailoring.yaml", "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-NET-001:\n    management_networks: [\(management)/32]\n")
     }
@@ -93,9 +106,9 @@ public final class IsolationLab: @unchecked Sendable {
         try Self.run(["ip", "netns", "exec", name, "python3", probe.path, "tcp", address, String(port), "", "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// From this namespace, from the source address given, to the PC.
-    public func connectsToPC(from source: String, port: Int) throws -> String {
-        try Self.run(["python3", probe.path, "tcp", pc, String(port), source, "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// From this namespace, from the source address given, to the PC (at `address`, by default its IPv4 one).
+    public func connectsToPC(from source: String, port: Int, at address: String? = nil) throws -> String {
+        try Self.run(["python3", probe.path, "tcp", address ?? pc, String(port), source, "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func pcAsksUDP(_ address: String, _ port: Int) throws -> String {
@@ -157,8 +170,11 @@ public final class IsolationLab: @unchecked Sendable {
                         data = self.request.recv(1024)
                         if not data: return
                         self.request.sendall(data)
-            socketserver.ThreadingTCPServer.allow_reuse_address = True
-            socketserver.ThreadingTCPServer((sys.argv[2], int(sys.argv[3])), Echo).serve_forever()
+            class Server(socketserver.ThreadingTCPServer):
+                allow_reuse_address = True
+                # "::" takes IPv4 too (as mapped addresses); an IPv6 address needs its family.
+                address_family = socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET
+            Server((sys.argv[2], int(sys.argv[3])), Echo).serve_forever()
         elif mode == "serve-udp":
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind((sys.argv[2], int(sys.argv[3])))

@@ -84,6 +84,30 @@ import Testing
         #expect(history.components(separatedBy: "VN-TD-INC-001").count - 1 >= 2, "\(history)")
     }
 
+    /// The same isolation over IPv6: the `inet` table holds both families, so a PC with an IPv6 address
+    /// reaches nothing over it either, in or out, while the collector still answers over IPv4.
+    @Test(.enabled(if: IncidentIsolationTests.canRun && IsolationLab.hasIPv6, "needs what the isolation proof needs, and a kernel with IPv6"))
+    func isolationCutsIPv6Too() throws {
+        let lab = try Lab()
+        defer { lab.remove() }
+        let enrolled = try lab.attt(["enroll", "--collector", "https://\(lab.address(1)):\(lab.collector.port)", "--token", lab.collector.token(unit: "UBND xã Thử"), "--ca-cert", lab.collector.caPath])
+        try #require(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+        #expect(try lab.pcConnects(lab.peer6, 8080) == "connected")
+        #expect(try lab.pcPings(lab.peer6))
+        #expect(try lab.connectsToPC(from: lab.peer6, port: 22, at: lab.pc6) == "connected")
+
+        let isolated = try lab.signedIn(["incident", "isolate"])
+        try #require(isolated.status == 0, "\(isolated.stdout)\(isolated.stderr)")
+        #expect(try lab.pcConnects(lab.peer6, 8080) == "timeout", "dropped, not refused")
+        #expect(try !lab.pcPings(lab.peer6))
+        #expect(try lab.connectsToPC(from: lab.peer6, port: 22, at: lab.pc6) == "timeout")
+        let run = try lab.attt(["run", "--upload-attempts", "2", "--backoff-base", "0.1"])
+        #expect(run.status == 0 && run.stdout.contains("sent 1;"), "\(run.stdout)\(run.stderr)")
+
+        #expect(try lab.signedIn(["incident", "release"]).status == 0)
+        #expect(try lab.pcConnects(lab.peer6, 8080) == "connected")
+    }
+
     /// Bước 3 while Bước 1 holds: the backup is on a server of the unit (restic over sftp, a real sshd
     /// on the peer's address, port 2222). Isolated, the PC cannot reach it; `attt incident restore`
     /// opens the way for the reading only, restic checks and stages the copy through it, and the way is
