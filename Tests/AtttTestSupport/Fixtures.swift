@@ -64,6 +64,17 @@ public final class FixtureHost: @unchecked Sendable {
 
     public func remove(_ hostPath: String) throws { try FileManager.default.removeItem(at: url(hostPath)) }
 
+    /// The bytes of the regular files under a host directory: what restoring it stages.
+    public func regularFileBytes(under hostPath: String) throws -> Int64 {
+        var total: Int64 = 0
+        let base = url(hostPath).path
+        for case let relative as String in FileManager.default.enumerator(atPath: base)! {
+            let attributes = try FileManager.default.attributesOfItem(atPath: base + "/" + relative)
+            if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+        }
+        return total
+    }
+
     public func symlink(_ hostPath: String, to target: String) throws {
         let url = url(hostPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

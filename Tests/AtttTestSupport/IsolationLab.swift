@@ -28,6 +28,7 @@ public final class IsolationLab: @unchecked Sendable {
     public func address6(_ host: Int) -> String { "fd31:0:0:\(subnet)::\(host)" }
     public var pc6: String { address6(2) }
     public var peer6: String { address6(3) }
+    public var management6: String { address6(4) }
 
     public let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-isolation-\(UUID())")
     public let host: FixtureHost
@@ -60,6 +61,7 @@ public final class IsolationLab: @unchecked Sendable {
             // nodad: usable at once, not after duplicate address detection's second or two.
             ["addr", "add", address6(1) + "/64", "dev", outside, "nodad"],
             ["addr", "add", peer6 + "/64", "dev", outside, "nodad"],
+            ["addr", "add", management6 + "/64", "dev", outside, "nodad"],
             ["-n", name, "addr", "add", pc6 + "/64", "dev", inside, "nodad"],
         ] : []) {
             let out = try Self.run(["ip"] + command)

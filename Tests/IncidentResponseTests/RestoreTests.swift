@@ -172,17 +172,8 @@ struct RestoreTests {
         try host.write("/home/an/ghi-chu.txt", "ghi chú\n")
         let both = try backup("etc home")
         try record(both)
-        func sum(_ top: String) throws -> Int64 {
-            var total: Int64 = 0
-            let base = host.url(top).path
-            for case let relative as String in FileManager.default.enumerator(atPath: base)! {
-                let attributes = try FileManager.default.attributesOfItem(atPath: base + "/" + relative)
-                if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
-            }
-            return total
-        }
         let source = try source()
-        let etc = try sum("/etc"), home = try sum("/home")
+        let etc = try host.regularFileBytes(under: "/etc"), home = try host.regularFileBytes(under: "/home")
         #expect(home > 3 << 20)
         #expect(try source.restoreSize(of: ["/etc"]) == etc)
         #expect(try source.restoreSize(of: ["/home"]) == home)

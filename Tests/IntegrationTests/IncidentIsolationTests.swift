@@ -85,11 +85,22 @@ import Testing
     }
 
     /// The same isolation over IPv6: the `inet` table holds both families, so a PC with an IPv6 address
-    /// reaches nothing over it either, in or out, while the collector still answers over IPv4.
+    /// reaches nothing over it either, in or out, while the collector still answers over IPv4. The unit
+    /// names an IPv6 management network for isolation alone (VN-TD-INC-001's `management_networks`,
+    /// which replaces NET-001's): SSH comes in from there only.
     @Test(.enabled(if: IncidentIsolationTests.canRun && IsolationLab.hasIPv6, "needs what the isolation proof needs, and a kernel with IPv6"))
     func isolationCutsIPv6Too() throws {
         let lab = try Lab()
         defer { lab.remove() }
+        try lab.host.write("/etc/attt/tailoring.yaml", """
+            tailoring: attt.tailoring.v1
+            controls:
+              VN-TD-NET-001:
+                management_networks: [\(lab.management)/32]
+              VN-TD-INC-001:
+                management_networks: ["\(lab.management6)/128"]
+
+            """)
         let enrolled = try lab.attt(["enroll", "--collector", "https://\(lab.address(1)):\(lab.collector.port)", "--token", lab.collector.token(unit: "UBND xã Thử"), "--ca-cert", lab.collector.caPath])
         try #require(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
         #expect(try lab.pcConnects(lab.peer6, 8080) == "connected")
@@ -101,6 +112,8 @@ import Testing
         #expect(try lab.pcConnects(lab.peer6, 8080) == "timeout", "dropped, not refused")
         #expect(try !lab.pcPings(lab.peer6))
         #expect(try lab.connectsToPC(from: lab.peer6, port: 22, at: lab.pc6) == "timeout")
+        #expect(try lab.connectsToPC(from: lab.management6, port: 22, at: lab.pc6) == "connected")
+        #expect(try lab.connectsToPC(from: lab.management, port: 22) == "timeout", "INC-001's list replaces NET-001's")
         let run = try lab.attt(["run", "--upload-attempts", "2", "--backoff-base", "0.1"])
         #expect(run.status == 0 && run.stdout.contains("sent 1;"), "\(run.stdout)\(run.stderr)")
 
