@@ -145,17 +145,8 @@ public struct Parameter: Sendable, Hashable {
         profile == .regulation ? regulation : recommended
     }
 
-    /// Whether `candidate` is at least as strict as the regulation's floor.
+    /// Whether `candidate` is at least as strict as the regulation's floor (any value is, for `any`).
     public func meetsFloor(_ candidate: FactValue) -> Bool {
-        switch stricter {
-        case .any:
-            return true
-        case .higher, .lower:
-            if let floor = regulation.boolValue, case .bool(let value) = candidate {
-                return stricter == .higher ? (value || !floor) : (!value || floor)
-            }
-            guard let floor = regulation.numberValue, let value = candidate.numberValue else { return false }
-            return stricter == .higher ? value >= floor : value <= floor
-        }
+        stricter == .any || isAtLeastAsStrict(candidate, as: regulation)
     }
 }
