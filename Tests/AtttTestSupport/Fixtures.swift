@@ -93,9 +93,8 @@ public let fixtureNow = Timestamp.parse("2026-11-25T08:00:00Z")!
 /// Probes a root and evaluates the shipped policy, as `attt check` does.
 public func check(
     root: URL, profile: Profile = .regulation, role: Role = .workstation,
-    tailoring: [String: FactValue] = [:], only: [String] = []
+    tailoring: [String: FactValue] = [:], only: [String] = [], policy: Policy = ShippedPolicy.policy
 ) throws -> [ControlResult] {
-    let policy = ShippedPolicy.policy
     var tailoring = tailoring
     let host = HostRoot(root.path)
     if tailoring.isEmpty, let data = try host.read(TailoringLoader.hostPath) {
