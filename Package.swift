@@ -172,13 +172,13 @@ let package = Package(
         .testTarget(name: "HostProbesTests", dependencies: ["HostAccess", "DurableFiles", "HostProbes", "AtttTestSupport", .product(name: "SystemPackage", package: "swift-system")]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport"],
+            dependencies: ["HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "AtttTestSupport", "AgentRuntime", "Enrollment"],
             exclude: ["browser"]
         ),
         .testTarget(name: "LinuxPAMTests", dependencies: ["LinuxPAM"]),
         .testTarget(name: "LinuxAuditTests", dependencies: ["LinuxAudit"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AtttTestSupport", "HostAccess"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport", "Enrollment"]),
         .testTarget(name: "IncidentResponseTests", dependencies: ["IncidentResponse", "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport", "Enrollment", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "CollectorStoreTests",

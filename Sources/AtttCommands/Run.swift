@@ -165,7 +165,8 @@ struct Run: AsyncParsableCommand {
     }
 
     func jobResult(_ job: ApprovedJob, _ prepared: Scan) throws -> JobResult {
-        let scoped = Scan(host: prepared.host, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil })
+        let scoped = Scan(host: prepared.host, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil },
+                          bundle: prepared.bundle, ignoredTailoring: prepared.ignoredTailoring)
         let session = FixSession(scan: scoped)
         if let done = try session.applier.history().last(where: { $0.job == job.id.uuidString }) {
             return JobResult(state: done.state == .applied ? .applied : .failed, transaction: done.id, message: "applied earlier" + (done.error.map { ": \($0)" } ?? ""), fixed: nil)

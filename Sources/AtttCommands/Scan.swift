@@ -1,3 +1,4 @@
+import AgentRuntime
 import ArgumentParser
 import CommandLineSupport
 import FoundationEssentials
@@ -32,14 +33,27 @@ struct ScanOptions: ParsableArguments {
         for id in controls where policy.control(id) == nil {
             throw CommandFailure.badInput("--control \(id): no such control in policy \(policy.id) — see the ids with: attt check --format json")
         }
-        let (tailored, path) = try Self.tailoring(tailoring, root: root, policy: policy)
+        var (tailored, path) = try Self.tailoring(tailoring, root: root, policy: policy)
         var time = Date()
         if let now {
             guard let date = Timestamp.parse(now) else { throw CommandFailure.badInput("--now \(now): not an ISO 8601 time") }
             time = date
         }
-        let evaluator = Evaluator(policy: policy, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
-        return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls)
+        // The unit's bundle in force: its catalogues replace the shipped ones, its parameters come
+        // before the local file's, which may only tighten them (docs/design/catalogue-bundles.md §2).
+        var policyInForce = policy
+        var bundle: Report.BundleRef?
+        var ignored: [String]?
+        let unit = (try? AgentIdentity.load(host: root))?.link.unit
+        if let inForce = BundleStore(host: root).current(policy: policy, unit: unit) {
+            policyInForce = policy.applying(inForce.bundle)
+            let layered = BundleLayering.tailoring(policy: policy, bundle: inForce.bundle.parameters, local: tailored)
+            tailored = layered.values
+            ignored = layered.ignored.isEmpty ? nil : layered.ignored.map(\.key)
+            bundle = Report.BundleRef(unit: inForce.bundle.unit, version: inForce.bundle.version, sha256: inForce.sha256)
+        }
+        let evaluator = Evaluator(policy: policyInForce, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
+        return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls, bundle: bundle, ignoredTailoring: ignored)
     }
 
     /// The unit's tailored values: `file` when given, else the host's own tailoring under its root
@@ -67,6 +81,8 @@ struct Scan {
     let evaluator: Evaluator
     let tailoringFile: String?
     let only: [String]
+    var bundle: Report.BundleRef? = nil
+    var ignoredTailoring: [String]? = nil
 
     func run() throws -> (facts: HostFacts, results: [ControlResult]) {
         let policy = evaluator.policy
@@ -85,7 +101,8 @@ struct Scan {
         let report = Report(
             reportId: UUID(), agent: "attt \(AtttVersion.current)",
             host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root, unread: facts.system.unread),
-            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: evaluator.context.profile, role: evaluator.context.role, tailoring: tailoringFile),
+            policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: evaluator.context.profile, role: evaluator.context.role, tailoring: tailoringFile,
+                                      bundle: bundle, ignoredTailoring: ignoredTailoring),
             startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
         )
         return (facts, report)

@@ -57,6 +57,9 @@ public struct SignedBundle: Codable, Sendable, Hashable {
         self.signature = signature
     }
 
+    /// The SHA-256 of the bundle's bytes, lowercase hex: how reports name the bundle they used.
+    public var bundleSHA256: String { SHA256.hash(data: bundle).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+
     /// An envelope larger than this is refused before it is parsed.
     public static let maxBytes = 4 << 20
 

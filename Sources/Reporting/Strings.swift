@@ -40,6 +40,13 @@ enum Strings {
     static let host = Key(vi: "Máy", en: "Host")
     static let system = Key(vi: "Hệ điều hành", en: "System")
     static let policy = Key(vi: "Chính sách", en: "Policy")
+    static let bundle = Key(vi: "Danh mục của đơn vị", en: "Unit's catalogues")
+    static let ignoredTailoring = Key(vi: "Cấu hình tại máy không áp dụng (nới lỏng danh mục của đơn vị)", en: "Local tailoring not applied (it loosens the unit's catalogues)")
+
+    /// `UBND xã Tứ Dân, phiên bản 12 (SHA-256 3f2a…)`: the bundle a report was checked against.
+    static func bundleLine(_ bundle: Report.BundleRef, _ l: Language) -> String {
+        "\(bundle.unit), \(l == .vi ? "phiên bản" : "version") \(bundle.version) (SHA-256 \(bundle.sha256.prefix(12))…)"
+    }
     static let profile = Key(vi: "Mức", en: "Profile")
     static let role = Key(vi: "Vai trò", en: "Role")
     static let time = Key(vi: "Thời điểm", en: "Started")

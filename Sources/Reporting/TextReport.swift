@@ -33,6 +33,8 @@ public struct TextReport {
         if let os = report.host.os.prettyName { out += "\(Strings.text(Strings.system, l)): \(os)\n" }
         for reason in report.host.unread ?? [] { out += "\(Strings.text(Strings.unread, l)): \(reason)\n" }
         out += "\(Strings.text(Strings.policy, l)): \(report.policy.id) \(report.policy.version) · \(Strings.text(Strings.profile, l)): \(Strings.profileName(report.policy.profile, l)) · \(Strings.text(Strings.role, l)): \(Strings.roleName(report.policy.role, l))\n"
+        if let bundle = report.policy.bundle { out += "\(Strings.text(Strings.bundle, l)): \(Strings.bundleLine(bundle, l))\n" }
+        if let ignored = report.policy.ignoredTailoring { out += "\(Strings.text(Strings.ignoredTailoring, l)): \(ignored.joined(separator: ", "))\n" }
         out += "\(Strings.text(Strings.time, l)): \(report.startedAt) · \(report.durationMs) ms\n\n"
 
         let sorted = Self.sorted(report.results)

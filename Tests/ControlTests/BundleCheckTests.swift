@@ -1,6 +1,9 @@
+import AgentRuntime
 import AtttTestSupport
+import Enrollment
 import Foundation
 import HardeningCore
+import HostAccess
 import Testing
 
 /// A unit's bundle on the shipped policy (docs/design/catalogue-bundles.md §3): what the PC refuses
@@ -25,6 +28,37 @@ import Testing
         let r = try check(root: hardened, only: ["VN-TD-SW-001"], policy: policy.applying(unit))[0]
         #expect(r.status == .fail)
         #expect(r.evidence("vlc").contains { !$0.ok }, "\(r.evidence)")
+    }
+
+    /// `attt check` on a PC with a bundle in force: the bundle's denied list fails SW-001, its
+    /// parameters come before the local file's looser value, and the report names both.
+    @Test func attCheckUsesTheBundleInForceAndSaysSo() throws {
+        let host = try FixtureHost()
+        let key = BundleSigningKey.generate()
+        let store = BundleStore(host: HostRoot(host.root.path))
+        try store.trust([key.publicKey])
+        guard case .array(var denied)? = policy.catalogs["software.denied"] else { Issue.record("no software.denied"); return }
+        denied.append(.string("vlc"))
+        let signed = try key.sign(try JSONEncoder().encode(bundle(parameters: ["VN-TD-PW-004.max_days": .int(90)], catalogs: ["software.denied": .array(denied)])))
+        guard case .accepted = try store.offer(signed, policy: policy, unit: nil, now: Date()) else { Issue.record("refused"); return }
+        try host.write("/etc/attt/tailoring.yaml", "tailoring: attt.tailoring.v1\ncontrols:\n  VN-TD-PW-004:\n    max_days: 180\n")
+
+        let out = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--control", "VN-TD-PW-004", "--format", "json", "--now", "2026-11-25T08:00:00Z"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any], "\(out.stderr)")
+        #expect(try SchemaValidator.errors(document: out.data, schema: Repository.schemas.appendingPathComponent("report.schema.json")) == [])
+        let statuses = Dictionary(uniqueKeysWithValues: ((report["results"] as? [[String: Any]]) ?? []).map { ($0["control"] as? String ?? "", $0["status"] as? String ?? "") })
+        #expect(statuses["VN-TD-SW-001"] == "fail", "\(statuses)")
+        let info = try #require(report["policy"] as? [String: Any])
+        let ref = try #require(info["bundle"] as? [String: Any])
+        #expect(ref["version"] as? Int == 3 && ref["sha256"] as? String == signed.bundleSHA256 && ref["unit"] as? String == "UBND xã Tứ Dân")
+        #expect(info["ignoredTailoring"] as? [String] == ["VN-TD-PW-004.max_days"])
+        let text = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--now", "2026-11-25T08:00:00Z"])
+        #expect(text.stdout.contains("Danh mục của đơn vị: UBND xã Tứ Dân, phiên bản 3"), "\(text.stdout)")
+
+        // The kept bundle changed on disk is no longer in force: the shipped catalogue again, no bundle named.
+        try host.replace("/var/lib/attt/bundle/current.json", signed.keyId, with: String(repeating: "0", count: 16))
+        let plain = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--format", "json", "--now", "2026-11-25T08:00:00Z"])
+        #expect(!plain.stdout.contains("\"bundle\"") && plain.stdout.contains("\"pass\""), "\(plain.stdout.prefix(600))")
     }
 
     @Test(arguments: [

@@ -134,13 +134,32 @@ public struct Report: Sendable, Hashable, Codable {
         public var role: Role
         /// The tailoring file applied, if any.
         public var tailoring: String?
+        /// The unit's bundle checked against (docs/design/catalogue-bundles.md), if one is in force.
+        public var bundle: BundleRef?
+        /// Local tailoring keys not applied because they would loosen what the bundle sets.
+        public var ignoredTailoring: [String]?
 
-        public init(id: String, version: String, profile: Profile, role: Role, tailoring: String?) {
+        public init(id: String, version: String, profile: Profile, role: Role, tailoring: String?, bundle: BundleRef? = nil, ignoredTailoring: [String]? = nil) {
             self.id = id
             self.version = version
             self.profile = profile
             self.role = role
             self.tailoring = tailoring
+            self.bundle = bundle
+            self.ignoredTailoring = ignoredTailoring
+        }
+    }
+
+    /// Which bundle: its unit, version and the SHA-256 of its signed bytes.
+    public struct BundleRef: Sendable, Hashable, Codable {
+        public var unit: String
+        public var version: Int
+        public var sha256: String
+
+        public init(unit: String, version: Int, sha256: String) {
+            self.unit = unit
+            self.version = version
+            self.sha256 = sha256
         }
     }
 
