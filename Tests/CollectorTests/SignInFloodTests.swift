@@ -87,7 +87,10 @@ import Testing
         // A 503 comes well before a place in the queue would (a loaded CI machine, running the other
         // suites beside this one, delays answers by seconds, never by a queue's worth).
         #expect(busy.map(\.seconds).max() ?? 0 < drain / 2, "a 503 took \(busy.map(\.seconds).max() ?? 0) s")
-        #expect(guesses.map(\.seconds).max() ?? 0 < drain + 10, "a guess waited \(guesses.map(\.seconds).max() ?? 0) s")
+        // Bounded by twice the drain plus a margin for a loaded CI machine (28.6 s seen against an 18 s
+        // drain while a release build ran beside the tests): an unbounded queue would hold the last of
+        // the 200 guesses for 200 / 4 × 2 = 100 s, far past this.
+        #expect(guesses.map(\.seconds).max() ?? 0 < 2 * drain + 10, "a guess waited \(guesses.map(\.seconds).max() ?? 0) s")
         // The same for the health endpoint: served while PAM's threads are held, not after them.
         #expect(healthSeconds < drain / 2, "the health endpoint took \(healthSeconds) s")
         // The upload was served while guesses still held PAM's threads.

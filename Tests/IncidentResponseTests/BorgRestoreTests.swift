@@ -89,7 +89,10 @@ struct BorgRestoreTests {
         try host.writeData("/home/an/anh.raw", Data(repeating: 7, count: 3 << 20))
         try host.write("/home/an/ghi-chu.txt", "ghi chú\n")
         try archive("pc-01-ca-home", "etc home")
-        try host.replace("/var/lib/attt/backup/last.json", "\"snapshot\": \"pc-01-sang\"", with: "\"snapshot\": \"pc-01-ca-home\"")
+        // The job's record of that run, written after it (a record older than its copy is refused).
+        try host.write("/var/lib/attt/backup/last.json", """
+            {"time": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(1)))", "exitCode": 0, "tool": "borg", "target": "/media/usb/borg", "paths": ["/etc", "/home"], "snapshot": "pc-01-ca-home"}
+            """)
         let source = try source()
         #expect(source.snapshot == "pc-01-ca-home")
         let etc = try host.regularFileBytes(under: "/etc"), home = try host.regularFileBytes(under: "/home")
