@@ -6,7 +6,7 @@ import HostAccess
 /// The unit's VN-TD-INC-001 parameters for `attt incident collect` and `restore` (Điều 11 khoản 2 điểm
 /// a): the policy's values, then the host's tailoring (`/etc/attt/tailoring.yaml` under the root). A
 /// command-line option adds to them (`--path`) or replaces them (`--scope`, `--env-file`).
-struct IncidentSettings: Equatable {
+struct IncidentSettings {
     static let control = "VN-TD-INC-001"
     /// Directories the unit names, copied after the fixed evidence (Bước 2).
     var evidencePaths: [String] = []

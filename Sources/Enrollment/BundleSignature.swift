@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import FoundationEssentials
 
 /// The collector's key for the unit's catalogue bundles (docs/design/catalogue-bundles.md §4): Ed25519,
@@ -37,7 +37,7 @@ public struct BundlePublicKey: Codable, Sendable, Hashable {
 
     public init(raw: Data) { self.raw = raw }
 
-    public var id: String { SHA256.hash(data: raw).prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+    public var id: String { String(sha256Hex(raw).prefix(16)) }
 
     func verifies(_ signature: Data, of bytes: Data) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
@@ -58,7 +58,7 @@ public struct SignedBundle: Codable, Sendable, Hashable {
     }
 
     /// The SHA-256 of the bundle's bytes, lowercase hex: how reports name the bundle they used.
-    public var bundleSHA256: String { SHA256.hash(data: bundle).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+    public var bundleSHA256: String { sha256Hex(bundle) }
 
     /// An envelope larger than this is refused before it is parsed.
     public static let maxBytes = 4 << 20
@@ -107,4 +107,9 @@ public enum BundleSignatureError: Error, Sendable, Hashable, CustomStringConvert
         case .badSignature(let id): return "the signature by key \(id) does not match the bundle's bytes (changed on the way?)"
         }
     }
+}
+
+/// SHA-256 in lowercase hex, as `sha256sum` prints it.
+func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
 }
