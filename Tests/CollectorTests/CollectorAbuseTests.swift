@@ -3,6 +3,7 @@ import Enrollment
 import Foundation
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 import Testing
 
 /// The collector tried as an attacker would (issue 12 point 6), as a real process on loopback:
@@ -281,6 +282,8 @@ final class TLSClient: @unchecked Sendable {
     let process = Process()
     let input = Pipe()
     let opened = Date()
+    private let done = DispatchSemaphore(value: 0)
+    private let exited = Mutex<Date?>(nil)
 
     init(port: Int) throws {
         // Writing to a client the server has already dropped must fail the write, not kill the test run.
@@ -290,6 +293,12 @@ final class TLSClient: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        // The exit is timed when it happens, not when the test gets round to asking: on a loaded
+        // machine the agent's run and the sign-in in between can take longer than the idle timeout.
+        process.terminationHandler = { [weak self] _ in
+            self?.exited.withLock { $0 = Date() }
+            self?.done.signal()
+        }
         try process.run()
     }
 
@@ -307,12 +316,11 @@ final class TLSClient: @unchecked Sendable {
 
     /// Seconds from opening until openssl exits because the server closed the connection.
     func awaitExit(within seconds: Double) throws -> Double {
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        if process.isRunning, done.wait(timeout: .now() + seconds) == .timedOut {
+        if done.wait(timeout: .now() + seconds) == .timedOut {
             process.terminate()
             throw CollectorProcess.Failure(description: "the connection was still open after \(seconds) s")
         }
-        return Date().timeIntervalSince(opened)
+        done.signal()
+        return exited.withLock { $0 ?? Date() }.timeIntervalSince(opened)
     }
 }
