@@ -97,7 +97,7 @@ let package = Package(
             name: "CollectorServer",
             dependencies: [
                 "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
-                "CollectorReports", "OfficeDocuments", "CollectorSnapshots",
+                "CollectorReports", "OfficeDocuments", "CollectorSnapshots", "PolicyLoading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -117,7 +117,7 @@ let package = Package(
             name: "CollectorCommands",
             dependencies: [
                 "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
-                "CollectorReports", "OfficeDocuments", "DurableFiles",
+                "CollectorReports", "OfficeDocuments", "DurableFiles", "PolicyLoading",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -94,6 +94,10 @@ install -D -m 0644 "$PKG/pam/attt-collector" "$C/etc/pam.d/attt-collector"
 install -D -m 0644 "$PKG/etc/attt-collector/collector.yaml" "$C/etc/attt-collector/collector.yaml"
 install -D -m 0644 docs/collector.md "$C/usr/share/doc/attt-collector/collector.md"
 install -D -m 0644 openapi/collector.yaml "$C/usr/share/doc/attt-collector/openapi.yaml"
+# The shipped policy the units' catalogue bundles are made for and checked against, as the agent has it.
+install -d "$C/usr/share/attt-collector"
+cp -r Policies "$C/usr/share/attt-collector/policies"
+find "$C/usr/share/attt-collector" -type d -exec chmod 0755 {} + && find "$C/usr/share/attt-collector" -type f -exec chmod 0644 {} +
 control attt-collector "$C"
 
 for name in attt attt-collector; do

@@ -20,8 +20,9 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # The evidence collection (IncidentCollectCommandTests) copies onto a real ext4 disk: mkfs.ext4
 # (e2fsprogs) on a loop device (losetup, mount, unshare: util-linux and mount). The restore from backup
 # (IncidentRestoreTests, RestoreTests) restores a real restic repository (restic), and a borg one
-# (BorgRestoreTests: borgbackup).
-TEST_PACKAGES=(nftables iputils-ping e2fsprogs util-linux mount restic borgbackup python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin desktop-file-utils debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
+# (BorgRestoreTests: borgbackup). The catalogue bundle tests and the office abuse tests write rows a
+# compromised collector database would hold (sqlite3).
+TEST_PACKAGES=(sqlite3 nftables iputils-ping e2fsprogs util-linux mount restic borgbackup python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin desktop-file-utils debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

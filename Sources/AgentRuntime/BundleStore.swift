@@ -31,11 +31,7 @@ public struct BundleStore: Sendable {
     }
 
     /// What a refusal leaves for the next report and the officer.
-    public struct Refusal: Codable, Sendable, Hashable {
-        public var version: Int?
-        public var reasons: [String]
-        public var at: String
-    }
+    public typealias Refusal = Report.BundleRefusal
 
     /// The keys this PC trusts for bundles; empty before the collector gave any.
     public func trustedKeys() throws -> [BundlePublicKey] {

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import CollectorAPI
-import Enrollment
+public import Enrollment
 public import FoundationEssentials
 public import HardeningCore
 import NIOCore
@@ -84,9 +84,41 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
 
     /// Maps the outcome to ``UploadError``: no answer, 5xx and 429 are worth retrying; any other 4xx is not.
     func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, bytes: Data?, as: Answer.Type) async throws -> Answer {
+        let (_, text) = try await exchange(method, path, bytes: bytes)
+        do {
+            return try JSONDecoder().decode(Answer.self, from: Data(text.utf8))
+        } catch {
+            throw UploadError.rejected("\(path): unexpected answer from the collector: \(text.prefix(200))")
+        }
+    }
+
+    /// The unit's catalogue bundle: none published yet, the one this PC has (named by the SHA-256 of
+    /// its bundle bytes), or a new envelope, still to be verified (``BundleStore/offer(_:policy:unit:now:)``).
+    public func bundle(having sha256: String?) async throws -> BundleAnswer {
+        let (status, text) = try await exchange(.GET, "/v1/bundle", bytes: nil, headers: sha256.map { ["If-None-Match": "\"\($0)\""] } ?? [:])
+        switch status {
+        case 204: return .none
+        case 304: return .notModified
+        default:
+            guard let signed = try? JSONDecoder().decode(SignedBundle.self, from: Data(text.utf8)) else {
+                throw UploadError.rejected("/v1/bundle: not a signed bundle: \(text.prefix(200))")
+            }
+            return .bundle(signed)
+        }
+    }
+
+    public enum BundleAnswer: Sendable {
+        case none
+        case notModified
+        case bundle(SignedBundle)
+    }
+
+    /// One request; a 2xx or 304 answer's status and text, any other outcome as ``UploadError``.
+    func exchange(_ method: HTTPMethod, _ path: String, bytes: Data?, headers: [String: String] = [:]) async throws -> (status: UInt, text: String) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "attt-agent")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let bytes {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: bytes))
@@ -95,18 +127,15 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
         var body: ByteBuffer
         do {
             response = try await client.execute(request, timeout: timeout)
-            body = try await response.body.collect(upTo: 4 << 20)
+            // The largest answer is a bundle's envelope: its bytes and their base64 in JSON.
+            body = try await response.body.collect(upTo: SignedBundle.maxBytes * 2)
         } catch {
             throw UploadError.transient("\(base): \(Self.explain(error))")
         }
         let text = body.readString(length: body.readableBytes) ?? ""
         switch response.status.code {
-        case 200..<300:
-            do {
-                return try JSONDecoder().decode(Answer.self, from: Data(text.utf8))
-            } catch {
-                throw UploadError.rejected("\(path): unexpected answer from the collector: \(text.prefix(200))")
-            }
+        case 200..<300, 304:
+            return (response.status.code, text)
         case 429, 500...:
             throw UploadError.transient("\(path): HTTP \(response.status.code) \(Self.message(text))")
         default:

@@ -64,6 +64,9 @@ struct Enroll: AsyncParsableCommand {
             StandardStreams.error("attt: the collector sent back a CA other than --ca-cert \(caCert); kept the one you gave\n")
         }
         try identity.save(host: root)
+        // The keys the unit's catalogue bundles must be signed with, learned over the channel the
+        // officer's CA vouched for (docs/design/catalogue-bundles.md §4).
+        if let keys = answer.bundleKeys { try BundleStore(host: root).trust(keys.map(BundlePublicKey.init(raw:))) }
         print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.location(in: root))")
     }
 }

@@ -40,7 +40,7 @@ struct Run: AsyncParsableCommand {
     var outboxLockWait: Double = 1_800
 
     func run() async throws {
-        let prepared = try scan.prepare()
+        var prepared = try scan.prepare()
         // Before anything else, not only when a job arrives: a fix killed half way is undone now.
         try HostRecovery.run(host: prepared.host, language: .en)
         // Điều 11: a PC whose isolation table was flushed is isolated again before anything else.
@@ -56,13 +56,16 @@ struct Run: AsyncParsableCommand {
             throw CommandFailure(exitCode: 1, message: "another attt run held the outbox for \(Int(outboxLockWait)) s; this run's report was not kept — it runs again at the next timer")
         }
         defer { withExtendedLifetime(held) {} }
-        try await checkAndKeep(prepared, outbox: outbox)
         guard let identity = try loadIdentity(prepared.host) else {
+            try await checkAndKeep(prepared, outbox: outbox)
             say("not enrolled with a collector (attt enroll): \(try outbox.pending().count) report(s) wait in /var/lib/attt/outbox")
             return
         }
         let client = try CollectorClient(identity: identity)
         do {
+            // The unit's catalogues first, so this run's report is checked against what the officer published.
+            if try await refreshBundle(prepared, unit: identity.link.unit, client) { prepared = try scan.prepare() }
+            try await checkAndKeep(prepared, outbox: outbox)
             guard try await upload(outbox, client) else { await client.shutdown(); return }
             // After the reports: what the officer did and what users reported about an incident.
             try await uploadIncidents(prepared.host, client)
@@ -87,6 +90,32 @@ struct Run: AsyncParsableCommand {
             throw error
         }
         await client.shutdown()
+    }
+
+    /// Asks the collector for the unit's bundle and offers it to the PC's store, which verifies the
+    /// signature and the regulation's floor (docs/design/catalogue-bundles.md §5). True when a new one
+    /// is in force. An unreachable collector or a refused bundle leaves the last good one in force; a
+    /// refusal is kept for the report (`policy.bundleRefused`).
+    func refreshBundle(_ prepared: Scan, unit: String, _ client: CollectorClient) async throws -> Bool {
+        let store = BundleStore(host: prepared.host)
+        let answer: CollectorClient.BundleAnswer
+        do {
+            answer = try await client.bundle(having: prepared.bundle?.sha256)
+        } catch let error as UploadError {
+            say("could not fetch the unit's catalogues (keeping \(prepared.bundle.map { "version \($0.version)" } ?? "the shipped ones")): \(error)")
+            return false
+        }
+        guard case .bundle(let signed) = answer else { return false }
+        switch try store.offer(signed, policy: try scan.host.loadPolicy(), unit: unit, now: Date()) {
+        case .accepted(let inForce):
+            say("the unit's catalogues: version \(inForce.bundle.version) in force")
+            return true
+        case .unchanged:
+            return false
+        case .refused(let version, let reasons):
+            say("the unit's catalogues\(version.map { " version \($0)" } ?? "") refused: \(reasons.joined(separator: "; "))")
+            return true
+        }
     }
 
     func checkAndKeep(_ prepared: Scan, outbox: Outbox) async throws {
@@ -166,7 +195,7 @@ struct Run: AsyncParsableCommand {
 
     func jobResult(_ job: ApprovedJob, _ prepared: Scan) throws -> JobResult {
         let scoped = Scan(host: prepared.host, evaluator: prepared.evaluator, tailoringFile: prepared.tailoringFile, only: job.controls.filter { prepared.evaluator.policy.control($0) != nil },
-                          bundle: prepared.bundle, ignoredTailoring: prepared.ignoredTailoring)
+                          bundle: prepared.bundle, ignoredTailoring: prepared.ignoredTailoring, bundleRefused: prepared.bundleRefused)
         let session = FixSession(scan: scoped)
         if let done = try session.applier.history().last(where: { $0.job == job.id.uuidString }) {
             return JobResult(state: done.state == .applied ? .applied : .failed, transaction: done.id, message: "applied earlier" + (done.error.map { ": \($0)" } ?? ""), fixed: nil)

@@ -52,8 +52,9 @@ struct ScanOptions: ParsableArguments {
             ignored = layered.ignored.isEmpty ? nil : layered.ignored.map(\.key)
             bundle = Report.BundleRef(unit: inForce.bundle.unit, version: inForce.bundle.version, sha256: inForce.sha256)
         }
+        let refused = unit == nil ? nil : BundleStore(host: root).lastRefusal()
         let evaluator = Evaluator(policy: policyInForce, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
-        return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls, bundle: bundle, ignoredTailoring: ignored)
+        return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls, bundle: bundle, ignoredTailoring: ignored, bundleRefused: refused)
     }
 
     /// The unit's tailored values: `file` when given, else the host's own tailoring under its root
@@ -83,6 +84,7 @@ struct Scan {
     let only: [String]
     var bundle: Report.BundleRef? = nil
     var ignoredTailoring: [String]? = nil
+    var bundleRefused: Report.BundleRefusal? = nil
 
     func run() throws -> (facts: HostFacts, results: [ControlResult]) {
         let policy = evaluator.policy
@@ -102,7 +104,7 @@ struct Scan {
             reportId: UUID(), agent: "attt \(AtttVersion.current)",
             host: Report.Host(hostname: facts.system.hostname, machineId: facts.system.machineId, os: facts.system.os, root: facts.root, unread: facts.system.unread),
             policy: Report.PolicyInfo(id: policy.id, version: policy.version, profile: evaluator.context.profile, role: evaluator.context.role, tailoring: tailoringFile,
-                                      bundle: bundle, ignoredTailoring: ignoredTailoring),
+                                      bundle: bundle, ignoredTailoring: ignoredTailoring, bundleRefused: bundleRefused),
             startedAt: Timestamp(started), durationMs: Int(Date().timeIntervalSince(started) * 1000), results: results
         )
         return (facts, report)

@@ -23,12 +23,16 @@ public struct EnrollResponse: Codable, Sendable, Hashable {
     /// PEM certificate for mutual TLS.
     public var certificate: String
     public var caCertificate: String
+    /// The raw Ed25519 public keys the unit's catalogue bundles are signed with (base64 in JSON); absent
+    /// from a collector older than bundles (docs/design/catalogue-bundles.md §4).
+    public var bundleKeys: [Data]?
 
-    public init(hostId: String, unit: String, certificate: String, caCertificate: String) {
+    public init(hostId: String, unit: String, certificate: String, caCertificate: String, bundleKeys: [Data]? = nil) {
         self.hostId = hostId
         self.unit = unit
         self.certificate = certificate
         self.caCertificate = caCertificate
+        self.bundleKeys = bundleKeys
     }
 }
 

@@ -3,6 +3,7 @@ import CollectorServer
 import CollectorStore
 import CommandLineSupport
 import HardeningCore
+import PolicyLoading
 
 /// `attt-collector`: the supervising office's server and the officer's tools for it.
 public struct Collector: AsyncParsableCommand {
@@ -11,7 +12,7 @@ public struct Collector: AsyncParsableCommand {
         abstract: "Máy chủ tổng hợp attt — receives every agent's reports, approves fixes, shows each unit's status.",
         discussion: "Exit codes: 0 done · 2 bad usage, bad input or bad configuration · 3 the server could not start.",
         version: AtttVersion.current,
-        subcommands: [Serve.self, Token.self, Jobs.self, Hosts.self, WaiverCommand.self, AttestationCommand.self, AuditCommand.self, ReportCommand.self, ReportsCommand.self, SnapshotCommand.self, IncidentCommand.self]
+        subcommands: [Serve.self, Token.self, Jobs.self, Hosts.self, WaiverCommand.self, AttestationCommand.self, AuditCommand.self, ReportCommand.self, ReportsCommand.self, SnapshotCommand.self, IncidentCommand.self, CatalogueCommand.self]
     )
 
     public init() {}
@@ -22,6 +23,7 @@ public struct Collector: AsyncParsableCommand {
         await runAndExit(name: "attt-collector") { error in
             (error as? SettingsLoader.Problem).map { CommandFailure.badInput($0.description) }
                 ?? (error as? ExceptionRefusal).map { CommandFailure.badInput($0.description) }
+                ?? (error as? PolicyError).map { CommandFailure.badInput($0.description) }
         }
     }
 }

@@ -135,13 +135,27 @@ struct Hosts: AsyncParsableCommand {
             let hosts = try store.hosts(unit: unit)
             let latest = try Set(hosts.map(\.unit)).flatMap { try store.latestStatus(unit: $0) }
             let byHost = Dictionary(latest.map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
+            // The unit's newest catalogue bundle: a PC still checked against an older one is named so.
+            let newest = try Dictionary(uniqueKeysWithValues: Set(hosts.map(\.unit)).map { ($0, try store.bundleHistory(unit: $0).first?.version) })
             for host in hosts {
-                let status = byHost[host.id].map { "\($0.summary.fail) failing of \($0.summary.total) at \($0.startedAt)" + ($0.failing.isEmpty ? "" : ": " + $0.failing.joined(separator: ",")) } ?? "no report yet"
+                var status = "no report yet"
+                if let latest = byHost[host.id] {
+                    status = "\(latest.summary.fail) failing of \(latest.summary.total) at \(latest.startedAt)" + (latest.failing.isEmpty ? "" : ": " + latest.failing.joined(separator: ","))
+                    status += Hosts.catalogues(checked: latest.bundleVersion, newest: newest[host.unit] ?? nil)
+                    if let refused = latest.bundleRefused { status += "  CATALOGUES REFUSED \(refused)" }
+                }
                 let compacted = try store.compactedCount(host: host.id)
                 // The hostname is what the PC called itself.
                 print(TerminalText.safe("\(host.id)  \(host.unit)  \(host.hostname ?? "-")\(host.revoked ? "  REVOKED" : "")  \(status)" + (compacted > 0 ? "  (\(compacted) older reports compacted by the agent)" : "")))
             }
         }
+    }
+
+    /// `  catalogues v3`, `  catalogues v2 (v3 published)`, or nothing while the unit has no bundle.
+    static func catalogues(checked: Int?, newest: Int?) -> String {
+        guard let newest else { return checked.map { "  catalogues v\($0)" } ?? "" }
+        guard let checked else { return "  catalogues: shipped (v\(newest) published)" }
+        return "  catalogues v\(checked)" + (checked < newest ? " (v\(newest) published)" : "")
     }
 
     struct Revoke: AsyncParsableCommand {

@@ -3,6 +3,7 @@ public import CollectorStore
 public import Enrollment
 import Foundation
 import HardeningCore
+import NIOCore
 public import Hummingbird
 import SwiftASN1
 import X509
@@ -12,14 +13,17 @@ import X509
 public struct CollectorRoutes: Sendable {
     let store: any CollectorDatabase
     let authority: CertificateAuthority
+    /// What enrollment hands the PC to check the unit's bundles with.
+    let bundleKeys: [BundlePublicKey]
     let settings: CollectorSettings
     let officers: OfficerAuthenticator
     /// Every store call runs here, off Swift's cooperative pool (GRDB blocks its thread).
     let database: BlockingPool
 
-    init(store: any CollectorDatabase, authority: CertificateAuthority, settings: CollectorSettings, officers: OfficerAuthenticator, database: BlockingPool) {
+    init(store: any CollectorDatabase, authority: CertificateAuthority, bundleKeys: [BundlePublicKey], settings: CollectorSettings, officers: OfficerAuthenticator, database: BlockingPool) {
         self.store = store
         self.authority = authority
+        self.bundleKeys = bundleKeys
         self.settings = settings
         self.officers = officers
         self.database = database
@@ -66,6 +70,18 @@ public struct CollectorRoutes: Sendable {
             case .alreadyFinished: return JobResultResponse(outcome: .alreadyFinished)
             case .notFound: throw HTTPError(.notFound, message: "no job \(id) for this host")
             }
+        }
+
+        // The unit's catalogue bundle (docs/design/catalogue-bundles.md §5): the signed envelope as kept,
+        // 204 before any was published, 304 when the PC already has it.
+        agent.get("bundle") { request, context -> Response in
+            let host = try context.requireHost()
+            guard let bundle = try await database.run({ try store.latestBundle(unit: host.unit) }), let envelope = bundle.envelope else {
+                return Response(status: .noContent)
+            }
+            let tag = "\"\(bundle.sha256)\""
+            if request.headers[.ifNoneMatch] == tag { return Response(status: .notModified, headers: [.eTag: tag]) }
+            return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope)))
         }
 
         IncidentAgentRoutes(store: store, authority: authority, database: database, ingest: { try await ingest($0) }).add(to: agent)
@@ -133,7 +149,8 @@ public struct CollectorRoutes: Sendable {
                 guard let issued else { throw HTTPError(.internalServerError) }
                 return (host, issued)
             }
-            return EnrollResponse(hostId: host.id, unit: host.unit, certificate: try issued.pemString, caCertificate: try authority.certificate.pemString)
+            return EnrollResponse(hostId: host.id, unit: host.unit, certificate: try issued.pemString, caCertificate: try authority.certificate.pemString,
+                                  bundleKeys: bundleKeys.map(\.raw))
         } catch let refusal as EnrollmentRefusal {
             throw HTTPError(.forbidden, message: refusal.description)
         } catch let bad as EnrollmentError {
@@ -222,6 +239,8 @@ struct HostStatusView: ResponseEncodable {
     var fail: Int
     var total: Int
     var failing: [String]
+    var bundleVersion: Int?
+    var bundleRefused: String?
 
     init(_ status: HostStatus) {
         host = status.host
@@ -234,6 +253,8 @@ struct HostStatusView: ResponseEncodable {
         fail = status.summary.fail
         total = status.summary.total
         failing = status.failing
+        bundleVersion = status.bundleVersion
+        bundleRefused = status.bundleRefused
     }
 }
 

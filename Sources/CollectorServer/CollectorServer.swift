@@ -1,5 +1,6 @@
 public import CollectorStore
 public import Hummingbird
+import Enrollment
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
@@ -15,7 +16,7 @@ public enum CollectorServer {
         // SQLite allows one writer and a few readers; more threads would only wait on its lock.
         let database = BlockingPool(name: "database", threads: 4, queue: 1024)
         let officers = OfficerAuthenticator(store: store, settings: settings, pamConfdir: pamConfdir, database: database)
-        let routes = CollectorRoutes(store: store, authority: state.authority, settings: settings, officers: officers, database: database)
+        let routes = CollectorRoutes(store: store, authority: state.authority, bundleKeys: [state.bundleKey.publicKey], settings: settings, officers: officers, database: database)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(settings.serverCertificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.serverKeyPath, format: .pem))

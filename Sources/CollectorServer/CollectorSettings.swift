@@ -10,6 +10,9 @@ public struct CollectorSettings: Sendable, Hashable {
     public var listenPort = 8443
     /// Database, CA and server certificate live here.
     public var stateDirectory = "/var/lib/attt-collector"
+    /// The shipped policy the units' catalogue bundles are made for and checked against; nil finds the
+    /// installed copy (`/usr/share/attt-collector/policies`) or, in a developer build, the source tree's.
+    public var policyDirectory: String?
     /// Names and addresses agents use to reach the collector; they go into the server certificate.
     /// Empty means this machine's hostname, `localhost` and `127.0.0.1`.
     public var serverNames: [String] = []
@@ -68,6 +71,8 @@ public struct CollectorSettings: Sendable, Hashable {
     public var caDirectory: String { stateDirectory + "/ca" }
     public var caCertificatePath: String { caDirectory + "/ca.pem" }
     public var caKeyPath: String { caDirectory + "/ca.key" }
+    /// The Ed25519 key that signs the units' catalogue bundles, apart from the CA (its own file, 0600).
+    public var bundleKeyPath: String { stateDirectory + "/bundle-signing.key" }
     public var serverCertificatePath: String { caDirectory + "/server.pem" }
     public var serverKeyPath: String { caDirectory + "/server.key" }
 }

@@ -10,6 +10,8 @@ import X509
 public struct CollectorState: Sendable {
     public let settings: CollectorSettings
     public let authority: CertificateAuthority
+    /// Signs the units' catalogue bundles; apart from the CA and TLS keys (docs/design/catalogue-bundles.md §4).
+    public let bundleKey: BundleSigningKey
     /// What was created this time (for the first-start message).
     public let created: [String]
 
@@ -33,7 +35,26 @@ public struct CollectorState: Sendable {
             try AtomicFile.write(Data(try certificate.pemString.utf8), to: settings.serverCertificatePath, mode: 0o644)
             created.append(settings.serverCertificatePath)
         }
-        return CollectorState(settings: settings, authority: authority, created: created)
+        let bundleKey: BundleSigningKey
+        if let existing = try bundleSigningKey(settings) {
+            bundleKey = existing
+        } else {
+            bundleKey = BundleSigningKey.generate()
+            try AtomicFile.write(Data(bundleKey.raw.base64EncodedString().utf8), to: settings.bundleKeyPath, mode: 0o600)
+            created.append(settings.bundleKeyPath)
+        }
+        return CollectorState(settings: settings, authority: authority, bundleKey: bundleKey, created: created)
+    }
+
+    /// The bundle signing key kept in the state directory, or nil before the first start made it.
+    /// A command run beside `serve` (`attt-collector catalogue publish`) signs with the same key.
+    public static func bundleSigningKey(_ settings: CollectorSettings) throws -> BundleSigningKey? {
+        guard FileManager.default.fileExists(atPath: settings.bundleKeyPath) else { return nil }
+        let text = try read(settings.bundleKeyPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let raw = Data(base64Encoded: text), let key = try? BundleSigningKey(raw: raw) else {
+            throw EnrollmentError.unreadable(path: settings.bundleKeyPath, reason: "not a bundle signing key (32 bytes in base64); restore it from backup: PCs trust only this key for catalogues")
+        }
+        return key
     }
 
     /// A new server certificate when there is none, it was not issued by this CA, its names changed,

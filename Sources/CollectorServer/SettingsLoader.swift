@@ -15,7 +15,7 @@ public enum SettingsLoader {
 
     /// Every key the file may hold, with its kind.
     static let keys: [String: Kind] = [
-        "listen.host": .string, "listen.port": .int, "state.directory": .string, "server.names": .strings,
+        "listen.host": .string, "listen.port": .int, "state.directory": .string, "server.names": .strings, "policy.directory": .string,
         "tokens.lifetime": .duration, "certificates.lifetime": .duration, "jobs.lifetime": .duration,
         "officers.pam-service": .string, "officers.group": .string, "officers.inspector-group": .group,
         "officers.unit-groups": .unitGroups, "officers.lockout-attempts": .int,
@@ -68,6 +68,7 @@ public enum SettingsLoader {
         // 0 asks the system for a free port (tests); the server prints the one it got.
         if let v = try number("listen.port", in: 0...65_535) { settings.listenPort = v }
         if let v = text("state.directory") { settings.stateDirectory = v }
+        if let v = text("policy.directory") { settings.policyDirectory = v }
         if let v = reader.stringArray(forKey: ConfigKey("server.names")) ?? text("server.names").map({ $0.split(separator: ",").map(String.init) }) {
             settings.serverNames = v.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -33,6 +33,18 @@ public struct ReportLimits: Sendable, Hashable {
                               ("policy.version", report.policy.version), ("policy.tailoring", report.policy.tailoring)] {
             try checkString(value, name)
         }
+        // The catalogue bundle: a unit name, a digest, and the PC's reasons for a refusal (a handful).
+        if let bundle = report.policy.bundle {
+            try checkString(bundle.unit, "policy.bundle.unit")
+            try checkString(bundle.sha256, "policy.bundle.sha256")
+        }
+        if let refused = report.policy.bundleRefused {
+            guard refused.reasons.count <= 100 else { throw ReportRefusal.tooLarge("policy.bundleRefused has \(refused.reasons.count) reasons; at most 100 are accepted") }
+            for reason in refused.reasons { try checkString(reason, "policy.bundleRefused.reasons") }
+            try checkString(refused.at, "policy.bundleRefused.at")
+        }
+        guard (report.policy.ignoredTailoring ?? []).count <= 1_000 else { throw ReportRefusal.tooLarge("policy.ignoredTailoring has more than 1000 keys") }
+        for key in report.policy.ignoredTailoring ?? [] { try checkString(key, "policy.ignoredTailoring") }
         // An agent names at most its three identity files (hostname, machine-id, os-release).
         let unread = report.host.unread ?? []
         guard unread.count <= 3 else { throw ReportRefusal.tooLarge("host.unread has \(unread.count) entries; at most 3 are accepted") }

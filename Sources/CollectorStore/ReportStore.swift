@@ -45,4 +45,8 @@ public struct HostStatus: Sendable, Hashable {
     public var failing: [String]
     /// The collector only has this report's summary (the agent's outbox compacted it).
     public var summaryOnly: Bool
+    /// The unit's catalogue bundle the report was checked against (its `policy.bundle.version`).
+    public var bundleVersion: Int? = nil
+    /// A newer bundle the PC refused, with its reasons, as one line (`v3 (time): reason; reason`).
+    public var bundleRefused: String? = nil
 }

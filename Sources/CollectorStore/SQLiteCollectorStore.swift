@@ -153,6 +153,7 @@ public final class SQLiteCollectorStore: ReportStore {
         registerIssuedReports(&migrator)
         registerIncidents(&migrator)
         registerIncidentDocuments(&migrator)
+        registerCatalogues(&migrator)
         return migrator
     }
 
@@ -175,11 +176,12 @@ public final class SQLiteCollectorStore: ReportStore {
             let s = report.summary
             try db.execute(sql: """
                 INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [report.reportId.uuidString, host.id, started, now,
                                  report.policy.profile.rawValue, report.policy.role.rawValue, report.policy.version,
-                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total])
+                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, report.policy.bundle?.version,
+                                 report.policy.bundleRefused?.line])
             try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)", arguments: [report.reportId.uuidString, host.id, body])
             let later = try String.fetchOne(db, sql: "SELECT min(started_at) FROM report WHERE host_id = ? AND started_at > ?", arguments: [host.id, started])
             try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: db)
@@ -280,7 +282,7 @@ public final class SQLiteCollectorStore: ReportStore {
 
     /// A report row with its host and failing controls as of that report; callers add the WHERE clause.
     static let reportWithFailing = """
-        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
+        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, r.bundle_version, r.bundle_refused, h.unit, h.hostname,
                CASE WHEN r.summary_only THEN r.failing ELSE
                    (SELECT group_concat(control, ',') FROM (SELECT control FROM result_change WHERE host_id = r.host_id AND status = 'fail'
                     AND since_at <= r.started_at AND (until_at IS NULL OR until_at > r.started_at) ORDER BY control)) END AS failing
@@ -293,7 +295,7 @@ public final class SQLiteCollectorStore: ReportStore {
     /// received last wins. For a full report, what fails is the host's current state.
     /// One look-up per host (host first, then its newest report), not one per report.
     static let latestPerHost = """
-        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, h.unit, h.hostname,
+        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, r.bundle_version, r.bundle_refused, h.unit, h.hostname,
                CASE WHEN r.summary_only THEN r.failing ELSE
                    (SELECT group_concat(control, ',') FROM (SELECT control FROM current_result WHERE host_id = r.host_id AND status = 'fail' ORDER BY control)) END AS failing
         FROM host h JOIN report r ON r.rowid = (SELECT rowid FROM report WHERE host_id = h.id ORDER BY started_at DESC, rowid DESC LIMIT 1)
@@ -344,7 +346,8 @@ public final class SQLiteCollectorStore: ReportStore {
             host: row["host_id"], hostname: row["hostname"], unit: row["unit"],
             reportId: UUID(uuidString: id) ?? UUID(), startedAt: Timestamp(Timestamp.parse(started) ?? Date(timeIntervalSince1970: 0)),
             summary: summary, failing: failing.map { $0.split(separator: ",").map(String.init) } ?? [],
-            summaryOnly: row["summary_only"] as Bool? ?? false
+            summaryOnly: row["summary_only"] as Bool? ?? false,
+            bundleVersion: row["bundle_version"], bundleRefused: row["bundle_refused"]
         )
     }
 }

@@ -44,14 +44,14 @@ import Testing
         let state = work.appendingPathComponent("state")
         let collector = try CollectorProcess(stateDirectory: state)
         defer { collector.stop() }
-        for line in ["created \(state.path)/ca/ca.pem", "created \(state.path)/ca/server.pem", "database: \(state.path)/collector.sqlite", "(attt enroll --ca-cert): \(state.path)/ca/ca.pem"] {
+        for line in ["created \(state.path)/ca/ca.pem", "created \(state.path)/ca/server.pem", "created \(state.path)/bundle-signing.key", "database: \(state.path)/collector.sqlite", "(attt enroll --ca-cert): \(state.path)/ca/ca.pem"] {
             #expect(collector.output.contains(line), "\(collector.output)")
         }
         #expect(FileManager.default.fileExists(atPath: collector.databasePath))
         // A restart reuses the CA: nothing is created again.
         collector.stop()
         try collector.start()
-        #expect(collector.output.components(separatedBy: "created ").count == 3)
+        #expect(collector.output.components(separatedBy: "created ").count == 4)
     }
 
     @Test func enrollUploadAndTheTokenRules() throws {

@@ -1,4 +1,5 @@
 import AtttTestSupport
+import CollectorAPI
 import Enrollment
 import Foundation
 import HardeningCore
@@ -54,11 +55,11 @@ import Testing
         func enroll(_ key: HostKey, _ name: String) async throws -> HTTPS {
             let token = try collector.token(unit: "UBND xã Tứ Dân")
             let answer = try await anonymous.post(base + "/v1/enroll", try JSONEncoder().encode(["token": token, "csr": try key.certificateRequest(hostname: name).pemString]))
-            let enrolled = try JSONDecoder().decode([String: String].self, from: answer.body)
+            let enrolled = try JSONDecoder().decode(EnrollResponse.self, from: answer.body)
             let dir = work.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try key.pem.write(to: dir.appendingPathComponent("host.key"), atomically: true, encoding: .utf8)
-            try (enrolled["certificate"] ?? "").write(to: dir.appendingPathComponent("host.pem"), atomically: true, encoding: .utf8)
+            try enrolled.certificate.write(to: dir.appendingPathComponent("host.pem"), atomically: true, encoding: .utf8)
             var client = try HTTPS(trust: ca, identity: (dir.appendingPathComponent("host.pem").path, dir.appendingPathComponent("host.key").path))
             client.recorder = exchanges.add
             return client
@@ -84,6 +85,17 @@ import Testing
         _ = try await agent.post(base + "/v1/compactions", compacted)
         _ = try await other.post(base + "/v1/compactions", compacted)
         _ = try await anonymous.post(base + "/v1/compactions", compacted)
+        // The unit's catalogue bundle: none yet (204), published (200), already held (304), no certificate (401).
+        _ = try await agent.get(base + "/v1/bundle")
+        let layer = work.appendingPathComponent("layer.yaml")
+        try Data("catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk]}\n".utf8).write(to: layer)
+        let published = try collector.command(["catalogue", "publish", "--unit", "UBND xã Tứ Dân", "--file", layer.path])
+        #expect(published.status == 0, "\(published.stderr)")
+        let bundle = try await agent.get(base + "/v1/bundle")
+        let etag = try #require(bundle.headers.first { $0.0.lowercased() == "etag" }?.1)
+        #expect(try await agent.send(base + "/v1/bundle", method: .GET, body: nil, headers: [("If-None-Match", etag)]).status == 304)
+        _ = try await anonymous.get(base + "/v1/bundle")
+
         // What a compromised agent might send: a control twice (422), a string over 8 KiB (413).
         var forged = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
         var results = try #require(forged["results"] as? [[String: Any]])
@@ -241,8 +253,8 @@ import Testing
         // Newest first: the keyboard, the office pages' forms (officeViews), the API revocation, the rest above.
         #expect(entries.compactMap { $0["action"] as? String } == ["host-revoked", "attestation-recorded", "waiver-recorded", "job-approved", "host-revoked",
                                                                     "attestation-recorded", "attestation-recorded", "attestation-recorded",
-                                                                    "waiver-ended", "waiver-recorded", "waiver-recorded", "job-approved"])
-        #expect(entries.first?["role"] as? String == "local-admin" && entries.dropFirst().first?["role"] as? String == "supervisor" && entries.last?["role"] as? String == "supervisor")
+                                                                    "waiver-ended", "waiver-recorded", "waiver-recorded", "job-approved", "catalogue-published"])
+        #expect(entries.first?["role"] as? String == "local-admin" && entries.dropFirst().first?["role"] as? String == "supervisor" && entries.last?["role"] as? String == "local-admin")
         _ = try await officer(.GET, "/v1/officer/audit?limit=2")
         _ = try await officer(.GET, "/v1/officer/audit?limit=0")
         _ = try await officer(.GET, "/audit")
@@ -261,7 +273,7 @@ import Testing
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
-        #expect(statuses == [200, 201, 302, 303, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
+        #expect(statuses == [200, 201, 204, 302, 303, 304, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
         let file = work.appendingPathComponent("exchanges.json")
         try JSONSerialization.data(withJSONObject: exchanges.items, options: [.prettyPrinted]).write(to: file)
         let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [

@@ -166,9 +166,15 @@ import Testing
         // As its own user, with no configuration: creates its CA and database, and listens.
         let served = try inside("timeout 8 \(Self.asCollector) serve --host 127.0.0.1 --port 0")
         #expect(served.stdout.contains("created /var/lib/attt-collector/ca/ca.pem") && served.stdout.contains("listening on https://127.0.0.1:"), "\(served.stdout)\(served.stderr)")
-        #expect(try inside("stat -c '%U %a' /var/lib/attt-collector/ca/ca.key /var/lib/attt-collector/collector.sqlite").stdout == "attt-collector 600\nattt-collector 600\n")
+        #expect(try inside("stat -c '%U %a' /var/lib/attt-collector/ca/ca.key /var/lib/attt-collector/collector.sqlite /var/lib/attt-collector/bundle-signing.key").stdout
+                == "attt-collector 600\nattt-collector 600\nattt-collector 600\n")
         let token = try inside("\(Self.asCollector) token create --unit 'UBND xã Tứ Dân'")
         #expect(token.status == 0 && token.stdout.hasPrefix("attt_"), "\(token.stderr)")
+        // The unit's catalogues are checked against the policy the package ships, and signed.
+        let layer = "catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk]}\n"
+        try Data(layer.utf8).write(to: URL(fileURLWithPath: t + "/tmp/layer.yaml"))
+        let published = try inside("\(Self.asCollector) catalogue publish --unit 'UBND xã Tứ Dân' --file /tmp/layer.yaml")
+        #expect(published.status == 0 && published.stdout.contains("gói UBND xã Tứ Dân #1"), "\(published.stdout)\(published.stderr)")
 
         #expect(try inside("dpkg -r attt-collector").status == 0)
         #expect(FileManager.default.fileExists(atPath: t + "/var/lib/attt-collector/ca/ca.pem"))

@@ -36,7 +36,7 @@ extension Policy {
 
     /// A list, or lists by role (`all`, `workstation`, `server`, `secret`), of names or
     /// `{package, min_version}` entries, as `Policies/catalogs/*.yaml` holds them.
-    static func catalogueShapeProblem(_ value: FactValue) -> String? {
+    public static func catalogueShapeProblem(_ value: FactValue) -> String? {
         func list(_ items: [FactValue]) -> String? {
             guard items.count <= maxCatalogueEntries else { return "more than \(maxCatalogueEntries) entries" }
             for item in items {

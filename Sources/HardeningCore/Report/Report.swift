@@ -138,8 +138,12 @@ public struct Report: Sendable, Hashable, Codable {
         public var bundle: BundleRef?
         /// Local tailoring keys not applied because they would loosen what the bundle sets.
         public var ignoredTailoring: [String]?
+        /// A newer bundle this PC refused (bad signature, below the regulation's floor…): the officer
+        /// must see why the unit's catalogues did not take effect.
+        public var bundleRefused: BundleRefusal?
 
-        public init(id: String, version: String, profile: Profile, role: Role, tailoring: String?, bundle: BundleRef? = nil, ignoredTailoring: [String]? = nil) {
+        public init(id: String, version: String, profile: Profile, role: Role, tailoring: String?, bundle: BundleRef? = nil, ignoredTailoring: [String]? = nil,
+                    bundleRefused: BundleRefusal? = nil) {
             self.id = id
             self.version = version
             self.profile = profile
@@ -147,6 +151,7 @@ public struct Report: Sendable, Hashable, Codable {
             self.tailoring = tailoring
             self.bundle = bundle
             self.ignoredTailoring = ignoredTailoring
+            self.bundleRefused = bundleRefused
         }
     }
 
@@ -160,6 +165,19 @@ public struct Report: Sendable, Hashable, Codable {
             self.unit = unit
             self.version = version
             self.sha256 = sha256
+        }
+    }
+
+    /// A bundle refused whole: its version when it could be read, each reason, and when.
+    public struct BundleRefusal: Sendable, Hashable, Codable {
+        public var version: Int?
+        public var reasons: [String]
+        public var at: String
+
+        public init(version: Int?, reasons: [String], at: String) {
+            self.version = version
+            self.reasons = reasons
+            self.at = at
         }
     }
 

@@ -1,0 +1,124 @@
+import ArgumentParser
+import CollectorServer
+import CollectorStore
+import CommandLineSupport
+import Foundation
+import HardeningCore
+import PolicyLoading
+
+/// `attt-collector catalogue show|publish|history`: the unit's software catalogues and parameters
+/// (Điều 13 khoản 2 điểm c, d) at the collector's keyboard; each publication reaches the unit's PCs at
+/// their next `attt run` (docs/design/catalogue-bundles.md).
+struct CatalogueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalogue",
+        abstract: "Danh mục phần mềm và tham số của đơn vị — show, publish and list the versions of a unit's or the commune's catalogues.",
+        subcommands: [Show.self, Publish.self, History.self]
+    )
+
+    /// Whose layer: `--unit U`, or `--commune` for the defaults every unit inherits.
+    struct Scope: ParsableArguments {
+        @Option(help: "The unit, as in attt-collector hosts list.")
+        var unit: String?
+
+        @Flag(help: "The commune's defaults, which every unit inherits unless its own layer sets the key.")
+        var commune = false
+
+        func scope() throws -> CatalogueScope {
+            switch (unit, commune) {
+            case (let unit?, false): return .unit(unit)
+            case (nil, true): return .commune
+            default: throw CommandFailure.badInput("chọn --unit U hoặc --commune — give either --unit U or --commune")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Danh mục hiện hành — the layer in force (JSON) and, for a unit, the bundle its PCs get.")
+
+        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var scope: Scope
+
+        func run() async throws {
+            let scope = try scope.scope()
+            let store = try settings.openStore(try await settings.load())
+            guard let layer = try store.catalogueLayer(scope) else {
+                print("\(scope): chưa phát hành danh mục nào — nothing published; the PCs use the shipped catalogues")
+                return
+            }
+            print(CatalogueLines.layer(layer))
+            print(try CatalogueLines.json(["parameters": FactValue.object(layer.layer.parameters), "catalogs": FactValue.object(layer.layer.catalogs)]))
+            if let unit = scope.unit, let bundle = try store.latestBundle(unit: unit) { print(CatalogueLines.bundle(bundle)) }
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Phát hành danh mục — publish a new version of a layer from a file; the unit's PCs use it from their next run.",
+            discussion: """
+                The file (YAML) holds the whole layer, not a change:
+
+                  catalogue: attt.catalogue.v1
+                  note: thêm AnyDesk vào danh mục cấm
+                  parameters: {it_accounts: [cbcntt]}
+                  controls: {VN-TD-PW-004: {max_days: 90}}
+                  catalogs:
+                    software.denied: {all: [anydesk, teamviewer*]}
+
+                A value weaker than the regulation allows is refused, as the PCs would refuse it.
+                """
+        )
+
+        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var scope: Scope
+
+        @Option(help: "The layer, as above.")
+        var file: String
+
+        func run() async throws {
+            let scope = try scope.scope()
+            let loaded = try await settings.load()
+            let store = try settings.openStore(loaded)
+            guard let key = try CollectorState.bundleSigningKey(loaded) else {
+                throw CommandFailure.badInput("no bundle signing key at \(loaded.bundleKeyPath): start attt-collector serve once (it makes the key)")
+            }
+            let policy = try CataloguePublisher.loadPolicy(loaded)
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("--file \(file): cannot be read") }
+            let layer = try TailoringLoader().loadCatalogueLayer(data, file: file, policy: policy)
+            let publication = try CataloguePublisher(store: store, policy: policy, key: key)
+                .publish(scope, parameters: layer.parameters, catalogs: layer.catalogs, note: layer.note, by: .local(LocalOfficer.name), now: Date())
+            print(CatalogueLines.layer(publication.layer))
+            for bundle in publication.bundles { print(CatalogueLines.bundle(bundle)) }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Các phiên bản — a layer's versions and, for a unit, the bundles its PCs were sent, newest first.")
+
+        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var scope: Scope
+
+        func run() async throws {
+            let scope = try scope.scope()
+            let store = try settings.openStore(try await settings.load())
+            for layer in try store.catalogueHistory(scope) { print(CatalogueLines.layer(layer)) }
+            if let unit = scope.unit { for bundle in try store.bundleHistory(unit: unit) { print(CatalogueLines.bundle(bundle)) } }
+        }
+    }
+}
+
+enum CatalogueLines {
+    static func layer(_ record: CatalogueLayerRecord) -> String {
+        "\(record.scope) phiên bản \(record.layer.version)\t\(record.createdAt)\t\(record.createdBy)\tsha256 \(record.sha256.prefix(12))" + (record.note.map { "\t\($0)" } ?? "")
+    }
+
+    static func bundle(_ bundle: StoredBundle) -> String {
+        "gói \(bundle.unit) #\(bundle.version) (xã \(bundle.layers.commune.map(String.init) ?? "–"), đơn vị \(bundle.layers.unit.map(String.init) ?? "–"))\t\(bundle.issuedAt)\t\(bundle.issuedBy)\tsha256 \(bundle.sha256.prefix(12))"
+    }
+
+    static func json(_ value: [String: FactValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
