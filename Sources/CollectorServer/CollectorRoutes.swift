@@ -15,15 +15,19 @@ public struct CollectorRoutes: Sendable {
     let authority: CertificateAuthority
     /// What enrollment hands the PC to check the unit's bundles with.
     let bundleKeys: [BundlePublicKey]
+    /// Checks and signs the unit's catalogues; nil when the policy could not be loaded.
+    let publisher: CataloguePublisher?
     let settings: CollectorSettings
     let officers: OfficerAuthenticator
     /// Every store call runs here, off Swift's cooperative pool (GRDB blocks its thread).
     let database: BlockingPool
 
-    init(store: any CollectorDatabase, authority: CertificateAuthority, bundleKeys: [BundlePublicKey], settings: CollectorSettings, officers: OfficerAuthenticator, database: BlockingPool) {
+    init(store: any CollectorDatabase, authority: CertificateAuthority, bundleKeys: [BundlePublicKey], publisher: CataloguePublisher?, settings: CollectorSettings,
+         officers: OfficerAuthenticator, database: BlockingPool) {
         self.store = store
         self.authority = authority
         self.bundleKeys = bundleKeys
+        self.publisher = publisher
         self.settings = settings
         self.officers = officers
         self.database = database
@@ -123,6 +127,7 @@ public struct CollectorRoutes: Sendable {
 
         ExceptionRoutes(store: store, database: database).add(to: officer)
         IncidentRoutes(store: store, settings: settings, database: database).add(to: officer)
+        CatalogueRoutes(store: store, database: database, publisher: publisher).add(to: officer)
         WebPages(store: store, officers: officers, settings: settings, database: database).add(to: router)
         OfficeRoutes(collector: self).add(to: router)
         return router

@@ -16,7 +16,18 @@ public enum CollectorServer {
         // SQLite allows one writer and a few readers; more threads would only wait on its lock.
         let database = BlockingPool(name: "database", threads: 4, queue: 1024)
         let officers = OfficerAuthenticator(store: store, settings: settings, pamConfdir: pamConfdir, database: database)
-        let routes = CollectorRoutes(store: store, authority: state.authority, bundleKeys: [state.bundleKey.publicKey], settings: settings, officers: officers, database: database)
+        var logger = Logger(label: "attt-collector")
+        logger.logLevel = .notice
+        // The unit's catalogues are checked against the shipped policy; without it the collector
+        // still serves everything else, and publishing says why it cannot.
+        var publisher: CataloguePublisher?
+        do {
+            publisher = CataloguePublisher(store: store, policy: try CataloguePublisher.loadPolicy(settings), key: state.bundleKey)
+        } catch {
+            logger.error("catalogues cannot be published: the policy could not be loaded (setting policy.directory): \(error)")
+        }
+        let routes = CollectorRoutes(store: store, authority: state.authority, bundleKeys: [state.bundleKey.publicKey], publisher: publisher, settings: settings,
+                                     officers: officers, database: database)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(settings.serverCertificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.serverKeyPath, format: .pem))
@@ -25,8 +36,6 @@ public enum CollectorServer {
         // A client certificate, when presented, must chain to the collector's CA; routes decide whether one is required.
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(settings.caCertificatePath))
-        var logger = Logger(label: "attt-collector")
-        logger.logLevel = .notice
         return Application(
             router: routes.router(),
             server: try .tls(.http1(configuration: http1(settings)), tlsConfiguration: tls),

@@ -23,7 +23,7 @@ public protocol CatalogueStore: Sendable {
 }
 
 /// Whose layer: the commune's defaults (the supervisor's, Điều 13) or one unit's (its IT officer's, Điều 10).
-public enum CatalogueScope: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum CatalogueScope: Sendable, Hashable, CustomStringConvertible {
     case commune
     case unit(String)
 
@@ -54,7 +54,8 @@ public struct CatalogueEdit: Sendable, Hashable {
     }
 }
 
-/// A kept version of a layer.
+/// A kept version of a layer. In JSON, flat: `unit` (absent for the commune's defaults), `version`,
+/// `parameters`, `catalogs`, then who, when and why.
 public struct CatalogueLayerRecord: Sendable, Hashable, Codable {
     public var scope: CatalogueScope
     public var layer: BundleLayer
@@ -63,6 +64,40 @@ public struct CatalogueLayerRecord: Sendable, Hashable, Codable {
     public var note: String?
     public var createdBy: String
     public var createdAt: Timestamp
+
+    public init(scope: CatalogueScope, layer: BundleLayer, sha256: String, note: String?, createdBy: String, createdAt: Timestamp) {
+        self.scope = scope
+        self.layer = layer
+        self.sha256 = sha256
+        self.note = note
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey { case unit, version, parameters, catalogs, sha256, note, createdBy, createdAt }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scope = try c.decodeIfPresent(String.self, forKey: .unit).map(CatalogueScope.unit) ?? .commune
+        layer = BundleLayer(version: try c.decode(Int.self, forKey: .version), parameters: try c.decode([String: FactValue].self, forKey: .parameters),
+                            catalogs: try c.decode([String: FactValue].self, forKey: .catalogs))
+        sha256 = try c.decode(String.self, forKey: .sha256)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        createdBy = try c.decode(String.self, forKey: .createdBy)
+        createdAt = try c.decode(Timestamp.self, forKey: .createdAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(scope.unit, forKey: .unit)
+        try c.encode(layer.version, forKey: .version)
+        try c.encode(layer.parameters, forKey: .parameters)
+        try c.encode(layer.catalogs, forKey: .catalogs)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encodeIfPresent(note, forKey: .note)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
 }
 
 /// A bundle signed and ready to serve: the envelope's bytes as they travel, and the SHA-256 of the

@@ -262,6 +262,21 @@ import Testing
         _ = try await officer(.GET, "/audit", signedIn: false)
         _ = try await officer(.GET, "/v1/officer/audit", signedIn: false)
 
+        // The catalogues (issue 16): read, published for the commune and the unit, refused.
+        _ = try await officer(.GET, "/v1/officer/catalogues")
+        _ = try await officer(.GET, "/v1/officer/catalogues?unit=\(unit)")
+        _ = try await officer(.GET, "/v1/officer/catalogues?unit=" + String(repeating: "x", count: 300))
+        let communeLayer = #"{"parameters":{"VN-TD-PW-004.max_days":90},"catalogs":{"software.denied":{"all":["anydesk","teamviewer*"]}},"note":"mặc định cấp xã"}"#
+        #expect(try await officer(.POST, "/v1/officer/catalogues", json(communeLayer)).status == 201)
+        #expect(try await officer(.POST, "/v1/officer/catalogues", json(communeLayer)).status == 409)
+        #expect(try await officer(.POST, "/v1/officer/catalogues", json(#"{"unit":"UBND xã Tứ Dân","parameters":{"VN-TD-PW-004.max_days":365}}"#)).status == 400)
+        #expect(try await officer(.POST, "/v1/officer/catalogues", json(#"{"unit":"UBND xã Tứ Dân","catalogs":{"software.denied":{"all":["anydesk","sudo"]}}}"#)).status == 201)
+        _ = try await officer(.POST, "/v1/officer/catalogues", json(communeLayer), signedIn: false)
+        _ = try await officer(.POST, "/v1/officer/catalogues", json(communeLayer), token: "forged")
+        let catalogues = try await officer(.GET, "/v1/officer/catalogues?unit=\(unit)")
+        let shown = try #require(try JSONSerialization.jsonObject(with: catalogues.body) as? [String: Any])
+        #expect((shown["bundle"] as? [String: Any])?["version"] as? Int == 3 && (shown["bundles"] as? [Any])?.count == 3, "\(shown)")
+
         // The incident register (issue 15), with a PC enrolled for it (the two above are revoked).
         let responder = try await enroll(HostKey.generate(), "pc-incident")
         defer { responder.close() }
