@@ -75,6 +75,15 @@ import Testing
             return seen
         }
         func text(_ answer: HTTPS.Answer) -> String { String(decoding: answer.body, as: UTF8.self) }
+        /// The unit's catalogues (issue 16): a unit's layer, or the commune's defaults without a unit.
+        func catalogues(_ unit: String?, _ who: [(String, String)]) async throws -> HTTPS.Answer {
+            let query = unit.map { "?unit=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+            return try await https.send(collector.url + "/v1/officer/catalogues" + query, method: .GET, body: nil, headers: who)
+        }
+        func publish(_ unit: String?, _ who: [(String, String)]) async throws -> HTTPS.Answer {
+            let body = try JSONSerialization.data(withJSONObject: ["catalogs": ["software.denied": ["all": ["anydesk", "x-\(UUID())"]]]].merging(unit.map { ["unit": $0] } ?? [:]) { a, _ in a })
+            return try await https.send(collector.url + "/v1/officer/catalogues", method: .POST, body: body, headers: who)
+        }
 
         // Unit A's IT officer (Điều 10): unit A only, to read and to act.
         let officerA = try await session("daemon")
@@ -88,6 +97,12 @@ import Testing
         let actB = try await approve(hostB, officerA)
         // Another unit's PC is not found: an id tells nothing about another unit.
         #expect(actB.status == 404 && !text(actB).contains(Self.unitB), "\(text(actB))")
+        #expect(try await publish(Self.unitA, officerA).status == 201)
+        #expect(try await publish(Self.unitB, officerA).status == 403)
+        let communeByOfficer = try await publish(nil, officerA)
+        #expect(communeByOfficer.status == 403 && text(communeByOfficer).contains("Chỉ Văn phòng thống kê xã"), "\(text(communeByOfficer))")
+        #expect(try await catalogues(nil, officerA).status == 200)
+        #expect(try await catalogues(Self.unitB, officerA).status == 403)
         let pageA = try await page(officerA)
         #expect(pageA.contains(hostA) && !pageA.contains(hostB) && !pageA.contains(Self.unitB), "\(pageA)")
 
@@ -110,6 +125,9 @@ import Testing
             #expect(refused.status == 403 && text(refused).contains("chỉ được xem"), "\(text(refused))")
             #expect(try await revoke(host, inspector).status == 403)
         }
+        #expect(try await catalogues(Self.unitA, inspector).status == 200)
+        #expect(try await publish(Self.unitA, inspector).status == 403)
+        #expect(try await publish(nil, inspector).status == 403)
         let inspectorPage = try await page(inspector)
         #expect(inspectorPage.contains(hostA) && inspectorPage.contains(hostB))
 
@@ -120,6 +138,8 @@ import Testing
         #expect(try await failing(supervisor) == [hostA, hostB])
         #expect(try await approve(hostA, supervisor).status == 201)
         #expect(try await approve(hostB, supervisor).status == 201)
+        #expect(try await publish(nil, supervisor).status == 201)
+        #expect(try await publish(Self.unitB, supervisor).status == 201)
         #expect(try await revoke(hostB, supervisor).status == 200)
         #expect(try await status(Self.unitB, supervisor).status == 200)
 
