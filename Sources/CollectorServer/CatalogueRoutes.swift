@@ -44,14 +44,16 @@ struct CatalogueRoutes: Sendable {
     }
 
     func publish(_ scope: CatalogueScope, parameters: [String: FactValue], catalogs: [String: FactValue], note: String?, by officer: ActingOfficer) async throws -> CataloguePublication {
-        guard let publisher else {
-            throw HTTPError(.serviceUnavailable, message: "bộ thu thập không đọc được chính sách, chưa phát hành được — the collector could not load its policy (setting policy.directory); see its log")
-        }
+        guard let publisher else { throw Self.unavailable }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await ExceptionRoutes(store: store, database: database).run {
             try publisher.publish(scope, parameters: parameters, catalogs: catalogs, note: note?.isEmpty == false ? note : nil, by: officer, now: Date())
         }
     }
+
+    static let unavailable = HTTPError(.serviceUnavailable, message: """
+        Bộ thu thập không đọc được chính sách, chưa phát hành được. — The collector could not load its policy (setting policy.directory); see its log.
+        """)
 
     /// `unit` absent or empty: the commune's defaults.
     static func scope(_ unit: String?) throws -> CatalogueScope {

@@ -49,6 +49,7 @@ struct OfficePages: Sendable {
         addReports(to: pages)
         addIncidents(to: pages)
         addIncidentDocuments(to: pages)
+        addCatalogues(to: pages)
         // A plain link, no script: the choice is kept in a cookie and the officer is sent back.
         pages.get("/language") { request, _ -> Response in
             let english = request.uri.queryParameters["to"] == "en"
@@ -132,6 +133,7 @@ struct PageFrame: Sendable {
         table.hosts td:first-child{white-space:nowrap}.evidence{font-family:monospace;font-size:.85rem;margin:0;padding-left:1rem}
         figure{margin:1rem 0}form.change{margin:1rem 0;max-width:40rem}fieldset{border:1px solid #ccc}.status-waived{color:#5b3a8a}.status-due{color:#8a6d00}
         .status-attested{color:#1b7f3b}figcaption{color:#444}svg{max-width:100%;height:auto;border:1px solid #ddd}
+        table.catalogue th{white-space:nowrap}form.wide{max-width:60rem}form.wide textarea{width:100%;font-family:monospace;font-size:.85rem}
         """
 
     // MARK: Words shared by the pages

@@ -7,6 +7,7 @@ extension PageFrame {
     func commune(_ view: CommuneView, incidents: IncidentCounts) -> String {
         var body = "<h1>\(say("Tình hình bảo đảm an toàn thông tin", "Information security status"))</h1>"
         body += "<p>\(say("Ngày", "Day")) \(day(view.day))</p>" + cards(view.total) + incidentCards(incidents)
+        body += "<p><a href=\"/catalogues\">\(say("Danh mục phần mềm mặc định cấp xã", "The commune's default software catalogues"))</a></p>"
         if view.units.isEmpty {
             body += "<p>\(say("Chưa có máy nào đăng ký. Tạo mã đăng ký:", "No PC is enrolled yet. Create an enrollment token:")) <code>attt-collector token create --unit \"…\"</code></p>"
         } else {
@@ -46,6 +47,7 @@ extension PageFrame {
 
     func unit(_ view: UnitView) -> String {
         var body = "<h1>\(e(view.unit))</h1>" + cards(view.summary)
+        body += "<p><a href=\"\(e(Self.catalogueLink(.unit(view.unit))))\">\(say("Danh mục phần mềm và tham số của đơn vị", "The unit's software catalogues and parameters"))</a></p>"
         let counts: [HostFilter: Int] = [.all: view.summary.hosts + view.summary.revoked, .failing: view.summary.failing, .silent: view.summary.silent, .revoked: view.summary.revoked]
         let names: [HostFilter: String] = [.all: say("Tất cả", "All"), .failing: say("Không đạt", "Failing"), .silent: say("Mất liên lạc", "Silent"), .revoked: say("Đã thu hồi", "Revoked")]
         body += "<nav class=\"tabs\" aria-label=\"\(say("Lọc máy", "Filter PCs"))\">" + HostFilter.allCases.map { filter in

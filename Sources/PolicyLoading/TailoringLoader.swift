@@ -115,3 +115,47 @@ public struct TailoringLoader {
         return (values, extras, reader)
     }
 }
+
+extension TailoringLoader {
+    /// A layer as the officer edits it (`attt.catalogue.v1`), read back by ``loadCatalogueLayer(_:file:policy:)``
+    /// to the same values: policy-wide parameters under `parameters`, a control's under `controls`,
+    /// and every value as JSON, which YAML reads as flow style.
+    public static func catalogueLayerText(parameters: [String: FactValue], catalogs: [String: FactValue], note: String? = nil) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func json(_ value: any Encodable) -> String { (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null" }
+        // A key as an officer writes it (VN-TD-PW-004, software.denied) bare; anything else quoted.
+        func key(_ name: String) -> String {
+            let plain = name.first?.isLetter == true && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+            return plain ? name : json(name)
+        }
+        var text = "catalogue: attt.catalogue.v1\n"
+        if let note { text += "note: \(json(note))\n" }
+        let policyWide = parameters.filter { !$0.key.contains(".") }
+        if !policyWide.isEmpty {
+            text += "parameters:\n" + policyWide.keys.sorted().map { "  \(key($0)): \(json(policyWide[$0]!))\n" }.joined()
+        }
+        var byControl: [String: [(String, FactValue)]] = [:]
+        for (key, value) in parameters where key.contains(".") {
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            byControl[parts[0], default: []].append((parts[1], value))
+        }
+        if !byControl.isEmpty {
+            text += "controls:\n"
+            for control in byControl.keys.sorted() {
+                text += "  \(key(control)):\n" + byControl[control]!.sorted { $0.0 < $1.0 }.map { "    \(key($0.0)): \(json($0.1))\n" }.joined()
+            }
+        }
+        if !catalogs.isEmpty {
+            text += "catalogs:\n"
+            for name in catalogs.keys.sorted() {
+                if case .object(let byRole) = catalogs[name]! {
+                    text += "  \(key(name)):\n" + byRole.keys.sorted().map { "    \(key($0)): \(json(byRole[$0]!))\n" }.joined()
+                } else {
+                    text += "  \(key(name)): \(json(catalogs[name]!))\n"
+                }
+            }
+        }
+        return text
+    }
+}

@@ -207,6 +207,42 @@ def forms(b, args):
                    f"at {b.path()}; state {state!r}")
 
 
+def catalogues(b, args):
+    """The unit's catalogues (issue 16): reached from the unit's page, a new version published by
+    editing the layer's text, shown with where each entry comes from and in the versions table."""
+    d = b.driver
+    b.begin("catalogues")
+    b.open("/")
+    click(b, f"a[data-unit='{args.unit}']")
+    click(b, "a[href$='/catalogues']")
+    before = text(b)
+    form = d.find_element(By.CSS_SELECTOR, "form[action$='/catalogues']")
+    layer = form.find_element(By.NAME, "layer")
+    # The page offers the layer's text; the officer adds a denied list and a note.
+    d.execute_script("arguments[0].value = arguments[1]", layer,
+                     'catalogue: attt.catalogue.v1\nnote: "cấm phần mềm điều khiển từ xa"\n'
+                     'controls:\n  VN-TD-PW-004: {max_days: 60}\n'
+                     'catalogs:\n  software.denied: {all: [anydesk, "teamviewer*", rustdesk]}\n')
+    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    after = text(b)
+    count, bad = accessible_tables(b)
+    shot(b, "8a-unit-catalogues")
+    ok = (b.path().endswith("/catalogues") and "chính sách gốc" in before and "rustdesk" in after and "đơn vị v1" in after
+          and "cấm phần mềm điều khiển từ xa" in after and "Gói đang phát hành" in after and "Máy chưa dùng gói mới nhất" in after and not bad)
+    web.report("catalogues", ok, f"at {b.path()}; tables {count}, problems {bad}; page {after[:300]!r}")
+
+    b.begin("catalogues-refused")
+    form = d.find_element(By.CSS_SELECTOR, "form[action$='/catalogues']")
+    d.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "layer"),
+                     "catalogue: attt.catalogue.v1\ncontrols:\n  VN-TD-PW-004: {max_days: 365}\n")
+    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    statuses = b.document_statuses("catalogues-refused")
+    message = b.message()
+    shot(b, "8b-catalogues-refused")
+    web.report("catalogues-refused", statuses and statuses[-1][1] == 400 and message and "weaker than the regulation allows" in message,
+               f"responses {statuses}; message {message!r}")
+
+
 def english(b, args):
     b.begin("english")
     b.open("/")
@@ -230,7 +266,7 @@ def console(b):
     b.drain()
     problems = []
     for step, entry in b.console:
-        if step == "refused" and "status of 400" in entry["message"]:
+        if step in ("refused", "catalogues-refused") and "status of 400" in entry["message"]:
             continue  # the refused form is answered 400 on purpose
         if entry["level"] in ("SEVERE", "WARNING") or "Content Security Policy" in entry["message"]:
             problems.append(f"[{step}] {entry['level']}: {entry['message']}")
@@ -257,7 +293,7 @@ def main():
         except (WebDriverException, OSError, subprocess.CalledProcessError) as e:
             web.report("browser", False, f"cannot start {args.chromium}: {str(e).strip()[:400]}")
             return 2
-        for name, run in [("navigate", lambda: navigate(browser, args)), ("forms", lambda: forms(browser, args)),
+        for name, run in [("navigate", lambda: navigate(browser, args)), ("forms", lambda: forms(browser, args)), ("catalogues", lambda: catalogues(browser, args)),
                           ("english", lambda: english(browser, args)), ("console", lambda: console(browser))]:
             try:
                 run()
