@@ -51,6 +51,16 @@ public struct BundleStore: Sendable {
         try directory.write(try encoder.encode(keys), name: Self.keysFile, mode: 0o644)
     }
 
+    /// Reads the collector's ring (``BundleKeyRing/learned(by:)``): true when the keys trusted changed.
+    public func learn(_ ring: BundleKeyRing) throws -> Bool {
+        guard ring.keys.count <= BundleKeyRing.maxKeys, ring.endorsements.count <= BundleKeyRing.maxKeys * 4 else { return false }
+        let trusted = try trustedKeys()
+        let learned = ring.learned(by: trusted)
+        guard learned != trusted else { return false }
+        try trust(learned)
+        return true
+    }
+
     /// The last good bundle, checked again as it is read (a file changed on disk is not in force), or
     /// nil when there is none or it no longer holds.
     public func current(policy: Policy, unit: String?) -> InForce? {

@@ -107,6 +107,11 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
         }
     }
 
+    /// The keys the collector serves for bundles, with the endorsements of its rotations.
+    public func bundleKeys() async throws -> BundleKeyRing {
+        try await call(.GET, "/v1/bundle-keys", bytes: nil, as: BundleKeyRing.self)
+    }
+
     public enum BundleAnswer: Sendable {
         case none
         case notModified

@@ -2,6 +2,7 @@ import AgentRuntime
 import ArgumentParser
 import CollectorAPI
 import CommandLineSupport
+import Enrollment
 import FoundationEssentials
 import Glibc
 import HardeningCore
@@ -106,6 +107,14 @@ struct Run: AsyncParsableCommand {
             return false
         }
         guard case .bundle(let signed) = answer else { return false }
+        // Signed by a key this PC does not know yet: a rotation (or a PC enrolled before bundles).
+        if try !store.trustedKeys().contains(where: { $0.id == signed.keyId }) {
+            do {
+                if try store.learn(try await client.bundleKeys()) { say("bundle keys now trusted: \(try store.trustedKeys().map(\.id).joined(separator: ", "))") }
+            } catch let error as UploadError {
+                say("could not fetch the bundle keys: \(error)")
+            }
+        }
         switch try store.offer(signed, policy: try scan.host.loadPolicy(), unit: unit, now: Date()) {
         case .accepted(let inForce):
             say("the unit's catalogues: version \(inForce.bundle.version) in force")

@@ -2,6 +2,7 @@ import ArgumentParser
 import CollectorServer
 import CollectorStore
 import CommandLineSupport
+import Enrollment
 import Foundation
 import HardeningCore
 import PolicyLoading
@@ -120,5 +121,65 @@ enum CatalogueLines {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// `attt-collector bundle-key list|rotate|retire`: the key the unit's catalogue bundles are signed with
+/// (docs/collector.md, "Rotating the bundle key"). Restart `serve` after a rotation or a retirement.
+struct BundleKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle-key",
+        abstract: "Khoá ký danh mục — list, rotate and retire the keys PCs trust for the unit's catalogues.",
+        subcommands: [List.self, Rotate.self, Retire.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The keys served to PCs; the one signing now is marked.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let loaded = try await settings.load()
+            guard let key = try CollectorState.bundleSigningKey(loaded) else { throw CommandFailure.badInput("no bundle signing key yet: start attt-collector serve once") }
+            let ring = try CollectorState.bundleKeyRing(loaded) ?? BundleKeyRing(keys: [key.publicKey])
+            for served in ring.keys { print(served.id + (served == key.publicKey ? "  ký hiện tại (signing)" : "")) }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A new signing key, endorsed by the current one: PCs come to trust it at their next run. Restart serve afterwards."
+        )
+
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let rotated = try await BundleKeyCommand.refusing { try CollectorState.rotateBundleKey(try await settings.load()) }
+            print("new signing key \(rotated.new.id), endorsed by \(rotated.retiring.id)")
+            print("restart attt-collector serve; once every PC reports a bundle signed by \(rotated.new.id): attt-collector bundle-key retire \(rotated.retiring.id)")
+        }
+    }
+
+    struct Retire: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop serving a key; PCs stop trusting it at their next run. Restart serve afterwards.")
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Argument(help: "The key's id (see attt-collector bundle-key list).")
+        var id: String
+
+        func run() async throws {
+            let ring = try await BundleKeyCommand.refusing { try CollectorState.retireBundleKey(id: id, try await settings.load()) }
+            print("retired \(id); served: \(ring.keys.map(\.id).joined(separator: ", "))")
+        }
+    }
+
+    /// A refusal the officer can correct is bad input (exit 2).
+    static func refusing<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as EnrollmentError {
+            throw CommandFailure.badInput("\(error)")
+        }
     }
 }

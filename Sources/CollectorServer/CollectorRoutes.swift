@@ -13,8 +13,8 @@ import X509
 public struct CollectorRoutes: Sendable {
     let store: any CollectorDatabase
     let authority: CertificateAuthority
-    /// What enrollment hands the PC to check the unit's bundles with.
-    let bundleKeys: [BundlePublicKey]
+    /// The keys enrollment hands the PC to check the unit's bundles with, and their endorsements.
+    let bundleRing: BundleKeyRing
     /// Checks and signs the unit's catalogues; nil when the policy could not be loaded.
     let publisher: CataloguePublisher?
     let settings: CollectorSettings
@@ -22,11 +22,11 @@ public struct CollectorRoutes: Sendable {
     /// Every store call runs here, off Swift's cooperative pool (GRDB blocks its thread).
     let database: BlockingPool
 
-    init(store: any CollectorDatabase, authority: CertificateAuthority, bundleKeys: [BundlePublicKey], publisher: CataloguePublisher?, settings: CollectorSettings,
+    init(store: any CollectorDatabase, authority: CertificateAuthority, bundleRing: BundleKeyRing, publisher: CataloguePublisher?, settings: CollectorSettings,
          officers: OfficerAuthenticator, database: BlockingPool) {
         self.store = store
         self.authority = authority
-        self.bundleKeys = bundleKeys
+        self.bundleRing = bundleRing
         self.publisher = publisher
         self.settings = settings
         self.officers = officers
@@ -87,6 +87,9 @@ public struct CollectorRoutes: Sendable {
             if request.headers[.ifNoneMatch] == tag { return Response(status: .notModified, headers: [.eTag: tag]) }
             return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope)))
         }
+
+        // The keys to trust for bundles, with the endorsements that carry trust across a rotation.
+        agent.get("bundle-keys") { _, _ -> BundleKeyRing in bundleRing }
 
         IncidentAgentRoutes(store: store, authority: authority, database: database, ingest: { try await ingest($0) }).add(to: agent)
 
@@ -155,7 +158,7 @@ public struct CollectorRoutes: Sendable {
                 return (host, issued)
             }
             return EnrollResponse(hostId: host.id, unit: host.unit, certificate: try issued.pemString, caCertificate: try authority.certificate.pemString,
-                                  bundleKeys: bundleKeys.map(\.raw))
+                                  bundleKeys: bundleRing.keys.map(\.raw))
         } catch let refusal as EnrollmentRefusal {
             throw HTTPError(.forbidden, message: refusal.description)
         } catch let bad as EnrollmentError {
@@ -233,6 +236,8 @@ public struct CollectorRoutes: Sendable {
 }
 
 /// A host's latest status as the officer API returns it.
+extension BundleKeyRing: ResponseEncodable {}
+
 struct HostStatusView: ResponseEncodable {
     var host: String
     var hostname: String?

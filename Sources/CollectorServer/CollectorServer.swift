@@ -26,7 +26,7 @@ public enum CollectorServer {
         } catch {
             logger.error("catalogues cannot be published: the policy could not be loaded (setting policy.directory): \(error)")
         }
-        let routes = CollectorRoutes(store: store, authority: state.authority, bundleKeys: [state.bundleKey.publicKey], publisher: publisher, settings: settings,
+        let routes = CollectorRoutes(store: store, authority: state.authority, bundleRing: state.bundleRing, publisher: publisher, settings: settings,
                                      officers: officers, database: database)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(settings.serverCertificatePath).map { .certificate($0) },

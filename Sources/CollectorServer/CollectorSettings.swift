@@ -73,6 +73,8 @@ public struct CollectorSettings: Sendable, Hashable {
     public var caKeyPath: String { caDirectory + "/ca.key" }
     /// The Ed25519 key that signs the units' catalogue bundles, apart from the CA (its own file, 0600).
     public var bundleKeyPath: String { stateDirectory + "/bundle-signing.key" }
+    /// The bundle public keys served to PCs, with the endorsements of each rotation.
+    public var bundleRingPath: String { stateDirectory + "/bundle-keys.json" }
     public var serverCertificatePath: String { caDirectory + "/server.pem" }
     public var serverKeyPath: String { caDirectory + "/server.key" }
 }

@@ -12,6 +12,8 @@ public struct CollectorState: Sendable {
     public let authority: CertificateAuthority
     /// Signs the units' catalogue bundles; apart from the CA and TLS keys (docs/design/catalogue-bundles.md §4).
     public let bundleKey: BundleSigningKey
+    /// The keys PCs may trust, the signing key's last (`GET /v1/bundle-keys`).
+    public let bundleRing: BundleKeyRing
     /// What was created this time (for the first-start message).
     public let created: [String]
 
@@ -43,7 +45,8 @@ public struct CollectorState: Sendable {
             try AtomicFile.write(Data(bundleKey.raw.base64EncodedString().utf8), to: settings.bundleKeyPath, mode: 0o600)
             created.append(settings.bundleKeyPath)
         }
-        return CollectorState(settings: settings, authority: authority, bundleKey: bundleKey, created: created)
+        let ring = try bundleKeyRing(settings) ?? BundleKeyRing(keys: [bundleKey.publicKey])
+        return CollectorState(settings: settings, authority: authority, bundleKey: bundleKey, bundleRing: ring, created: created)
     }
 
     /// The bundle signing key kept in the state directory, or nil before the first start made it.
@@ -55,6 +58,57 @@ public struct CollectorState: Sendable {
             throw EnrollmentError.unreadable(path: settings.bundleKeyPath, reason: "not a bundle signing key (32 bytes in base64); restore it from backup: PCs trust only this key for catalogues")
         }
         return key
+    }
+
+    /// The ring kept beside the key, or nil before the first rotation (the key alone is served).
+    public static func bundleKeyRing(_ settings: CollectorSettings) throws -> BundleKeyRing? {
+        guard FileManager.default.fileExists(atPath: settings.bundleRingPath) else { return nil }
+        guard let ring = try? JSONDecoder().decode(BundleKeyRing.self, from: Data(try read(settings.bundleRingPath).utf8)),
+              (1...BundleKeyRing.maxKeys).contains(ring.keys.count) else {
+            throw EnrollmentError.unreadable(path: settings.bundleRingPath, reason: "not a list of bundle keys; restore it from backup")
+        }
+        return ring
+    }
+
+    /// Rotation (docs/collector.md): a new signing key, endorsed by the current one so every PC that
+    /// trusts the current key comes to trust the new one at its next run. The ring is written first:
+    /// until the new key is in place the old one still signs, and PCs still trust it. The old private
+    /// key is not kept. Takes effect in `serve` at its next start.
+    public static func rotateBundleKey(_ settings: CollectorSettings) throws -> (retiring: BundlePublicKey, new: BundlePublicKey) {
+        guard let current = try bundleSigningKey(settings) else {
+            throw EnrollmentError.unreadable(path: settings.bundleKeyPath, reason: "no bundle signing key yet: start attt-collector serve once")
+        }
+        var ring = try bundleKeyRing(settings) ?? BundleKeyRing(keys: [current.publicKey])
+        guard ring.keys.count < BundleKeyRing.maxKeys else {
+            throw EnrollmentError.badRequest("the collector already serves \(ring.keys.count) bundle keys: retire old ones first (attt-collector bundle-key retire ID)")
+        }
+        let next = BundleSigningKey.generate()
+        ring.keys.append(next.publicKey)
+        ring.endorsements.append(try current.endorse(next.publicKey))
+        try writeRing(ring, settings)
+        try AtomicFile.write(Data(next.raw.base64EncodedString().utf8), to: settings.bundleKeyPath, mode: 0o600)
+        return (current.publicKey, next.publicKey)
+    }
+
+    /// Stops serving a key: PCs drop it at their next run. The signing key cannot be retired.
+    public static func retireBundleKey(id: String, _ settings: CollectorSettings) throws -> BundleKeyRing {
+        guard let current = try bundleSigningKey(settings) else {
+            throw EnrollmentError.unreadable(path: settings.bundleKeyPath, reason: "no bundle signing key yet: start attt-collector serve once")
+        }
+        var ring = try bundleKeyRing(settings) ?? BundleKeyRing(keys: [current.publicKey])
+        guard id != current.publicKey.id else { throw EnrollmentError.badRequest("\(id) is the key bundles are signed with now: rotate first, then retire it") }
+        guard ring.keys.contains(where: { $0.id == id }) else {
+            throw EnrollmentError.badRequest("no bundle key \(id) is served (see attt-collector bundle-key list)")
+        }
+        ring.keys.removeAll { $0.id == id }
+        try writeRing(ring, settings)
+        return ring
+    }
+
+    static func writeRing(_ ring: BundleKeyRing, _ settings: CollectorSettings) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(ring), to: settings.bundleRingPath, mode: 0o644)
     }
 
     /// A new server certificate when there is none, it was not issued by this CA, its names changed,

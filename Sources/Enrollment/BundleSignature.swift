@@ -93,6 +93,33 @@ public struct KeyEndorsement: Codable, Sendable, Hashable {
     }
 }
 
+/// The bundle keys a collector serves (`GET /v1/bundle-keys`, and its state file `bundle-keys.json`):
+/// every key PCs may trust now, and the endorsements that carry trust from each key to the next
+/// (docs/design/catalogue-bundles.md §4, rotation). The collector signs with the last key.
+public struct BundleKeyRing: Codable, Sendable, Hashable {
+    public var keys: [BundlePublicKey]
+    public var endorsements: [KeyEndorsement]
+
+    public init(keys: [BundlePublicKey], endorsements: [KeyEndorsement] = []) {
+        self.keys = keys
+        self.endorsements = endorsements
+    }
+
+    /// What a PC that trusts `trusted` trusts after reading this ring: on first use (it trusts none)
+    /// the keys served, over the mutually authenticated channel its enrollment set up; after that,
+    /// only keys endorsed by one it trusts, and only while the collector still serves them, so a
+    /// retired key stops being trusted. A ring that would leave nothing changes nothing: a collector
+    /// can add trust only through a key the PC already trusts, and never leave the PC with none.
+    public func learned(by trusted: [BundlePublicKey]) -> [BundlePublicKey] {
+        guard !trusted.isEmpty else { return keys }
+        let kept = KeyEndorsement.trusted(trusted, after: endorsements).filter(keys.contains)
+        return kept.isEmpty ? trusted : kept
+    }
+
+    /// A ring read from a client or a file is bounded: a handful of keys over the collector's life.
+    public static let maxKeys = 16
+}
+
 public enum BundleSignatureError: Error, Sendable, Hashable, CustomStringConvertible {
     case badKey(String)
     case tooLarge(Int)

@@ -50,4 +50,23 @@ import Testing
         #expect(KeyEndorsement.trusted([a.publicKey], after: [forged]) == [a.publicKey])
         #expect(try c.sign(bundle).verified(trusting: KeyEndorsement.trusted([a.publicKey], after: [ab, bc])) == bundle)
     }
+
+    /// Rotation as a PC sees it: first use trusts what is served; then a new key only through an
+    /// endorsement by one already trusted, and a retired key is dropped once no longer served.
+    @Test func aRingAddsTrustOnlyThroughATrustedKeyAndDropsARetiredOne() throws {
+        let (k1, k2, k3) = (BundleSigningKey.generate(), BundleSigningKey.generate(), BundleSigningKey.generate())
+        let (p1, p2, p3) = (k1.publicKey, k2.publicKey, k3.publicKey)
+        let rotated = BundleKeyRing(keys: [p1, p2], endorsements: [try k1.endorse(p2)])
+        #expect(BundleKeyRing(keys: [p1]).learned(by: []) == [p1])
+        #expect(rotated.learned(by: [p1]) == [p1, p2])
+        // Retired: p1 no longer served, p2 stays.
+        #expect(BundleKeyRing(keys: [p2], endorsements: rotated.endorsements).learned(by: [p1, p2]) == [p2])
+        // A key nobody trusted endorsed, or endorsed by itself, adds nothing.
+        #expect(BundleKeyRing(keys: [p1, p3], endorsements: [try k3.endorse(p3)]).learned(by: [p1]) == [p1])
+        #expect(BundleKeyRing(keys: [p1, p3], endorsements: [try k2.endorse(p3)]).learned(by: [p1]) == [p1])
+        // A chain: p1 → p2 → p3, in whatever order the endorsements come.
+        #expect(BundleKeyRing(keys: [p3], endorsements: [try k2.endorse(p3), try k1.endorse(p2)]).learned(by: [p1]) == [p3])
+        // A ring that would leave the PC with no key changes nothing.
+        #expect(BundleKeyRing(keys: [p3]).learned(by: [p1]) == [p1])
+    }
 }

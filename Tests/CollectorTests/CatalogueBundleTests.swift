@@ -14,7 +14,10 @@ import Testing
     static let unit = "UBND xã Tứ Dân"
     static let sqlite3 = "/usr/bin/sqlite3"
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: sqlite3), "needs Debian's sqlite3 command to write the rows a compromised collector database would hold"))
+    static var sqlitePresent: Bool { FileManager.default.isExecutableFile(atPath: sqlite3) }
+    static let why: Comment = "needs Debian's sqlite3 command to write the rows a compromised collector database would hold"
+
+    @Test(.enabled(if: sqlitePresent, why))
     func aPublishedCatalogueTurnsSW001AndBackAndBadBundlesAreRefused() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-catalogues-\(UUID())")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -123,5 +126,77 @@ import Testing
         let history = try AtttBinary.run(executable: URL(fileURLWithPath: Self.sqlite3), [collector.databasePath, "SELECT ifnull(bundle_version, '-') FROM report ORDER BY started_at, received_at;"])
         let versions = history.stdout.split(separator: "\n").map(String.init)
         #expect(versions.first == "-" && versions.contains("1") && versions.last == "2" && versions.firstIndex(of: "1")! < versions.firstIndex(of: "2")!, "\(versions)")
+    }
+
+    /// A PC enrolled before bundles learns the key on first use; a rotated key is trusted through the
+    /// old one's endorsement; a retired key is dropped, and a bundle it signs is refused.
+    @Test(.enabled(if: sqlitePresent, why))
+    func theBundleKeyIsLearnedRotatedAndRetired() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-bundle-keys-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"))
+        defer { collector.stop() }
+        let pc = work.appendingPathComponent("pc01")
+        try FileManager.default.copyItem(at: Repository.host("debian12-hardened"), to: pc)
+        let enrolled = try AtttBinary.run(["enroll", "--root", pc.path, "--collector", collector.url, "--token", try collector.token(unit: Self.unit), "--ca-cert", collector.caPath])
+        try #require(enrolled.status == 0, "enroll: \(enrolled.stderr)")
+        let keysFile = pc.appendingPathComponent("var/lib/attt/identity/bundle-keys.json")
+        func trusted() throws -> [String] { try JSONDecoder().decode([BundlePublicKey].self, from: Data(contentsOf: keysFile)).map(\.id) }
+        func signingKey() throws -> BundleSigningKey {
+            try BundleSigningKey(raw: try #require(Data(base64Encoded: String(contentsOf: work.appendingPathComponent("state/bundle-signing.key"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))))
+        }
+        func run() throws -> String {
+            let out = try AtttBinary.run(["run", "--root", pc.path, "--upload-attempts", "2", "--backoff-base", "0.05"])
+            #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+            return out.stdout
+        }
+        var published = 0
+        func publish() throws {
+            published += 1
+            let file = work.appendingPathComponent("layer-\(published).yaml")
+            try Data("catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk, tool-\(published)]}\n".utf8).write(to: file)
+            let out = try collector.command(["catalogue", "publish", "--unit", Self.unit, "--file", file.path])
+            try #require(out.status == 0, "\(out.stderr)")
+        }
+        let k1 = try signingKey().publicKey.id
+
+        // Enrolled before bundles existed: no keys on the PC. The first bundle teaches it the served key.
+        try FileManager.default.removeItem(at: keysFile)
+        try publish()
+        var out = try run()
+        #expect(out.contains("bundle keys now trusted: \(k1)") && out.contains("version 1 in force"), "\(out)")
+
+        // Rotated: the new key is endorsed by the old; the PC follows, the old key still trusted.
+        let rotated = try collector.command(["bundle-key", "rotate"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let k2 = try signingKey().publicKey.id
+        #expect(k2 != k1 && rotated.stdout.contains("new signing key \(k2), endorsed by \(k1)"), "\(rotated.stdout)")
+        collector.stop()
+        try collector.start()
+        try publish()
+        out = try run()
+        #expect(out.contains("bundle keys now trusted: \(k1), \(k2)") && out.contains("version 2 in force"), "\(out)")
+        #expect(try collector.command(["bundle-key", "retire", k2]).status == 2)
+
+        // Retired: no longer served, so no longer trusted once the PC reads the keys again.
+        let retired = try collector.command(["bundle-key", "retire", k1])
+        #expect(retired.status == 0 && retired.stdout.contains("served: \(k2)"), "\(retired.stdout)\(retired.stderr)")
+        #expect(try collector.command(["bundle-key", "list"]).stdout == "\(k2)  ký hiện tại (signing)\n")
+        collector.stop()
+        try collector.start()
+        // A bundle signed by an unknown key makes the PC read the keys again: it drops k1, refuses the stranger.
+        let stranger = try BundleSigningKey.generate().sign(try JSONEncoder().encode(CatalogueBundle(
+            unit: Self.unit, policy: .init(id: "vn-td", version: "2026.11"), version: 3, layers: .init(commune: nil, unit: 3),
+            issuedAt: "2026-12-07T04:10:00Z", issuedBy: "ai-do", parameters: [:], catalogs: [:])))
+        let envelope = try JSONEncoder().encode(stranger).map { String(format: "%02x", $0) }.joined()
+        let insert = try AtttBinary.run(executable: URL(fileURLWithPath: Self.sqlite3), [collector.databasePath, """
+            INSERT INTO bundle (unit, version, commune_version, unit_version, envelope, sha256, issued_by, issued_at)
+            VALUES ('\(Self.unit)', 3, NULL, 3, X'\(envelope)', '\(stranger.bundleSHA256)', 'ai-do', '2026-12-07T04:10:00Z');
+            """])
+        try #require(insert.status == 0, "\(insert.stderr)")
+        out = try run()
+        #expect(out.contains("bundle keys now trusted: \(k2)") && out.contains("which this PC does not trust"), "\(out)")
+        #expect(try trusted() == [k2])
     }
 }

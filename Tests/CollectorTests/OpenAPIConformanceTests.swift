@@ -95,6 +95,8 @@ import Testing
         let etag = try #require(bundle.headers.first { $0.0.lowercased() == "etag" }?.1)
         #expect(try await agent.send(base + "/v1/bundle", method: .GET, body: nil, headers: [("If-None-Match", etag)]).status == 304)
         _ = try await anonymous.get(base + "/v1/bundle")
+        _ = try await agent.get(base + "/v1/bundle-keys")
+        _ = try await anonymous.get(base + "/v1/bundle-keys")
 
         // What a compromised agent might send: a control twice (422), a string over 8 KiB (413).
         var forged = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
