@@ -48,7 +48,9 @@ struct CatalogueCommand: AsyncParsableCommand {
                 return
             }
             print(CatalogueLines.layer(layer))
-            print(try CatalogueLines.json(["parameters": FactValue.object(layer.layer.parameters), "catalogs": FactValue.object(layer.layer.catalogs)]))
+            // JSON escapes the control characters; each line is made safe of the rest (bidi marks).
+            let json = try CatalogueLines.json(["parameters": FactValue.object(layer.layer.parameters), "catalogs": FactValue.object(layer.layer.catalogs)])
+            print(json.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.safe(String($0)) }.joined(separator: "\n"))
             if let unit = scope.unit, let bundle = try store.latestBundle(unit: unit) { print(CatalogueLines.bundle(bundle)) }
         }
     }
@@ -102,7 +104,12 @@ struct CatalogueCommand: AsyncParsableCommand {
         func run() async throws {
             let scope = try scope.scope()
             let store = try settings.openStore(try await settings.load())
-            for layer in try store.catalogueHistory(scope) { print(CatalogueLines.layer(layer)) }
+            let history = try store.catalogueHistory(scope)
+            for (index, layer) in history.enumerated() {
+                print(CatalogueLines.layer(layer))
+                let before = index + 1 < history.count ? history[index + 1].layer : nil
+                for change in BundleLayerDiff(from: before, to: layer.layer).changes { print("  " + CatalogueLines.change(change)) }
+            }
             if let unit = scope.unit { for bundle in try store.bundleHistory(unit: unit) { print(CatalogueLines.bundle(bundle)) } }
         }
     }
@@ -110,11 +117,23 @@ struct CatalogueCommand: AsyncParsableCommand {
 
 enum CatalogueLines {
     static func layer(_ record: CatalogueLayerRecord) -> String {
-        "\(record.scope) phiên bản \(record.layer.version)\t\(record.createdAt)\t\(record.createdBy)\tsha256 \(record.sha256.prefix(12))" + (record.note.map { "\t\($0)" } ?? "")
+        TerminalText.safe("\(record.scope) phiên bản \(record.layer.version)  \(record.createdAt)  \(record.createdBy)  sha256 \(record.sha256.prefix(12))" + (record.note.map { "  \($0)" } ?? ""))
     }
 
     static func bundle(_ bundle: StoredBundle) -> String {
-        "gói \(bundle.unit) #\(bundle.version) (xã \(bundle.layers.commune.map(String.init) ?? "–"), đơn vị \(bundle.layers.unit.map(String.init) ?? "–"))\t\(bundle.issuedAt)\t\(bundle.issuedBy)\tsha256 \(bundle.sha256.prefix(12))"
+        TerminalText.safe("gói \(bundle.unit) #\(bundle.version) (xã \(bundle.layers.commune.map(String.init) ?? "–"), đơn vị \(bundle.layers.unit.map(String.init) ?? "–"))  \(bundle.issuedAt)  \(bundle.issuedBy)  sha256 \(bundle.sha256.prefix(12))")
+    }
+
+    static func change(_ change: BundleLayerDiff.Change) -> String {
+        TerminalText.safe(line(change))
+    }
+
+    static func line(_ change: BundleLayerDiff.Change) -> String {
+        switch change.kind {
+        case .added: return "+ \(change.key): \(change.after ?? "")"
+        case .removed: return "- \(change.key): \(change.before ?? "")"
+        case .changed: return "~ \(change.key): \(change.before ?? "") -> \(change.after ?? "")"
+        }
     }
 
     static func json(_ value: [String: FactValue]) throws -> String {

@@ -31,8 +31,10 @@ struct OfficePages: Sendable {
             let (id, query, page) = (try OfficeRoutes.hostId(context), routes.query(), PageFrame(request, context))
             guard let view = try await routes.database.run({ try query.host(id) }), context.access.canRead(unit: view.host.unit) else { throw OfficeRoutes.noHost(id) }
             let (store, unit) = (routes.store, view.host.unit)
-            let (spans, open) = try await routes.database.run { (try query.history(host: id, control: nil), try store.incidents(units: [unit], asOf: Date()).filter(\.isOpen)) }
-            return WebPages.html(page.host(view, spans: spans, openIncidents: open))
+            let (spans, open, reports) = try await routes.database.run {
+                (try query.history(host: id, control: nil), try store.incidents(units: [unit], asOf: Date()).filter(\.isOpen), try store.history(host: id, limit: 10))
+            }
+            return WebPages.html(page.host(view, spans: spans, openIncidents: open, reports: reports))
         }
         pages.get("/controls/:id") { request, context in
             let (id, units, status, number, size) = try await routes.controlRequest(request, context)

@@ -128,7 +128,7 @@ extension PageFrame {
         for key in Policy.unitCatalogues.sorted() {
             let (set, from) = origin(key, in: \.catalogs)
             guard let value = set ?? shipped?.catalogs[key] else { continue }
-            for (role, entries) in Self.byRole(value) {
+            for (role, entries) in BundleLayerDiff.entriesByRole(value) {
                 body += "<tr><th scope=\"row\">\(e(names[key] ?? key))</th><td>\(e(role == "all" ? say("mọi máy", "every PC") : role))</td>"
                     + "<td>\(entries.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td><td>\(e(from))</td></tr>"
             }
@@ -147,35 +147,29 @@ extension PageFrame {
         return body + "</tbody></table>"
     }
 
-    /// A catalogue's entries by role (`all` first), each a name or `name ≥ version`.
-    static func byRole(_ value: FactValue) -> [(String, [String])] {
-        func names(_ items: FactValue?) -> [String] {
-            guard case .array(let list)? = items else { return [] }
-            return list.map { item in
-                if case .object(let entry) = item {
-                    return (entry["package"]?.stringValue ?? "?") + ((entry["min_version"] ?? entry["minVersion"])?.stringValue.map { " ≥ \($0)" } ?? "")
-                }
-                return item.stringValue ?? item.display
-            }
-        }
-        if case .object(let roles) = value {
-            return roles.keys.sorted { ($0 == "all" ? "" : $0) < ($1 == "all" ? "" : $1) }.map { ($0, names(roles[$0])) }
-        }
-        return [("all", names(value))]
-    }
-
     func history(_ view: CatalogueView) -> String {
         guard !view.history.isEmpty else { return "" }
         var body = """
             <table><caption>\(say("Các phiên bản", "Versions"))</caption><thead><tr><th scope="col">\(say("Phiên bản", "Version"))</th>\
             <th scope="col">\(say("Thời điểm", "When"))</th><th scope="col">\(say("Người phát hành", "By"))</th><th scope="col">\(say("Ghi chú", "Note"))</th>\
-            <th scope="col">SHA-256</th></tr></thead><tbody>
+            <th scope="col">\(say("Thay đổi so với phiên bản trước", "Changes from the version before"))</th><th scope="col">SHA-256</th></tr></thead><tbody>
             """
-        for record in view.history {
+        for (index, record) in view.history.enumerated() {
+            let before = index + 1 < view.history.count ? view.history[index + 1].layer : nil
+            let changes = BundleLayerDiff(from: before, to: record.layer).changes.map(change).joined(separator: "<br>")
             body += "<tr><td>v\(record.layer.version)</td><td>\(time(record.createdAt.description))</td><td>\(e(record.createdBy))</td>"
-                + "<td>\(e(record.note ?? ""))</td><td><code>\(e(String(record.sha256.prefix(16))))…</code></td></tr>"
+                + "<td>\(e(record.note ?? ""))</td><td class=\"changes\">\(changes.isEmpty ? "—" : changes)</td><td><code>\(e(String(record.sha256.prefix(16))))…</code></td></tr>"
         }
         return body + "</tbody></table>"
+    }
+
+    /// `+ software.denied/all: sudo`, `− …`, `VN-TD-PW-004.max_days: 90 → 60`.
+    func change(_ change: BundleLayerDiff.Change) -> String {
+        switch change.kind {
+        case .added: return "<ins>+ \(e(change.key)): <code>\(e(change.after ?? ""))</code></ins>"
+        case .removed: return "<del>− \(e(change.key)): <code>\(e(change.before ?? ""))</code></del>"
+        case .changed: return "\(e(change.key)): <code>\(e(change.before ?? ""))</code> → <code>\(e(change.after ?? ""))</code>"
+        }
     }
 
     func publishForm(_ view: CatalogueView) -> String {

@@ -5,7 +5,7 @@ import HardeningCore
 /// A PC's page (Điều 10: the unit's IT officer answers for it) and a control's page (which PCs
 /// fail it, since when, with what evidence).
 extension PageFrame {
-    func host(_ view: HostView, spans: [StatusSpan], openIncidents: [IncidentAsOf] = []) -> String {
+    func host(_ view: HostView, spans: [StatusSpan], openIncidents: [IncidentAsOf] = [], reports: [HostStatus] = []) -> String {
         let host = view.host
         var body = """
             <h1>\(e(host.hostname ?? "—")) <small>\(e(host.id))</small></h1>
@@ -20,6 +20,7 @@ extension PageFrame {
         body += chart(view.chart)
         body += controlsTable(view.controls, unit: host.unit)
         body += historyTable(spans)
+        body += reportsTable(reports)
         body += jobsTable(view.jobs)
         if access.canAct(unit: host.unit) {
             body += "<h2>\(say("Thao tác", "Actions"))</h2>" + approvalForm(host: view)
@@ -29,6 +30,25 @@ extension PageFrame {
             body += "<h2>\(say("Cách ly (sự cố)", "Isolation (incident)"))</h2>" + isolationForm(host: host.id, openIncidents: openIncidents)
         }
         return document(title: host.hostname ?? host.id, crumbs: [(say("Xã", "Commune"), "/"), (host.unit, Self.unitLink(host.unit)), (host.hostname ?? host.id, nil)], body: body)
+    }
+
+    /// The latest reports, each with the unit's catalogue bundle it was checked against (issue 16) and
+    /// a newer bundle the PC refused, in the PC's words.
+    func reportsTable(_ reports: [HostStatus]) -> String {
+        guard !reports.isEmpty else { return "" }
+        var body = """
+            <table class="reports"><caption>\(say("Các báo cáo gần đây", "Recent reports"))</caption><thead><tr><th scope="col">\(say("Lần kiểm tra", "Checked"))</th>\
+            <th scope="col" class="num">\(say("Đạt", "Pass"))</th><th scope="col" class="num">\(say("Không đạt", "Fail"))</th>\
+            <th scope="col">\(say("Danh mục của đơn vị", "Unit's catalogues"))</th><th scope="col">\(say("Máy từ chối gói mới", "Refused by the PC"))</th></tr></thead><tbody>
+            """
+        for report in reports {
+            let bundle = report.summaryOnly ? say("(tóm tắt)", "(summary)") : report.bundleVersion.map { "v\($0)" } ?? say("danh mục gốc", "shipped")
+            body += """
+                <tr data-report="\(e(report.reportId.uuidString))"><td>\(time(report.startedAt.description))</td><td class="num">\(report.summary.pass)</td>\
+                <td class="num">\(report.summary.fail)</td><td>\(bundle)</td><td class="\(report.bundleRefused == nil ? "" : "status-fail")">\(e(report.bundleRefused ?? "—"))</td></tr>
+                """
+        }
+        return body + "</tbody></table>"
     }
 
     /// Pass and fail counts per report over 90 days: an inline SVG (allowed by the CSP as markup,

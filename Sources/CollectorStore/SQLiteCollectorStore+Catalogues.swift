@@ -156,6 +156,7 @@ extension SQLiteCollectorStore: CatalogueStore {
             }
             try Self.audit(.cataloguePublished, by: officer, unit: edit.scope.unit, host: nil, subject: "\(kind):\(unitKey):\(layer.version)",
                            detail: ["scope": edit.scope.description, "version": String(layer.version), "sha256": sha256, "bytes": String(content.count),
+                                    "changes": String(BundleLayerDiff(from: previous?.layer, to: layer).changes.count),
                                     "bundles": bundles.map { "\($0.unit)#\($0.version)" }.joined(separator: ", "), "note": edit.note ?? ""],
                            at: now, in: db)
             return CataloguePublication(layer: record, bundles: bundles)

@@ -2,6 +2,8 @@ import AtttTestSupport
 import Enrollment
 import Foundation
 import HardeningCore
+import NIOHTTP1
+import NIOSSL
 import Testing
 
 /// Issue 16's "done means", with a real collector and a real agent on a fixture tree: the unit's
@@ -17,16 +19,19 @@ import Testing
     static var sqlitePresent: Bool { FileManager.default.isExecutableFile(atPath: sqlite3) }
     static let why: Comment = "needs Debian's sqlite3 command to write the rows a compromised collector database would hold"
 
-    @Test(.enabled(if: sqlitePresent, why))
-    func aPublishedCatalogueTurnsSW001AndBackAndBadBundlesAreRefused() throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-catalogues-\(UUID())")
+    @Test(.enabled(if: sqlitePresent && OfficerTests.pamExecPresent, "\(why); and pam_exec.so for the officer who reads the host's page"))
+    func aPublishedCatalogueTurnsSW001AndBackAndBadBundlesAreRefused() async throws {
+        let officers = OfficerTests()
+        let work = officers.work
         defer { try? FileManager.default.removeItem(at: work) }
-        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"))
+        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"), environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root"],
+                                             arguments: ["--pam-confdir", try officers.pamConfdir().path])
         defer { collector.stop() }
         let pc = work.appendingPathComponent("pc01")
         try FileManager.default.copyItem(at: Repository.host("debian12-hardened"), to: pc)
         let enrolled = try AtttBinary.run(["enroll", "--root", pc.path, "--collector", collector.url, "--token", try collector.token(unit: Self.unit), "--ca-cert", collector.caPath])
         try #require(enrolled.status == 0, "enroll: \(enrolled.stderr)")
+        let host = String(enrolled.stdout.split(separator: " ")[2])
         // Enrollment handed over the bundle key, and only that key.
         let keys = try JSONDecoder().decode([BundlePublicKey].self, from: Data(contentsOf: pc.appendingPathComponent("var/lib/attt/identity/bundle-keys.json")))
         let signing = try BundleSigningKey(raw: try #require(Data(base64Encoded: String(contentsOf: work.appendingPathComponent("state/bundle-signing.key"), encoding: .utf8)
@@ -78,6 +83,10 @@ import Testing
         let allowed = try publish("catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk]}\n")
         #expect(allowed.status == 0 && allowed.stdout.contains("#2"), "\(allowed.stdout)\(allowed.stderr)")
         #expect(try run().contains("version 2 in force"))
+        // The history: each version with who, why and what changed from the one before.
+        let history = try collector.command(["catalogue", "history", "--unit", Self.unit]).stdout
+        #expect(history.contains("phiên bản 2") && history.contains("  - software.denied/all: sudo")
+                && history.contains("phiên bản 1") && history.contains("cấm sudo trên máy trạm") && history.contains("  + software.denied/all: sudo"), "\(history)")
         #expect(!(try run()).contains("in force"))
         let passing = try sw001()
         #expect(passing.status == "pass" && passing.bundle == 2, "\(passing)")
@@ -123,9 +132,17 @@ import Testing
         }
 
         // The history: each report names the bundle it was checked against, in the order they came.
-        let history = try AtttBinary.run(executable: URL(fileURLWithPath: Self.sqlite3), [collector.databasePath, "SELECT ifnull(bundle_version, '-') FROM report ORDER BY started_at, received_at;"])
-        let versions = history.stdout.split(separator: "\n").map(String.init)
+        let reports = try AtttBinary.run(executable: URL(fileURLWithPath: Self.sqlite3), [collector.databasePath, "SELECT ifnull(bundle_version, '-') FROM report ORDER BY started_at, received_at;"])
+        let versions = reports.stdout.split(separator: "\n").map(String.init)
         #expect(versions.first == "-" && versions.contains("1") && versions.last == "2" && versions.firstIndex(of: "1")! < versions.firstIndex(of: "2")!, "\(versions)")
+        // And the host's page shows it to the officer, report by report, with the PC's refusals.
+        let https = try HTTPS(trust: try NIOSSLCertificate.fromPEMFile(collector.caPath))
+        defer { https.close() }
+        let page = String(decoding: try await https.send(collector.url + "/hosts/\(host)", method: .GET, body: nil, headers: try await officerSession(https, collector, "root")).body,
+                          as: UTF8.self)
+        let rows = page.matches(of: /<tr data-report="[^"]+">(.*?)<\/tr>/).map { String($0.1) }
+        #expect(rows.count == 8 && rows.last?.contains("danh mục gốc") == true && rows.contains { $0.contains("<td>v1</td>") } && rows.first?.contains("<td>v2</td>") == true
+                && rows.first?.contains("does not match the bundle") == true && rows.contains { $0.contains("weaker than the regulation allows") }, "\(rows)")
     }
 
     /// A PC enrolled before bundles learns the key on first use; a rotated key is trusted through the
