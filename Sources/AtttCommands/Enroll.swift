@@ -65,8 +65,9 @@ struct Enroll: AsyncParsableCommand {
         }
         try identity.save(host: root)
         // The keys the unit's catalogue bundles must be signed with, learned over the channel the
-        // officer's CA vouched for (docs/design/catalogue-bundles.md §4).
-        if let keys = answer.bundleKeys { try BundleStore(host: root).trust(keys.map(BundlePublicKey.init(raw:))) }
+        // officer's CA vouched for (docs/design/catalogue-bundles.md §4). Replaced whole: after
+        // `--force` to another collector, the last one's keys (and so its bundle) are trusted no more.
+        try BundleStore(host: root).trust((answer.bundleKeys ?? []).map(BundlePublicKey.init(raw:)))
         print("enrolled as \(answer.hostId) in \(answer.unit); identity in \(AgentIdentity.location(in: root))")
     }
 }

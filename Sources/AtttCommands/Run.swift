@@ -64,8 +64,13 @@ struct Run: AsyncParsableCommand {
         }
         let client = try CollectorClient(identity: identity)
         do {
-            // The unit's catalogues first, so this run's report is checked against what the officer published.
-            if try await refreshBundle(prepared, unit: identity.link.unit, client) { prepared = try scan.prepare() }
+            // The unit's catalogues first, so this run's report is checked against what the officer
+            // published. Whatever goes wrong there, the check still runs with the last good bundle.
+            do {
+                if try await refreshBundle(prepared, unit: identity.link.unit, client) { prepared = try scan.prepare() }
+            } catch {
+                AgentLog.problem("bundle-not-updated", "the unit's catalogues were not updated: \(error)", host: prepared.host)
+            }
             try await checkAndKeep(prepared, outbox: outbox)
             guard try await upload(outbox, client) else { await client.shutdown(); return }
             // After the reports: what the officer did and what users reported about an incident.

@@ -52,7 +52,7 @@ struct ScanOptions: ParsableArguments {
             ignored = layered.ignored.isEmpty ? nil : layered.ignored.map(\.key)
             bundle = Report.BundleRef(unit: inForce.bundle.unit, version: inForce.bundle.version, sha256: inForce.sha256)
         }
-        let refused = unit == nil ? nil : BundleStore(host: root).lastRefusal()
+        let refused = BundleStore(host: root).lastRefusal()
         let evaluator = Evaluator(policy: policyInForce, context: EvaluationContext(profile: profile, role: role, now: time, tailoring: tailored))
         return Scan(host: root, evaluator: evaluator, tailoringFile: path, only: controls, bundle: bundle, ignoredTailoring: ignored, bundleRefused: refused)
     }

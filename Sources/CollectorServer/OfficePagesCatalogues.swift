@@ -27,21 +27,25 @@ extension OfficePages {
         }
     }
 
-    func cataloguePage(_ scope: CatalogueScope, _ request: Request, _ context: CollectorContext) async throws -> Response {
+    /// The page; after a refused publication, with the officer's text kept in the form and why above it.
+    func cataloguePage(_ scope: CatalogueScope, _ request: Request, _ context: CollectorContext,
+                       refused: (draft: String, message: String, status: HTTPResponse.Status)? = nil) async throws -> Response {
         let store = routes.store
         let (view, hosts) = try await routes.database.run {
             (try CatalogueView(scope, store: store), try scope.unit.map { try store.latestStatus(unit: $0) } ?? [])
         }
-        let page = PageFrame(request, context)
-        return WebPages.html(page.catalogues(view, hosts: hosts, shipped: routes.collector.publisher?.policy, canPublish: Self.canPublish(scope, context.access)))
+        var page = PageFrame(request, context)
+        page.here = PageFrame.catalogueLink(scope)
+        let html = page.catalogues(view, hosts: hosts, shipped: routes.collector.publisher?.policy, canPublish: Self.canPublish(scope, context.access),
+                                   draft: refused.map { ($0.draft, $0.message) })
+        return WebPages.html(html, status: refused?.status ?? .ok)
     }
 
     func publishForm(_ scope: CatalogueScope, _ request: Request, _ context: CollectorContext) async throws -> Response {
         try CatalogueRoutes.requirePublish(scope, context)
         let form = try await Self.form(CatalogueForm.self, request, context)
-        let back = PageFrame.catalogueLink(scope)
         let routes = CatalogueRoutes(store: self.routes.store, database: self.routes.database, publisher: self.routes.collector.publisher)
-        return try await answer(request, context, back: back) {
+        do {
             guard let policy = routes.publisher?.policy else { throw CatalogueRoutes.unavailable }
             let layer: (parameters: [String: FactValue], catalogs: [String: FactValue], note: String?)
             do {
@@ -50,6 +54,18 @@ extension OfficePages {
                 throw ExceptionRefusal.invalid("Danh mục chưa đúng, chưa phát hành. — The catalogue is not right, nothing was published: \(error.description)")
             }
             _ = try await routes.publish(scope, parameters: layer.parameters, catalogs: layer.catalogs, note: layer.note, by: ExceptionRoutes.acting(context))
+            return .redirect(to: PageFrame.catalogueLink(scope), type: .normal)
+        } catch let refusal as ExceptionRefusal {
+            // Nothing the officer typed is lost: the page comes back with the text and what to correct.
+            let status: HTTPResponse.Status
+            switch refusal {
+            case .invalid: status = .badRequest
+            case .notFound: status = .notFound
+            case .conflict: status = .conflict
+            }
+            return try await cataloguePage(scope, request, context, refused: (form.layer, refusal.description, status))
+        } catch let error as HTTPError where error.status == .badRequest || error.status == .conflict {
+            return try await cataloguePage(scope, request, context, refused: (form.layer, error.body ?? "", error.status))
         }
     }
 
@@ -67,7 +83,7 @@ extension PageFrame {
         scope.unit.map { unitLink($0) + "/catalogues" } ?? "/catalogues"
     }
 
-    func catalogues(_ view: CatalogueView, hosts: [HostStatus], shipped: Policy?, canPublish: Bool) -> String {
+    func catalogues(_ view: CatalogueView, hosts: [HostStatus], shipped: Policy?, canPublish: Bool, draft: (text: String, message: String)? = nil) -> String {
         let unit = view.unit
         let title = unit.map { say("Danh mục phần mềm và tham số — ", "Software catalogues and parameters — ") + $0 }
             ?? say("Danh mục mặc định cấp xã", "The commune's default catalogues")
@@ -80,7 +96,7 @@ extension PageFrame {
         if let unit { body += inForce(view, unit: unit, hosts: hosts) }
         body += lists(view, shipped: shipped)
         body += history(view)
-        if canPublish { body += publishForm(view) }
+        if canPublish { body += publishForm(view, draft: draft) }
         let crumbs: [(String, String?)] = unit.map { [(say("Xã", "Commune"), "/"), ($0, Self.unitLink($0)), (say("Danh mục", "Catalogues"), nil)] }
             ?? [(say("Xã", "Commune"), "/"), (say("Danh mục mặc định", "Default catalogues"), nil)]
         return document(title: title, crumbs: crumbs, body: body)
@@ -172,12 +188,13 @@ extension PageFrame {
         }
     }
 
-    func publishForm(_ view: CatalogueView) -> String {
+    func publishForm(_ view: CatalogueView, draft: (text: String, message: String)?) -> String {
         let current = view.layer?.layer
-        let text = TailoringLoader.catalogueLayerText(parameters: current?.parameters ?? [:], catalogs: current?.catalogs ?? [:], note: "")
+        let text = draft?.text ?? TailoringLoader.catalogueLayerText(parameters: current?.parameters ?? [:], catalogs: current?.catalogs ?? [:], note: "")
         let scope: CatalogueScope = view.unit.map(CatalogueScope.unit) ?? .commune
         return """
-            <form class="change wide" method="post" action="\(e(Self.catalogueLink(scope)))"><fieldset><legend>\(say("Phát hành phiên bản mới", "Publish a new version"))</legend>\(csrfField())
+            <form class="change wide" method="post" action="\(e(Self.catalogueLink(scope)))" id="publish"><fieldset><legend>\(say("Phát hành phiên bản mới", "Publish a new version"))</legend>\(csrfField())
+            \(draft.map { "<p class=\"message status-fail\" role=\"alert\">\(e($0.message))</p>" } ?? "")
             <p class="muted">\(say("Cả danh mục, mỗi danh sách thay thế toàn bộ danh sách gốc. Mục bắt buộc viết {package: clamav, min_version: \"1.0\"}. Giá trị lỏng hơn mức tối thiểu của Quy chế bị từ chối.",
                                    "The whole layer; each list replaces the shipped one whole. A mandatory entry is {package: clamav, min_version: \"1.0\"}. A value weaker than the regulation allows is refused."))</p>
             <label>\(say("Danh mục (attt.catalogue.v1)", "Catalogues (attt.catalogue.v1)")) <textarea name="layer" required rows="16" maxlength="60000" spellcheck="false">\(e(text))</textarea></label>

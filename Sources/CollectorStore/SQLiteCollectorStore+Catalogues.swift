@@ -85,6 +85,22 @@ extension SQLiteCollectorStore {
                                 arguments: [kind, unit]).map(layerRecord)
     }
 
+    static func refuseControlCharacters(_ value: FactValue, in key: String) throws {
+        switch value {
+        case .string(let text):
+            guard !text.unicodeScalars.contains(where: DisplaySafety.isUnsafe) else {
+                throw ExceptionRefusal.invalid("\(key) chứa ký tự điều khiển — \(key) has a control character")
+            }
+        case .array(let items): for item in items { try refuseControlCharacters(item, in: key) }
+        case .object(let members):
+            for (name, member) in members {
+                try refuseControlCharacters(.string(name), in: key)
+                try refuseControlCharacters(member, in: key)
+            }
+        default: break
+        }
+    }
+
     /// The units a publication of `scope` reaches: one, or for the commune's defaults every unit with
     /// a PC enrolled or a layer of its own.
     static func units(reachedBy scope: CatalogueScope, in db: Database) throws -> [String] {
@@ -118,9 +134,13 @@ extension SQLiteCollectorStore: CatalogueStore {
                                       seal: (CatalogueBundle) throws -> SealedBundle) throws -> CataloguePublication {
         if let unit = edit.scope.unit {
             guard !unit.isEmpty, unit.utf8.count <= 256 else { throw ExceptionRefusal.invalid("tên đơn vị rỗng hoặc quá dài — a unit's name is 1 to 256 bytes") }
+            _ = try ExceptionLimits.text(unit, "unit", max: 256)
         }
-        if let note = edit.note, note.utf8.count > CatalogueLimits.noteBytes {
-            throw ExceptionRefusal.invalid("ghi chú quá dài — a note is at most \(CatalogueLimits.noteBytes) bytes")
+        let note = try ExceptionLimits.optionalText(edit.note, "note", max: CatalogueLimits.noteBytes)
+        // Every name and value is shown on the pages and printed by the CLI: no control character.
+        for (key, value) in edit.parameters.merging(edit.catalogs, uniquingKeysWith: { a, _ in a }) {
+            try Self.refuseControlCharacters(.string(key), in: "key")
+            try Self.refuseControlCharacters(value, in: key)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -138,8 +158,8 @@ extension SQLiteCollectorStore: CatalogueStore {
                 throw ExceptionRefusal.conflict("không có gì thay đổi so với phiên bản \(layer.version - 1) — nothing changed since version \(layer.version - 1) of \(edit.scope)")
             }
             try db.execute(sql: "INSERT INTO catalogue_layer (\(Self.layerColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [kind, unitKey, layer.version, content, sha256, edit.note, officer.name, at.description])
-            let record = CatalogueLayerRecord(scope: edit.scope, layer: layer, sha256: sha256, note: edit.note, createdBy: officer.name, createdAt: at)
+                           arguments: [kind, unitKey, layer.version, content, sha256, note, officer.name, at.description])
+            let record = CatalogueLayerRecord(scope: edit.scope, layer: layer, sha256: sha256, note: note, createdBy: officer.name, createdAt: at)
             let commune = edit.scope == .commune ? layer : try Self.latestLayer(.commune, in: db)?.layer
             var bundles: [StoredBundle] = []
             for unit in try Self.units(reachedBy: edit.scope, in: db) {
@@ -157,7 +177,7 @@ extension SQLiteCollectorStore: CatalogueStore {
             try Self.audit(.cataloguePublished, by: officer, unit: edit.scope.unit, host: nil, subject: "\(kind):\(unitKey):\(layer.version)",
                            detail: ["scope": edit.scope.description, "version": String(layer.version), "sha256": sha256, "bytes": String(content.count),
                                     "changes": String(BundleLayerDiff(from: previous?.layer, to: layer).changes.count),
-                                    "bundles": bundles.map { "\($0.unit)#\($0.version)" }.joined(separator: ", "), "note": edit.note ?? ""],
+                                    "bundles": bundles.map { "\($0.unit)#\($0.version)" }.joined(separator: ", "), "note": note ?? ""],
                            at: now, in: db)
             return CataloguePublication(layer: record, bundles: bundles)
         }

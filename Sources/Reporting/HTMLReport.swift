@@ -42,6 +42,7 @@ public struct HTMLReport {
         meta(Strings.profile, Strings.profileName(report.policy.profile, l))
         meta(Strings.role, Strings.roleName(report.policy.role, l))
         if let bundle = report.policy.bundle { meta(Strings.bundle, Strings.bundleLine(bundle, l)) }
+        if let refused = report.policy.bundleRefused { meta(Strings.bundleRefused, Strings.refusalLine(refused, l)) }
         if let ignored = report.policy.ignoredTailoring { meta(Strings.ignoredTailoring, ignored.joined(separator: ", ")) }
         meta(Strings.time, "\(report.startedAt) · \(report.durationMs) ms")
         html += "</dl>\n</header>\n<main>\n"

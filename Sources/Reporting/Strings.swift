@@ -41,6 +41,11 @@ enum Strings {
     static let system = Key(vi: "Hệ điều hành", en: "System")
     static let policy = Key(vi: "Chính sách", en: "Policy")
     static let bundle = Key(vi: "Danh mục của đơn vị", en: "Unit's catalogues")
+    static let bundleRefused = Key(vi: "Danh mục mới bị máy từ chối (vẫn dùng danh mục trên)", en: "Newer catalogues refused by this PC (the ones above still apply)")
+    /// `phiên bản 13: lý do; lý do`.
+    static func refusalLine(_ refusal: Report.BundleRefusal, _ l: Language) -> String {
+        (refusal.version.map { "\(l == .vi ? "phiên bản" : "version") \($0): " } ?? "") + refusal.reasons.joined(separator: "; ")
+    }
     static let ignoredTailoring = Key(vi: "Cấu hình tại máy không áp dụng (nới lỏng danh mục của đơn vị)", en: "Local tailoring not applied (it loosens the unit's catalogues)")
 
     /// `UBND xã Tứ Dân, phiên bản 12 (SHA-256 3f2a…)`: the bundle a report was checked against.

@@ -34,6 +34,7 @@ public struct TextReport {
         for reason in report.host.unread ?? [] { out += "\(Strings.text(Strings.unread, l)): \(reason)\n" }
         out += "\(Strings.text(Strings.policy, l)): \(report.policy.id) \(report.policy.version) · \(Strings.text(Strings.profile, l)): \(Strings.profileName(report.policy.profile, l)) · \(Strings.text(Strings.role, l)): \(Strings.roleName(report.policy.role, l))\n"
         if let bundle = report.policy.bundle { out += "\(Strings.text(Strings.bundle, l)): \(Strings.bundleLine(bundle, l))\n" }
+        if let refused = report.policy.bundleRefused { out += "\(Strings.text(Strings.bundleRefused, l)): \(Strings.refusalLine(refused, l))\n" }
         if let ignored = report.policy.ignoredTailoring { out += "\(Strings.text(Strings.ignoredTailoring, l)): \(ignored.joined(separator: ", "))\n" }
         out += "\(Strings.text(Strings.time, l)): \(report.startedAt) · \(report.durationMs) ms\n\n"
 

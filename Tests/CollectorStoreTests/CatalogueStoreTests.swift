@@ -21,6 +21,7 @@ import Testing
         return SealedBundle(envelope: bytes, sha256: ContentDigest.sha256(bytes))
     }
 
+    static func list(_ names: String...) -> FactValue { .array(names.map(FactValue.string)) }
     static func denied(_ names: String...) -> [String: FactValue] { ["software.denied": .object(["all": .array(names.map(FactValue.string))])] }
 
     func edit(_ scope: CatalogueScope, parameters: [String: FactValue] = [:], catalogs: [String: FactValue] = [:], note: String? = nil) -> CatalogueEdit {
@@ -79,6 +80,11 @@ import Testing
         }
         #expect(try store.catalogueLayer(.commune) == nil && store.bundleHistory(unit: Self.unit).map(\.version) == [1])
         #expect { try store.publishCatalogueLayer(edit(.unit("")), by: base.officer, now: Self.t0, seal: Self.seal) } throws: { "\($0)".contains("1 to 256 bytes") }
+        // What pages and terminals show has no control character: a note, an entry, a role's name.
+        for bad in [edit(.unit(Self.unit), catalogs: Self.denied("anydesk"), note: "ghi chú\u{1B}[2J"), edit(.unit(Self.unit), catalogs: Self.denied("any\u{202E}desk")),
+                    edit(.unit(Self.unit), catalogs: ["software.denied": .object(["all\n": Self.list("x")])])] {
+            #expect { try store.publishCatalogueLayer(bad, by: base.officer, now: Self.t0, seal: Self.seal) } throws: { "\($0)".contains("control character") }
+        }
 
         // Published stays published, whatever else writes to the file.
         try DatabaseQueue(path: path).write { db in

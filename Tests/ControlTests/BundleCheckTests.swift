@@ -55,6 +55,17 @@ import Testing
         let text = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--now", "2026-11-25T08:00:00Z"])
         #expect(text.stdout.contains("Danh mục của đơn vị: UBND xã Tứ Dân, phiên bản 3"), "\(text.stdout)")
 
+        // A newer bundle below the floor is refused; the report says so, and version 3 still applies.
+        var weak = bundle(parameters: ["VN-TD-PW-004.max_days": .int(365)])
+        weak.version = 4
+        guard case .refused = try store.offer(try key.sign(try JSONEncoder().encode(weak)), policy: policy, unit: nil, now: Date()) else { Issue.record("accepted"); return }
+        let refused = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--format", "json", "--now", "2026-11-25T08:00:00Z"])
+        #expect(try SchemaValidator.errors(document: refused.data, schema: Repository.schemas.appendingPathComponent("report.schema.json")) == [])
+        let refusedInfo = try #require((try JSONSerialization.jsonObject(with: refused.data) as? [String: Any])?["policy"] as? [String: Any])
+        #expect((refusedInfo["bundle"] as? [String: Any])?["version"] as? Int == 3 && (refusedInfo["bundleRefused"] as? [String: Any])?["version"] as? Int == 4)
+        let refusedText = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--now", "2026-11-25T08:00:00Z"]).stdout
+        #expect(refusedText.contains("Danh mục mới bị máy từ chối (vẫn dùng danh mục trên): phiên bản 4: parameter VN-TD-PW-004.max_days = 365"), "\(refusedText)")
+
         // The kept bundle changed on disk is no longer in force: the shipped catalogue again, no bundle named.
         try host.replace("/var/lib/attt/bundle/current.json", signed.keyId, with: String(repeating: "0", count: 16))
         let plain = try AtttBinary.run(["check", "--root", host.root.path, "--control", "VN-TD-SW-001", "--format", "json", "--now", "2026-11-25T08:00:00Z"])

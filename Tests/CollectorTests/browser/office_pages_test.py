@@ -238,9 +238,11 @@ def catalogues(b, args):
     b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     statuses = b.document_statuses("catalogues-refused")
     message = b.message()
+    # The page comes back with the officer's text in the form, not a page that loses it.
+    kept = d.find_element(By.CSS_SELECTOR, "form[action$='/catalogues'] textarea[name=layer]").get_attribute("value")
     shot(b, "8b-catalogues-refused")
-    web.report("catalogues-refused", statuses and statuses[-1][1] == 400 and message and "weaker than the regulation allows" in message,
-               f"responses {statuses}; message {message!r}")
+    web.report("catalogues-refused", statuses and statuses[-1][1] == 400 and message and "weaker than the regulation allows" in message
+               and "max_days: 365" in kept and "rustdesk" in text(b), f"responses {statuses}; message {message!r}; form {kept!r}")
 
 
 def english(b, args):
