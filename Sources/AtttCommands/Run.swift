@@ -133,8 +133,10 @@ struct Run: AsyncParsableCommand {
     }
 
     func checkAndKeep(_ prepared: Scan, outbox: Outbox) async throws {
-        let (facts, report) = try prepared.report(started: Date())
+        var (facts, report) = try prepared.report(started: Date())
         if let reason = Check.nothingCollected(facts) { throw CommandFailure.scanFailed(reason) }
+        // For the collector: what a change of the unit's software lists would do here (issue 16).
+        report.inventory = facts.packages.value.map { Report.Inventory($0.installed) }
         try outbox.enqueue(report, now: Date())
         try EnforcementLedger.update(host: prepared.host, results: report.results, now: Date())
         say("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total)")

@@ -78,6 +78,9 @@ struct CatalogueCommand: AsyncParsableCommand {
         @Option(help: "The layer, as above.")
         var file: String
 
+        @Flag(help: "Publish nothing: show which PCs would newly pass or fail, from their latest reports.")
+        var dryRun = false
+
         func run() async throws {
             let scope = try scope.scope()
             let loaded = try await settings.load()
@@ -88,6 +91,17 @@ struct CatalogueCommand: AsyncParsableCommand {
             let policy = try CataloguePublisher.loadPolicy(loaded)
             guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("--file \(file): cannot be read") }
             let layer = try TailoringLoader().loadCatalogueLayer(data, file: file, policy: policy)
+            if dryRun {
+                let impact = try CataloguePublisher(store: store, policy: policy, key: key).preview(scope, parameters: layer.parameters, catalogs: layer.catalogs, now: Date())
+                print(TerminalText.safe("xem trước (dry run), chưa phát hành — \(impact.hosts.count) PC(s) would change (\(impact.controls.joined(separator: ", ")))"))
+                for host in impact.hosts {
+                    for change in host.changes {
+                        print(TerminalText.safe("\(host.host)  \(host.hostname ?? "-")  \(change.control)  \(change.before.rawValue) -> \(change.after.rawValue)  \(change.evidence.joined(separator: ","))"))
+                    }
+                }
+                for host in impact.unknown { print(TerminalText.safe("\(host.host)  \(host.hostname ?? "-")  not known until its next run")) }
+                return
+            }
             let publication = try CataloguePublisher(store: store, policy: policy, key: key)
                 .publish(scope, parameters: layer.parameters, catalogs: layer.catalogs, note: layer.note, by: .local(LocalOfficer.name), now: Date())
             print(CatalogueLines.layer(publication.layer))

@@ -1,6 +1,5 @@
 public import CollectorStore
 import Foundation
-import Enrollment
 import HardeningCore
 public import Hummingbird
 
@@ -29,6 +28,20 @@ struct CatalogueRoutes: Sendable {
             let publication = try await publish(scope, parameters: body.parameters ?? [:], catalogs: body.catalogs ?? [:], note: body.note,
                                                 by: ExceptionRoutes.acting(context))
             return EditedResponse(status: .created, response: publication)
+        }
+        // What publishing would do, PC by PC; nothing is kept. The same rights as publishing.
+        officer.post("catalogues/preview") { request, context -> CatalogueImpact in
+            let body = try await request.decode(as: CatalogueRequest.self, context: context)
+            let scope = try Self.scope(body.unit)
+            try Self.requirePublish(scope, context)
+            return try await preview(scope, parameters: body.parameters ?? [:], catalogs: body.catalogs ?? [:])
+        }
+    }
+
+    func preview(_ scope: CatalogueScope, parameters: [String: FactValue], catalogs: [String: FactValue]) async throws -> CatalogueImpact {
+        guard let publisher else { throw Self.unavailable }
+        return try await ExceptionRoutes(store: store, database: database).run {
+            try publisher.preview(scope, parameters: parameters, catalogs: catalogs, now: Date())
         }
     }
 
@@ -90,12 +103,12 @@ struct CatalogueView: ResponseEncodable {
         guard let unit = scope.unit else { return }
         commune = try store.catalogueLayer(.commune)
         bundles = try store.bundleHistory(unit: unit)
-        if let latest = try store.latestBundle(unit: unit), let envelope = latest.envelope,
-           let signed = try? JSONDecoder().decode(SignedBundle.self, from: envelope) {
-            bundle = try? JSONDecoder().decode(CatalogueBundle.self, from: signed.bundle)
+        if let latest = try store.latestBundle(unit: unit) {
+            bundle = CataloguePublisher.bundle(latest)
             bundleSHA256 = latest.sha256
         }
     }
 }
 
 extension CataloguePublication: ResponseEncodable {}
+extension CatalogueImpact: ResponseEncodable {}

@@ -29,7 +29,8 @@ extension OfficePages {
 
     /// The page; after a refused publication, with the officer's text kept in the form and why above it.
     func cataloguePage(_ scope: CatalogueScope, _ request: Request, _ context: CollectorContext,
-                       refused: (draft: String, message: String, status: HTTPResponse.Status)? = nil) async throws -> Response {
+                       refused: (draft: String, message: String, status: HTTPResponse.Status)? = nil,
+                       preview: (draft: String, impact: CatalogueImpact)? = nil) async throws -> Response {
         let store = routes.store
         let (view, hosts) = try await routes.database.run {
             (try CatalogueView(scope, store: store), try scope.unit.map { try store.latestStatus(unit: $0) } ?? [])
@@ -37,7 +38,7 @@ extension OfficePages {
         var page = PageFrame(request, context)
         page.here = PageFrame.catalogueLink(scope)
         let html = page.catalogues(view, hosts: hosts, shipped: routes.collector.publisher?.policy, canPublish: Self.canPublish(scope, context.access),
-                                   draft: refused.map { ($0.draft, $0.message) })
+                                   draft: refused.map { ($0.draft, $0.message) } ?? preview.map { ($0.draft, nil) }, impact: preview?.impact)
         return WebPages.html(html, status: refused?.status ?? .ok)
     }
 
@@ -52,6 +53,10 @@ extension OfficePages {
                 layer = try TailoringLoader().loadCatalogueLayer(Data(form.layer.utf8), file: "biểu mẫu (form)", policy: policy)
             } catch let error as PolicyError {
                 throw ExceptionRefusal.invalid("Danh mục chưa đúng, chưa phát hành. — The catalogue is not right, nothing was published: \(error.description)")
+            }
+            if form.action == "preview" {
+                let impact = try await routes.preview(scope, parameters: layer.parameters, catalogs: layer.catalogs)
+                return try await cataloguePage(scope, request, context, preview: (form.layer, impact))
             }
             _ = try await routes.publish(scope, parameters: layer.parameters, catalogs: layer.catalogs, note: layer.note, by: ExceptionRoutes.acting(context))
             return .redirect(to: PageFrame.catalogueLink(scope), type: .normal)
@@ -75,6 +80,8 @@ extension OfficePages {
 
     struct CatalogueForm: Decodable {
         var layer: String
+        /// `preview` (the "Xem trước" button) or absent (publish).
+        var action: String?
     }
 }
 
@@ -83,7 +90,8 @@ extension PageFrame {
         scope.unit.map { unitLink($0) + "/catalogues" } ?? "/catalogues"
     }
 
-    func catalogues(_ view: CatalogueView, hosts: [HostStatus], shipped: Policy?, canPublish: Bool, draft: (text: String, message: String)? = nil) -> String {
+    func catalogues(_ view: CatalogueView, hosts: [HostStatus], shipped: Policy?, canPublish: Bool, draft: (text: String, message: String?)? = nil,
+                    impact: CatalogueImpact? = nil) -> String {
         let unit = view.unit
         let title = unit.map { say("Danh mục phần mềm và tham số — ", "Software catalogues and parameters — ") + $0 }
             ?? say("Danh mục mặc định cấp xã", "The commune's default catalogues")
@@ -96,6 +104,7 @@ extension PageFrame {
         if let unit { body += inForce(view, unit: unit, hosts: hosts) }
         body += lists(view, shipped: shipped)
         body += history(view)
+        if let impact { body += impactTable(impact) }
         if canPublish { body += publishForm(view, draft: draft) }
         let crumbs: [(String, String?)] = unit.map { [(say("Xã", "Commune"), "/"), ($0, Self.unitLink($0)), (say("Danh mục", "Catalogues"), nil)] }
             ?? [(say("Xã", "Commune"), "/"), (say("Danh mục mặc định", "Default catalogues"), nil)]
@@ -188,17 +197,48 @@ extension PageFrame {
         }
     }
 
-    func publishForm(_ view: CatalogueView, draft: (text: String, message: String)?) -> String {
+    /// Before publishing: which PCs would newly pass or fail, from their latest reports.
+    func impactTable(_ impact: CatalogueImpact) -> String {
+        var body = "<h2 id=\"preview\">\(say("Xem trước: tác động nếu phát hành", "Preview: what publishing would do"))</h2>"
+        body += "<p class=\"muted\">\(say("Theo báo cáo gần nhất của từng máy, cho các biện pháp đọc danh mục phần mềm", "From each PC's latest report, for the controls that read the software lists")): \(e(impact.controls.joined(separator: ", "))). "
+            + say("Chưa phát hành gì.", "Nothing was published.") + "</p>"
+        if impact.hosts.isEmpty {
+            body += "<p class=\"status-pass\">\(say("Không máy nào thay đổi kết quả.", "No PC's result would change."))</p>"
+        } else {
+            body += """
+                <table class="impact"><caption>\(say("Máy sẽ thay đổi kết quả", "PCs whose result would change")) (\(impact.hosts.count))</caption><thead><tr>\
+                <th scope="col">\(say("Máy", "PC"))</th><th scope="col">\(say("Biện pháp", "Control"))</th><th scope="col">\(say("Hiện nay", "Now"))</th>\
+                <th scope="col">\(say("Sau khi phát hành", "After publishing"))</th><th scope="col">\(say("Do", "Because of"))</th></tr></thead><tbody>
+                """
+            for host in impact.hosts {
+                for change in host.changes {
+                    body += """
+                        <tr data-host="\(e(host.host))" data-control="\(e(change.control))" data-after="\(change.after.rawValue)"><td><a href="\(e(Self.hostLink(host.host)))">\(e(host.hostname ?? "—"))</a> \
+                        <small>\(e(String(host.host.prefix(10))))</small></td><td>\(e(change.control))</td><td class="status-\(change.before.rawValue)">\(status(change.before.rawValue))</td>\
+                        <td class="status-\(change.after.rawValue)">\(status(change.after.rawValue))</td><td>\(change.evidence.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td></tr>
+                        """
+                }
+            }
+            body += "</tbody></table>"
+        }
+        if !impact.unknown.isEmpty {
+            body += "<p class=\"muted\">\(say("Chưa biết cho đến lần tự kiểm tra kế tiếp (báo cáo gần nhất không có danh sách phần mềm)", "Not known until their next run (their latest report has no package list)")): "
+                + impact.unknown.map { e($0.hostname ?? $0.host) }.joined(separator: ", ") + "</p>"
+        }
+        return body
+    }
+
+    func publishForm(_ view: CatalogueView, draft: (text: String, message: String?)?) -> String {
         let current = view.layer?.layer
         let text = draft?.text ?? TailoringLoader.catalogueLayerText(parameters: current?.parameters ?? [:], catalogs: current?.catalogs ?? [:], note: "")
         let scope: CatalogueScope = view.unit.map(CatalogueScope.unit) ?? .commune
         return """
             <form class="change wide" method="post" action="\(e(Self.catalogueLink(scope)))" id="publish"><fieldset><legend>\(say("Phát hành phiên bản mới", "Publish a new version"))</legend>\(csrfField())
-            \(draft.map { "<p class=\"message status-fail\" role=\"alert\">\(e($0.message))</p>" } ?? "")
+            \(draft?.message.map { "<p class=\"message status-fail\" role=\"alert\">\(e($0))</p>" } ?? "")
             <p class="muted">\(say("Cả danh mục, mỗi danh sách thay thế toàn bộ danh sách gốc. Mục bắt buộc viết {package: clamav, min_version: \"1.0\"}. Giá trị lỏng hơn mức tối thiểu của Quy chế bị từ chối.",
                                    "The whole layer; each list replaces the shipped one whole. A mandatory entry is {package: clamav, min_version: \"1.0\"}. A value weaker than the regulation allows is refused."))</p>
             <label>\(say("Danh mục (attt.catalogue.v1)", "Catalogues (attt.catalogue.v1)")) <textarea name="layer" required rows="16" maxlength="60000" spellcheck="false">\(e(text))</textarea></label>
-            <button type="submit">\(say("Phát hành", "Publish"))</button></fieldset></form>
+            <button type="submit" name="action" value="preview">\(say("Xem trước tác động", "Preview the effect"))</button> <button type="submit">\(say("Phát hành", "Publish"))</button></fieldset></form>
             """
     }
 }

@@ -45,6 +45,15 @@ public struct ReportLimits: Sendable, Hashable {
         }
         guard (report.policy.ignoredTailoring ?? []).count <= 1_000 else { throw ReportRefusal.tooLarge("policy.ignoredTailoring has more than 1000 keys") }
         for key in report.policy.ignoredTailoring ?? [] { try checkString(key, "policy.ignoredTailoring") }
+        // A large server has a few thousand packages installed.
+        if let packages = report.inventory?.packages {
+            guard packages.count <= 50_000 else { throw ReportRefusal.tooLarge("inventory.packages has \(packages.count) entries; at most 50000 are accepted") }
+            for package in packages {
+                try checkString(package.name, "inventory.packages.name")
+                try checkString(package.version, "inventory.packages.version")
+                try checkString(package.priority, "inventory.packages.priority")
+            }
+        }
         // An agent names at most its three identity files (hostname, machine-id, os-release).
         let unread = report.host.unread ?? []
         guard unread.count <= 3 else { throw ReportRefusal.tooLarge("host.unread has \(unread.count) entries; at most 3 are accepted") }

@@ -79,8 +79,21 @@ import Testing
         line = try hostLine()
         #expect(line.contains("VN-TD-SW-001") && line.contains("catalogues v1"), "\(line)")
 
+        // Before taking it back out, the officer sees what it would do: this PC's SW-001 would pass,
+        // from its latest report's packages; nothing is published.
+        let back = "catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk]}\n"
+        let file = work.appendingPathComponent("preview.yaml")
+        try Data(back.utf8).write(to: file)
+        let preview = try collector.command(["catalogue", "publish", "--unit", Self.unit, "--file", file.path, "--dry-run"])
+        #expect(preview.status == 0 && preview.stdout.contains("\(host)  ") && preview.stdout.contains("VN-TD-SW-001  fail -> pass  sudo"), "\(preview.stdout)\(preview.stderr)")
+        // Denying one more package the PC has is seen the other way; openssh-server is installed on it.
+        try Data("catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk, sudo, openssh-server]}\n".utf8).write(to: file)
+        let more = try collector.command(["catalogue", "publish", "--unit", Self.unit, "--file", file.path, "--dry-run"])
+        #expect(more.stdout.contains("0 PC(s) would change"), "\(more.stdout)")
+        #expect(try collector.command(["catalogue", "history", "--unit", Self.unit]).stdout.contains("phiên bản 2") == false)
+
         // Taken back out: version 2, SW-001 passes again; an unchanged bundle is not fetched twice.
-        let allowed = try publish("catalogue: attt.catalogue.v1\ncatalogs:\n  software.denied: {all: [anydesk]}\n")
+        let allowed = try publish(back)
         #expect(allowed.status == 0 && allowed.stdout.contains("#2"), "\(allowed.stdout)\(allowed.stderr)")
         #expect(try run().contains("version 2 in force"))
         // The history: each version with who, why and what changed from the one before.

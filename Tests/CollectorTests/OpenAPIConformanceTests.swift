@@ -273,6 +273,8 @@ import Testing
         #expect(try await officer(.POST, "/v1/officer/catalogues", json(communeLayer)).status == 409)
         #expect(try await officer(.POST, "/v1/officer/catalogues", json(#"{"unit":"UBND xã Tứ Dân","parameters":{"VN-TD-PW-004.max_days":365}}"#)).status == 400)
         #expect(try await officer(.POST, "/v1/officer/catalogues", json(#"{"unit":"UBND xã Tứ Dân","catalogs":{"software.denied":{"all":["anydesk","sudo"]}}}"#)).status == 201)
+        _ = try await officer(.POST, "/v1/officer/catalogues/preview", json(#"{"unit":"UBND xã Tứ Dân","catalogs":{"software.denied":{"all":["anydesk"]}}}"#))
+        _ = try await officer(.POST, "/v1/officer/catalogues/preview", json(#"{"parameters":{"VN-TD-PW-004.max_days":365}}"#))
         _ = try await officer(.POST, "/v1/officer/catalogues", json(communeLayer), signedIn: false)
         _ = try await officer(.POST, "/v1/officer/catalogues", json(communeLayer), token: "forged")
         let catalogues = try await officer(.GET, "/v1/officer/catalogues?unit=\(unit)")

@@ -60,4 +60,9 @@ import Testing
         let read = try load(text)
         #expect(read.parameters == parameters && read.catalogs == catalogs && read.note == note, "\(text)")
     }
+
+    /// The preview before publishing covers exactly the controls that read the unit's lists.
+    @Test func thePreviewCoversTheControlsThatReadTheUnitsLists() throws {
+        #expect(CataloguePreview.controls(try Self.policy.get()) == ["VN-TD-SW-001", "VN-TD-SW-002"])
+    }
 }

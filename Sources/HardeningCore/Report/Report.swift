@@ -217,6 +217,9 @@ public struct Report: Sendable, Hashable, Codable {
     public var durationMs: Int
     public var results: [ControlResult]
     public var summary: Summary
+    /// What is installed, in the reports `attt run` sends: the collector shows from it which PCs a
+    /// change of the unit's software lists would newly pass or fail, before it is published.
+    public var inventory: Inventory?
 
     public init(reportId: UUID, agent: String, host: Host, policy: PolicyInfo, startedAt: Timestamp, durationMs: Int, results: [ControlResult]) {
         self.reportId = reportId
@@ -227,6 +230,41 @@ public struct Report: Sendable, Hashable, Codable {
         self.durationMs = durationMs
         self.results = results
         self.summary = Summary(results)
+    }
+
+    public struct Inventory: Sendable, Hashable, Codable {
+        public var packages: [Package]
+
+        public init(packages: [Package]) { self.packages = packages }
+
+        /// What the software controls read of an installed package.
+        public struct Package: Sendable, Hashable, Codable {
+            public var name: String
+            public var version: String
+            public var manual: Bool
+            public var required: Bool
+            public var priority: String?
+
+            public init(name: String, version: String, manual: Bool, required: Bool, priority: String?) {
+                self.name = name
+                self.version = version
+                self.manual = manual
+                self.required = required
+                self.priority = priority
+            }
+        }
+
+        public init(_ installed: [InstalledPackage]) {
+            packages = installed.map { Package(name: $0.name, version: $0.version, manual: $0.manual, required: $0.required, priority: $0.priority) }
+        }
+
+        /// The facts the software controls read, as the PC's probe had them (apt's install history
+        /// is not sent: the controls' clause on it reads the unit's accounts, not its lists).
+        public var facts: FactValue {
+            let installed = packages.map { InstalledPackage(name: $0.name, version: $0.version, architecture: nil, priority: $0.priority, section: nil,
+                                                            manual: $0.manual, required: $0.required, source: SourceLocation(path: "/var/lib/dpkg/status")) }
+            return (try? FactEncoder.encode(["packages": PackageFacts(manager: "dpkg", installed: installed, installRequests: [])])) ?? .object([:])
+        }
     }
 
     /// `attt check` exits 1 when an applicable control fails (before any `error`, which exits 4).

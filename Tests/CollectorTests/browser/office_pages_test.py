@@ -223,7 +223,14 @@ def catalogues(b, args):
                      'catalogue: attt.catalogue.v1\nnote: "cấm phần mềm điều khiển từ xa"\n'
                      'controls:\n  VN-TD-PW-004: {max_days: 60}\n'
                      'catalogs:\n  software.denied: {all: [anydesk, "teamviewer*", rustdesk]}\n')
-    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    # First the preview: nothing is published, the text stays in the form.
+    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[value=preview]"))
+    previewed = text(b)
+    shot(b, "8-unit-catalogues-preview")
+    web.report("catalogues-preview", "Xem trước" in previewed and "Chưa phát hành gì" in previewed and "Các phiên bản" not in previewed,
+               f"at {b.path()}; page {previewed[:300]!r}")
+    form = d.find_element(By.CSS_SELECTOR, "form[action$='/catalogues']")
+    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]:not([name])"))
     after = text(b)
     count, bad = accessible_tables(b)
     shot(b, "8a-unit-catalogues")
@@ -235,7 +242,7 @@ def catalogues(b, args):
     form = d.find_element(By.CSS_SELECTOR, "form[action$='/catalogues']")
     d.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "layer"),
                      "catalogue: attt.catalogue.v1\ncontrols:\n  VN-TD-PW-004: {max_days: 365}\n")
-    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    b.submit_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]:not([name])"))
     statuses = b.document_statuses("catalogues-refused")
     message = b.message()
     # The page comes back with the officer's text in the form, not a page that loses it.
