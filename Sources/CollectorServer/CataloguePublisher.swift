@@ -21,9 +21,12 @@ public struct CataloguePublisher: Sendable {
 
     public func publish(_ scope: CatalogueScope, parameters: [String: FactValue], catalogs: [String: FactValue], note: String?,
                         by officer: ActingOfficer, now: Date) throws -> CataloguePublication {
-        let edit = CatalogueEdit(scope: scope, parameters: parameters, catalogs: catalogs, note: note, policy: .init(id: policy.id, version: policy.version))
+        let edit = CatalogueEdit(scope: scope, parameters: parameters, catalogs: catalogs, note: note, policy: policyName)
         return try store.publishCatalogueLayer(edit, by: officer, now: now, seal: seal)
     }
+
+    /// The policy the bundles are made for, as they name it.
+    var policyName: CatalogueBundle.PolicyName { .init(id: policy.id, version: policy.version) }
 
     /// What publishing this layer would do to each PC of the units it reaches, from their latest full
     /// reports (``CataloguePreview``); publishes nothing. Refused like a publication when a bundle would be.
@@ -35,10 +38,8 @@ public struct CataloguePublisher: Sendable {
             let current = try store.latestBundle(unit: unit).flatMap(Self.bundle)
             let commune = scope == .commune ? proposed : try store.catalogueLayer(.commune)?.layer
             let own = scope == .unit(unit) ? proposed : try store.catalogueLayer(.unit(unit))?.layer
-            let merged = BundleLayering.merge(commune: commune, unit: own)
-            let bundle = CatalogueBundle(unit: unit, policy: .init(id: policy.id, version: policy.version), version: (current?.version ?? 0) + 1,
-                                         layers: .init(commune: commune?.version, unit: own?.version), issuedAt: Timestamp(now).description, issuedBy: "",
-                                         parameters: merged.parameters, catalogs: merged.catalogs)
+            let bundle = CatalogueBundle(unit: unit, policy: policyName, version: (current?.version ?? 0) + 1,
+                                         commune: commune, own: own, issuedAt: Timestamp(now).description, issuedBy: "")
             try refuseBelowFloor(bundle)
             for status in try store.latestStatus(unit: unit) {
                 let host = CatalogueImpact.Host(host: status.host, hostname: status.hostname, unit: unit, reportAt: status.startedAt, changes: [])

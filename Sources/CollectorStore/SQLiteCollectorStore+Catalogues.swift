@@ -164,10 +164,8 @@ extension SQLiteCollectorStore: CatalogueStore {
             var bundles: [StoredBundle] = []
             for unit in try Self.units(reachedBy: edit.scope, in: db) {
                 let own = edit.scope == .unit(unit) ? layer : try Self.latestLayer(.unit(unit), in: db)?.layer
-                let merged = BundleLayering.merge(commune: commune, unit: own)
                 let version = (try Int.fetchOne(db, sql: "SELECT max(version) FROM bundle WHERE unit = ?", arguments: [unit]) ?? 0) + 1
-                let bundle = CatalogueBundle(unit: unit, policy: edit.policy, version: version, layers: .init(commune: commune?.version, unit: own?.version),
-                                             issuedAt: at.description, issuedBy: officer.name, parameters: merged.parameters, catalogs: merged.catalogs)
+                let bundle = CatalogueBundle(unit: unit, policy: edit.policy, version: version, commune: commune, own: own, issuedAt: at.description, issuedBy: officer.name)
                 let sealed = try seal(bundle)
                 try db.execute(sql: """
                     INSERT INTO bundle (unit, version, commune_version, unit_version, envelope, sha256, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -43,17 +43,20 @@ import X509
         settings.stateDirectory = directory
         settings.serverNames = ["collector.xa.local", "10.0.0.2", "::1"]
         let first = try CollectorState.open(settings)
-        #expect(first.created == [settings.caCertificatePath, settings.serverCertificatePath])
+        #expect(first.created == [settings.caCertificatePath, settings.serverCertificatePath, settings.bundleKeyPath])
         let server = try Certificate(pemEncoded: String(contentsOfFile: settings.serverCertificatePath, encoding: .utf8))
         let names = try #require(try server.extensions.subjectAlternativeNames).map { "\($0)" }
         #expect(names.count == 3 && names.contains { $0.contains("collector.xa.local") })
         // The key files are private.
-        let mode = try FileManager.default.attributesOfItem(atPath: settings.caKeyPath)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+        for key in [settings.caKeyPath, settings.bundleKeyPath] {
+            #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600, "\(key)")
+        }
 
         // A restart keeps the CA every agent trusts; a new name gets a new server certificate from it.
         let again = try CollectorState.open(settings)
         #expect(again.created.isEmpty && again.authority.certificate == first.authority.certificate)
+        // The bundle key too: every enrolled PC trusts it.
+        #expect(again.bundleKey.publicKey == first.bundleKey.publicKey && again.bundleRing == BundleKeyRing(keys: [first.bundleKey.publicKey]))
         settings.serverNames.append("collector2.xa.local")
         let renamed = try CollectorState.open(settings)
         #expect(renamed.created == [settings.serverCertificatePath] && renamed.authority.certificate == first.authority.certificate)

@@ -75,3 +75,13 @@ extension Parameter {
         }
     }
 }
+
+extension CatalogueBundle {
+    /// A unit's bundle from the commune's layer and the unit's own, merged in order of precedence: what
+    /// the collector signs, and what its preview evaluates before anything is published.
+    public init(unit: String, policy: PolicyName, version: Int, commune: BundleLayer?, own: BundleLayer?, issuedAt: String, issuedBy: String) {
+        let merged = BundleLayering.merge(commune: commune, unit: own)
+        self.init(unit: unit, policy: policy, version: version, layers: Layers(commune: commune?.version, unit: own?.version), issuedAt: issuedAt,
+                  issuedBy: issuedBy, parameters: merged.parameters, catalogs: merged.catalogs)
+    }
+}
