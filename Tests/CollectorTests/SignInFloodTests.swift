@@ -91,8 +91,11 @@ import Testing
         // drain while a release build ran beside the tests): an unbounded queue would hold the last of
         // the 200 guesses for 200 / 4 × 2 = 100 s, far past this.
         #expect(guesses.map(\.seconds).max() ?? 0 < 2 * drain + 10, "a guess waited \(guesses.map(\.seconds).max() ?? 0) s")
-        // The same for the health endpoint: served while PAM's threads are held, not after them.
-        #expect(healthSeconds < drain / 2, "the health endpoint took \(healthSeconds) s")
+        // The same for the health endpoint: served while PAM's threads are held, not after them. Its
+        // own TLS handshake queues behind the flood's 200 on a loaded machine (9.7 s seen in CI while a
+        // release build ran beside the tests), so the bound is the drain; PAM on the event loop would
+        // hold it for 200 × 2 s over the loops, far past this.
+        #expect(healthSeconds < drain, "the health endpoint took \(healthSeconds) s")
         // The upload was served while guesses still held PAM's threads.
         #expect(uploaded < refused.map(\.answered).max() ?? .distantPast, "the upload finished only after the flood")
 
