@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // ZIP archives: the OpenDocument text (mimetype stored first) and the CSV tables of a report.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The collector's metrics for its operators, in Prometheus's text format (issue 17 point 6).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Hummingbird runs on it; the metrics listener is one more service beside the server.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -67,6 +71,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The agent's scheduled side: the on-disk outbox, the upload with backoff, the HTTPS link.

@@ -37,6 +37,18 @@ public struct EnrollResponse: Codable, Sendable, Hashable {
 }
 
 /// The answer to every upload: stored now, or stored before (a retry after a lost acknowledgement).
+/// `GET /v1/health`: `ok` and 200 while the database answers; `unavailable` and 503, with the
+/// database's error, when it does not.
+public struct Health: Codable, Sendable, Hashable {
+    public var status: String
+    public var database: String
+
+    public init(status: String, database: String) {
+        self.status = status
+        self.database = database
+    }
+}
+
 public struct IngestResponse: Codable, Sendable, Hashable {
     public enum Outcome: String, Codable, Sendable, Hashable { case stored, duplicate }
     public var outcome: Outcome

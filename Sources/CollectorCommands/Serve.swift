@@ -2,6 +2,7 @@ import ArgumentParser
 import CollectorServer
 import CollectorStore
 import CommandLineSupport
+import DurableFiles
 import Foundation
 import Hummingbird
 
@@ -45,12 +46,20 @@ struct Serve: AsyncParsableCommand {
         #if DEBUG
         confdir = pamConfdir
         #endif
+        // One serve per state directory: a second would run the scheduled reports twice, and
+        // `attt-collector restore` must know nothing has the database open.
+        guard let lock = try FileLock.attempt(StateBackup.serveLockPath(loaded)) else {
+            throw CommandFailure(exitCode: 3, message: "another attt-collector serve is running on \(loaded.stateDirectory)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         for path in state.created { Self.say("created \(path)") }
         Self.say("database: \(loaded.databasePath)")
         Self.say("CA certificate for agents (attt enroll --ca-cert): \(loaded.caCertificatePath)")
-        try await CollectorServer.run(state: state, store: store, pamConfdir: confdir) { port in
+        try await CollectorServer.run(state: state, store: store, pamConfdir: confdir, onRunning: { port in
             Self.say("listening on https://\(loaded.listenHost):\(port)")
-        }
+        }, onMetrics: { port in
+            Self.say("metrics on http://\(loaded.metricsListen?.host ?? ""):\(port)/metrics")
+        })
     }
 
     /// Unbuffered, so a supervisor (or a test) reading the output sees each line as it happens.

@@ -21,9 +21,10 @@ public struct CollectorRoutes: Sendable {
     let officers: OfficerAuthenticator
     /// Every store call runs here, off Swift's cooperative pool (GRDB blocks its thread).
     let database: BlockingPool
+    let metrics: CollectorMetrics
 
     init(store: any CollectorDatabase, authority: CertificateAuthority, bundleRing: BundleKeyRing, publisher: CataloguePublisher?, settings: CollectorSettings,
-         officers: OfficerAuthenticator, database: BlockingPool) {
+         officers: OfficerAuthenticator, database: BlockingPool, metrics: CollectorMetrics) {
         self.store = store
         self.authority = authority
         self.bundleRing = bundleRing
@@ -31,28 +32,43 @@ public struct CollectorRoutes: Sendable {
         self.settings = settings
         self.officers = officers
         self.database = database
+        self.metrics = metrics
     }
 
     public func router() -> Router<CollectorContext> {
         let router = Router(context: CollectorContext.self)
-        router.get("/v1/health") { _, _ in ["status": "ok"] }
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        // For a load balancer or a supervisor: 200 while the database answers, 503 when it does not
+        // (or every database thread is taken), so traffic goes to another instance.
+        router.get("/v1/health") { request, context -> Response in
+            let health: Health
+            do {
+                try await database.run { try store.ping() }
+                health = Health(status: "ok", database: "ok")
+            } catch {
+                health = Health(status: "unavailable", database: String("\(error)".prefix(200)))
+            }
+            var response = try context.responseEncoder.encode(health, from: request, context: context)
+            if health.status != "ok" { response.status = .serviceUnavailable }
+            return response
+        }
         router.post("/v1/enroll") { request, context in try await enroll(request, context) }
 
         let agent = router.group("/v1").add(middleware: AgentIdentityMiddleware(store: store, database: database))
         agent.post("reports") { request, context -> IngestResponse in
             let report = try await request.decode(as: Report.self, context: context)
             let host = try context.requireHost()
-            return try await ingest { try store.ingest(report, host: host) }
+            return try await ingest("report") { try store.ingest(report, host: host) }
         }
         agent.post("report-summaries") { request, context -> IngestResponse in
             let summary = try await request.decode(as: ReportSummary.self, context: context)
             let host = try context.requireHost()
-            return try await ingest { try store.ingest(summary, host: host) }
+            return try await ingest("summary") { try store.ingest(summary, host: host) }
         }
         agent.post("compactions") { request, context -> IngestResponse in
             let record = try await request.decode(as: CompactedReports.self, context: context)
             let host = try context.requireHost()
-            return try await ingest { try store.ingest(record, host: host) }
+            return try await ingest("compaction") { try store.ingest(record, host: host) }
         }
         agent.get("jobs") { _, context -> JobsResponse in
             let host = try context.requireHost().id
@@ -91,7 +107,7 @@ public struct CollectorRoutes: Sendable {
         // The keys to trust for bundles, with the endorsements that carry trust across a rotation.
         agent.get("bundle-keys") { _, _ -> BundleKeyRing in bundleRing }
 
-        IncidentAgentRoutes(store: store, authority: authority, database: database, ingest: { try await ingest($0) }).add(to: agent)
+        IncidentAgentRoutes(store: store, authority: authority, database: database, ingest: { try await ingest($0, $1) }).add(to: agent)
 
         router.post("/v1/officer/session") { request, context -> Response in
             try OfficerSessionMiddleware.requireSameOrigin(request)
@@ -202,9 +218,11 @@ public struct CollectorRoutes: Sendable {
 
     /// Store errors an agent can cause: a record id another host already used (409), a record over
     /// a limit (413), contradictory or malformed content (422), a host over its quota (429).
-    func ingest(_ body: @escaping @Sendable () throws -> IngestOutcome) async throws -> IngestResponse {
+    func ingest(_ kind: String, _ body: @escaping @Sendable () throws -> IngestOutcome) async throws -> IngestResponse {
         do {
-            return IngestResponse(outcome: try await database.run(body))
+            let outcome = try await database.run(body)
+            metrics.uploaded(kind, outcome)
+            return IngestResponse(outcome: outcome)
         } catch let error as StoreError {
             throw HTTPError(.conflict, message: error.description)
         } catch let refusal as ExceptionRefusal {

@@ -6,12 +6,14 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// The collector as one Hummingbird application: HTTPS only, mutual TLS offered to every client
 /// (agents must present their certificate on agent routes; browsers present none and sign in).
 public enum CollectorServer {
     public static func application(state: CollectorState, store: any CollectorDatabase, pamConfdir: String? = nil,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                   onMetrics: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let settings = state.settings
         // SQLite allows one writer and a few readers; more threads would only wait on its lock.
         let database = BlockingPool(name: "database", threads: 4, queue: 1024)
@@ -26,8 +28,13 @@ public enum CollectorServer {
         } catch {
             logger.error("catalogues cannot be published: the policy could not be loaded (setting policy.directory): \(error)")
         }
+        let metrics = CollectorMetrics()
         let routes = CollectorRoutes(store: store, authority: state.authority, bundleRing: state.bundleRing, publisher: publisher, settings: settings,
-                                     officers: officers, database: database)
+                                     officers: officers, database: database, metrics: metrics)
+        // The metrics listener runs and stops with the server, as one of its services.
+        let services: [any Service] = settings.metricsListen.map { address in
+            [metrics.application(address: (address.host, address.port), store: store, database: database, settings: settings, logger: logger, onRunning: onMetrics)]
+        } ?? []
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(settings.serverCertificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.serverKeyPath, format: .pem))
@@ -41,6 +48,7 @@ public enum CollectorServer {
             server: try .tls(.http1(configuration: http1(settings)), tlsConfiguration: tls),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "attt-collector",
                                  availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.listenPort) },
             logger: logger
         )
@@ -49,8 +57,9 @@ public enum CollectorServer {
     /// Runs the collector until SIGTERM or SIGINT: the application and, beside it, the scheduled
     /// periodic reports (`reports.schedule`, issue 14 point 3), which stop when the server stops.
     public static func run(state: CollectorState, store: any CollectorDatabase, pamConfdir: String? = nil,
-                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = try application(state: state, store: store, pamConfdir: pamConfdir, onRunning: onRunning)
+                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                           onMetrics: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(state: state, store: store, pamConfdir: pamConfdir, onRunning: onRunning, onMetrics: onMetrics)
         guard state.settings.reportSchedule else { return try await app.runService() }
         var logger = Logger(label: "attt-collector")
         logger.logLevel = .notice

@@ -8,6 +8,10 @@ public struct CollectorSettings: Sendable, Hashable {
     /// Address and port the HTTPS server listens on.
     public var listenHost = "0.0.0.0"
     public var listenPort = 8443
+    /// Where Prometheus scrapes `GET /metrics` over plain HTTP (`metrics.listen`, such as
+    /// `127.0.0.1:9469`); nil serves no metrics. Counts only, no names, but keep it on loopback or a
+    /// management network: it is not behind TLS or a sign-in.
+    public var metricsListen: ListenAddress?
     /// Database, CA and server certificate live here.
     public var stateDirectory = "/var/lib/attt-collector"
     /// The shipped policy the units' catalogue bundles are made for and checked against; nil finds the
@@ -66,6 +70,25 @@ public struct CollectorSettings: Sendable, Hashable {
     public var reportSchedule = true
 
     public init() {}
+
+    public struct ListenAddress: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `host:port`, `[v6 address]:port`; the port may be 0 (any free one, for tests).
+        public init?(_ text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
+            self.init(host: host, port: port)
+        }
+    }
 
     public var databasePath: String { stateDirectory + "/collector.sqlite" }
     public var caDirectory: String { stateDirectory + "/ca" }

@@ -16,19 +16,19 @@ struct IncidentAgentRoutes: Sendable {
     let store: any CollectorDatabase
     let authority: CertificateAuthority
     let database: BlockingPool
-    let ingest: @Sendable (@escaping @Sendable () throws -> IngestOutcome) async throws -> IngestResponse
+    let ingest: @Sendable (String, @escaping @Sendable () throws -> IngestOutcome) async throws -> IngestResponse
 
     func add(to agent: RouterGroup<CollectorContext>) {
         agent.post("incident-steps") { request, context -> IngestResponse in
             let step = try await Self.decode(IncidentStepMessage.self, request, upTo: BodyLimits.incidentStep, what: "an incident step")
             let host = try context.requireHost()
-            return try await ingest { try store.ingest(step, host: host, now: Date()) }
+            return try await ingest("incident-step") { try store.ingest(step, host: host, now: Date()) }
         }
         agent.post("evidence-manifests") { request, context -> IngestResponse in
             let upload = try await Self.decode(EvidenceManifestUpload.self, request, upTo: BodyLimits.evidenceManifest, what: "an evidence manifest upload")
             let host = try context.requireHost()
             let checked = try await check(upload, host: host)
-            return try await ingest { try store.ingest(checked, host: host, now: Date()) }
+            return try await ingest("evidence-manifest") { try store.ingest(checked, host: host, now: Date()) }
         }
         agent.post("user-reports") { request, context -> IngestResponse in
             var report = try await Self.decode(UserReportMessage.self, request, upTo: BodyLimits.userReport, what: "a user's report")
@@ -38,7 +38,7 @@ struct IncidentAgentRoutes: Sendable {
                 throw HTTPError(.unprocessableContent, message: "a user's report has 1 to \(UserReportMessage.maxText) characters of text")
             }
             let (host, cleaned) = (try context.requireHost(), report)
-            return try await ingest { try store.ingest(cleaned, host: host, now: Date()) }
+            return try await ingest("user-report") { try store.ingest(cleaned, host: host, now: Date()) }
         }
     }
 

@@ -21,7 +21,7 @@ public enum SettingsLoader {
         "officers.unit-groups": .unitGroups, "officers.lockout-attempts": .int,
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
-        "hosts.silent-after": .duration, "history.report-bodies": .duration,
+        "hosts.silent-after": .duration, "metrics.listen": .string, "history.report-bodies": .duration,
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
@@ -94,6 +94,16 @@ public enum SettingsLoader {
         if let v = try duration("server.request-timeout") { settings.requestTimeout = v }
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
         if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
+        if let v = text("metrics.listen") {
+            if v.isEmpty {
+                settings.metricsListen = nil
+            } else {
+                guard let address = CollectorSettings.ListenAddress(v) else {
+                    throw Problem(description: "metrics.listen: \(v) is not an address and port (write 127.0.0.1:9469, or leave it empty for no metrics)")
+                }
+                settings.metricsListen = address
+            }
+        }
         if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
         if let v = text("reports.schedule") {
             guard let on = Bool(v) else { throw Problem(description: "reports.schedule: \(v) is neither true nor false") }

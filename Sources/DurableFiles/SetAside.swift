@@ -17,7 +17,7 @@ public enum SetAside {
     public static func isSetAside(_ name: String) -> Bool { name.contains(marker) }
 
     /// `20261125T193512Z`: sortable and safe in a file name.
-    static func stamp(_ date: Date) -> String {
+    public static func stamp(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&seconds, &parts)

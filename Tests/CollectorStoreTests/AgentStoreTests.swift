@@ -185,4 +185,30 @@ import Testing
         #expect(try migrated.storedReport(id: reports[1].reportId) == reports[1])
         #expect(try migrated.appliedMigrations() == ["v1-reports", "v2-enrollment-jobs-officers", "v3-times-at-arrival", "v4-history", "v5-waivers-attestations-audit", "v6-audit-no-replace", "v7-issued-reports", "v8-incidents", "v9-incident-documents", "v10-catalogues"])
     }
+
+    /// The metrics' counts (issue 17 point 6) are the unit pages' states, read in one query.
+    @Test func fleetCountsAgreeWithThePagesStates() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let silentAfter: TimeInterval = 7 * 86_400
+        func summary(_ at: Date) -> ReportSummary { ReportSummary(reportId: UUID(), startedAt: Timestamp(at), summary: Report.Summary([]), failing: []) }
+        let reporting = try enroll(store, token: "t1", serial: "01")
+        let silent = try enroll(store, token: "t2", serial: "02")
+        _ = try enroll(store, token: "t3", serial: "03")
+        let revoked = try enroll(store, token: "t4", serial: "04", unit: "Trạm y tế xã")
+        _ = try store.ingest(summary(now.addingTimeInterval(-3600)), host: reporting)
+        // On the line: exactly silent-after ago still reports, a second more is silent.
+        _ = try store.ingest(summary(now.addingTimeInterval(-silentAfter)), host: revoked)
+        _ = try store.ingest(summary(now.addingTimeInterval(-silentAfter - 1)), host: silent)
+        #expect(try store.revoke(host: revoked.id, by: .local("o"), now: now) == 1)
+        _ = try store.approveJob(host: reporting.id, controls: ["VN-TD-PW-001"], officer: .local("o"), expiresAt: now.addingTimeInterval(3600), now: now)
+        _ = try store.approveJob(host: reporting.id, controls: ["VN-TD-PW-004"], officer: .local("o"), expiresAt: now.addingTimeInterval(-1), now: now.addingTimeInterval(-60))
+
+        let counts = try store.fleetCounts(now: now, silentAfter: silentAfter)
+        let pages = Dictionary(grouping: try store.hostActivity(units: nil, hosts: nil, now: now, silentAfter: silentAfter), by: \.state).mapValues(\.count)
+        #expect(counts.hosts == [.reporting: 1, .silent: 1, .neverReported: 1, .revoked: 1])
+        #expect(counts.hosts.filter { $0.value > 0 } == pages)
+        #expect(counts.pendingJobs == 1)
+        try store.ping()
+    }
 }

@@ -1,0 +1,171 @@
+import AtttTestSupport
+import CollectorAPI
+import Foundation
+import NIOSSL
+import Testing
+
+/// What the collector's operators run it with (issue 17 point 6): the health endpoint a load balancer
+/// asks, the metrics Prometheus scrapes (read back with Prometheus's own parser), and a backup taken
+/// while serving that a restore puts back, checked whole first, keeping what it replaces.
+@Suite(.serialized) struct CollectorOperationsTests {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("attt-operations-\(UUID())")
+    static let parserPresent = FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/prometheus_client/parser.py")
+
+    func collector(metrics: Bool = false) throws -> CollectorProcess {
+        try CollectorProcess(stateDirectory: work.appendingPathComponent("state"),
+                             environment: metrics ? ["ATTT_COLLECTOR_METRICS_LISTEN": "127.0.0.1:0"] : [:])
+    }
+
+    /// The port `serve` printed for its metrics listener.
+    func metricsPort(_ collector: CollectorProcess) throws -> Int {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let line = collector.output.components(separatedBy: "metrics on http://127.0.0.1:").dropFirst().last?.split(separator: "/").first, let port = Int(line) {
+                return port
+            }
+            usleep(50_000)
+        }
+        throw CollectorProcess.Failure(description: "no metrics listener within 30 s: \(collector.output)")
+    }
+
+    /// Every sample as Prometheus's Python client parses the text: `name{label="value",…}` → value.
+    func samples(_ text: String) throws -> [String: Double] {
+        let script = """
+            import json, sys
+            from prometheus_client.parser import text_string_to_metric_families
+            out = {}
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                for s in family.samples:
+                    out[s.name + "{" + ",".join('%s="%s"' % kv for kv in sorted(s.labels.items())) + "}"] = s.value
+            print(json.dumps(out))
+            """
+        let parsed = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script], input: text)
+        guard parsed.status == 0 else { throw CollectorProcess.Failure(description: "Prometheus's parser refused the metrics: \(parsed.stderr)") }
+        return try JSONDecoder().decode([String: Double].self, from: Data(parsed.stdout.utf8))
+    }
+
+    @Test(.enabled(if: parserPresent, "needs Prometheus's Python parser (python3-prometheus-client) to read the metrics as Prometheus does"))
+    func healthAndMetricsCountWhatAgentsSentAndNothingAClientNames() async throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try collector(metrics: true)
+        defer { collector.stop() }
+        let port = try metricsPort(collector)
+        let pc = try CollectorAbuseTests().enrolledAgent(collector, in: work)
+        let sent = try AtttBinary.run(["run", "--root", pc.path, "--upload-attempts", "1"])
+        #expect(sent.status == 0 && sent.stdout.contains("sent 1; 0 waiting"), "\(sent.stdout)\(sent.stderr)")
+
+        let https = try HTTPS(trust: NIOSSLCertificate.fromPEMFile(collector.caPath))
+        defer { https.close() }
+        let health = try await https.get(collector.url + "/v1/health")
+        #expect(health.status == 200)
+        #expect(try JSONDecoder().decode(Health.self, from: health.body) == Health(status: "ok", database: "ok"))
+        // A path of the client's choosing is counted as unmatched, never as a series of its own.
+        #expect(try await https.get(collector.url + "/v1/such-path-\(UUID())").status == 404)
+
+        let scrape = try await https.get("http://127.0.0.1:\(port)/metrics")
+        #expect(scrape.status == 200)
+        #expect(scrape.headers.contains { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("text/plain; version=0.0.4") })
+        let text = String(decoding: scrape.body, as: UTF8.self)
+        let metrics = try samples(text)
+        #expect(metrics[#"attt_collector_uploads_total{kind="report",outcome="stored"}"#] == 1, "\(text)")
+        #expect(metrics[#"attt_collector_requests_total{code="200",method="POST",route="/v1/reports"}"#] == 1, "\(text)")
+        #expect(metrics[#"attt_collector_request_duration_seconds_count{route="/v1/reports"}"#] == 1, "\(text)")
+        #expect(metrics[#"attt_collector_requests_total{code="200",method="GET",route="/v1/health"}"#] == 1, "\(text)")
+        #expect((metrics[#"attt_collector_requests_total{code="404",method="GET",route="unmatched"}"#] ?? 0) >= 1, "\(text)")
+        #expect(!text.contains("such-path"))
+        #expect(metrics[#"attt_collector_hosts{state="reporting"}"#] == 1, "\(text)")
+        #expect(metrics[#"attt_collector_hosts{state="never-reported"}"#] == 0, "\(text)")
+        #expect(metrics[#"attt_collector_hosts{state="silent"}"#] == 0, "\(text)")
+        #expect(metrics[#"attt_collector_jobs_pending{}"#] == 0, "\(text)")
+        #expect(metrics[#"attt_collector_database_up{}"#] == 1, "\(text)")
+        // The metrics listener answers nothing else (no API, no pages over plain HTTP).
+        #expect(try await https.get("http://127.0.0.1:\(port)/v1/health").status == 404)
+    }
+
+    @Test func aBadMetricsAddressIsRefusedNamingTheSetting() throws {
+        let out = try AtttBinary.collector(["hosts", "list", "--state-dir", work.path], environment: ["ATTT_COLLECTOR_METRICS_LISTEN": "everywhere"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("metrics.listen: everywhere is not an address and port"), "\(out.stderr)")
+    }
+
+    @Test func aBackupTakenWhileServingIsRestoredCheckedAndKeepsWhatItReplaced() async throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try collector()
+        defer { collector.stop() }
+        let pc = try CollectorAbuseTests().enrolledAgent(collector, in: work)
+        #expect(try AtttBinary.run(["run", "--root", pc.path, "--upload-attempts", "1"]).status == 0)
+
+        let backup = work.appendingPathComponent("backup-1")
+        let made = try collector.command(["backup", "--to", backup.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        // bundle-keys.json is written at the first rotation only.
+        for file in ["collector.sqlite", "ca/ca.pem", "ca/ca.key", "ca/server.pem", "ca/server.key", "bundle-signing.key"] {
+            #expect(made.stdout.contains("  \(file)\n"), "\(file) missing: \(made.stdout)")
+        }
+        #expect(try mode(backup.path) == 0o700)
+        #expect(try mode(backup.appendingPathComponent("ca/ca.key").path) == 0o600)
+        // A second backup never overwrites the first.
+        #expect(try collector.command(["backup", "--to", backup.path]).status == 2)
+        // Not while serve has the database open.
+        let busy = try collector.command(["restore", "--from", backup.path])
+        #expect(busy.status == 2 && busy.stderr.contains("attt-collector serve is running"), "\(busy.stderr)")
+
+        collector.stop()
+        // After the backup: one more token, which the restore must take back out.
+        _ = try collector.token(unit: "UBND xã Tứ Dân")
+        let database = collector.databasePath
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+
+        // A damaged copy and a manifest naming a file outside the backup are refused; nothing moves.
+        let damaged = work.appendingPathComponent("backup-damaged")
+        try FileManager.default.copyItem(at: backup, to: damaged)
+        let handle = try FileHandle(forUpdating: damaged.appendingPathComponent("collector.sqlite"))
+        try handle.seek(toOffset: 5000)
+        try handle.write(contentsOf: Data([0x5A]))
+        try handle.close()
+        let refused = try collector.command(["restore", "--from", damaged.path])
+        #expect(refused.status == 2 && refused.stderr.contains("collector.sqlite does not match the manifest"), "\(refused.stderr)")
+        let escaping = work.appendingPathComponent("backup-escaping")
+        try FileManager.default.copyItem(at: backup, to: escaping)
+        let manifest = escaping.appendingPathComponent("MANIFEST.json")
+        try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"bundle-signing.key\"", with: "\"../../etc/shadow\"")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let outside = try collector.command(["restore", "--from", escaping.path])
+        #expect(outside.status == 2 && outside.stderr.contains("lists files a collector backup does not hold (../../etc/shadow)"), "\(outside.stderr)")
+        // A backup from a newer collector: this one could not read its schema.
+        let newer = work.appendingPathComponent("backup-newer")
+        try FileManager.default.copyItem(at: backup, to: newer)
+        let newerManifest = newer.appendingPathComponent("MANIFEST.json")
+        try String(contentsOf: newerManifest, encoding: .utf8).replacingOccurrences(of: "\"v1-reports\"", with: "\"v1-reports\", \"v99-future\"")
+            .write(to: newerManifest, atomically: true, encoding: .utf8)
+        let tooNew = try collector.command(["restore", "--from", newer.path])
+        #expect(tooNew.status == 2 && tooNew.stderr.contains("made by a newer attt-collector") && tooNew.stderr.contains("v99-future"), "\(tooNew.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+
+        // As on a packaged collector: the state belongs to the service's user, the restore runs as root.
+        let state = collector.stateDirectory
+        #expect(chown(state.path, 65534, 65534) == 0)
+        let restored = try collector.command(["restore", "--from", backup.path])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        for file in ["collector.sqlite", "ca", "ca/ca.key", "bundle-signing.key"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: state.appendingPathComponent(file).path)
+            #expect(attributes[.ownerAccountID] as? Int == 65534 && attributes[.groupOwnerAccountID] as? Int == 65534, "\(file): \(attributes)")
+        }
+        let replaced = try #require(try FileManager.default.contentsOfDirectory(atPath: state.path).first { $0.hasPrefix("replaced-") })
+        #expect(try Data(contentsOf: state.appendingPathComponent("\(replaced)/collector.sqlite")) == before)
+        #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("\(replaced)/ca/ca.key").path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == Data(contentsOf: backup.appendingPathComponent("collector.sqlite")))
+        #expect(try mode(state.appendingPathComponent("ca/ca.key").path) == 0o600)
+
+        // The restored collector serves the PC enrolled before the backup, with the same CA.
+        try collector.start()
+        let again = try AtttBinary.run(["run", "--root", pc.path, "--upload-attempts", "1"])
+        #expect(again.status == 0 && again.stdout.contains("sent 1; 0 waiting"), "\(again.stdout)\(again.stderr)")
+        let hosts = try collector.command(["hosts", "list"])
+        #expect(hosts.status == 0 && hosts.stdout.contains("UBND xã Tứ Dân"), "\(hosts.stdout)")
+    }
+
+    func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777
+    }
+}
