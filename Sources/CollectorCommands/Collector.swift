@@ -12,7 +12,7 @@ public struct Collector: AsyncParsableCommand {
         abstract: "Máy chủ tổng hợp attt — receives every agent's reports, approves fixes, shows each unit's status.",
         discussion: "Exit codes: 0 done · 2 bad usage, bad input or bad configuration · 3 the server could not start.",
         version: AtttVersion.current,
-        subcommands: [Serve.self, Token.self, Jobs.self, Hosts.self, WaiverCommand.self, AttestationCommand.self, AuditCommand.self, ReportCommand.self, ReportsCommand.self, SnapshotCommand.self, IncidentCommand.self, CatalogueCommand.self, BundleKeyCommand.self, BackupCommand.self, RestoreCommand.self]
+        subcommands: [Serve.self, Token.self, Jobs.self, Hosts.self, WaiverCommand.self, AttestationCommand.self, AuditCommand.self, ReportCommand.self, ReportsCommand.self, SnapshotCommand.self, IncidentCommand.self, CatalogueCommand.self, BundleKeyCommand.self, BackupCommand.self, RestoreCommand.self, PruneCommand.self]
     )
 
     public init() {}

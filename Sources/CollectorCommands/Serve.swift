@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
         let store: SQLiteCollectorStore
         do {
             state = try CollectorState.open(loaded)
-            store = try SQLiteCollectorStore(path: loaded.databasePath, reportBodyRetention: loaded.reportBodyRetention)
+            store = try SQLiteCollectorStore(path: loaded.databasePath, reportBodyRetention: loaded.reportBodyRetention, retention: loaded.retention)
         } catch {
             throw CommandFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
         }

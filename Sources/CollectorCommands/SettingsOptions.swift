@@ -23,7 +23,7 @@ struct SettingsOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: settings.databasePath) else {
             throw CommandFailure.badInput("no collector database at \(settings.databasePath): start attt-collector serve once (or pass --state-dir)")
         }
-        return try SQLiteCollectorStore(path: settings.databasePath, reportBodyRetention: settings.reportBodyRetention)
+        return try SQLiteCollectorStore(path: settings.databasePath, reportBodyRetention: settings.reportBodyRetention, retention: settings.retention)
     }
 }
 

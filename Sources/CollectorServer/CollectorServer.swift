@@ -55,17 +55,19 @@ public enum CollectorServer {
     }
 
     /// Runs the collector until SIGTERM or SIGINT: the application and, beside it, the scheduled
-    /// periodic reports (`reports.schedule`, issue 14 point 3), which stop when the server stops.
+    /// periodic reports (`reports.schedule`, issue 14 point 3) and the nightly pruning (issue 17
+    /// point 5), which stop when the server stops.
     public static func run(state: CollectorState, store: any CollectorDatabase, pamConfdir: String? = nil,
                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
                            onMetrics: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = try application(state: state, store: store, pamConfdir: pamConfdir, onRunning: onRunning, onMetrics: onMetrics)
-        guard state.settings.reportSchedule else { return try await app.runService() }
         var logger = Logger(label: "attt-collector")
         logger.logLevel = .notice
-        let scheduler = ReportScheduler(delivery: ReportDelivery(store: store, settings: state.settings), logger: logger)
+        let pruning = RetentionScheduler(store: store, retention: state.settings.retention, logger: logger)
+        let reports = state.settings.reportSchedule ? ReportScheduler(delivery: ReportDelivery(store: store, settings: state.settings), logger: logger) : nil
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await scheduler.run(on: ReportPools.rendering) }
+            group.addTask { await pruning.run(on: BlockingPool(name: "retention", threads: 1, queue: 1)) }
+            if let reports { group.addTask { await reports.run(on: ReportPools.rendering) } }
             try await app.runService()
             group.cancelAll()
         }

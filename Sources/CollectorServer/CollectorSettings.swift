@@ -1,4 +1,5 @@
 public import CollectorReports
+public import CollectorStore
 public import Foundation
 
 /// What the collector runs with. Every value has a default, so `attt-collector serve` starts with no
@@ -61,8 +62,11 @@ public struct CollectorSettings: Sendable, Hashable {
     /// A host with no report for this long is silent ("mất liên lạc"): counted apart, never as
     /// compliant (issue 13 point 2). Agents report daily; a week covers a holiday.
     public var silentAfter: TimeInterval = 7 * 86_400
-    /// How long whole report bodies are kept; the history of statuses is kept for ever.
+    /// How long whole report bodies are kept; the rest of the history is `retention`.
     public var reportBodyRetention: TimeInterval = 14 * 86_400
+    /// `history.reports` and `audit.keep`: the rest of the history (3 years) and the audit log (for
+    /// ever unless set), pruned once a day while serving and by `attt-collector prune`.
+    public var retention = Retention()
     /// `reports.*`: who issues the periodic reports, to whom, and who signs them (issue 14).
     public var reports = ReportSettings()
     /// `reports.schedule`: while serving, prepare and keep each closed quarter's and year's reports

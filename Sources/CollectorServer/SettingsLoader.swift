@@ -1,6 +1,7 @@
 public import Configuration
 public import Foundation
 public import CollectorReports
+import CollectorStore
 import YAMLParsing
 
 /// Reads ``CollectorSettings`` from, lowest to highest precedence: built-in defaults, a YAML file
@@ -21,7 +22,7 @@ public enum SettingsLoader {
         "officers.unit-groups": .unitGroups, "officers.lockout-attempts": .int,
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
-        "hosts.silent-after": .duration, "metrics.listen": .string, "history.report-bodies": .duration,
+        "hosts.silent-after": .duration, "metrics.listen": .string, "history.reports": .duration, "audit.keep": .duration, "history.report-bodies": .duration,
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
@@ -105,6 +106,18 @@ public enum SettingsLoader {
             }
         }
         if let v = try duration("history.report-bodies") { settings.reportBodyRetention = v }
+        if let v = try duration("history.reports") {
+            guard v >= Retention.minimumHistory else {
+                throw Problem(description: "history.reports: keep at least 400d, so the annual report can be made from its whole year")
+            }
+            settings.retention.history = v
+        }
+        if let v = text("audit.keep"), v.isEmpty {
+            settings.retention.audit = nil
+        } else if let v = try duration("audit.keep") {
+            guard v >= Retention.minimumAudit else { throw Problem(description: "audit.keep: keep at least 365d, or leave it empty to keep the audit log for ever") }
+            settings.retention.audit = v
+        }
         if let v = text("reports.schedule") {
             guard let on = Bool(v) else { throw Problem(description: "reports.schedule: \(v) is neither true nor false") }
             settings.reportSchedule = on

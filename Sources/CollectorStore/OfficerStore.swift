@@ -19,7 +19,7 @@ public protocol OfficerStore: Sendable {
 }
 
 /// Everything the collector keeps, as one store the server is given.
-public typealias CollectorDatabase = ReportStore & HistoryStore & PeriodHistory & EnrollmentStore & JobStore & OfficerStore & ExceptionStore & AuditLog & IssuedReportStore & SnapshotStore & IncidentStore & IncidentDocumentStore & CatalogueStore & OperationsStore
+public typealias CollectorDatabase = ReportStore & HistoryStore & PeriodHistory & EnrollmentStore & JobStore & OfficerStore & ExceptionStore & AuditLog & IssuedReportStore & SnapshotStore & IncidentStore & IncidentDocumentStore & CatalogueStore & OperationsStore & RetentionStore
 
 /// A signed-in officer's session as the store keeps it (the token itself is never stored).
 public struct OfficerSession: Sendable, Hashable {

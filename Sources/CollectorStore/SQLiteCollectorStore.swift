@@ -12,14 +12,17 @@ public final class SQLiteCollectorStore: ReportStore {
     /// What an agent may send and keep; checked before anything is stored.
     public let limits: ReportLimits
     /// How long whole report bodies are kept (the latest of each host is kept whatever its age);
-    /// the history of statuses is kept for ever.
+    /// the history of statuses for `retention.history`.
     public let reportBodyRetention: TimeInterval
+    /// How long the rest of the history and the audit log are kept; reports older than it are refused.
+    public let retention: Retention
 
     /// Opens (or creates) the database file and brings its schema up to date.
-    public init(path: String, limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400) throws {
+    public init(path: String, limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400, retention: Retention = Retention()) throws {
         database = try Self.open(path)
         self.limits = limits
         self.reportBodyRetention = reportBodyRetention
+        self.retention = retention
         try Self.migrator.migrate(database)
     }
 
@@ -28,6 +31,7 @@ public final class SQLiteCollectorStore: ReportStore {
         database = try Self.open(path)
         limits = ReportLimits()
         reportBodyRetention = 14 * 86_400
+        retention = Retention()
         try Self.migrator.migrate(database, upTo: version)
     }
 
@@ -154,6 +158,7 @@ public final class SQLiteCollectorStore: ReportStore {
         registerIncidents(&migrator)
         registerIncidentDocuments(&migrator)
         registerCatalogues(&migrator)
+        registerRetention(&migrator)
         return migrator
     }
 
@@ -164,6 +169,7 @@ public final class SQLiteCollectorStore: ReportStore {
         // The counts come from the results stored with them, never from the agent's summary.
         report.summary = Report.Summary(report.results)
         report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
+        try checkAge(report.startedAt, arrival: arrival)
         let encoded = try EncodedReport(report)
         let body = Compressed.compress(encoded.body)
         let now = Timestamp(arrival).description
@@ -196,6 +202,7 @@ public final class SQLiteCollectorStore: ReportStore {
         let arrival = Date()
         var summary = summary
         summary.startedAt = ReportLimits.clamp(summary.startedAt, toArrival: arrival)
+        try checkAge(summary.startedAt, arrival: arrival)
         let body = try JSONEncoder().encode(summary)
         let now = Timestamp(arrival).description
         return try database.write { db in
@@ -213,6 +220,15 @@ public final class SQLiteCollectorStore: ReportStore {
                                  s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, Set(summary.failing).sorted().joined(separator: ",")])
             try Self.markRolledUpDays(unit: host.unit, from: summary.startedAt.description, in: db)
             return .stored
+        }
+    }
+
+    /// A report from before what the history keeps is refused for good (422), never stored and
+    /// rolled up into days already pruned.
+    func checkAge(_ started: Timestamp, arrival: Date) throws {
+        let oldest = retention.oldestAccepted(now: arrival)
+        guard started.date >= oldest else {
+            throw ReportRefusal.invalid("the report started at \(started), before \(Timestamp(oldest)): older than the history this collector keeps (history.reports)")
         }
     }
 

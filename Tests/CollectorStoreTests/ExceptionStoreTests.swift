@@ -243,10 +243,12 @@ import Testing
     static let sqlite3 = "/usr/bin/sqlite3"
 
     /// Runs SQL on the file with the sqlite3 shell; its exit status.
-    func sqlite(_ sql: String) throws -> Int32 {
+    func sqlite(_ sql: String) throws -> Int32 { try sqlite(sql, on: path) }
+
+    func sqlite(_ sql: String, on file: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.sqlite3)
-        process.arguments = [path, sql]
+        process.arguments = [file, sql]
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

@@ -82,10 +82,15 @@ import Testing
         #expect(try await https.get("http://127.0.0.1:\(port)/v1/health").status == 404)
     }
 
-    @Test func aBadMetricsAddressIsRefusedNamingTheSetting() throws {
-        let out = try AtttBinary.collector(["hosts", "list", "--state-dir", work.path], environment: ["ATTT_COLLECTOR_METRICS_LISTEN": "everywhere"])
+    @Test(arguments: [
+        ("ATTT_COLLECTOR_METRICS_LISTEN", "everywhere", "metrics.listen: everywhere is not an address and port"),
+        ("ATTT_COLLECTOR_HISTORY_REPORTS", "90d", "history.reports: keep at least 400d"),
+        ("ATTT_COLLECTOR_AUDIT_KEEP", "30d", "audit.keep: keep at least 365d"),
+    ])
+    func aBadOperationsSettingIsRefusedNamingIt(variable: String, value: String, message: String) throws {
+        let out = try AtttBinary.collector(["hosts", "list", "--state-dir", work.path], environment: [variable: value])
         #expect(out.status == 2)
-        #expect(out.stderr.contains("metrics.listen: everywhere is not an address and port"), "\(out.stderr)")
+        #expect(out.stderr.contains(message), "\(out.stderr)")
     }
 
     @Test func aBackupTakenWhileServingIsRestoredCheckedAndKeepsWhatItReplaced() async throws {
@@ -163,6 +168,9 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("sent 1; 0 waiting"), "\(again.stdout)\(again.stderr)")
         let hosts = try collector.command(["hosts", "list"])
         #expect(hosts.status == 0 && hosts.stdout.contains("UBND xã Tứ Dân"), "\(hosts.stdout)")
+        // Today's history is well inside what is kept; the audit log is kept for ever unless set.
+        let prune = try collector.command(["prune", "--dry-run"], environment: ["ATTT_COLLECTOR_AUDIT_KEEP": "400d"])
+        #expect(prune.status == 0 && prune.stdout.contains("would remove: 0 reports and 0 status spans older than 1096 days (history.reports); 0 audit entries, older than 400 days"), "\(prune.stdout)\(prune.stderr)")
     }
 
     func mode(_ path: String) throws -> Int {
