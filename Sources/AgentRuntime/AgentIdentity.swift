@@ -69,6 +69,11 @@ public struct AgentIdentity: Sendable, Hashable {
         return AgentIdentity(link: link, keyPEM: try read("host.key"), certificatePEM: try read("host.pem"), caPEM: try read("ca.pem"))
     }
 
+    /// A renewed certificate for the same key: one file, replaced atomically.
+    public func saveCertificate(host: HostRoot) throws {
+        try host.directory(Self.path, create: 0o700).write(Data(certificatePEM.utf8), name: "host.pem", mode: 0o644)
+    }
+
     /// Written file by file with the link last, so a half-written identity is never taken as enrolled.
     public func save(host: HostRoot) throws {
         let directory = try host.directory(Self.path, create: 0o700)

@@ -70,6 +70,11 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
         }
     }
 
+    /// A renewal of the certificate this client presents (``CertificateRenewal``).
+    public func renew(_ request: RenewRequest) async throws -> RenewResponse {
+        try await call(.POST, "/v1/certificate", body: request, as: RenewResponse.self)
+    }
+
     public func approvedJobs() async throws -> [ApprovedJob] {
         try await call(.GET, "/v1/jobs", bytes: nil, as: JobsResponse.self).jobs
     }

@@ -73,6 +73,7 @@ struct Run: AsyncParsableCommand {
             }
             try await checkAndKeep(prepared, outbox: outbox)
             guard try await upload(outbox, client) else { await client.shutdown(); return }
+            await renewCertificateIfDue(identity, host: prepared.host, client)
             // After the reports: what the officer did and what users reported about an incident.
             try await uploadIncidents(prepared.host, client)
             let jobs: [ApprovedJob]
@@ -140,6 +141,27 @@ struct Run: AsyncParsableCommand {
         try outbox.enqueue(report, now: Date())
         try EnforcementLedger.update(host: prepared.host, results: report.results, now: Date())
         say("report \(report.reportId): \(report.summary.fail) failing of \(report.summary.total)")
+    }
+
+    /// Issue 17 point 4: well before the certificate ends (``CertificateRenewal/renewAt(notBefore:notAfter:hostId:)``),
+    /// asks the collector for a new one for the same key, checks it and keeps it. Anything that goes
+    /// wrong leaves the current certificate in place and is tried again at the next run. `--now`
+    /// stands for the time here as it does for the check.
+    func renewCertificateIfDue(_ identity: AgentIdentity, host: HostRoot, _ client: CollectorClient) async {
+        let now = scan.now.flatMap(Timestamp.parse) ?? Date()
+        do {
+            guard try CertificateRenewal.isDue(certificatePEM: identity.certificatePEM, hostId: identity.link.hostId, now: now) else { return }
+            let csr = try HostKey(pem: identity.keyPEM).certificateRequest(hostname: identity.link.hostId).pemString
+            let answer = try await client.renew(RenewRequest(csr: csr))
+            try CertificateRenewal.check(renewed: answer.certificate, replacing: identity.certificatePEM, caPEM: identity.caPEM,
+                                         keyPEM: identity.keyPEM, hostId: identity.link.hostId, now: Date())
+            var renewed = identity
+            renewed.certificatePEM = answer.certificate
+            try renewed.saveCertificate(host: host)
+            say("certificate renewed, valid until \(answer.notAfter)")
+        } catch {
+            AgentLog.problem("certificate-not-renewed", "the certificate was not renewed; tried again at the next run: \(error)", host: host)
+        }
     }
 
     func loadIdentity(_ host: HostRoot) throws -> AgentIdentity? {

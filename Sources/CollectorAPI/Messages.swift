@@ -16,6 +16,28 @@ public struct EnrollRequest: Codable, Sendable, Hashable {
     }
 }
 
+/// `POST /v1/certificate`: a renewal of the certificate the PC presents, for the same key (issue 17
+/// point 4). The key never changes without enrolling again.
+public struct RenewRequest: Codable, Sendable, Hashable {
+    /// PEM `CERTIFICATE REQUEST`, made with the key of the certificate presented.
+    public var csr: String
+
+    public init(csr: String) {
+        self.csr = csr
+    }
+}
+
+public struct RenewResponse: Codable, Sendable, Hashable {
+    /// PEM, signed by the collector's CA, for the same host id and unit.
+    public var certificate: String
+    public var notAfter: String
+
+    public init(certificate: String, notAfter: String) {
+        self.certificate = certificate
+        self.notAfter = notAfter
+    }
+}
+
 public struct EnrollResponse: Codable, Sendable, Hashable {
     /// The id the collector gave the host: the subject of its certificate.
     public var hostId: String

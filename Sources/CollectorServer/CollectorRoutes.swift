@@ -4,6 +4,7 @@ public import Enrollment
 import Foundation
 import HardeningCore
 import NIOCore
+import NIOSSL
 public import Hummingbird
 import SwiftASN1
 import X509
@@ -104,6 +105,8 @@ public struct CollectorRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope)))
         }
 
+        agent.post("certificate") { request, context -> RenewResponse in try await renew(request, context) }
+
         // The keys to trust for bundles, with the endorsements that carry trust across a rotation.
         agent.get("bundle-keys") { _, _ -> BundleKeyRing in bundleRing }
 
@@ -177,6 +180,44 @@ public struct CollectorRoutes: Sendable {
                                   bundleKeys: bundleRing.keys.map(\.raw))
         } catch let refusal as EnrollmentRefusal {
             throw HTTPError(.forbidden, message: refusal.description)
+        } catch let bad as EnrollmentError {
+            throw HTTPError(.badRequest, message: bad.description)
+        }
+    }
+
+    /// A renewal (issue 17 point 4): the same host id, unit and key as the certificate presented, a
+    /// new validity; at most one a day per PC (429 with `Retry-After` before that).
+    func renew(_ request: Request, _ context: CollectorContext) async throws -> RenewResponse {
+        let body = try await request.decode(as: RenewRequest.self, context: context)
+        let host = try context.requireHost()
+        let csr: CertificateSigningRequest
+        do {
+            csr = try CertificateSigningRequest(pemEncoded: body.csr)
+        } catch {
+            throw HTTPError(.badRequest, message: "csr is not a PEM certificate request: \(error)")
+        }
+        guard let peer = try? await context.channel.nioSSL_peerCertificate().get(), let presented = try? Certificate(derEncoded: peer.toDERBytes()),
+              presented.publicKey == csr.publicKey else {
+            throw HTTPError(.badRequest, message: "the certificate request must be for the key of the certificate presented; a new key means enrolling again")
+        }
+        let (store, authority, lifetime) = (store, authority, settings.hostCertificateLifetime)
+        do {
+            let issued = try await database.run { () -> Certificate in
+                var issued: Certificate?
+                _ = try store.renewCertificate(host: host.id, now: Date()) {
+                    let certificate = try authority.issueHostCertificate(request: csr, hostId: host.id, unit: host.unit, lifetime: lifetime)
+                    issued = certificate
+                    return IssuedCertificate(serial: certificate.serialHex, notAfter: certificate.notValidAfter)
+                }
+                guard let issued else { throw HTTPError(.internalServerError) }
+                return issued
+            }
+            return RenewResponse(certificate: try issued.pemString, notAfter: Timestamp(issued.notValidAfter).description)
+        } catch RenewalRefusal.tooSoon(let next) {
+            let wait = max(1, Int(next.timeIntervalSinceNow.rounded(.up)))
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(wait)], message: RenewalRefusal.tooSoon(next: next).description)
+        } catch RenewalRefusal.revoked {
+            throw HTTPError(.forbidden, message: RenewalRefusal.revoked.description)
         } catch let bad as EnrollmentError {
             throw HTTPError(.badRequest, message: bad.description)
         }
@@ -307,6 +348,7 @@ extension JobsResponse: ResponseEncodable {}
 extension JobResultResponse: ResponseEncodable {}
 extension ApprovedJob: ResponseEncodable {}
 extension EnrollResponse: ResponseEncodable {}
+extension RenewResponse: ResponseEncodable {}
 extension SignInResponse: ResponseEncodable {}
 
 extension CollectorContext {

@@ -1,4 +1,5 @@
 public import Foundation
+import HardeningCore
 
 /// One-time enrollment tokens and the certificates issued with them.
 public protocol EnrollmentStore: Sendable {
@@ -7,6 +8,10 @@ public protocol EnrollmentStore: Sendable {
     /// Redeems a token and registers the host in one transaction: the token is consumed only if
     /// `issue` (which signs the certificate) succeeds, and a token is never redeemed twice.
     func enroll(tokenHash: String, hostname: String, now: Date, issue: (HostIdentity) throws -> IssuedCertificate) throws -> HostIdentity
+    /// A new certificate for an enrolled host whose certificate is valid (issue 17 point 4): at most
+    /// one renewal a day, so a PC taken over cannot mint certificates; the one it renews stays valid until it
+    /// ends or the host is revoked. Throws ``RenewalRefusal``.
+    func renewCertificate(host: String, now: Date, issue: () throws -> IssuedCertificate) throws -> IssuedCertificate
     /// The host a client certificate belongs to, or nil when the serial is unknown or revoked.
     func certifiedHost(serial: String) throws -> HostIdentity?
     /// Revokes every certificate of a host; returns how many. A revocation that changed something
@@ -35,6 +40,22 @@ public struct HostRecord: Sendable, Hashable {
     public var enrolledAt: String
     public var lastSeen: String
     public var revoked: Bool
+}
+
+/// Why a renewal was refused.
+public enum RenewalRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// This host renewed less than a day before; it may ask again at `next`.
+    case tooSoon(next: Date)
+    case revoked
+
+    public static let interval: TimeInterval = 86_400
+
+    public var description: String {
+        switch self {
+        case .tooSoon(let next): return "this PC renewed its certificate less than a day ago; ask again after \(Timestamp(next))"
+        case .revoked: return "this PC was revoked; enroll it again"
+        }
+    }
 }
 
 /// Why a token was not accepted; the agent's officer sees it as is.

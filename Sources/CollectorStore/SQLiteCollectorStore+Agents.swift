@@ -33,6 +33,27 @@ extension SQLiteCollectorStore: EnrollmentStore {
         }
     }
 
+    public func renewCertificate(host: String, now: Date, issue: () throws -> IssuedCertificate) throws -> IssuedCertificate {
+        let stamp = Timestamp(now).description
+        return try database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM host_certificate WHERE host_id = ? AND revoked_at IS NULL)", arguments: [host]) == true else {
+                throw RenewalRefusal.revoked
+            }
+            // Renewals only: the certificate of enrollment (the host's first) is bounded by its token.
+            if let last = try String.fetchOne(db, sql: """
+                SELECT max(issued_at) FROM host_certificate WHERE host_id = ?1
+                AND rowid != (SELECT rowid FROM host_certificate WHERE host_id = ?1 ORDER BY issued_at, rowid LIMIT 1)
+                """, arguments: [host]).flatMap(Timestamp.parse),
+               now.timeIntervalSince(last) < RenewalRefusal.interval {
+                throw RenewalRefusal.tooSoon(next: last.addingTimeInterval(RenewalRefusal.interval))
+            }
+            let issued = try issue()
+            try db.execute(sql: "INSERT INTO host_certificate (serial, host_id, issued_at, not_after) VALUES (?, ?, ?, ?)",
+                           arguments: [issued.serial, host, stamp, Timestamp(issued.notAfter).description])
+            return issued
+        }
+    }
+
     public func certifiedHost(serial: String) throws -> HostIdentity? {
         try database.read { db in
             try Row.fetchOne(db, sql: """

@@ -211,4 +211,21 @@ import Testing
         #expect(counts.pendingJobs == 1)
         try store.ping()
     }
+
+    /// Issue 17 point 4: one renewal a day, both certificates valid until revoked together.
+    @Test func aRenewalADayAndARevocationEndsThemAll() throws {
+        let store = try store()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let host = try enroll(store)
+        let renewed = try store.renewCertificate(host: host.id, now: now) { IssuedCertificate(serial: "02", notAfter: now.addingTimeInterval(86_400)) }
+        #expect(renewed.serial == "02")
+        #expect(try store.certifiedHost(serial: "01") == host && store.certifiedHost(serial: "02") == host)
+        #expect(throws: RenewalRefusal.tooSoon(next: now.addingTimeInterval(86_400))) {
+            try store.renewCertificate(host: host.id, now: now.addingTimeInterval(3600)) { IssuedCertificate(serial: "03", notAfter: now) }
+        }
+        _ = try store.renewCertificate(host: host.id, now: now.addingTimeInterval(86_400)) { IssuedCertificate(serial: "03", notAfter: now.addingTimeInterval(2 * 86_400)) }
+        #expect(try store.revoke(host: host.id, by: .local("o"), now: now) == 3)
+        #expect(throws: RenewalRefusal.revoked) { try store.renewCertificate(host: host.id, now: now.addingTimeInterval(3 * 86_400)) { IssuedCertificate(serial: "04", notAfter: now) } }
+        #expect(try store.certifiedHost(serial: "03") == nil)
+    }
 }

@@ -97,6 +97,12 @@ import Testing
         _ = try await anonymous.get(base + "/v1/bundle")
         _ = try await agent.get(base + "/v1/bundle-keys")
         _ = try await anonymous.get(base + "/v1/bundle-keys")
+        // A renewal for the PC's own key (200), again the same day (429), for another key (400), without a certificate (401).
+        let renewal = try JSONEncoder().encode(["csr": csr])
+        #expect(try await agent.post(base + "/v1/certificate", renewal).status == 200)
+        #expect(try await agent.post(base + "/v1/certificate", renewal).status == 429)
+        #expect(try await agent.post(base + "/v1/certificate", try JSONEncoder().encode(["csr": try HostKey.generate().certificateRequest(hostname: "x").pemString])).status == 400)
+        _ = try await anonymous.post(base + "/v1/certificate", renewal)
 
         // What a compromised agent might send: a control twice (422), a string over 8 KiB (413).
         var forged = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
