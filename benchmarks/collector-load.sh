@@ -6,6 +6,8 @@
 #   bash benchmarks/collector-load.sh
 #
 # Knobs: AGENTS [1000], CONCURRENCY [64], ROUNDS [3], PORT [18943].
+# Profile (needs perf): PERF_SECONDS=12 records the collector with `perf record -g` for that long,
+# starting PERF_DELAY [25] seconds after the load (after the first round), and prints the top of it.
 # Builds release binaries into .build-bench (git-ignored); writes only under benchmarks/out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,9 +35,19 @@ for _ in $(seq 100); do grep -q "listening on" "$OUT/server.log" && break; sleep
 "$BIN/attt-collector" token create --state-dir "$OUT/state" --unit "Bench" --count "$AGENTS" > "$OUT/tokens" 2>/dev/null
 
 log "$AGENTS agents, $CONCURRENCY at a time, $ROUNDS upload rounds"
+if [ -n "${PERF_SECONDS:-}" ]; then
+    ( sleep "${PERF_DELAY:-25}"; perf record -F 499 -g -p "$SERVER" -o "$OUT/perf.data" -- sleep "$PERF_SECONDS" ) > "$OUT/perf.log" 2>&1 &
+    PERF=$!
+fi
 "$BIN/attt-collector-load" --collector "https://127.0.0.1:$PORT" --ca "$OUT/state/ca/ca.pem" --tokens "$OUT/tokens" \
     --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" | tee "$OUT/result.json"
 
+if [ -n "${PERF:-}" ]; then
+    wait "$PERF" || true
+    perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -60 | cut -c1-180 > "$OUT/perf-top.txt"
+    perf report -i "$OUT/perf.data" --children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -10 >> "$OUT/perf-top.txt"
+    echo "profile: $OUT/perf-top.txt (perf report -i $OUT/perf.data for more)"
+fi
 # The officers' questions on the loaded database, through the CLI (process start included).
 start=$(date +%s%N); "$BIN/attt-collector" hosts list --state-dir "$OUT/state" > "$OUT/hosts.txt"; end=$(date +%s%N)
 echo "hosts list (latest status of $AGENTS hosts, one unit): $(( (end - start) / 1000000 )) ms, $(wc -l < "$OUT/hosts.txt") lines"

@@ -121,30 +121,27 @@ import Testing
         let database = collector.databasePath
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
 
-        // A damaged copy and a manifest naming a file outside the backup are refused; nothing moves.
-        let damaged = work.appendingPathComponent("backup-damaged")
-        try FileManager.default.copyItem(at: backup, to: damaged)
-        let handle = try FileHandle(forUpdating: damaged.appendingPathComponent("collector.sqlite"))
-        try handle.seek(toOffset: 5000)
-        try handle.write(contentsOf: Data([0x5A]))
-        try handle.close()
-        let refused = try collector.command(["restore", "--from", damaged.path])
-        #expect(refused.status == 2 && refused.stderr.contains("collector.sqlite does not match the manifest"), "\(refused.stderr)")
-        let escaping = work.appendingPathComponent("backup-escaping")
-        try FileManager.default.copyItem(at: backup, to: escaping)
-        let manifest = escaping.appendingPathComponent("MANIFEST.json")
-        try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"bundle-signing.key\"", with: "\"../../etc/shadow\"")
-            .write(to: manifest, atomically: true, encoding: .utf8)
-        let outside = try collector.command(["restore", "--from", escaping.path])
-        #expect(outside.status == 2 && outside.stderr.contains("lists files a collector backup does not hold (../../etc/shadow)"), "\(outside.stderr)")
-        // A backup from a newer collector: this one could not read its schema.
-        let newer = work.appendingPathComponent("backup-newer")
-        try FileManager.default.copyItem(at: backup, to: newer)
-        let newerManifest = newer.appendingPathComponent("MANIFEST.json")
-        try String(contentsOf: newerManifest, encoding: .utf8).replacingOccurrences(of: "\"v1-reports\"", with: "\"v1-reports\", \"v99-future\"")
-            .write(to: newerManifest, atomically: true, encoding: .utf8)
-        let tooNew = try collector.command(["restore", "--from", newer.path])
-        #expect(tooNew.status == 2 && tooNew.stderr.contains("made by a newer attt-collector") && tooNew.stderr.contains("v99-future"), "\(tooNew.stderr)")
+        // A copy of the backup changed one way, offered to restore: refused with `message`.
+        func refusedCopy(_ name: String, _ message: String, change: (URL) throws -> Void) throws {
+            let copy = work.appendingPathComponent("backup-\(name)")
+            try FileManager.default.copyItem(at: backup, to: copy)
+            try change(copy)
+            let out = try collector.command(["restore", "--from", copy.path])
+            #expect(out.status == 2 && out.stderr.contains(message), "\(name): \(out.stderr)")
+        }
+        func editManifest(_ copy: URL, _ from: String, _ to: String) throws {
+            let manifest = copy.appendingPathComponent("MANIFEST.json")
+            try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: from, with: to).write(to: manifest, atomically: true, encoding: .utf8)
+        }
+        // Damaged on its way, naming a file outside the backup, or from a newer collector: nothing moves.
+        try refusedCopy("damaged", "collector.sqlite does not match the manifest") { copy in
+            let handle = try FileHandle(forUpdating: copy.appendingPathComponent("collector.sqlite"))
+            try handle.seek(toOffset: 5000)
+            try handle.write(contentsOf: Data([0x5A]))
+            try handle.close()
+        }
+        try refusedCopy("escaping", "lists files a collector backup does not hold (../../etc/shadow)") { try editManifest($0, "\"bundle-signing.key\"", "\"../../etc/shadow\"") }
+        try refusedCopy("newer", "made by a newer attt-collector") { try editManifest($0, "\"v1-reports\"", "\"v1-reports\", \"v99-future\"") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
 
         // As on a packaged collector: the state belongs to the service's user, the restore runs as root.
