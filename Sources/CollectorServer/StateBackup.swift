@@ -60,7 +60,7 @@ public enum StateBackup {
         }
         let target = try OpenDirectory.open(directory, create: 0o700)
         try store.backup(to: target.path(of: databaseName))
-        var files = [try describe(target.path(of: databaseName), as: databaseName)]
+        var files = [try describe(databaseName, in: target)]
         let state = try OpenDirectory.open(settings.stateDirectory)
         for name in keyFiles {
             guard let data = try RegularFile.read(state.path(of: name), limit: smallFileLimit) else { continue }
@@ -136,9 +136,9 @@ public enum StateBackup {
             let to = try folder.map { try owned(state.subdirectory($0, create: 0o700)) } ?? state
             // Checked again as it is copied: the backup's folder may have changed since it was verified.
             if file.path == databaseName {
-                try copy(source.path(of: databaseName), to: to, name: name, expected: file, owner: (uid, gid))
+                try copy(databaseName, from: source, to: to, name: name, expected: file, owner: (uid, gid))
             } else {
-                let data = try RegularFile.read(source.path(of: file.path), limit: smallFileLimit) ?? Data()
+                let data = try open(file.path, in: source).read(upToCount: smallFileLimit) ?? Data()
                 guard ContentDigest.sha256(data) == file.sha256 else { throw changed(source.path(of: file.path)) }
                 try to.write(data, name: name, mode: mode(file.path), owner: uid, group: gid)
             }
@@ -166,7 +166,7 @@ public enum StateBackup {
             throw Problem(description: "the backup has no \(required): without it the PCs enrolled at this collector cannot be served")
         }
         for file in manifest.files {
-            let found = try describe(source.path(of: file.path), as: file.path)
+            let found = try describe(file.path, in: source)
             guard found == file else {
                 throw Problem(description: "\(source.path(of: file.path)) does not match the manifest (\(found.bytes) bytes, sha256 \(found.sha256); the manifest says \(file.bytes) bytes, \(file.sha256)): the backup was damaged or changed; use another copy")
             }
@@ -185,17 +185,28 @@ public enum StateBackup {
         return manifest
     }
 
+    /// A regular file of a backup or state folder, never through a link (nor a linked folder): a
+    /// crafted backup cannot make a restore read `/etc/shadow` into the CA's key.
+    static func open(_ relative: String, in directory: OpenDirectory) throws -> FileHandle {
+        let (folder, name) = split(relative)
+        let parent = try folder.map { try directory.subdirectory($0) } ?? directory
+        do {
+            return FileHandle(fileDescriptor: try parent.openRegularFile(name), closeOnDealloc: true)
+        } catch {
+            throw Problem(description: "\(directory.path(of: relative)) is not a regular file (missing, a link or something else): \(error)")
+        }
+    }
+
     /// Size and SHA-256 of a file, read 1 MiB at a time (a database is many times that).
-    static func describe(_ path: String, as name: String) throws -> Manifest.File {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw Problem(description: "cannot read \(path)") }
-        defer { try? handle.close() }
+    static func describe(_ relative: String, in directory: OpenDirectory) throws -> Manifest.File {
+        let handle = try open(relative, in: directory)
         var hash = SHA256()
         var bytes: Int64 = 0
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hash.update(data: chunk)
             bytes += Int64(chunk.count)
         }
-        return Manifest.File(path: name, bytes: bytes, sha256: ContentDigest.hex(hash.finalize()))
+        return Manifest.File(path: relative, bytes: bytes, sha256: ContentDigest.hex(hash.finalize()))
     }
 
     static func changed(_ path: String) -> Problem {
@@ -204,11 +215,11 @@ public enum StateBackup {
 
     /// Copies the database under a temporary name, flushes it and renames it into place if it is
     /// still what the manifest says.
-    static func copy(_ path: String, to directory: OpenDirectory, name: String, expected: Manifest.File, owner: (uid_t, gid_t)) throws {
+    static func copy(_ relative: String, from source: OpenDirectory, to directory: OpenDirectory, name: String, expected: Manifest.File, owner: (uid_t, gid_t)) throws {
+        let path = source.path(of: relative)
         let temporary = name + ".restoring"
         try directory.remove(temporary)
-        guard let input = FileHandle(forReadingAtPath: path) else { throw Problem(description: "cannot read \(path)") }
-        defer { try? input.close() }
+        let input = try open(relative, in: source)
         let fd = openat(directory.descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0, fchown(fd, owner.0, owner.1) == 0 else {
             if fd >= 0 { close(fd) }

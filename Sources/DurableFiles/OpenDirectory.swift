@@ -100,6 +100,19 @@ public final class OpenDirectory: Sendable {
         return try RegularFile.readAll(fd, path: path(of: name), limit: limit)
     }
 
+    /// A descriptor for reading a regular file, not through a final link, never blocking on a FIFO
+    /// (for files too large to read whole); the caller closes it. Anything else is an error naming it.
+    public func openRegularFile(_ name: String) throws -> Int32 {
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(name, "open") }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw failure(name, "open (not a regular file)", EINVAL)
+        }
+        return fd
+    }
+
     /// The target written in a symbolic link; nil when the entry is not a link.
     public func linkTarget(_ name: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

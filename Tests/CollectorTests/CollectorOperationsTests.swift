@@ -133,7 +133,7 @@ import Testing
             let manifest = copy.appendingPathComponent("MANIFEST.json")
             try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: from, with: to).write(to: manifest, atomically: true, encoding: .utf8)
         }
-        // Damaged on its way, naming a file outside the backup, or from a newer collector: nothing moves.
+        // Damaged on its way, naming a file outside the backup, a link, or from a newer collector: nothing moves.
         try refusedCopy("damaged", "collector.sqlite does not match the manifest") { copy in
             let handle = try FileHandle(forUpdating: copy.appendingPathComponent("collector.sqlite"))
             try handle.seek(toOffset: 5000)
@@ -141,6 +141,11 @@ import Testing
             try handle.close()
         }
         try refusedCopy("escaping", "lists files a collector backup does not hold (../../etc/shadow)") { try editManifest($0, "\"bundle-signing.key\"", "\"../../etc/shadow\"") }
+        try refusedCopy("linked", "ca/ca.key is not a regular file") { copy in
+            let key = copy.appendingPathComponent("ca/ca.key")
+            try FileManager.default.removeItem(at: key)
+            try FileManager.default.createSymbolicLink(atPath: key.path, withDestinationPath: "/etc/shadow")
+        }
         try refusedCopy("newer", "made by a newer attt-collector") { try editManifest($0, "\"v1-reports\"", "\"v1-reports\", \"v99-future\"") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
 
