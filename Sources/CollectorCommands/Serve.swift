@@ -5,6 +5,7 @@ import CommandLineSupport
 import DurableFiles
 import Foundation
 import Hummingbird
+import Logging
 
 /// `attt-collector serve`: starts with no configuration at all; on first start creates the state
 /// directory, the CA, the server certificate and the database, and says where they are.
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         // The database holds token and session hashes, the CA directory keys: nobody else reads them.
         umask(0o077)
         let loaded = try await settings.load(extra: flags)
+        if loaded.logJSON { LoggingSystem.bootstrap(JSONLogHandler.init) }
         let state: CollectorState
         let store: SQLiteCollectorStore
         do {
@@ -57,6 +59,10 @@ struct Serve: AsyncParsableCommand {
         Self.say("CA certificate for agents (attt enroll --ca-cert): \(loaded.caCertificatePath)")
         try await CollectorServer.run(state: state, store: store, pamConfdir: confdir, onRunning: { port in
             Self.say("listening on https://\(loaded.listenHost):\(port)")
+            var logger = Logger(label: "attt-collector")
+            logger.logLevel = .notice
+            logger.notice("serving", metadata: ["listen": "\(loaded.listenHost):\(port)", "state": "\(loaded.stateDirectory)",
+                                                "metrics": "\(loaded.metricsListen.map { "\($0.host):\($0.port)" } ?? "off")"])
         }, onMetrics: { port in
             Self.say("metrics on http://\(loaded.metricsListen?.host ?? ""):\(port)/metrics")
         })

@@ -13,6 +13,8 @@ public struct CollectorSettings: Sendable, Hashable {
     /// `127.0.0.1:9469`); nil serves no metrics. Counts only, no names, but keep it on loopback or a
     /// management network: it is not behind TLS or a sign-in.
     public var metricsListen: ListenAddress?
+    /// `log.format`: `text` (swift-log's lines) or `json` (one object a line, ``JSONLogHandler``).
+    public var logJSON = false
     /// Database, CA and server certificate live here.
     public var stateDirectory = "/var/lib/attt-collector"
     /// The shipped policy the units' catalogue bundles are made for and checked against; nil finds the

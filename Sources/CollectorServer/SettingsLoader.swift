@@ -22,7 +22,7 @@ public enum SettingsLoader {
         "officers.unit-groups": .unitGroups, "officers.lockout-attempts": .int,
         "officers.lockout-window": .duration, "officers.session-lifetime": .duration, "officers.session-idle": .duration,
         "server.idle-timeout": .duration, "server.request-timeout": .duration, "server.max-connections": .int,
-        "hosts.silent-after": .duration, "metrics.listen": .string, "history.reports": .duration, "audit.keep": .duration, "history.report-bodies": .duration,
+        "hosts.silent-after": .duration, "metrics.listen": .string, "log.format": .string, "history.reports": .duration, "audit.keep": .duration, "history.report-bodies": .duration,
         "reports.governing-body": .string, "reports.issuer": .string, "reports.symbol": .string, "reports.place": .string,
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
@@ -95,6 +95,10 @@ public enum SettingsLoader {
         if let v = try duration("server.request-timeout") { settings.requestTimeout = v }
         if let v = try number("server.max-connections", in: 1...100_000) { settings.maxConnections = v }
         if let v = try duration("hosts.silent-after") { settings.silentAfter = v }
+        if let v = text("log.format") {
+            guard ["text", "json"].contains(v) else { throw Problem(description: "log.format: \(v) is neither text nor json") }
+            settings.logJSON = v == "json"
+        }
         if let v = text("metrics.listen") {
             if v.isEmpty {
                 settings.metricsListen = nil

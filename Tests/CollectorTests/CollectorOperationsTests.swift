@@ -82,10 +82,30 @@ import Testing
         #expect(try await https.get("http://127.0.0.1:\(port)/v1/health").status == 404)
     }
 
+    /// `log.format: json`: every log line is one JSON object a parser can take as is.
+    @Test func jsonLogsAreOneObjectALine() throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"), environment: ["ATTT_COLLECTOR_LOG_FORMAT": "json"])
+        defer { collector.stop() }
+        let deadline = Date().addingTimeInterval(30)
+        var lines: [[String: String]] = []
+        while Date() < deadline, !lines.contains(where: { $0["message"] == "serving" }) {
+            lines = collector.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+            usleep(50_000)
+        }
+        let serving = try #require(lines.first { $0["message"] == "serving" }, "\(collector.output)")
+        #expect(serving["level"] == "notice" && serving["logger"] == "attt-collector" && serving["listen"] == "127.0.0.1:\(collector.port)")
+        #expect(serving["time"].flatMap { try? Date($0, strategy: .iso8601) } != nil)
+        // Only the lines meant for people are not JSON: what serve prints on standard output.
+        let other = collector.output.split(separator: "\n").filter { !$0.hasPrefix("{") }
+        #expect(other.allSatisfy { ["created ", "database: ", "CA certificate", "listening on"].contains(where: $0.hasPrefix) }, "\(other)")
+    }
+
     @Test(arguments: [
         ("ATTT_COLLECTOR_METRICS_LISTEN", "everywhere", "metrics.listen: everywhere is not an address and port"),
         ("ATTT_COLLECTOR_HISTORY_REPORTS", "90d", "history.reports: keep at least 400d"),
         ("ATTT_COLLECTOR_AUDIT_KEEP", "30d", "audit.keep: keep at least 365d"),
+        ("ATTT_COLLECTOR_LOG_FORMAT", "xml", "log.format: xml is neither text nor json"),
     ])
     func aBadOperationsSettingIsRefusedNamingIt(variable: String, value: String, message: String) throws {
         let out = try AtttBinary.collector(["hosts", "list", "--state-dir", work.path], environment: [variable: value])
