@@ -182,7 +182,10 @@ import Testing
         try #require(isolated.status == 0, "\(isolated.stdout)\(isolated.stderr)")
         #expect(try lab.pcConnects(lab.peer, 2222) == "timeout", "isolated, the backup server is out of reach")
 
-        let restore = try lab.attt(["incident", "restore", "--env-file", "/etc/restic/env", "--skip-collection", "thử nghiệm", "--dry-run"])
+        // The attack began after the copy was made: a whole second later, since the incident's own time
+        // (its first step, the isolation) is kept to the second and may fall in the copy's second.
+        let attackBegan = ISO8601DateFormatter().string(from: Date().addingTimeInterval(1))
+        let restore = try lab.attt(["incident", "restore", "--env-file", "/etc/restic/env", "--skip-collection", "thử nghiệm", "--since", attackBegan, "--dry-run"])
         #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
         #expect(restore.stdout.contains("mở tạm đường tới máy chủ sao lưu \(lab.peer)"), "\(restore.stdout)")
         #expect(restore.stdout.contains("/etc/hostname"), "restic read the copy through the isolation: \(restore.stdout)")
