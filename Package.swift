@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Hummingbird runs on it; the metrics listener is one more service beside the server.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The collector's second store, for a province's thousands of PCs and several instances (issue 17).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure model: facts, policy, evaluator, report. No file or network I/O.
@@ -98,6 +100,16 @@ let package = Package(
         .target(name: "CollectorAPI"),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
         .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", "CZstd", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        // The same store protocols on PostgreSQL: one database behind several collector instances.
+        .target(
+            name: "CollectorPostgres",
+            dependencies: [
+                "CollectorStore", "CollectorAPI", "HardeningCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // The collector's HTTPS server: API for agents (mutual TLS), web pages for officers (PAM sign-in).
         .target(
             name: "CollectorServer",
@@ -188,7 +200,7 @@ let package = Package(
         .testTarget(name: "IncidentResponseTests", dependencies: ["IncidentResponse", "AgentRuntime", "CollectorAPI", "HardeningCore", "HostAccess", "AtttTestSupport", "Enrollment", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "CollectorStoreTests",
-            dependencies: ["CollectorStore", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CollectorStore", "CollectorPostgres", "AtttTestSupport", "CollectorAPI", "HardeningCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "CollectorServerTests",
@@ -228,7 +240,7 @@ let package = Package(
 let documented: Set<String> = [
     "HardeningCore", "PolicyLoading", "HostAccess", "HostProbes", "Reporting", "AtttCommands", "LinuxPAM", "LinuxAudit", "Remediation", "AgentRuntime",
     "CollectorStore", "CollectorAPI", "CollectorServer", "CollectorCommands", "Enrollment", "DurableFiles", "CommandLineSupport",
-    "YAMLParsing", "OfficeDocuments", "CollectorReports", "CollectorSnapshots",
+    "YAMLParsing", "OfficeDocuments", "CollectorReports", "CollectorSnapshots", "CollectorPostgres",
 ]
 for target in package.targets where documented.contains(target.name) {
     target.exclude.append("README.md")

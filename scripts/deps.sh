@@ -22,8 +22,9 @@ PACKAGING_PACKAGES=(dpkg-dev help2man)
 # (IncidentRestoreTests, RestoreTests) restores a real restic repository (restic), and a borg one
 # (BorgRestoreTests: borgbackup). The catalogue bundle tests and the office abuse tests write rows a
 # compromised collector database would hold (sqlite3). The metrics are read by Prometheus's own Python
-# parser (python3-prometheus-client).
-TEST_PACKAGES=(sqlite3 python3-prometheus-client nftables iputils-ping e2fsprogs util-linux mount restic borgbackup python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin desktop-file-utils debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
+# parser (python3-prometheus-client). The PostgreSQL store's tests start a throw-away cluster of
+# Debian's server (postgresql: initdb, pg_ctl, psql) on a socket of their own.
+TEST_PACKAGES=(postgresql sqlite3 python3-prometheus-client nftables iputils-ping e2fsprogs util-linux mount restic borgbackup python3-jsonschema openssh-server login passwd python3-pwquality lz4 samba-common-bin desktop-file-utils debootstrap lintian systemd openssl iproute2 python3-yaml libfaketime chromium chromium-driver python3-selenium libnss3-tools libreoffice-writer-nogui poppler-utils fonts-liberation2 "${PACKAGING_PACKAGES[@]}")
 
 install_debian_packages() {
     local missing=()

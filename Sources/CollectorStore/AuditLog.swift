@@ -55,3 +55,20 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// The most entries one page returns.
     public static let maxPage = 500
 }
+
+extension AuditEntry {
+    /// The detail as every store keeps it: JSON with sorted keys, each value cut to its share of
+    /// ``maxDetailBytes``, so a long list of controls cannot grow the log.
+    package static func storedDetail(_ detail: [String: String]) throws -> String {
+        let share = maxDetailBytes / max(1, detail.count + 1)
+        let bounded = detail.mapValues { value in value.utf8.count <= share ? value : String(decoding: value.utf8.prefix(share), as: UTF8.self) + "…" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(bounded), as: UTF8.self)
+    }
+
+    /// A stored detail read back; an entry a later version wrote in another shape reads as empty.
+    package static func readDetail(_ json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+}

@@ -40,6 +40,15 @@ public struct HostRecord: Sendable, Hashable {
     public var enrolledAt: String
     public var lastSeen: String
     public var revoked: Bool
+
+    public init(id: String, unit: String, hostname: String?, enrolledAt: String, lastSeen: String, revoked: Bool) {
+        self.id = id
+        self.unit = unit
+        self.hostname = hostname
+        self.enrolledAt = enrolledAt
+        self.lastSeen = lastSeen
+        self.revoked = revoked
+    }
 }
 
 /// Why a renewal was refused.

@@ -51,3 +51,16 @@ public enum JobFinish: String, Sendable, Hashable, Codable {
     case alreadyFinished = "already-finished"
     case notFound = "not-found"
 }
+
+extension Job {
+    /// A job as a store keeps it (controls joined by commas, times as text): an approved job past
+    /// its expiry is shown expired, and a state or kind a later version wrote reads as failed / fix.
+    package init(stored id: String, host: String, controls: String, approvedBy: String, approvedAt: String, expiresAt: String,
+                 state: String, transaction: String?, message: String?, kind: String?, incident: String?, now: String) {
+        var shown = State(rawValue: state) ?? .failed
+        if shown == .approved, expiresAt <= now { shown = .expired }
+        self.init(id: UUID(uuidString: id) ?? UUID(), host: host, controls: controls.split(separator: ",").map(String.init),
+                  approvedBy: approvedBy, approvedAt: approvedAt, expiresAt: expiresAt, state: shown, transaction: transaction,
+                  message: message, kind: JobKind(rawValue: kind ?? "fix") ?? .fix, incident: incident.flatMap(UUID.init(uuidString:)))
+    }
+}

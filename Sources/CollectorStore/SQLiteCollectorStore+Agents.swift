@@ -156,13 +156,9 @@ extension SQLiteCollectorStore: JobStore {
     }
 
     static func job(_ row: Row, now: String) -> Job {
-        var state = Job.State(rawValue: row["state"]) ?? .failed
-        if state == .approved, (row["expires_at"] as String) <= now { state = .expired }
-        let controls: String = row["controls"]
-        return Job(id: UUID(uuidString: row["id"]) ?? UUID(), host: row["host_id"], controls: controls.split(separator: ",").map(String.init),
-                   approvedBy: row["approved_by"], approvedAt: row["approved_at"], expiresAt: row["expires_at"], state: state,
-                   transaction: row["transaction_id"], message: row["message"],
-                   kind: JobKind(rawValue: row["kind"] ?? "fix") ?? .fix, incident: (row["incident_id"] as String?).flatMap(UUID.init(uuidString:)))
+        Job(stored: row["id"], host: row["host_id"], controls: row["controls"], approvedBy: row["approved_by"], approvedAt: row["approved_at"],
+            expiresAt: row["expires_at"], state: row["state"], transaction: row["transaction_id"], message: row["message"],
+            kind: row["kind"], incident: row["incident_id"], now: now)
     }
 }
 

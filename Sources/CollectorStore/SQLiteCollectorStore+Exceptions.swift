@@ -70,12 +70,7 @@ extension SQLiteCollectorStore {
     /// or lost together.
     static func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
                       detail: [String: String], at: Date, in db: Database) throws {
-        // Each value is cut to its share of the bound, so a long list of controls cannot grow the log.
-        let share = AuditEntry.maxDetailBytes / max(1, detail.count + 1)
-        let bounded = detail.mapValues { value in value.utf8.count <= share ? value : String(decoding: value.utf8.prefix(share), as: UTF8.self) + "…" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(bounded), as: UTF8.self)
+        let json = try AuditEntry.storedDetail(detail)
         try db.execute(sql: "INSERT INTO audit (at, officer, role, action, unit, host_id, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        arguments: [Timestamp(at).description, officer.name, officer.role, action.rawValue, unit, host, subject, json])
     }
@@ -255,10 +250,9 @@ extension SQLiteCollectorStore: AuditLog {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM audit WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3
                 """, arguments: [unit, before, limit]).map { row in
-                let detail = (try? JSONDecoder().decode([String: String].self, from: Data((row["detail"] as String).utf8))) ?? [:]
-                return AuditEntry(id: row["id"], at: (row["at"] as String?).flatMap(Timestamp.parse).map(Timestamp.init) ?? Timestamp(secondsSince1970: 0),
-                                  officer: row["officer"], role: row["role"], action: AuditEntry.Action(rawValue: row["action"]),
-                                  unit: row["unit"], host: row["host_id"], subject: row["subject"], detail: detail)
+                AuditEntry(id: row["id"], at: (row["at"] as String?).flatMap(Timestamp.parse).map(Timestamp.init) ?? Timestamp(secondsSince1970: 0),
+                           officer: row["officer"], role: row["role"], action: AuditEntry.Action(rawValue: row["action"]),
+                           unit: row["unit"], host: row["host_id"], subject: row["subject"], detail: AuditEntry.readDetail(row["detail"]))
             }
         }
     }

@@ -5,7 +5,7 @@ import GRDB
 import HardeningCore
 import Testing
 
-/// Enrollment tokens, certificates, jobs and officer sign-ins in the SQLite store.
+/// What only the SQLite store does; what both stores do is in SharedStoreTests.
 @Suite struct AgentStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-agents-\(UUID()).sqlite").path
     let now = Date(timeIntervalSince1970: 1_790_000_000)
@@ -15,68 +15,6 @@ import Testing
     func enroll(_ store: SQLiteCollectorStore, token: String = "t1", serial: String = "01", unit: String = "UBND xã Tứ Dân") throws -> HostIdentity {
         try? store.createToken(hash: token, unit: unit, createdBy: "officer", expiresAt: now.addingTimeInterval(3600), now: now)
         return try store.enroll(tokenHash: token, hostname: "pc01", now: now) { _ in IssuedCertificate(serial: serial, notAfter: now.addingTimeInterval(86_400)) }
-    }
-
-    @Test func aTokenIsUsedOnceAndExpires() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let host = try enroll(store)
-        #expect(host.unit == "UBND xã Tứ Dân" && host.id.hasPrefix("h-"))
-        #expect(throws: EnrollmentRefusal.usedToken) { try enroll(store) }
-        #expect(throws: EnrollmentRefusal.unknownToken) { try store.enroll(tokenHash: "nope", hostname: "x", now: now) { _ in IssuedCertificate(serial: "9", notAfter: now) } }
-        try store.createToken(hash: "old", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
-        #expect(throws: EnrollmentRefusal.expiredToken) {
-            try store.enroll(tokenHash: "old", hostname: "x", now: now.addingTimeInterval(61)) { _ in IssuedCertificate(serial: "9", notAfter: now) }
-        }
-    }
-
-    /// When signing fails, the token is not spent: the officer's PC can try again.
-    @Test func aFailedIssueKeepsTheToken() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try store.createToken(hash: "t", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
-        struct SigningFailed: Error {}
-        #expect(throws: SigningFailed.self) { try store.enroll(tokenHash: "t", hostname: "x", now: now) { _ in throw SigningFailed() } }
-        #expect(try store.hosts(unit: nil).isEmpty)
-        _ = try store.enroll(tokenHash: "t", hostname: "x", now: now) { _ in IssuedCertificate(serial: "5", notAfter: now) }
-        #expect(try store.hosts(unit: nil).count == 1)
-    }
-
-    @Test func certificatesIdentifyHostsUntilRevoked() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let host = try enroll(store, serial: "abcd")
-        #expect(try store.certifiedHost(serial: "abcd") == host)
-        #expect(try store.certifiedHost(serial: "ffff") == nil)
-        #expect(try store.revoke(host: host.id, by: .local("o"), now: now) == 1)
-        #expect(try store.certifiedHost(serial: "abcd") == nil)
-        #expect(try store.hosts(unit: nil).first?.revoked == true)
-        // No job for a host that can no longer fetch it.
-        #expect(throws: StoreError.unknownHost(host.id)) { try store.approveJob(host: host.id, controls: ["VN-TD-PW-001"], officer: .local("o"), expiresAt: now, now: now) }
-    }
-
-    @Test func jobsExpireAreFetchedByTheirHostAndFinishOnce() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let a = try enroll(store, token: "a", serial: "0a"), b = try enroll(store, token: "b", serial: "0b")
-        let job = try store.approveJob(host: a.id, controls: ["VN-TD-PW-001"], officer: .local("nguyenvana"), expiresAt: now.addingTimeInterval(3600), now: now)
-        _ = try store.approveJob(host: a.id, controls: ["VN-TD-PW-004"], officer: .local("nguyenvana"), expiresAt: now.addingTimeInterval(60), now: now)
-        #expect(throws: StoreError.unknownHost("h-none")) { try store.approveJob(host: "h-none", controls: ["x"], officer: .local("o"), expiresAt: now, now: now) }
-
-        // The short job has expired an hour later; the other host sees nothing.
-        let later = now.addingTimeInterval(120)
-        #expect(try store.pendingJobs(host: a.id, now: later).map(\.id) == [job.id])
-        #expect(try store.pendingJobs(host: b.id, now: later).isEmpty)
-        #expect(try store.jobs(host: a.id, now: later).map(\.state).sorted { $0.rawValue < $1.rawValue } == [.approved, .expired])
-
-        // Only the job's own host can finish it, and only once.
-        let result = JobResult(state: .applied, transaction: "000001-x", message: nil, fixed: ["VN-TD-PW-001"])
-        #expect(try store.finishJob(id: job.id, host: b.id, result: result, now: later) == .notFound)
-        #expect(try store.finishJob(id: job.id, host: a.id, result: result, now: later) == .recorded)
-        #expect(try store.finishJob(id: job.id, host: a.id, result: JobResult(state: .failed, transaction: nil, message: "x", fixed: nil), now: later) == .alreadyFinished)
-        let finished = try #require(try store.jobs(host: a.id, now: later).first { $0.id == job.id })
-        #expect(finished.state == .applied && finished.transaction == "000001-x" && finished.approvedBy == "nguyenvana")
-        #expect(try store.pendingJobs(host: a.id, now: later).isEmpty)
     }
 
     @Test func summariesAndCompactionsAreIdempotent() throws {
@@ -110,36 +48,6 @@ import Testing
         let other = try enroll(store, token: "t2", serial: "02")
         #expect(throws: StoreError.conflict(record.id.uuidString)) { try store.ingest(record, host: other) }
         #expect(throws: StoreError.conflict(summary.reportId.uuidString)) { try store.ingest(summary, host: other) }
-    }
-
-    @Test func signInFailuresAndSessions() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        // Three attempts in the window are admitted (each counted until it succeeds); the fourth is not.
-        for i in 0..<3 { #expect(try store.admitSignIn(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(Double(i) * 60), window: 900, limit: 3)) }
-        #expect(try !store.admitSignIn(user: "nguyenvana", address: "10.0.0.5", at: now.addingTimeInterval(180), window: 900, limit: 3))
-        #expect(try store.signInFailures(user: "nguyenvana", since: now.addingTimeInterval(30)) == 2)
-        #expect(try store.admitSignIn(user: "other", address: nil, at: now, window: 900, limit: 3))
-        // The window passes: admitted again.
-        #expect(try store.admitSignIn(user: "nguyenvana", address: nil, at: now.addingTimeInterval(1_100), window: 900, limit: 3))
-        try store.clearSignInFailures(user: "nguyenvana")
-        #expect(try store.signInFailures(user: "nguyenvana", since: now) == 0)
-
-        try store.createSession(tokenHash: "s1", user: "nguyenvana", expiresAt: now.addingTimeInterval(60), now: now)
-        #expect(try store.session(tokenHash: "s1", now: now, idle: 30)?.user == "nguyenvana")
-        #expect(try store.session(tokenHash: "s1", now: now.addingTimeInterval(61), idle: 300) == nil)
-        #expect(try store.session(tokenHash: "s2", now: now, idle: 30) == nil)
-        try store.deleteSession(tokenHash: "s1")
-        #expect(try store.session(tokenHash: "s1", now: now, idle: 30) == nil)
-
-        // Used within the idle time, a session lives on; left idle, it ends for good.
-        try store.createSession(tokenHash: "s3", user: "nguyenvana", expiresAt: now.addingTimeInterval(3600), now: now)
-        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(25), idle: 30)?.checkedAt == now)
-        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(50), idle: 30) != nil)
-        try store.markSessionChecked(tokenHash: "s3", at: now.addingTimeInterval(50))
-        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(60), idle: 30)?.checkedAt == now.addingTimeInterval(50))
-        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(91), idle: 30) == nil)
-        #expect(try store.session(tokenHash: "s3", now: now.addingTimeInterval(92), idle: 3600) == nil)
     }
 
     /// A database written by released collectors (v1 reports, a v3 summary) is migrated: bodies
@@ -210,22 +118,5 @@ import Testing
         #expect(counts.hosts.filter { $0.value > 0 } == pages)
         #expect(counts.pendingJobs == 1)
         try store.ping()
-    }
-
-    /// Issue 17 point 4: one renewal a day, both certificates valid until revoked together.
-    @Test func aRenewalADayAndARevocationEndsThemAll() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let host = try enroll(store)
-        let renewed = try store.renewCertificate(host: host.id, now: now) { IssuedCertificate(serial: "02", notAfter: now.addingTimeInterval(86_400)) }
-        #expect(renewed.serial == "02")
-        #expect(try store.certifiedHost(serial: "01") == host && store.certifiedHost(serial: "02") == host)
-        #expect(throws: RenewalRefusal.tooSoon(next: now.addingTimeInterval(86_400))) {
-            try store.renewCertificate(host: host.id, now: now.addingTimeInterval(3600)) { IssuedCertificate(serial: "03", notAfter: now) }
-        }
-        _ = try store.renewCertificate(host: host.id, now: now.addingTimeInterval(86_400)) { IssuedCertificate(serial: "03", notAfter: now.addingTimeInterval(2 * 86_400)) }
-        #expect(try store.revoke(host: host.id, by: .local("o"), now: now) == 3)
-        #expect(throws: RenewalRefusal.revoked) { try store.renewCertificate(host: host.id, now: now.addingTimeInterval(3 * 86_400)) { IssuedCertificate(serial: "04", notAfter: now) } }
-        #expect(try store.certifiedHost(serial: "03") == nil)
     }
 }
