@@ -246,3 +246,28 @@ public enum ExceptionRefusal: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 }
+
+/// The refusals every store gives, in the same words.
+extension ExceptionRefusal {
+    package static func unknownUnit(_ unit: String) -> Self {
+        .notFound("không có đơn vị \(unit) — no unit \(unit) at this collector (see attt-collector hosts list)")
+    }
+
+    package static func foreignHost(_ host: String, unit: String) -> Self {
+        .notFound("máy \(host) không thuộc \(unit) — host \(host) is not a host of \(unit) (see attt-collector hosts list)")
+    }
+
+    package static func unknownWaiver(_ id: UUID) -> Self { .notFound("không có miễn trừ \(id) — no waiver \(id)") }
+
+    package static func waiverOver(_ id: UUID) -> Self {
+        .conflict("miễn trừ \(id) đã hết hiệu lực — waiver \(id) has already ended or expired")
+    }
+
+    package static func full(_ table: String, unit: String, count: Int) -> Self {
+        .conflict("đơn vị đã lưu \(count) bản ghi loại này, mức tối đa; hãy kết thúc bớt bản ghi cũ — \(unit) already keeps \(count) records of this kind (\(table)), the most a unit may; this looks like a script, not an office")
+    }
+
+    package static func filesFull(unit: String, kept: Int) -> Self {
+        .conflict("đơn vị đã lưu \(kept >> 20) MiB tệp đính kèm — \(unit) already keeps \(kept >> 20) MiB of attached files (at most \(ExceptionLimits.fileBytesPerUnit >> 20) MiB); record this attestation with a note and keep the document on paper")
+    }
+}

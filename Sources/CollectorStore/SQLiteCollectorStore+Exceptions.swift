@@ -81,14 +81,14 @@ extension SQLiteCollectorStore {
         let known = try Bool.fetchOne(db, sql: """
             SELECT EXISTS(SELECT 1 FROM host WHERE unit = ?1) OR EXISTS(SELECT 1 FROM enrollment_token WHERE unit = ?1)
             """, arguments: [unit]) ?? false
-        guard known else { throw ExceptionRefusal.notFound("không có đơn vị \(unit) — no unit \(unit) at this collector (see attt-collector hosts list)") }
+        guard known else { throw ExceptionRefusal.unknownUnit(unit) }
     }
 
     /// Refuses a unit's record past `ExceptionLimits.recordsPerUnit` of its kind.
     static func requireRoom(in table: String, unit: String, in db: Database) throws {
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE unit = ?", arguments: [unit]) ?? 0
         guard count < ExceptionLimits.recordsPerUnit else {
-            throw ExceptionRefusal.conflict("đơn vị đã lưu \(count) bản ghi loại này, mức tối đa; hãy kết thúc bớt bản ghi cũ — \(unit) already keeps \(count) records of this kind (\(table)), the most a unit may; this looks like a script, not an office")
+            throw ExceptionRefusal.full(table, unit: unit, count: count)
         }
     }
 
@@ -107,7 +107,7 @@ extension SQLiteCollectorStore: ExceptionStore {
             if let host = waiver.host {
                 // A unit's officer waives for the unit's own PCs only.
                 guard try String.fetchOne(db, sql: "SELECT unit FROM host WHERE id = ?", arguments: [host]) == waiver.unit else {
-                    throw ExceptionRefusal.notFound("máy \(host) không thuộc \(waiver.unit) — host \(host) is not a host of \(waiver.unit) (see attt-collector hosts list)")
+                    throw ExceptionRefusal.foreignHost(host, unit: waiver.unit)
                 }
             }
             try db.execute(sql: """
@@ -125,10 +125,10 @@ extension SQLiteCollectorStore: ExceptionStore {
     public func endWaiver(id: UUID, by officer: ActingOfficer, now: Date) throws -> Waiver {
         try database.write { db in
             guard var waiver = try Row.fetchOne(db, sql: "SELECT * FROM waiver WHERE id = ?", arguments: [id.uuidString]).map(Self.waiver) else {
-                throw ExceptionRefusal.notFound("không có miễn trừ \(id) — no waiver \(id)")
+                throw ExceptionRefusal.unknownWaiver(id)
             }
             guard waiver.inForce(at: now) else {
-                throw ExceptionRefusal.conflict("miễn trừ \(id) đã hết hiệu lực — waiver \(id) has already ended or expired")
+                throw ExceptionRefusal.waiverOver(id)
             }
             waiver.endedAt = Self.stored(now)
             waiver.endedBy = officer.name
@@ -187,7 +187,7 @@ extension SQLiteCollectorStore: ExceptionStore {
             if let file {
                 let kept = try Int.fetchOne(db, sql: "SELECT coalesce(sum(file_size), 0) FROM attestation WHERE unit = ?", arguments: [attestation.unit]) ?? 0
                 guard kept + file.size <= ExceptionLimits.fileBytesPerUnit else {
-                    throw ExceptionRefusal.conflict("đơn vị đã lưu \(kept >> 20) MiB tệp đính kèm — \(attestation.unit) already keeps \(kept >> 20) MiB of attached files (at most \(ExceptionLimits.fileBytesPerUnit >> 20) MiB); record this attestation with a note and keep the document on paper")
+                    throw ExceptionRefusal.filesFull(unit: attestation.unit, kept: kept)
                 }
             }
             try db.execute(sql: """

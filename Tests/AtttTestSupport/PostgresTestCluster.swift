@@ -53,13 +53,14 @@ public final class PostgresTestCluster: Sendable {
         }
     }
 
-    /// A new, empty database, as the URL the collector's `database.url` setting takes.
+    /// A new, empty database: its name, for ``psql(_:database:)`` and ``url(_:)``.
     public func database() throws -> String {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try psql("CREATE DATABASE \(name)")
-        return url(name)
+        return name
     }
 
+    /// The database as the URL the collector's `database.url` setting takes.
     public func url(_ database: String) -> String {
         "postgresql://\(user)@/\(database)?host=\(directory)"
     }

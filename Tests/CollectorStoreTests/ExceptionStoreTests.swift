@@ -4,7 +4,8 @@ import Foundation
 import HardeningCore
 import Testing
 
-/// Waivers, attestations and the audit log in the SQLite store (issue 13 points 4–6), on a real file.
+/// Waivers, attestations and the audit log (issue 13 points 4–6), on both stores (SharedStoreTests);
+/// the checks before anything is stored, and writes behind the store's back, on the SQLite file.
 @Suite struct ExceptionStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-exceptions-\(UUID()).sqlite").path
     let now = Date(timeIntervalSince1970: 1_790_000_000)
@@ -14,7 +15,7 @@ import Testing
 
     func store() throws -> SQLiteCollectorStore { try SQLiteCollectorStore(path: path) }
 
-    func enroll(_ store: SQLiteCollectorStore, unit: String, serial: String) throws -> HostIdentity {
+    func enroll(_ store: any StoreEngine.Shared, unit: String, serial: String) throws -> HostIdentity {
         try store.createToken(hash: "t-" + serial, unit: unit, createdBy: "officer", expiresAt: now.addingTimeInterval(3600), now: now)
         return try store.enroll(tokenHash: "t-" + serial, hostname: "pc-" + serial, now: now) { _ in IssuedCertificate(serial: serial, notAfter: now.addingTimeInterval(day)) }
     }
@@ -24,9 +25,8 @@ import Testing
                       approvedBy: "Chủ tịch UBND xã", expiresAt: Timestamp(now.addingTimeInterval(days * day)))
     }
 
-    @Test func aWaiverAppliesUntilExpiryAndNotAfter() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aWaiverAppliesUntilExpiryAndNotAfter(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store, unit: unit, serial: "01")
         let waiver = try store.recordWaiver(waiver(days: 30), by: officer, now: now)
         #expect(waiver.recordedBy == "nguyenvana" && waiver.host == nil)
@@ -37,9 +37,8 @@ import Testing
         #expect(try store.waivers(unit: unit, at: now.addingTimeInterval(31 * day), all: true) == [waiver])
     }
 
-    @Test func aHostsOwnWaiverGoesBeforeTheUnits() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aHostsOwnWaiverGoesBeforeTheUnits(engine: StoreEngine) throws {
+        let store = try engine.open()
         let a = try enroll(store, unit: unit, serial: "0a"), b = try enroll(store, unit: unit, serial: "0b")
         let unitWide = try store.recordWaiver(waiver(days: 60), by: officer, now: now)
         let own = try store.recordWaiver(waiver(host: a.id, days: 10), by: officer, now: now)
@@ -49,9 +48,8 @@ import Testing
         #expect(try store.waiver(for: "VN-TD-PW-001", host: a.id, unit: unit, at: now.addingTimeInterval(11 * day)) == unitWide)
     }
 
-    @Test func anEndedWaiverStops() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func anEndedWaiverStops(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store, unit: unit, serial: "01")
         let waiver = try store.recordWaiver(waiver(host: host.id), by: officer, now: now)
         let ended = try store.endWaiver(id: waiver.id, by: officer, now: now.addingTimeInterval(day))
@@ -63,9 +61,8 @@ import Testing
         #expect(throws: ExceptionRefusal.self) { try store.endWaiver(id: UUID(), by: officer, now: now) }
     }
 
-    @Test func aWaiverForAnotherUnitsHostIsRefused() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aWaiverForAnotherUnitsHostIsRefused(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try enroll(store, unit: unit, serial: "01")
         let elsewhere = try enroll(store, unit: "Trạm y tế xã", serial: "02")
         #expect { try store.recordWaiver(waiver(host: elsewhere.id), by: officer, now: now) } throws: { error in
@@ -114,9 +111,8 @@ import Testing
                            validUntil: Timestamp(now.addingTimeInterval(validDays * day)), file: file)
     }
 
-    @Test func anAttestationHoldsUntilValidUntilThenIsDue() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func anAttestationHoldsUntilValidUntilThenIsDue(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try enroll(store, unit: unit, serial: "01")
         let recorded = try store.recordAttestation(attestation(validDays: 100), by: officer, now: now)
         let during = try store.attestationStates(unit: unit, at: now.addingTimeInterval(99 * day))
@@ -130,9 +126,8 @@ import Testing
         #expect(try store.attestationStates(unit: "Trạm y tế xã", at: now).allSatisfy { $0.standing == .missing })
     }
 
-    @Test func everyAttestationIsKeptAndTheNewestInForceCounts() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func everyAttestationIsKeptAndTheNewestInForceCounts(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try enroll(store, unit: unit, serial: "01")
         let first = try store.recordAttestation(attestation(validDays: 400), by: officer, now: now)
         var renewed = attestation(validDays: 800)
@@ -145,9 +140,8 @@ import Testing
         #expect(try store.attestationStates(unit: unit, at: now.addingTimeInterval(day / 2)).first { $0.control == "VN-TD-ATT-003" }?.attestation == first)
     }
 
-    @Test func theAttachedFilesHashIsTheCollectors() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theAttachedFilesHashIsTheCollectors(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try enroll(store, unit: unit, serial: "01")
         let bytes = Data("%PDF-1.7 quyết định phân công cán bộ\n".utf8)
         let recorded = try store.recordAttestation(attestation(file: AttachedFile(name: "12-QD-UBND.pdf", mediaType: "Application/PDF", data: bytes)), by: officer, now: now)
@@ -161,9 +155,8 @@ import Testing
         #expect(try store.attestationFile(id: UUID()) == nil)
     }
 
-    @Test func aUnitsAttachedFilesAreBounded() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aUnitsAttachedFilesAreBounded(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try enroll(store, unit: unit, serial: "01")
         let scan = AttachedFile(name: "scan.pdf", mediaType: "application/pdf", data: Data(count: ExceptionLimits.fileBytes))
         let fit = ExceptionLimits.fileBytesPerUnit / ExceptionLimits.fileBytes
@@ -214,9 +207,8 @@ import Testing
         #expect(try store.attestations(unit: unit).isEmpty)
     }
 
-    @Test func everyChangeLeavesOneAuditEntry() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func everyChangeLeavesOneAuditEntry(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store, unit: unit, serial: "01")
         let job = try store.approveJob(host: host.id, controls: ["VN-TD-PW-004"], officer: officer, expiresAt: now.addingTimeInterval(3600), now: now)
         let waiver = try store.recordWaiver(waiver(host: host.id), by: officer, now: now)

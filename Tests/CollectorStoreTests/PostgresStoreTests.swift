@@ -37,7 +37,7 @@ import Testing
     /// Same identifiers, same order as SQLite's, so a database's version means one thing.
     @Test func theMigrationsAreTheSQLiteStoresAndRecordedOnce() throws {
         #expect(PostgresCollectorStore.knownMigrations == SQLiteCollectorStore.knownMigrations)
-        let url = try PostgresTestCluster.shared().database()
+        let url = try Self.newDatabase()
         let store = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil)
         #expect(try store.appliedMigrations() == SQLiteCollectorStore.knownMigrations)
         _ = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil)
@@ -48,7 +48,7 @@ import Testing
     /// Two instances start at once on a new database: one migrates, the other waits and finds
     /// nothing to do; neither fails and nothing is applied twice.
     @Test func instancesStartingTogetherMigrateOnce() async throws {
-        let url = try PostgresTestCluster.shared().database()
+        let url = try Self.newDatabase()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask { _ = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil) }
@@ -61,10 +61,9 @@ import Testing
 
     @Test func aNewerSchemaIsRefused() throws {
         let cluster = try PostgresTestCluster.shared()
-        let url = try cluster.database()
+        let database = try cluster.database(), url = cluster.url(database)
         _ = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil)
-        let name = String(url.split(separator: "/")[2].split(separator: "?")[0])
-        try cluster.psql("INSERT INTO schema_migrations (identifier, applied_at) VALUES ('v99-future', '2027-01-01T00:00:00Z')", database: name)
+        try cluster.psql("INSERT INTO schema_migrations (identifier, applied_at) VALUES ('v99-future', '2027-01-01T00:00:00Z')", database: database)
         #expect { _ = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil) } throws: { error in
             "\(error)".contains("v99-future") && "\(error)".contains("newer attt-collector")
         }
@@ -73,7 +72,7 @@ import Testing
     /// Issue 17 point 2: instances share the records, so a race between them changes nothing.
     /// Each store here is an instance of its own, with its own connections.
     @Test func racingInstancesSpendATokenOnceAndCountEveryFailedSignIn() async throws {
-        let url = try PostgresTestCluster.shared().database()
+        let url = try Self.newDatabase()
         let instances = try (0..<4).map { _ in try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil) }
         try instances[0].createToken(hash: "t", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(3600), now: now)
         let now = now
@@ -92,6 +91,11 @@ import Testing
         #expect(try instances[2].signInFailures(user: "nguyenvana", since: now.addingTimeInterval(-60)) == 5)
     }
 
+    static func newDatabase() throws -> String {
+        let cluster = try PostgresTestCluster.shared()
+        return cluster.url(try cluster.database())
+    }
+
     /// Runs `body` on `count` threads released together; how many returned true.
     static func simultaneously(_ count: Int, _ body: @escaping @Sendable (Int) -> Bool) -> Int {
         let start = DispatchSemaphore(value: 0), done = DispatchGroup()
@@ -107,5 +111,20 @@ import Testing
         for _ in 0..<count { start.signal() }
         done.wait()
         return successes.withLock { $0 }
+    }
+
+    /// The audit log and the other append-only tables refuse a change made behind the store's back,
+    /// as SQLite's triggers do, and TRUNCATE too (which skips row triggers).
+    @Test func theAuditLogCannotBeRewrittenWithPsql() throws {
+        let cluster = try PostgresTestCluster.shared()
+        let database = try cluster.database(), url = cluster.url(database)
+        let store = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil)
+        try store.createToken(hash: "t", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
+        let host = try store.enroll(tokenHash: "t", hostname: "pc", now: now) { _ in IssuedCertificate(serial: "1", notAfter: now) }
+        #expect(try store.revoke(host: host.id, by: .local("nguyenvana"), now: now) == 1)
+        for sql in ["UPDATE audit SET officer = 'someone-else'", "DELETE FROM audit", "TRUNCATE audit"] {
+            #expect(throws: PostgresTestCluster.Failure.self) { try cluster.psql(sql, database: database) }
+        }
+        #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.officer) == ["nguyenvana"])
     }
 }

@@ -13,7 +13,7 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog
+    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore
 
     var testDescription: String { rawValue }
 
@@ -23,7 +23,7 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite:
             return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path)
         case .postgres:
-            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresTestCluster.shared().database()), password: nil)
+            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil)
         }
     }
 }
