@@ -2,6 +2,7 @@ public import CollectorAPI
 public import CollectorStore
 public import Foundation
 import HardeningCore
+import Logging
 import PostgresNIO
 
 extension PostgresCollectorStore: EnrollmentStore {
@@ -262,6 +263,11 @@ extension PostgresCollectorStore: AuditLog {
     /// Written in the same transaction as the change it records.
     func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
                detail: [String: String], at: Date, on connection: PostgresConnection) throws {
+        try Self.audit(action, by: officer, unit: unit, host: host, subject: subject, detail: detail, at: at, on: connection, logger: logger)
+    }
+
+    static func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
+                      detail: [String: String], at: Date, on connection: PostgresConnection, logger: Logger) throws {
         try connection.run("""
             INSERT INTO audit (at, officer, role, action, unit, host_id, subject, detail)
             VALUES (\(Timestamp(at).description), \(officer.name), \(officer.role), \(action.rawValue), \(unit), \(host), \(subject), \(try AuditEntry.storedDetail(detail)))

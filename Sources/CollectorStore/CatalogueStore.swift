@@ -122,6 +122,16 @@ public struct StoredBundle: Sendable, Hashable, Codable {
     public var issuedAt: Timestamp
     /// Only when asked for the latest (what `GET /v1/agent/bundle` serves).
     public var envelope: Data?
+
+    public init(unit: String, version: Int, layers: CatalogueBundle.Layers, sha256: String, issuedBy: String, issuedAt: Timestamp, envelope: Data? = nil) {
+        self.unit = unit
+        self.version = version
+        self.layers = layers
+        self.sha256 = sha256
+        self.issuedBy = issuedBy
+        self.issuedAt = issuedAt
+        self.envelope = envelope
+    }
 }
 
 /// What one publication kept.

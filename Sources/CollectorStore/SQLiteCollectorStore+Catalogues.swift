@@ -49,27 +49,11 @@ extension SQLiteCollectorStore {
         }
     }
 
-    static func key(_ scope: CatalogueScope) -> (kind: String, unit: String) {
-        switch scope {
-        case .commune: return ("commune", "")
-        case .unit(let name): return ("unit", name)
-        }
-    }
-
-    /// What a layer's row keeps: its values, not its version (a republished list hashes the same).
-    struct LayerContent: Codable {
-        var parameters: [String: FactValue]
-        var catalogs: [String: FactValue]
-    }
-
     static let layerColumns = "kind, unit, version, content, sha256, note, created_by, created_at"
 
     static func layerRecord(_ row: Row) throws -> CatalogueLayerRecord {
-        let kind: String = row["kind"]
-        let content = try JSONDecoder().decode(LayerContent.self, from: row["content"] as Data)
-        let layer = BundleLayer(version: row["version"], parameters: content.parameters, catalogs: content.catalogs)
-        return CatalogueLayerRecord(scope: kind == "commune" ? .commune : .unit(row["unit"]), layer: layer, sha256: row["sha256"], note: row["note"],
-                                    createdBy: row["created_by"], createdAt: time(row["created_at"]))
+        try CataloguePublishing.record(kind: row["kind"], unit: row["unit"], version: row["version"], content: row["content"], sha256: row["sha256"],
+                                       note: row["note"], createdBy: row["created_by"], createdAt: row["created_at"])
     }
 
     static let bundleColumns = "unit, version, commune_version, unit_version, sha256, issued_by, issued_at"
@@ -80,32 +64,40 @@ extension SQLiteCollectorStore {
     }
 
     static func latestLayer(_ scope: CatalogueScope, in db: Database) throws -> CatalogueLayerRecord? {
-        let (kind, unit) = key(scope)
+        let (kind, unit) = CataloguePublishing.key(scope)
         return try Row.fetchOne(db, sql: "SELECT \(layerColumns) FROM catalogue_layer WHERE kind = ? AND unit = ? ORDER BY version DESC LIMIT 1",
                                 arguments: [kind, unit]).map(layerRecord)
     }
 
-    static func refuseControlCharacters(_ value: FactValue, in key: String) throws {
-        switch value {
-        case .string(let text):
-            guard !text.unicodeScalars.contains(where: DisplaySafety.isUnsafe) else {
-                throw ExceptionRefusal.invalid("\(key) chứa ký tự điều khiển — \(key) has a control character")
-            }
-        case .array(let items): for item in items { try refuseControlCharacters(item, in: key) }
-        case .object(let members):
-            for (name, member) in members {
-                try refuseControlCharacters(.string(name), in: key)
-                try refuseControlCharacters(member, in: key)
-            }
-        default: break
-        }
-    }
+    /// A publication's reads and writes in one GRDB write transaction.
+    struct CatalogueWrites: CatalogueTransaction {
+        let db: Database
 
-    /// The units a publication of `scope` reaches: one, or for the commune's defaults every unit with
-    /// a PC enrolled or a layer of its own.
-    static func units(reachedBy scope: CatalogueScope, in db: Database) throws -> [String] {
-        if let unit = scope.unit { return [unit] }
-        return try String.fetchAll(db, sql: "SELECT unit FROM host UNION SELECT unit FROM catalogue_layer WHERE kind = 'unit' ORDER BY 1")
+        func latestLayer(_ scope: CatalogueScope) throws -> CatalogueLayerRecord? { try SQLiteCollectorStore.latestLayer(scope, in: db) }
+
+        func unitsWithPCsOrLayers() throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT unit FROM host UNION SELECT unit FROM catalogue_layer WHERE kind = 'unit' ORDER BY 1")
+        }
+
+        func lastBundleVersion(unit: String) throws -> Int {
+            try Int.fetchOne(db, sql: "SELECT max(version) FROM bundle WHERE unit = ?", arguments: [unit]) ?? 0
+        }
+
+        func insertLayer(kind: String, unit: String, version: Int, content: Data, sha256: String, note: String?, createdBy: String, createdAt: String) throws {
+            try db.execute(sql: "INSERT INTO catalogue_layer (\(layerColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [kind, unit, version, content, sha256, note, createdBy, createdAt])
+        }
+
+        func insertBundle(_ bundle: StoredBundle, envelope: Data) throws {
+            try db.execute(sql: """
+                INSERT INTO bundle (unit, version, commune_version, unit_version, envelope, sha256, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [bundle.unit, bundle.version, bundle.layers.commune, bundle.layers.unit, envelope, bundle.sha256, bundle.issuedBy,
+                                 bundle.issuedAt.description])
+        }
+
+        func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?, detail: [String: String], at: Date) throws {
+            try SQLiteCollectorStore.audit(action, by: officer, unit: unit, host: host, subject: subject, detail: detail, at: at, in: db)
+        }
     }
 }
 
@@ -123,7 +115,7 @@ extension SQLiteCollectorStore: CatalogueStore {
     }
 
     public func catalogueHistory(_ scope: CatalogueScope) throws -> [CatalogueLayerRecord] {
-        let (kind, unit) = Self.key(scope)
+        let (kind, unit) = CataloguePublishing.key(scope)
         return try database.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.layerColumns) FROM catalogue_layer WHERE kind = ? AND unit = ? ORDER BY version DESC LIMIT ?",
                              arguments: [kind, unit, CatalogueLimits.history]).map(Self.layerRecord)
@@ -132,52 +124,9 @@ extension SQLiteCollectorStore: CatalogueStore {
 
     public func publishCatalogueLayer(_ edit: CatalogueEdit, by officer: ActingOfficer, now: Date,
                                       seal: (CatalogueBundle) throws -> SealedBundle) throws -> CataloguePublication {
-        if let unit = edit.scope.unit {
-            guard !unit.isEmpty, unit.utf8.count <= 256 else { throw ExceptionRefusal.invalid("tên đơn vị rỗng hoặc quá dài — a unit's name is 1 to 256 bytes") }
-            _ = try ExceptionLimits.text(unit, "unit", max: 256)
-        }
-        let note = try ExceptionLimits.optionalText(edit.note, "note", max: CatalogueLimits.noteBytes)
-        // Every name and value is shown on the pages and printed by the CLI: no control character.
-        for (key, value) in edit.parameters.merging(edit.catalogs, uniquingKeysWith: { a, _ in a }) {
-            try Self.refuseControlCharacters(.string(key), in: "key")
-            try Self.refuseControlCharacters(value, in: key)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let at = Self.stored(now)
-        let (kind, unitKey) = Self.key(edit.scope)
+        let note = try CataloguePublishing.checked(edit)
         return try database.write { db in
-            let previous = try Self.latestLayer(edit.scope, in: db)
-            let layer = BundleLayer(version: (previous?.layer.version ?? 0) + 1, parameters: edit.parameters, catalogs: edit.catalogs)
-            let content = try encoder.encode(LayerContent(parameters: edit.parameters, catalogs: edit.catalogs))
-            guard content.count <= CatalogueLimits.layerBytes else {
-                throw ExceptionRefusal.invalid("danh mục quá lớn — the layer is \(content.count) bytes, at most \(CatalogueLimits.layerBytes)")
-            }
-            let sha256 = ContentDigest.sha256(content)
-            guard sha256 != previous?.sha256 else {
-                throw ExceptionRefusal.conflict("không có gì thay đổi so với phiên bản \(layer.version - 1) — nothing changed since version \(layer.version - 1) of \(edit.scope)")
-            }
-            try db.execute(sql: "INSERT INTO catalogue_layer (\(Self.layerColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [kind, unitKey, layer.version, content, sha256, note, officer.name, at.description])
-            let record = CatalogueLayerRecord(scope: edit.scope, layer: layer, sha256: sha256, note: note, createdBy: officer.name, createdAt: at)
-            let commune = edit.scope == .commune ? layer : try Self.latestLayer(.commune, in: db)?.layer
-            var bundles: [StoredBundle] = []
-            for unit in try Self.units(reachedBy: edit.scope, in: db) {
-                let own = edit.scope == .unit(unit) ? layer : try Self.latestLayer(.unit(unit), in: db)?.layer
-                let version = (try Int.fetchOne(db, sql: "SELECT max(version) FROM bundle WHERE unit = ?", arguments: [unit]) ?? 0) + 1
-                let bundle = CatalogueBundle(unit: unit, policy: edit.policy, version: version, commune: commune, own: own, issuedAt: at.description, issuedBy: officer.name)
-                let sealed = try seal(bundle)
-                try db.execute(sql: """
-                    INSERT INTO bundle (unit, version, commune_version, unit_version, envelope, sha256, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [unit, version, commune?.version, own?.version, sealed.envelope, sealed.sha256, officer.name, at.description])
-                bundles.append(StoredBundle(unit: unit, version: version, layers: bundle.layers, sha256: sealed.sha256, issuedBy: officer.name, issuedAt: at))
-            }
-            try Self.audit(.cataloguePublished, by: officer, unit: edit.scope.unit, host: nil, subject: "\(kind):\(unitKey):\(layer.version)",
-                           detail: ["scope": edit.scope.description, "version": String(layer.version), "sha256": sha256, "bytes": String(content.count),
-                                    "changes": String(BundleLayerDiff(from: previous?.layer, to: layer).changes.count),
-                                    "bundles": bundles.map { "\($0.unit)#\($0.version)" }.joined(separator: ", "), "note": note ?? ""],
-                           at: now, in: db)
-            return CataloguePublication(layer: record, bundles: bundles)
+            try CataloguePublishing.publish(edit, note: note, by: officer, at: Self.stored(now), now: now, seal: seal, in: CatalogueWrites(db: db))
         }
     }
 

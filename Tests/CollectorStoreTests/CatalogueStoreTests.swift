@@ -32,9 +32,8 @@ import Testing
         try JSONDecoder().decode(CatalogueBundle.self, from: try #require(stored?.envelope))
     }
 
-    @Test func theCommunesDefaultsReachEveryUnitUnderItsOwnLayer() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theCommunesDefaultsReachEveryUnitUnderItsOwnLayer(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try base.enroll(store)
         _ = try base.enroll(store, unit: Self.other)
         #expect(try store.latestBundle(unit: Self.unit) == nil && store.catalogueLayer(.commune) == nil)
@@ -67,9 +66,8 @@ import Testing
         #expect(entry.action == .cataloguePublished && entry.officer == "vpthongke" && entry.detail["version"] == "1" && entry.detail["bundles"]?.contains("\(Self.other)#1") == true)
     }
 
-    @Test func aPublicationThatChangesNothingOrThatTheSealRefusesKeepsNothing() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aPublicationThatChangesNothingOrThatTheSealRefusesKeepsNothing(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try base.enroll(store)
         _ = try store.publishCatalogueLayer(edit(.unit(Self.unit), catalogs: Self.denied("anydesk")), by: base.officer, now: Self.t0, seal: Self.seal)
         #expect { try store.publishCatalogueLayer(edit(.unit(Self.unit), catalogs: Self.denied("anydesk")), by: base.officer, now: Self.t0, seal: Self.seal) }
@@ -86,7 +84,14 @@ import Testing
             #expect { try store.publishCatalogueLayer(bad, by: base.officer, now: Self.t0, seal: Self.seal) } throws: { "\($0)".contains("control character") }
         }
 
-        // Published stays published, whatever else writes to the file.
+    }
+
+    /// Published stays published, whatever else writes to the file (PostgresStoreTests does the same with psql).
+    @Test func whatWasPublishedCannotBeRewrittenInTheFile() throws {
+        let store = try SQLiteCollectorStore(path: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try base.enroll(store)
+        _ = try store.publishCatalogueLayer(edit(.unit(Self.unit), catalogs: Self.denied("anydesk")), by: base.officer, now: Self.t0, seal: Self.seal)
         try DatabaseQueue(path: path).write { db in
             #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE bundle SET envelope = x'00'") }
             #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM bundle") }

@@ -13,7 +13,7 @@ import Testing
     static let t0 = Date(timeIntervalSince1970: 1_798_848_000) // 2027-01-02 00:00 UTC
     let officer = ActingOfficer(name: "canbo", role: "unit-officer")
 
-    func enroll(_ store: SQLiteCollectorStore, unit: String = Self.unit) throws -> HostIdentity {
+    func enroll(_ store: any EnrollmentStore, unit: String = Self.unit) throws -> HostIdentity {
         let hash = UUID().uuidString
         try store.createToken(hash: hash, unit: unit, createdBy: "test", expiresAt: Self.t0.addingTimeInterval(86_400), now: Self.t0.addingTimeInterval(-60))
         return try store.enroll(tokenHash: hash, hostname: "pc-ketoan", now: Self.t0.addingTimeInterval(-60)) { _ in

@@ -113,18 +113,24 @@ import Testing
         return successes.withLock { $0 }
     }
 
-    /// The audit log and the other append-only tables refuse a change made behind the store's back,
-    /// as SQLite's triggers do, and TRUNCATE too (which skips row triggers).
-    @Test func theAuditLogCannotBeRewrittenWithPsql() throws {
+    /// The audit log and the published catalogues and bundles refuse a change made behind the
+    /// store's back, as SQLite's triggers do, and TRUNCATE too (which skips row triggers).
+    @Test func theAuditLogAndPublishedBundlesCannotBeRewrittenWithPsql() throws {
         let cluster = try PostgresTestCluster.shared()
         let database = try cluster.database(), url = cluster.url(database)
         let store = try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil)
         try store.createToken(hash: "t", unit: "u", createdBy: "o", expiresAt: now.addingTimeInterval(60), now: now)
         let host = try store.enroll(tokenHash: "t", hostname: "pc", now: now) { _ in IssuedCertificate(serial: "1", notAfter: now) }
         #expect(try store.revoke(host: host.id, by: .local("nguyenvana"), now: now) == 1)
-        for sql in ["UPDATE audit SET officer = 'someone-else'", "DELETE FROM audit", "TRUNCATE audit"] {
+        _ = try store.publishCatalogueLayer(CatalogueEdit(scope: .unit("u"), parameters: [:], catalogs: ["software.denied": .object(["all": .array([.string("anydesk")])])],
+                                                          note: nil, policy: CatalogueBundle.PolicyName(id: "vn-td", version: "2026.11")),
+                                            by: .local("nguyenvana"), now: now) { SealedBundle(envelope: Data($0.unit.utf8), sha256: "x") }
+        for sql in ["UPDATE audit SET officer = 'someone-else'", "DELETE FROM audit", "TRUNCATE audit",
+                    "UPDATE bundle SET envelope = '\\x00'", "DELETE FROM bundle", "UPDATE catalogue_layer SET content = '\\x00'", "DELETE FROM catalogue_layer",
+                    "INSERT INTO bundle SELECT * FROM bundle"] {
             #expect(throws: PostgresTestCluster.Failure.self) { try cluster.psql(sql, database: database) }
         }
-        #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.officer) == ["nguyenvana"])
+        #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.action) == [.cataloguePublished, .hostRevoked])
+        #expect(try store.latestBundle(unit: "u")?.envelope == Data("u".utf8))
     }
 }
