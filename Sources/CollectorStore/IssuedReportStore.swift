@@ -87,3 +87,16 @@ public struct IssuedReport: Sendable, Hashable, Codable {
 extension AuditEntry.Action {
     public static let reportIssued = AuditEntry.Action(rawValue: "report-issued")
 }
+
+extension IssuedReport {
+    /// What every store refuses before it keeps a report.
+    package static func check(_ report: NewIssuedReport) throws {
+        guard !report.data.isEmpty, report.data.count <= maxBytes else {
+            throw ExceptionRefusal.invalid("báo cáo rỗng hoặc quá lớn — a report of \(report.data.count) bytes is not kept (1 byte to \(maxBytes >> 20) MiB)")
+        }
+        guard report.from <= report.to, !report.fileName.isEmpty, report.fileName.utf8.count <= ExceptionLimits.fileNameBytes,
+              (report.unit ?? "").utf8.count <= ExceptionLimits.unitBytes, report.unit?.isEmpty != true else {
+            throw ExceptionRefusal.invalid("báo cáo thiếu kỳ, tên tệp hoặc đơn vị — a report needs a period (from ≤ to), a file name and a unit name of at most \(ExceptionLimits.unitBytes) bytes")
+        }
+    }
+}

@@ -49,13 +49,7 @@ extension SQLiteCollectorStore {
 
 extension SQLiteCollectorStore: IssuedReportStore {
     public func keepReport(_ report: NewIssuedReport, by officer: ActingOfficer, now: Date) throws -> IssuedReport? {
-        guard !report.data.isEmpty, report.data.count <= IssuedReport.maxBytes else {
-            throw ExceptionRefusal.invalid("báo cáo rỗng hoặc quá lớn — a report of \(report.data.count) bytes is not kept (1 byte to \(IssuedReport.maxBytes >> 20) MiB)")
-        }
-        guard report.from <= report.to, !report.fileName.isEmpty, report.fileName.utf8.count <= ExceptionLimits.fileNameBytes,
-              (report.unit ?? "").utf8.count <= ExceptionLimits.unitBytes, report.unit?.isEmpty != true else {
-            throw ExceptionRefusal.invalid("báo cáo thiếu kỳ, tên tệp hoặc đơn vị — a report needs a period (from ≤ to), a file name and a unit name of at most \(ExceptionLimits.unitBytes) bytes")
-        }
+        try IssuedReport.check(report)
         // The collector's own hash over the bytes it keeps: what the download is checked against.
         let sha256 = ContentDigest.sha256(report.data)
         let createdAt = Self.stored(now)

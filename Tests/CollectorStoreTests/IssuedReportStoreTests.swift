@@ -19,9 +19,8 @@ import Testing
 
     static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
-    @Test func aKeptReportIsTheBytesWithTheirSHA256AndAnAuditEntry() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aKeptReportIsTheBytesWithTheirSHA256AndAnAuditEntry(engine: StoreEngine) throws {
+        let store = try engine.open()
         let bytes = Data((0..<200_000).map { UInt8($0 % 251) })
         let kept = try #require(try store.keepReport(report(Self.unit, format: "pdf", bytes: bytes), by: .local("vpxa"), now: Self.now))
         #expect(kept.sha256 == Self.sha256(bytes) && kept.size == bytes.count && kept.createdBy == "vpxa" && kept.createdAt.date == Self.now)
@@ -33,9 +32,8 @@ import Testing
         #expect(entry.detail["sha256"] == kept.sha256 && entry.detail["report"] == String(kept.id) && entry.subject == "2026-10-01…2026-12-31")
     }
 
-    @Test func theScheduledRunKeepsEachReportOnceOfficersAsOftenAsTheyAsk() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theScheduledRunKeepsEachReportOnceOfficersAsOftenAsTheyAsk(engine: StoreEngine) throws {
+        let store = try engine.open()
         let scheduled = ActingOfficer(name: IssuedReport.scheduled, role: "collector")
         #expect(try !store.scheduledReportKept(unit: nil, from: q4.0, to: q4.1, format: "html"))
         #expect(try store.keepReport(report(nil), by: scheduled, now: Self.now) != nil)
@@ -51,9 +49,8 @@ import Testing
         #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).filter { $0.action == .reportIssued }.count == 3)
     }
 
-    @Test func eachOfficerListsTheReportsOfWhatTheyMayRead() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func eachOfficerListsTheReportsOfWhatTheyMayRead(engine: StoreEngine) throws {
+        let store = try engine.open()
         let commune = try #require(try store.keepReport(report(nil), by: .local("a"), now: Self.now))
         let own = try #require(try store.keepReport(report(Self.unit), by: .local("a"), now: Self.now))
         let other = try #require(try store.keepReport(report(Self.other), by: .local("a"), now: Self.now))
@@ -75,9 +72,8 @@ import Testing
         #expect(try store.issuedReport(id: kept.id)?.1 == Data("<!DOCTYPE html><p>Báo cáo</p>".utf8))
     }
 
-    @Test func emptyOversizedOrNamelessReportsAreRefused() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func emptyOversizedOrNamelessReportsAreRefused(engine: StoreEngine) throws {
+        let store = try engine.open()
         #expect(throws: ExceptionRefusal.self) { try store.keepReport(report(Self.unit, bytes: Data()), by: .local("a"), now: Self.now) }
         #expect(throws: ExceptionRefusal.self) {
             try store.keepReport(report(Self.unit, bytes: Data(count: IssuedReport.maxBytes + 1)), by: .local("a"), now: Self.now)
@@ -91,9 +87,8 @@ import Testing
         #expect(try store.issuedReports(units: nil, commune: true, limit: 10).isEmpty)
     }
 
-    @Test func unitsAreThoseWithAHostEnrolledBeforeTheInstant() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func unitsAreThoseWithAHostEnrolledBeforeTheInstant(engine: StoreEngine) throws {
+        let store = try engine.open()
         try Self.enroll(store, unit: Self.unit, at: Date(timeIntervalSince1970: 1_780_000_000)) // 2026-05-28
         try Self.enroll(store, unit: Self.other, at: Self.now) // 2027-01-02
         #expect(try store.unitsEnrolled(before: q4.1.end) == [Self.unit])
@@ -109,7 +104,7 @@ import Testing
     }
 
     /// A host enrolled at a given time, as `attt enroll` does it through a one-time token.
-    static func enroll(_ store: SQLiteCollectorStore, unit: String, at date: Date) throws {
+    static func enroll(_ store: any EnrollmentStore, unit: String, at date: Date) throws {
         let hash = UUID().uuidString
         try store.createToken(hash: hash, unit: unit, createdBy: "test", expiresAt: date.addingTimeInterval(86_400), now: date)
         _ = try store.enroll(tokenHash: hash, hostname: "pc-\(hash.prefix(4))", now: date) { _ in IssuedCertificate(serial: UUID().uuidString, notAfter: date.addingTimeInterval(365 * 86_400)) }

@@ -125,12 +125,15 @@ import Testing
         _ = try store.publishCatalogueLayer(CatalogueEdit(scope: .unit("u"), parameters: [:], catalogs: ["software.denied": .object(["all": .array([.string("anydesk")])])],
                                                           note: nil, policy: CatalogueBundle.PolicyName(id: "vn-td", version: "2026.11")),
                                             by: .local("nguyenvana"), now: now) { SealedBundle(envelope: Data($0.unit.utf8), sha256: "x") }
+        let day = OfficeDay(year: 2026, month: 12, day: 1)
+        _ = try store.keepReport(NewIssuedReport(unit: "u", periodKind: "month", from: day, to: day, format: "pdf", fileName: "b.pdf", data: Data([1])),
+                                 by: .local("vpxa"), now: now)
         for sql in ["UPDATE audit SET officer = 'someone-else'", "DELETE FROM audit", "TRUNCATE audit",
                     "UPDATE bundle SET envelope = '\\x00'", "DELETE FROM bundle", "UPDATE catalogue_layer SET content = '\\x00'", "DELETE FROM catalogue_layer",
-                    "INSERT INTO bundle SELECT * FROM bundle"] {
+                    "INSERT INTO bundle SELECT * FROM bundle", "UPDATE issued_report SET body = '\\x00'", "DELETE FROM issued_report"] {
             #expect(throws: PostgresTestCluster.Failure.self) { try cluster.psql(sql, database: database) }
         }
-        #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.action) == [.cataloguePublished, .hostRevoked])
+        #expect(try store.auditEntries(unit: nil, before: nil, limit: 10).map(\.action) == [.reportIssued, .cataloguePublished, .hostRevoked])
         #expect(try store.latestBundle(unit: "u")?.envelope == Data("u".utf8))
     }
 }

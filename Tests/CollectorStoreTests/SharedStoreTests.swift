@@ -13,7 +13,7 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore
+    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore
 
     var testDescription: String { rawValue }
 
