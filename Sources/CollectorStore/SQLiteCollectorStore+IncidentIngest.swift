@@ -18,7 +18,7 @@ extension SQLiteCollectorStore {
         return try database.write { db in
             if try Self.owned(step.id, in: "incident_step", host: host, db: db) { return .duplicate }
             try Self.checkIncidentQuota(host, now: now, in: db)
-            try Self.touch(host, hostname: nil, now: arrival.description, in: db)
+            try ReportIngest.touch(host, hostname: nil, now: arrival.description, in: SQLiteSession(db: db))
             let incident = try Self.incident(for: step.incident, host: host, actor: step.actor, at: arrival, in: db)
             try db.execute(sql: """
                 INSERT INTO incident_step (id, incident_id, host_id, kind, at_host, received_at, actor, source, outcome, transaction_id, job_id, manifest_id, detail)
@@ -39,7 +39,7 @@ extension SQLiteCollectorStore {
         return try database.write { db in
             if try Self.owned(manifest.upload.id, in: "evidence_manifest", host: host, db: db) { return .duplicate }
             try Self.checkIncidentQuota(host, now: now, in: db)
-            try Self.touch(host, hostname: nil, now: arrival.description, in: db)
+            try ReportIngest.touch(host, hostname: nil, now: arrival.description, in: SQLiteSession(db: db))
             let incident = try Self.incident(for: manifest.upload.incident ?? body.incident, host: host, actor: body.officer, at: arrival, in: db)
             try db.execute(sql: """
                 INSERT INTO evidence_manifest (id, incident_id, host_id, received_at, manifest, manifest_sha256, signature, certificate, serial, signature_ok,
@@ -73,7 +73,7 @@ extension SQLiteCollectorStore {
             guard mine < IncidentLimits.userReportsPerUserPerDay else {
                 throw ReportRefusal.invalid("uid \(report.uid) sent \(mine) reports from this PC within a day; this one waits in the PC's outbox and is sent again later")
             }
-            try Self.touch(host, hostname: nil, now: arrival.description, in: db)
+            try ReportIngest.touch(host, hostname: nil, now: arrival.description, in: SQLiteSession(db: db))
             try db.execute(sql: """
                 INSERT INTO user_report (id, host_id, uid, login, noticed_at, reported_at, received_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [report.id.uuidString, host.id, report.uid, report.login, report.noticedAt, report.submittedAt, arrival.description, report.text])

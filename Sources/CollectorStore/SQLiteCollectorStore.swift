@@ -7,7 +7,7 @@ public import HardeningCore
 ///
 /// A `DatabasePool` in WAL mode: readers (the officers' pages) never wait for the writer (agents'
 /// uploads), and a collector killed mid-write loses nothing that was acknowledged.
-public final class SQLiteCollectorStore: ReportStore {
+public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
     let database: DatabasePool
     /// What an agent may send and keep; checked before anything is stored.
     public let limits: ReportLimits
@@ -40,6 +40,10 @@ public final class SQLiteCollectorStore: ReportStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    package func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try database.write { db in try body(SQLiteSession(db: db)) }
     }
 
     public func appliedMigrations() throws -> [String] {
@@ -162,138 +166,25 @@ public final class SQLiteCollectorStore: ReportStore {
         return migrator
     }
 
+    /// What is done with what an agent sends is the same on both stores (``ReportIngest``).
+    var reportIngest: ReportIngest { ReportIngest(limits: limits, retention: retention, reportBodyRetention: reportBodyRetention) }
+
     public func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome {
-        try limits.check(report)
-        let arrival = Date()
-        var report = report
-        // The counts come from the results stored with them, never from the agent's summary.
-        report.summary = Report.Summary(report.results)
-        report.startedAt = ReportLimits.clamp(report.startedAt, toArrival: arrival)
-        try checkAge(report.startedAt, arrival: arrival)
-        let encoded = try EncodedReport(report)
-        let body = Compressed.compress(encoded.body)
-        let now = Timestamp(arrival).description
-        let started = report.startedAt.description
-        return try database.write { db in
-            // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
-            if try Self.alreadyStored(report.reportId, host: host, in: db) { return .duplicate }
-            try checkQuota(host, adding: body.count, arrival: arrival, in: db)
-            try Self.touch(host, hostname: report.host.hostname, now: now, in: db)
-            let s = report.summary
-            try db.execute(sql: """
-                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [report.reportId.uuidString, host.id, started, now,
-                                 report.policy.profile.rawValue, report.policy.role.rawValue, report.policy.version,
-                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, report.policy.bundle?.version,
-                                 report.policy.bundleRefused?.line])
-            try db.execute(sql: "INSERT INTO report_body (report_id, host_id, body) VALUES (?, ?, ?)", arguments: [report.reportId.uuidString, host.id, body])
-            let later = try String.fetchOne(db, sql: "SELECT min(started_at) FROM report WHERE host_id = ? AND started_at > ?", arguments: [host.id, started])
-            try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: db)
-            try Self.markRolledUpDays(unit: host.unit, from: started, in: db)
-            try pruneBodies(host: host.id, now: arrival, in: db)
-            return .stored
-        }
+        try reportIngest.ingest(report, host: host, in: self)
     }
 
     public func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome {
-        try limits.check(summary)
-        let arrival = Date()
-        var summary = summary
-        summary.startedAt = ReportLimits.clamp(summary.startedAt, toArrival: arrival)
-        try checkAge(summary.startedAt, arrival: arrival)
-        let body = try JSONEncoder().encode(summary)
-        let now = Timestamp(arrival).description
-        return try database.write { db in
-            if try Self.alreadyStored(summary.reportId, host: host, in: db) { return .duplicate }
-            try checkQuota(host, adding: body.count, arrival: arrival, in: db)
-            try Self.touch(host, hostname: nil, now: now, in: db)
-            let s = summary.summary
-            // Only the failing controls are known; the others are counted, not named. The history of
-            // statuses is built from full reports only.
-            try db.execute(sql: """
-                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, summary_only, failing)
-                VALUES (?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, 1, ?)
-                """, arguments: [summary.reportId.uuidString, host.id, summary.startedAt.description, now,
-                                 s.pass, s.fail, s.notApplicable, s.error, s.manual, s.total, Set(summary.failing).sorted().joined(separator: ",")])
-            try Self.markRolledUpDays(unit: host.unit, from: summary.startedAt.description, in: db)
-            return .stored
-        }
-    }
-
-    /// A report from before what the history keeps is refused for good (422), never stored and
-    /// rolled up into days already pruned.
-    func checkAge(_ started: Timestamp, arrival: Date) throws {
-        let oldest = retention.oldestAccepted(now: arrival)
-        guard started.date >= oldest else {
-            throw ReportRefusal.invalid("the report started at \(started), before \(Timestamp(oldest)): older than the history this collector keeps (history.reports)")
-        }
+        try reportIngest.ingest(summary, host: host, in: self)
     }
 
     public func ingest(_ compacted: CompactedReports, host: HostIdentity) throws -> IngestOutcome {
-        try limits.check(compacted)
-        let arrival = Date()
-        let failures = String(decoding: try JSONEncoder().encode(compacted.failures), as: UTF8.self)
-        let to = ReportLimits.clamp(compacted.to, toArrival: arrival), from = ReportLimits.clamp(compacted.from, toArrival: arrival)
-        let now = Timestamp(arrival).description
-        return try database.write { db in
-            try Self.touch(host, hostname: nil, now: now, in: db)
-            let existing = try Row.fetchOne(db, sql: "SELECT host_id, count FROM compaction WHERE id = ?", arguments: [compacted.id.uuidString])
-            if let existing {
-                guard existing["host_id"] as String == host.id else { throw StoreError.conflict(compacted.id.uuidString) }
-                // The record only grows under one id: a resend replaces it, never adds to it, and an
-                // older copy arriving late changes nothing.
-                guard compacted.count > existing["count"] as Int else { return .duplicate }
-            }
-            try db.execute(sql: """
-                INSERT INTO compaction (id, host_id, count, first_at, last_at, failures, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET count = excluded.count, first_at = excluded.first_at,
-                    last_at = excluded.last_at, failures = excluded.failures, received_at = excluded.received_at
-                """, arguments: [compacted.id.uuidString, host.id, compacted.count, from.description,
-                                 to.description, failures, now])
-            return .stored
-        }
-    }
-
-    /// Per host: at most `uploadsPerHour` records stored in the last hour, at most `storedBytesPerHost`
-    /// kept. A compromised or broken agent cannot fill the disk or crowd out the other hosts.
-    func checkQuota(_ host: HostIdentity, adding bytes: Int, arrival: Date, in db: Database) throws {
-        let hourAgo = Timestamp(arrival.addingTimeInterval(-3600)).description
-        let recent = try Row.fetchOne(db, sql: """
-            SELECT count(*) AS n, min(received_at) AS oldest FROM report WHERE host_id = ? AND received_at > ?
-            """, arguments: [host.id, hourAgo])
-        if let recent, (recent["n"] as Int) >= limits.uploadsPerHour {
-            let oldest = (recent["oldest"] as String?).flatMap(Timestamp.parse) ?? arrival
-            let wait = max(1, Int(oldest.addingTimeInterval(3600).timeIntervalSince(arrival).rounded(.up)))
-            throw ReportRefusal.quota("this host sent \(limits.uploadsPerHour) reports within the last hour; the rest wait in its outbox", retryAfter: wait)
-        }
-        let stored = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(body)), 0) FROM report_body WHERE host_id = ?", arguments: [host.id]) ?? 0
-        guard stored + bytes <= limits.storedBytesPerHost else {
-            throw ReportRefusal.quota("this host already keeps \(stored >> 20) MiB at the collector (at most \(limits.storedBytesPerHost >> 20) MiB); an officer must archive its old reports", retryAfter: 86_400)
-        }
+        try reportIngest.ingest(compacted, host: host, in: self)
     }
 
     public func compactedCount(host: String) throws -> Int {
         try database.read { db in
             try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM compaction WHERE host_id = ?", arguments: [host]) ?? 0
         }
-    }
-
-    /// True when this host already sent the report; another host's report with the same id is a conflict.
-    static func alreadyStored(_ id: UUID, host: HostIdentity, in db: Database) throws -> Bool {
-        guard let owner = try String.fetchOne(db, sql: "SELECT host_id FROM report WHERE id = ?", arguments: [id.uuidString]) else { return false }
-        guard owner == host.id else { throw StoreError.conflict(id.uuidString) }
-        return true
-    }
-
-    /// The host is known from its certificate; a report refreshes when it was last seen.
-    static func touch(_ host: HostIdentity, hostname: String?, now: String, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO host (id, unit, hostname, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, hostname = coalesce(excluded.hostname, host.hostname), last_seen = excluded.last_seen
-            """, arguments: [host.id, host.unit, hostname, now, now])
     }
 
     /// A report row with its host and failing controls as of that report; callers add the WHERE clause.

@@ -1,0 +1,59 @@
+public import Foundation
+
+/// The statements of one transaction, as either store runs them, so that what the collector decides
+/// about a report (its history, its quotas) is written once for SQLite and PostgreSQL. The SQL is
+/// the part both engines accept, with numbered parameters (`$1`, `$2`…); the few places where they
+/// differ are named here.
+package protocol SQLSession {
+    /// The column that orders a table's rows by arrival: SQLite's `rowid`, PostgreSQL's `seq`.
+    var arrivalOrder: String { get }
+    /// An aggregate joining `expression`'s texts with commas, in the rows' order.
+    func joined(_ expression: String) -> String
+    /// The rows the statement changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+}
+
+extension SQLSession {
+    func row(_ sql: String, _ arguments: [SQLValue]) throws -> SQLRow? { try rows(sql, arguments).first }
+}
+
+/// A parameter or a column's value.
+package enum SQLValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int)
+    case blob(Data)
+    case null
+
+    package init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
+    package init(_ value: Int?) { self = value.map(SQLValue.integer) ?? .null }
+    package init(_ value: Data?) { self = value.map(SQLValue.blob) ?? .null }
+}
+
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    package init(stringLiteral value: String) { self = .text(value) }
+    package init(integerLiteral value: Int) { self = .integer(value) }
+}
+
+/// A row by column name.
+package struct SQLRow: Sendable {
+    package var values: [String: SQLValue]
+
+    package init(_ values: [String: SQLValue]) { self.values = values }
+
+    package func text(_ column: String) -> String? {
+        if case .text(let value) = values[column] { return value }
+        return nil
+    }
+
+    package func integer(_ column: String) -> Int? {
+        if case .integer(let value) = values[column] { return value }
+        return nil
+    }
+
+    package func blob(_ column: String) -> Data? {
+        if case .blob(let value) = values[column] { return value }
+        return nil
+    }
+}
