@@ -14,10 +14,14 @@ import PostgresNIO
 public final class PostgresCollectorStore: Sendable {
     let connections: PostgresConnections
     var logger: Logger { connections.logger }
+    /// What an agent sends is checked, kept and turned into history as on SQLite.
+    let reportIngest: ReportIngest
 
     /// Connects, and brings the schema up to date (or refuses a schema newer than this collector's).
-    public init(location: PostgresLocation, password: String?, maximumConnections: Int = 8) throws {
+    public init(location: PostgresLocation, password: String?, maximumConnections: Int = 8, limits: ReportLimits = ReportLimits(),
+                reportBodyRetention: TimeInterval = 14 * 86_400, retention: Retention = Retention()) throws {
         connections = try PostgresConnections(location: location, password: password, maximum: maximumConnections)
+        reportIngest = ReportIngest(limits: limits, retention: retention, reportBodyRetention: reportBodyRetention)
         try PostgresMigrator.migrate(connections)
     }
 

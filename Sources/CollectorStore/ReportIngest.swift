@@ -124,7 +124,7 @@ package struct ReportIngest: Sendable {
             let wait = max(1, Int(oldest.addingTimeInterval(3600).timeIntervalSince(arrival).rounded(.up)))
             throw ReportRefusal.quota("this host sent \(limits.uploadsPerHour) reports within the last hour; the rest wait in its outbox", retryAfter: wait)
         }
-        let stored = try session.row("SELECT coalesce(sum(length(body)), 0) AS bytes FROM report_body WHERE host_id = $1", [.text(host.id)])?.integer("bytes") ?? 0
+        let stored = try session.row("SELECT CAST(coalesce(sum(length(body)), 0) AS BIGINT) AS bytes FROM report_body WHERE host_id = $1", [.text(host.id)])?.integer("bytes") ?? 0
         guard stored + bytes <= limits.storedBytesPerHost else {
             throw ReportRefusal.quota("this host already keeps \(stored >> 20) MiB at the collector (at most \(limits.storedBytesPerHost >> 20) MiB); an officer must archive its old reports", retryAfter: 86_400)
         }
@@ -287,7 +287,8 @@ package struct ReportIngest: Sendable {
     }
 }
 
-/// A store's write transactions, as ``SQLSession``s.
+/// A store's transactions, as ``SQLSession``s.
 package protocol SQLTransactions {
     func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
 }

@@ -52,10 +52,7 @@ extension SQLiteCollectorStore: HistoryStore {
     }
 
     public func reports(host: String, from: Date, to: Date, limit: Int) throws -> [HostStatus] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: Self.reportWithFailing + " WHERE r.host_id = ? AND r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at LIMIT ?",
-                             arguments: [host, Timestamp(from).description, Timestamp(to).description, limit]).map(Self.status)
-        }
+        try read { try ReportReads.reports(host: host, from: from, to: to, limit: limit, in: $0) }
     }
 
     public func storedReport(id: UUID) throws -> Report? {
@@ -73,11 +70,12 @@ extension SQLiteCollectorStore: HistoryStore {
     }
 
     public func hostActivity(units: Set<String>?, hosts: Set<String>?, now: Date, silentAfter: TimeInterval) throws -> [HostActivity] {
-        let filter = " AND (?1 IS NULL OR h.unit IN (SELECT value FROM json_each(?1))) AND (?2 IS NULL OR h.id IN (SELECT value FROM json_each(?2)))"
-        let arguments: StatementArguments = [units.map(Self.jsonArray), hosts.map(Self.jsonArray)]
+        let filter = " AND ($1 IS NULL OR h.unit IN (SELECT value FROM json_each($1))) AND ($2 IS NULL OR h.id IN (SELECT value FROM json_each($2)))"
+        let arguments = [SQLValue(units.map(Self.jsonArray)), SQLValue(hosts.map(Self.jsonArray))]
         let (records, latest) = try database.read { db in
-            (try Row.fetchAll(db, sql: Self.hostRecords + " WHERE TRUE" + filter + " ORDER BY h.unit, h.hostname, h.id", arguments: arguments).map(Self.hostRecord),
-             try Row.fetchAll(db, sql: Self.latestPerHost + filter, arguments: arguments).map(Self.status))
+            (try Row.fetchAll(db, sql: Self.hostRecords + " WHERE TRUE" + SQLiteSession.numbered(filter) + " ORDER BY h.unit, h.hostname, h.id",
+                              arguments: SQLiteSession.arguments(arguments)).map(Self.hostRecord),
+             try ReportReads.latest(filter, arguments, in: SQLiteSession(db: db)))
         }
         let byHost = Dictionary(latest.map { ($0.host, $0) }, uniquingKeysWith: { a, _ in a })
         return records.map { record in

@@ -46,6 +46,10 @@ public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
         try database.write { db in try body(SQLiteSession(db: db)) }
     }
 
+    package func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteSession(db: db)) }
+    }
+
     public func appliedMigrations() throws -> [String] {
         try database.read { db in try Self.migrator.appliedMigrations(db) }
     }
@@ -182,54 +186,19 @@ public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
     }
 
     public func compactedCount(host: String) throws -> Int {
-        try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM compaction WHERE host_id = ?", arguments: [host]) ?? 0
-        }
+        try read { try ReportReads.compactedCount(host: host, in: $0) }
     }
 
-    /// A report row with its host and failing controls as of that report; callers add the WHERE clause.
-    static let reportWithFailing = """
-        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, r.bundle_version, r.bundle_refused, h.unit, h.hostname,
-               CASE WHEN r.summary_only THEN r.failing ELSE
-                   (SELECT group_concat(control, ',') FROM (SELECT control FROM result_change WHERE host_id = r.host_id AND status = 'fail'
-                    AND since_at <= r.started_at AND (until_at IS NULL OR until_at > r.started_at) ORDER BY control)) END AS failing
-        FROM report r JOIN host h ON h.id = r.host_id
-        """
-
-    /// The newest report of each host (by the agent's start time, which is never after its arrival:
-    /// ingest clamps it, so an outbox sent late still sorts by when each check ran).
-    /// Times have one-second precision, so two reports of one run can share a start time: the one
-    /// received last wins. For a full report, what fails is the host's current state.
-    /// One look-up per host (host first, then its newest report), not one per report.
-    static let latestPerHost = """
-        SELECT r.id, r.host_id, r.started_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total, r.summary_only, r.bundle_version, r.bundle_refused, h.unit, h.hostname,
-               CASE WHEN r.summary_only THEN r.failing ELSE
-                   (SELECT group_concat(control, ',') FROM (SELECT control FROM current_result WHERE host_id = r.host_id AND status = 'fail' ORDER BY control)) END AS failing
-        FROM host h JOIN report r ON r.rowid = (SELECT rowid FROM report WHERE host_id = h.id ORDER BY started_at DESC, rowid DESC LIMIT 1)
-        WHERE TRUE
-        """
-
     public func latestStatus(unit: String) throws -> [HostStatus] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: Self.latestPerHost + " AND h.unit = ? ORDER BY h.hostname, h.id", arguments: [unit]).map(Self.status)
-        }
+        try read { try ReportReads.latestStatus(unit: unit, in: $0) }
     }
 
     public func hostsFailing(control: String) throws -> [HostStatus] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: Self.latestPerHost + """
-                 AND CASE WHEN r.summary_only THEN ',' || r.failing || ',' LIKE '%,' || ?1 || ',%'
-                     ELSE EXISTS (SELECT 1 FROM current_result WHERE host_id = r.host_id AND control = ?1 AND status = 'fail') END
-                 ORDER BY h.unit, h.hostname, h.id
-                """, arguments: [control]).map(Self.status)
-        }
+        try read { try ReportReads.hostsFailing(control: control, in: $0) }
     }
 
     public func history(host: String, limit: Int) throws -> [HostStatus] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: Self.reportWithFailing + " WHERE r.host_id = ? ORDER BY r.started_at DESC LIMIT ?",
-                             arguments: [host, limit]).map(Self.status)
-        }
+        try read { try ReportReads.history(host: host, limit: limit, in: $0) }
     }
 
     /// A report's counts from the `report` table's columns of the same names.
@@ -242,19 +211,5 @@ public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
         summary.manual = row["manual"]
         summary.total = row["total"]
         return summary
-    }
-
-    static func status(_ row: Row) -> HostStatus {
-        let summary = summary(row)
-        let failing: String? = row["failing"]
-        let started: String = row["started_at"]
-        let id: String = row["id"]
-        return HostStatus(
-            host: row["host_id"], hostname: row["hostname"], unit: row["unit"],
-            reportId: UUID(uuidString: id) ?? UUID(), startedAt: Timestamp(Timestamp.parse(started) ?? Date(timeIntervalSince1970: 0)),
-            summary: summary, failing: failing.map { $0.split(separator: ",").map(String.init) } ?? [],
-            summaryOnly: row["summary_only"] as Bool? ?? false,
-            bundleVersion: row["bundle_version"], bundleRefused: row["bundle_refused"]
-        )
     }
 }

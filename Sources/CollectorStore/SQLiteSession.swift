@@ -8,6 +8,7 @@ struct SQLiteSession: SQLSession {
 
     var arrivalOrder: String { "rowid" }
 
+    /// In the order of the subquery it reads (SQLite before 3.44 has no ORDER BY in an aggregate).
     func joined(_ expression: String) -> String { "group_concat(\(expression), ',')" }
 
     @discardableResult

@@ -12,14 +12,13 @@ import Testing
 
     func store() throws -> SQLiteCollectorStore { try SQLiteCollectorStore(path: path) }
 
-    func enroll(_ store: SQLiteCollectorStore, token: String = "t1", serial: String = "01", unit: String = "UBND xã Tứ Dân") throws -> HostIdentity {
+    func enroll(_ store: any EnrollmentStore, token: String = "t1", serial: String = "01", unit: String = "UBND xã Tứ Dân") throws -> HostIdentity {
         try? store.createToken(hash: token, unit: unit, createdBy: "officer", expiresAt: now.addingTimeInterval(3600), now: now)
         return try store.enroll(tokenHash: token, hostname: "pc01", now: now) { _ in IssuedCertificate(serial: serial, notAfter: now.addingTimeInterval(86_400)) }
     }
 
-    @Test func summariesAndCompactionsAreIdempotent() throws {
-        let store = try store()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func summariesAndCompactionsAreIdempotent(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store)
         var counts = Report.Summary([])
         counts.pass = 10

@@ -16,9 +16,8 @@ import Testing
         return r
     }
 
-    @Test func countsComeFromTheResultsNotTheClaimedSummary() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func countsComeFromTheResultsNotTheClaimedSummary(engine: StoreEngine) throws {
+        let store = try engine.open()
         var forged = report(failing: ["VN-TD-PW-001", "VN-TD-AUTH-001"])
         forged.summary.fail = 0
         forged.summary.pass = 4
@@ -29,9 +28,8 @@ import Testing
         #expect(status.failing == ["VN-TD-AUTH-001", "VN-TD-PW-001"])
     }
 
-    @Test func aReportFromTheFutureIsKeptAtItsArrival() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aReportFromTheFutureIsKeptAtItsArrival(engine: StoreEngine) throws {
+        let store = try engine.open()
         let future = report(failing: [], at: Date(timeIntervalSince1970: 4_070_908_800))  // 2099-01-01
         #expect(try store.ingest(future, host: host) == .stored)
         let stored = try #require(try store.latestStatus(unit: host.unit).first)
@@ -117,11 +115,10 @@ import Testing
         #expect(try store.compactedCount(host: host.id) == 0)
     }
 
-    @Test func aHostOverItsQuotaWaitsAndOthersDoNot() throws {
+    @Test(arguments: StoreEngine.allCases) func aHostOverItsQuotaWaitsAndOthersDoNot(engine: StoreEngine) throws {
         var limits = ReportLimits()
         limits.uploadsPerHour = 3
-        let store = try SQLiteCollectorStore(path: path, limits: limits)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try engine.open(limits: limits)
         for _ in 0..<3 { #expect(try store.ingest(report(), host: host) == .stored) }
         #expect { try store.ingest(report(), host: host) } throws: { error in
             guard case ReportRefusal.quota(_, let retryAfter) = error else { return false }
@@ -132,14 +129,13 @@ import Testing
         var small = ReportLimits()
         // Bodies are kept compressed: a small report takes a few hundred bytes.
         small.storedBytesPerHost = 100
-        let tight = try SQLiteCollectorStore(path: path, limits: small)
+        let tight = try engine.open(limits: small)
         #expect { try tight.ingest(report(), host: HostIdentity(id: "h-c", unit: host.unit)) } throws: { "\($0)".contains("MiB at the collector") }
     }
 
     /// The identity files an agent could not read are kept as it names them, within bounds.
-    @Test func unreadIdentityFilesAreBounded() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func unreadIdentityFilesAreBounded(engine: StoreEngine) throws {
+        let store = try engine.open()
         var named = report()
         named.host.unread = ["/etc/os-release: is a FIFO, not a regular file: refused"]
         #expect(try store.ingest(named, host: host) == .stored)

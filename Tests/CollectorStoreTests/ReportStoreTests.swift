@@ -18,9 +18,8 @@ import Testing
                       startedAt: Timestamp(Date(timeIntervalSince1970: 1_790_000_000 + Double(day) * 86_400)), durationMs: 60, results: results)
     }
 
-    @Test func aReportSentTwiceIsStoredOnce() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aReportSentTwiceIsStoredOnce(engine: StoreEngine) throws {
+        let store = try engine.open()
         let r = report("pc01", day: 0, failing: ["VN-TD-PW-001"])
         let host = HostIdentity(id: "m-01", unit: "UBND xã Tứ Dân")
         #expect(try store.ingest(r, host: host) == .stored)
@@ -28,9 +27,8 @@ import Testing
         #expect(try store.history(host: "m-01", limit: 10).count == 1)
     }
 
-    @Test func latestStatusFailingHostsAndHistory() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func latestStatusFailingHostsAndHistory(engine: StoreEngine) throws {
+        let store = try engine.open()
         let unit = "UBND xã Tứ Dân"
         let a = HostIdentity(id: "m-a", unit: unit), b = HostIdentity(id: "m-b", unit: unit), c = HostIdentity(id: "m-c", unit: "Trạm y tế")
         _ = try store.ingest(report("pc-a", day: 0, failing: ["VN-TD-PW-001", "VN-TD-AUTH-001"]), host: a)

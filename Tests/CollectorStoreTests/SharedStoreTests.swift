@@ -13,17 +13,17 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore
+    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore
 
     var testDescription: String { rawValue }
 
     /// A new, empty store of this kind.
-    func open() throws -> any Shared {
+    func open(limits: ReportLimits = ReportLimits()) throws -> any Shared {
         switch self {
         case .sqlite:
-            return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path)
+            return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path, limits: limits)
         case .postgres:
-            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil)
+            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil, limits: limits)
         }
     }
 }
