@@ -13,6 +13,10 @@ struct PostgresSession: SQLSession {
 
     func joined(_ expression: String) -> String { "string_agg(\(expression), ',' ORDER BY \(expression))" }
 
+    func serialize(_ key: String) throws {
+        try connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+    }
+
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try connection.run(PostgresQuery(unsafeSQL: sql, binds: Self.binds(arguments)), logger: logger)

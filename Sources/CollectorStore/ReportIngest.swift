@@ -31,6 +31,7 @@ package struct ReportIngest: Sendable {
         let now = Timestamp(arrival).description
         let started = report.startedAt.description
         return try store.write { session in
+            try session.serialize("host:" + host.id)
             // Idempotent: the report id decides, so a retry after a lost acknowledgement stores nothing new.
             if try Self.alreadyStored(report.reportId, host: host, in: session) { return .duplicate }
             try checkQuota(host, adding: body.count, arrival: arrival, in: session)
@@ -62,6 +63,7 @@ package struct ReportIngest: Sendable {
         let body = try JSONEncoder().encode(summary)
         let now = Timestamp(arrival).description
         return try store.write { session in
+            try session.serialize("host:" + host.id)
             if try Self.alreadyStored(summary.reportId, host: host, in: session) { return .duplicate }
             try checkQuota(host, adding: body.count, arrival: arrival, in: session)
             try Self.touch(host, hostname: nil, now: now, in: session)
@@ -87,6 +89,7 @@ package struct ReportIngest: Sendable {
         let to = ReportLimits.clamp(compacted.to, toArrival: arrival), from = ReportLimits.clamp(compacted.from, toArrival: arrival)
         let now = Timestamp(arrival).description
         return try store.write { session in
+            try session.serialize("host:" + host.id)
             try Self.touch(host, hostname: nil, now: now, in: session)
             if let existing = try session.row("SELECT host_id, count FROM compaction WHERE id = $1", [.text(compacted.id.uuidString)]) {
                 guard existing.text("host_id") == host.id else { throw StoreError.conflict(compacted.id.uuidString) }

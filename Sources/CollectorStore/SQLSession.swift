@@ -9,6 +9,10 @@ package protocol SQLSession {
     var arrivalOrder: String { get }
     /// An aggregate joining `expression`'s texts with commas, in the rows' order.
     func joined(_ expression: String) -> String
+    /// Holds `key` until the transaction ends, against every other process on the database: one
+    /// host's uploads are stored one at a time whichever instance receives them. SQLite has one
+    /// writer at a time already.
+    func serialize(_ key: String) throws
     /// The rows the statement changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int

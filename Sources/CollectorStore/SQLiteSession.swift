@@ -11,6 +11,8 @@ struct SQLiteSession: SQLSession {
     /// In the order of the subquery it reads (SQLite before 3.44 has no ORDER BY in an aggregate).
     func joined(_ expression: String) -> String { "group_concat(\(expression), ',')" }
 
+    func serialize(_ key: String) throws {}
+
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try db.cachedStatement(sql: Self.numbered(sql)).execute(arguments: Self.arguments(arguments))

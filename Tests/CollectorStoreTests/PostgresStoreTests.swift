@@ -96,6 +96,32 @@ import Testing
         return cluster.url(try cluster.database())
     }
 
+    /// An agent whose acknowledgement was lost sends the same report again, and a load balancer
+    /// gives it to the other instance while the first is still storing it: stored once, never an
+    /// error; meanwhile other PCs' reports go on through both.
+    @Test func oneReportSentThroughFourInstancesAtOnceIsStoredOnce() throws {
+        let url = try Self.newDatabase()
+        let instances = try (0..<4).map { _ in try PostgresCollectorStore(location: PostgresLocation(url: url), password: nil) }
+        let host = HostIdentity(id: "h-a", unit: "u")
+        var report = ReportStoreTests().report("pc-a", day: 0, failing: ["VN-TD-PW-001"])
+        report.startedAt = Timestamp(Date().addingTimeInterval(-60))
+        let sent = report
+        let outcomes = Mutex<[String]>([])
+        let stored = Self.simultaneously(12) { i in
+            let others = ReportStoreTests().report("pc-\(i)", day: 0, failing: [])
+            var other = others
+            other.startedAt = sent.startedAt
+            let mine = (try? instances[i % 4].ingest(sent, host: host)).map { "\($0)" } ?? "error"
+            let theirs = (try? instances[(i + 1) % 4].ingest(other, host: HostIdentity(id: "h-\(i)", unit: "u"))).map { "\($0)" } ?? "error"
+            outcomes.withLock { $0.append(contentsOf: [mine, theirs]) }
+            return mine == "stored"
+        }
+        #expect(stored == 1)
+        #expect(outcomes.withLock { $0 }.filter { $0 == "error" }.isEmpty)
+        #expect(try instances[0].history(host: host.id, limit: 10).count == 1)
+        #expect(try instances[3].latestStatus(unit: "u").count == 13)
+    }
+
     /// Runs `body` on `count` threads released together; how many returned true.
     static func simultaneously(_ count: Int, _ body: @escaping @Sendable (Int) -> Bool) -> Int {
         let start = DispatchSemaphore(value: 0), done = DispatchGroup()
