@@ -17,6 +17,8 @@ struct PostgresSession: SQLSession {
         try connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
     }
 
+    func members(_ parameter: String) -> String { "(SELECT json_array_elements_text(CAST(\(parameter) AS json)))" }
+
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try connection.run(PostgresQuery(unsafeSQL: sql, binds: Self.binds(arguments)), logger: logger)

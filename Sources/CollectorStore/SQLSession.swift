@@ -13,6 +13,9 @@ package protocol SQLSession {
     /// host's uploads are stored one at a time whichever instance receives them. SQLite has one
     /// writer at a time already.
     func serialize(_ key: String) throws
+    /// A subquery of the texts of the JSON array in `parameter` (`$3`), for `column IN …`: one
+    /// statement whatever the number of names.
+    func members(_ parameter: String) -> String
     /// The rows the statement changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
@@ -28,11 +31,12 @@ package enum SQLValue: Sendable, Hashable {
     case text(String)
     case integer(Int)
     case blob(Data)
+    /// PostgreSQL gives it the type of where it goes; a parameter only tested with `IS NULL` is
+    /// written `CAST($n AS TEXT) IS NULL`, so its type is known.
     case null
 
     package init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
     package init(_ value: Int?) { self = value.map(SQLValue.integer) ?? .null }
-    package init(_ value: Data?) { self = value.map(SQLValue.blob) ?? .null }
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {

@@ -13,6 +13,8 @@ struct SQLiteSession: SQLSession {
 
     func serialize(_ key: String) throws {}
 
+    func members(_ parameter: String) -> String { "(SELECT value FROM json_each(\(parameter)))" }
+
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try db.cachedStatement(sql: Self.numbered(sql)).execute(arguments: Self.arguments(arguments))

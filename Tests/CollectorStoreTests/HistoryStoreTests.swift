@@ -29,9 +29,8 @@ import Testing
     let a = HostIdentity(id: "h-a", unit: "UBND xã Tứ Dân")
     let b = HostIdentity(id: "h-b", unit: "UBND xã Tứ Dân")
 
-    @Test func onlyChangesAreStoredAndFailingSinceFollowsTheLastPass() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func onlyChangesAreStoredAndFailingSinceFollowsTheLastPass(engine: StoreEngine) throws {
+        let store = try engine.open()
         let pw = "VN-TD-PW-001"
         // pass, fail, error, fail: failing since the first fail after the last pass.
         for (day, status) in [(0, ResultStatus.pass), (1, .fail), (2, .error), (3, .fail), (4, .fail)] {
@@ -53,9 +52,8 @@ import Testing
         #expect(try store.history(host: a.id, limit: 10).map(\.failing) == [[pw], [], [pw], [pw], [], [pw], []])
     }
 
-    @Test func theLatestEvidenceIsKeptWithoutANewStretch() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theLatestEvidenceIsKeptWithoutANewStretch(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try store.ingest(report(day: 0, evidence: "PASS_MAX_DAYS 90"), host: a)
         _ = try store.ingest(report(day: 1, evidence: "PASS_MAX_DAYS 60"), host: a)
         let state = try #require(try store.controlStates(host: a.id).first)
@@ -66,9 +64,8 @@ import Testing
         #expect(info.first { $0.control == "VN-TD-PW-001" }?.articles == ["D7", "D9"])
     }
 
-    @Test func aLateReportFitsInBetween() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aLateReportFitsInBetween(engine: StoreEngine) throws {
+        let store = try engine.open()
         let pw = "VN-TD-PW-001"
         _ = try store.ingest(report(day: 0), host: a)
         _ = try store.ingest(report(day: 2), host: a)
@@ -83,9 +80,8 @@ import Testing
         #expect(try store.controlStates(host: a.id).first { $0.control == pw }?.status == .pass)
     }
 
-    @Test func aControlNoLongerReportedIsAbsentNotPassing() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aControlNoLongerReportedIsAbsentNotPassing(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try store.ingest(report(day: 0, statuses: ["VN-TD-SHR-001": .fail]), host: a)
         var fewer = report(day: 1)
         fewer.results.removeAll { $0.control == "VN-TD-SHR-001" }
@@ -95,9 +91,8 @@ import Testing
         #expect(try store.hostsFailing(control: "VN-TD-SHR-001").isEmpty)
     }
 
-    @Test func theControlViewListsHostsByStatusWithFailingSince() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theControlViewListsHostsByStatusWithFailingSince(engine: StoreEngine) throws {
+        let store = try engine.open()
         let other = HostIdentity(id: "h-c", unit: "Trạm y tế xã")
         _ = try store.ingest(report(day: 0, statuses: ["VN-TD-PW-001": .fail]), host: a)
         _ = try store.ingest(report(day: 1, statuses: ["VN-TD-PW-001": .fail]), host: b)
@@ -113,9 +108,8 @@ import Testing
     /// Host b stops reporting after day 0 (reports are at 19:06 in Vietnam): with a 3-day threshold
     /// it is silent from the end of day 3 on, and never counted as compliant. A report arriving late
     /// for a frozen day makes the days it changes be counted again.
-    @Test func closedDaysAreFrozenWithSilentHostsApart() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func closedDaysAreFrozenWithSilentHostsApart(engine: StoreEngine) throws {
+        let store = try engine.open()
         let pw = "VN-TD-PW-001"
         for day in 0...9 { _ = try store.ingest(report(day: day, statuses: day >= 5 ? [pw: .fail] : [:]), host: a) }
         _ = try store.ingest(report(day: 0), host: b)
@@ -143,9 +137,8 @@ import Testing
         #expect(day2?.counts.pass == 1 && day2?.counts.fail == 1)
     }
 
-    @Test func bodiesAreKeptForTheRetentionAndTheLatestAlways() throws {
-        let store = try SQLiteCollectorStore(path: path, reportBodyRetention: 86_400)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func bodiesAreKeptForTheRetentionAndTheLatestAlways(engine: StoreEngine) throws {
+        let store = try engine.open(reportBodyRetention: 86_400)
         let old = report(day: 0), latest = report(day: 1)
         _ = try store.ingest(old, host: a)
         _ = try store.ingest(latest, host: a)
@@ -169,9 +162,8 @@ import Testing
 extension HistoryStoreTests {
     /// The body put together from the results' bytes is the report, even when evidence holds the
     /// text `"results":[]` (escaped in JSON, so never taken for the key).
-    @Test func aStoredBodyIsTheReport() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aStoredBodyIsTheReport(engine: StoreEngine) throws {
+        let store = try engine.open()
         let sent = report(day: 0, evidence: #"{"results":[]} and "results":[]"#)
         _ = try store.ingest(sent, host: a)
         var expected = sent
@@ -184,9 +176,8 @@ extension HistoryStoreTests {
     /// A waiver counts the days it is in force at their end as waived, apart from pass and fail, and
     /// only those: recorded on day 6 and expiring during day 8, it counts days 6 and 7 and changes
     /// neither the days before nor after.
-    @Test func waivedDaysAreCountedApart() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func waivedDaysAreCountedApart(engine: StoreEngine) throws {
+        let store = try engine.open()
         let pw = "VN-TD-PW-001"
         for day in 0...9 { _ = try store.ingest(report(day: day, statuses: day >= 5 ? [pw: .fail] : [:]), host: a) }
         let officer = ActingOfficer(name: "canbo", role: "unit-officer")
@@ -203,9 +194,8 @@ extension HistoryStoreTests {
 extension HistoryStoreTests {
     /// Summed over units, a day's figures are the sum of each unit's, today (computed) as closed days
     /// (frozen).
-    @Test func unitsSummedAreTheSumOfEachUnit() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func unitsSummedAreTheSumOfEachUnit(engine: StoreEngine) throws {
+        let store = try engine.open()
         let other = HostIdentity(id: "h-c", unit: "Trạm y tế xã")
         for day in 0...3 {
             _ = try store.ingest(report(day: day, statuses: ["VN-TD-PW-001": .fail]), host: a)
@@ -227,9 +217,8 @@ extension HistoryStoreTests {
 extension HistoryStoreTests {
     /// Two reports of one run start in the same second and the first to arrive is the later one:
     /// the stretch keeps its length and takes the status of the one received last.
-    @Test func aLateReportInTheSameSecondReplacesTheStatus() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aLateReportInTheSameSecondReplacesTheStatus(engine: StoreEngine) throws {
+        let store = try engine.open()
         let pw = "VN-TD-PW-001"
         _ = try store.ingest(report(day: 0), host: a)
         _ = try store.ingest(report(day: 1, statuses: [pw: .fail]), host: a)

@@ -13,17 +13,19 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore
+    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore & HistoryStore
 
     var testDescription: String { rawValue }
 
     /// A new, empty store of this kind.
-    func open(limits: ReportLimits = ReportLimits()) throws -> any Shared {
+    func open(limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400) throws -> any Shared {
         switch self {
         case .sqlite:
-            return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path, limits: limits)
+            return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path, limits: limits,
+                                            reportBodyRetention: reportBodyRetention)
         case .postgres:
-            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil, limits: limits)
+            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil, limits: limits,
+                                              reportBodyRetention: reportBodyRetention)
         }
     }
 }
