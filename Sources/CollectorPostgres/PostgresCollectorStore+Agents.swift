@@ -104,11 +104,7 @@ extension PostgresCollectorStore: EnrollmentStore {
         }
     }
 
-    /// Revoked: its certificates were revoked and none is left valid (a host re-enrolled has a new id).
-    static let hostIsRevoked = """
-        (EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at IS NULL))
-        """
+    static let hostIsRevoked = HistoryReads.hostIsRevoked
 
     static let hostRecords = "SELECT h.id, h.unit, h.hostname, h.first_seen, h.last_seen, \(hostIsRevoked) AS revoked FROM host h"
 

@@ -21,7 +21,7 @@ final class PostgresConnections: Sendable {
     static let wait: DispatchTimeInterval = .seconds(30)
 
     init(location: PostgresLocation, password: String?, maximum: Int) throws {
-        var tls: PostgresConnection.Configuration.TLS = .disable
+        let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
         case .disable: tls = .disable
         case .require:
