@@ -264,10 +264,8 @@ extension PostgresCollectorStore: AuditLog {
 
     static func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
                       detail: [String: String], at: Date, on connection: PostgresConnection, logger: Logger) throws {
-        try connection.run("""
-            INSERT INTO audit (at, officer, role, action, unit, host_id, subject, detail)
-            VALUES (\(Timestamp(at).description), \(officer.name), \(officer.role), \(action.rawValue), \(unit), \(host), \(subject), \(try AuditEntry.storedDetail(detail)))
-            """, logger: logger)
+        try AuditEntry.record(action, by: officer, unit: unit, host: host, subject: subject, detail: detail, at: at,
+                              in: PostgresSession(connection: connection, logger: logger))
     }
 
     public func auditEntries(unit: String?, before: Int64?, limit: Int) throws -> [AuditEntry] {

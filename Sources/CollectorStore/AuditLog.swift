@@ -72,3 +72,14 @@ extension AuditEntry {
         (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 }
+
+extension AuditEntry {
+    /// Writes an entry in the transaction of the change it records, on either store.
+    package static func record(_ action: Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
+                               detail: [String: String], at: Date, in session: any SQLSession) throws {
+        try session.execute("""
+            INSERT INTO audit (at, officer, role, action, unit, host_id, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [.text(Timestamp(at).description), .text(officer.name), .text(officer.role), .text(action.rawValue),
+                  SQLValue(unit), SQLValue(host), SQLValue(subject), .text(try storedDetail(detail))])
+    }
+}

@@ -70,9 +70,7 @@ extension SQLiteCollectorStore {
     /// or lost together.
     static func audit(_ action: AuditEntry.Action, by officer: ActingOfficer, unit: String?, host: String?, subject: String?,
                       detail: [String: String], at: Date, in db: Database) throws {
-        let json = try AuditEntry.storedDetail(detail)
-        try db.execute(sql: "INSERT INTO audit (at, officer, role, action, unit, host_id, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [Timestamp(at).description, officer.name, officer.role, action.rawValue, unit, host, subject, json])
+        try AuditEntry.record(action, by: officer, unit: unit, host: host, subject: subject, detail: detail, at: at, in: SQLiteSession(db: db))
     }
 
     /// A unit exists at the collector once a token was made for it or a host enrolled in it: a unit

@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 public import HardeningCore
 
 /// What an inspection snapshot (issue 14 point 4) asks of the store: one unit as the collector knew
@@ -90,71 +89,87 @@ extension AuditEntry.Action {
     public static let snapshotTaken = AuditEntry.Action(rawValue: "snapshot-taken")
 }
 
-extension SQLiteCollectorStore: SnapshotStore {
-    public func knownUnits() throws -> [String] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT unit FROM host UNION SELECT unit FROM enrollment_token ORDER BY 1 LIMIT 10000")
+/// The snapshot's reads on either store.
+package enum SnapshotReads {
+    package static func knownUnits(in store: some SQLTransactions) throws -> [String] {
+        try store.read { session in
+            try session.rows("SELECT unit FROM host UNION SELECT unit FROM enrollment_token ORDER BY 1 LIMIT 10000", []).compactMap { $0.text("unit") }
         }
     }
 
-    public func snapshotHosts(unit: String, at: Date) throws -> [SnapshotHost] {
-        let stamp = Timestamp(at).description
-        return try database.read { db in
+    package static func snapshotHosts(unit: String, at: Date, in store: some SQLTransactions) throws -> [SnapshotHost] {
+        try store.read { session in
+            let order = session.arrivalOrder
             // Revoked as of `at`: as the daily roll-up counts it (computeDay), a revocation before
             // the instant and no certificate valid at it.
-            try Row.fetchAll(db, sql: """
+            return try session.rows("""
                 SELECT h.id, h.hostname, h.first_seen,
-                       CASE WHEN NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.issued_at < ?2 AND (c.revoked_at IS NULL OR c.revoked_at >= ?2))
-                            THEN (SELECT max(revoked_at) FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at < ?2) END AS revoked_at,
+                       CASE WHEN NOT EXISTS (SELECT 1 FROM host_certificate c WHERE c.host_id = h.id AND c.issued_at < $2 AND (c.revoked_at IS NULL OR c.revoked_at >= $2))
+                            THEN (SELECT max(revoked_at) FROM host_certificate c WHERE c.host_id = h.id AND c.revoked_at < $2) END AS revoked_at,
                        r.id AS report_id, r.started_at, r.received_at, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total,
                        r.summary_only, r.failing, EXISTS (SELECT 1 FROM report_body b WHERE b.report_id = r.id) AS body_kept
-                FROM host h LEFT JOIN report r ON r.rowid = (
-                    SELECT rowid FROM report WHERE host_id = h.id AND received_at < ?2 ORDER BY started_at DESC, rowid DESC LIMIT 1)
-                WHERE h.unit = ?1 AND h.first_seen < ?2
+                FROM host h LEFT JOIN report r ON r.\(order) = (
+                    SELECT \(order) FROM report WHERE host_id = h.id AND received_at < $2 ORDER BY started_at DESC, \(order) DESC LIMIT 1)
+                WHERE h.unit = $1 AND h.first_seen < $2
                 ORDER BY h.id
-                """, arguments: [unit, stamp]).map(Self.snapshotHost)
+                """, [.text(unit), .text(Timestamp(at).description)]).map(snapshotHost)
         }
     }
 
-    static func snapshotHost(_ row: Row) -> SnapshotHost {
+    static func snapshotHost(_ row: SQLRow) -> SnapshotHost {
         var latest: SnapshotReport?
-        if let id = (row["report_id"] as String?).flatMap(UUID.init(uuidString:)) {
-            let summary = Self.summary(row)
-            let summaryOnly = row["summary_only"] as Bool? ?? false
-            latest = SnapshotReport(id: id, startedAt: timestamp(row["started_at"]), receivedAt: timestamp(row["received_at"]), summary: summary,
-                                    summaryOnly: summaryOnly,
-                                    failing: summaryOnly ? ((row["failing"] as String?) ?? "").split(separator: ",").map(String.init) : [],
-                                    bodyKept: row["body_kept"])
+        if let id = row.text("report_id").flatMap(UUID.init(uuidString:)) {
+            let summaryOnly = (row.integer("summary_only") ?? 0) != 0
+            latest = SnapshotReport(id: id, startedAt: HistoryReads.timestamp(row.text("started_at") ?? ""),
+                                    receivedAt: HistoryReads.timestamp(row.text("received_at") ?? ""), summary: ReportReads.summary(row),
+                                    summaryOnly: summaryOnly, failing: summaryOnly ? (row.text("failing") ?? "").split(separator: ",").map(String.init) : [],
+                                    bodyKept: (row.integer("body_kept") ?? 0) != 0)
         }
-        return SnapshotHost(id: row["id"], hostname: row["hostname"], enrolledAt: timestamp(row["first_seen"]),
-                            revokedAt: (row["revoked_at"] as String?).map(timestamp), latest: latest)
+        return SnapshotHost(id: row.text("id") ?? "", hostname: row.text("hostname"), enrolledAt: HistoryReads.timestamp(row.text("first_seen") ?? ""),
+                            revokedAt: row.text("revoked_at").map(HistoryReads.timestamp), latest: latest)
     }
 
-    public func reportBody(id: UUID) throws -> Data? {
-        guard let body = try database.read({ db in try Data.fetchOne(db, sql: "SELECT body FROM report_body WHERE report_id = ?", arguments: [id.uuidString]) }) else { return nil }
+    package static func reportBody(id: UUID, in store: some SQLTransactions) throws -> Data? {
+        guard let body = try store.read({ try $0.row("SELECT body FROM report_body WHERE report_id = $1", [.text(id.uuidString)])?.blob("body") }) else { return nil }
         return try Compressed.decompress(body)
     }
 
-    public func controlStatuses(host: String, at: Date) throws -> [StatusSpan] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: """
+    package static func controlStatuses(host: String, at: Date, in store: some SQLTransactions) throws -> [StatusSpan] {
+        try store.read { session in
+            try session.rows("""
                 SELECT control, status, since_at, until_at, report_id FROM result_change
-                WHERE host_id = ?1 AND since_at < ?2 AND (until_at IS NULL OR until_at >= ?2) AND status != 'absent'
+                WHERE host_id = $1 AND since_at < $2 AND (until_at IS NULL OR until_at >= $2) AND status != 'absent'
                 ORDER BY control, since_at DESC
-                """, arguments: [host, Timestamp(at).description]).reduce(into: [StatusSpan]()) { spans, row in
+                """, [.text(host), .text(Timestamp(at).description)]).reduce(into: [StatusSpan]()) { spans, row in
                 // Two stretches can touch at `at`; the later one is the status then.
-                guard spans.last?.control != row["control"] as String else { return }
-                spans.append(StatusSpan(control: row["control"], status: row["status"], since: Self.timestamp(row["since_at"]),
-                                        until: (row["until_at"] as String?).map(Self.timestamp), reportId: UUID(uuidString: row["report_id"]) ?? UUID()))
+                let control = row.text("control") ?? ""
+                guard spans.last?.control != control else { return }
+                spans.append(StatusSpan(control: control, status: row.text("status") ?? "", since: HistoryReads.timestamp(row.text("since_at") ?? ""),
+                                        until: row.text("until_at").map(HistoryReads.timestamp),
+                                        reportId: row.text("report_id").flatMap(UUID.init(uuidString:)) ?? UUID()))
             }
         }
     }
 
-    public func recordSnapshot(_ record: SnapshotRecord, by officer: ActingOfficer, now: Date) throws {
-        try database.write { db in
-            try Self.audit(.snapshotTaken, by: officer, unit: record.unit, host: nil, subject: record.day,
-                           detail: ["sha256": record.sha256, "bytes": String(record.bytes), "files": String(record.files), "channel": record.channel],
-                           at: now, in: db)
+    package static func recordSnapshot(_ record: SnapshotRecord, by officer: ActingOfficer, now: Date, in store: some SQLTransactions) throws {
+        try store.write { session in
+            try AuditEntry.record(.snapshotTaken, by: officer, unit: record.unit, host: nil, subject: record.day,
+                                  detail: ["sha256": record.sha256, "bytes": String(record.bytes), "files": String(record.files), "channel": record.channel],
+                                  at: now, in: session)
         }
+    }
+}
+
+extension SQLiteCollectorStore: SnapshotStore {
+    public func knownUnits() throws -> [String] { try SnapshotReads.knownUnits(in: self) }
+
+    public func snapshotHosts(unit: String, at: Date) throws -> [SnapshotHost] { try SnapshotReads.snapshotHosts(unit: unit, at: at, in: self) }
+
+    public func reportBody(id: UUID) throws -> Data? { try SnapshotReads.reportBody(id: id, in: self) }
+
+    public func controlStatuses(host: String, at: Date) throws -> [StatusSpan] { try SnapshotReads.controlStatuses(host: host, at: at, in: self) }
+
+    public func recordSnapshot(_ record: SnapshotRecord, by officer: ActingOfficer, now: Date) throws {
+        try SnapshotReads.recordSnapshot(record, by: officer, now: now, in: self)
     }
 }

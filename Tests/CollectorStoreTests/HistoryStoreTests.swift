@@ -137,6 +137,74 @@ import Testing
         #expect(day2?.counts.pass == 1 && day2?.counts.fail == 1)
     }
 
+    /// A past period's answers (issue 14 point 1) as its end saw them: a reports days 0–3, b days 0–9,
+    /// c is enrolled and never reports; c's second fix is applied after the period's end.
+    @Test(arguments: StoreEngine.allCases) func aPeriodIsAnsweredAsItsEndSawIt(engine: StoreEngine) throws {
+        let store = try engine.open()
+        for day in 0...3 { _ = try store.ingest(report(day: day), host: a) }
+        for day in 0...9 { _ = try store.ingest(report(day: day), host: b) }
+        try store.createToken(hash: "t", unit: a.unit, createdBy: "o", expiresAt: at(1), now: at(0))
+        let c = try store.enroll(tokenHash: "t", hostname: "pc-c", now: at(0)) { _ in IssuedCertificate(serial: "0c", notAfter: at(400)) }
+        let week: TimeInterval = 7 * 86_400
+
+        let early = try store.hostsAt(units: [a.unit], end: at(5), silentAfter: week)
+        #expect(early.map(\.host) == [a.id, b.id, c.id])
+        #expect(early.map(\.state) == [.reporting, .reporting, .neverReported])
+        #expect(early.map(\.latestAt) == [Timestamp(at(3)), Timestamp(at(4)), nil])
+        #expect(early.first?.summary?.pass == Self.controls.count && early.last?.summary == nil)
+        #expect(try store.hostsAt(units: [a.unit], end: at(20), silentAfter: week).map(\.state) == [.silent, .silent, .neverReported])
+
+        // Reports are at 19:06 in Vietnam: a is silent from the end of day 10, b of day 16; c is
+        // never reported on each of the 21 days.
+        let first = OfficeDay(containing: at(0))
+        let quiet = try store.quietDays(units: [a.unit], from: first, to: first.adding(20), silentAfter: week)
+        #expect(quiet.mapValues { [$0.silent, $0.neverReported] } == [a.id: [11, 0], b.id: [5, 0], c.id: [0, 21]])
+
+        let officer = ActingOfficer.local("o")
+        let applied = try store.approveJob(host: c.id, controls: ["VN-TD-PW-001"], officer: officer, expiresAt: at(3), now: at(1))
+        #expect(try store.finishJob(id: applied.id, host: c.id, result: JobResult(state: .applied, transaction: "t1", message: nil, fixed: nil), now: at(2)) == .recorded)
+        let late = try store.approveJob(host: c.id, controls: ["VN-TD-PW-004"], officer: officer, expiresAt: at(6), now: at(4))
+        #expect(try store.finishJob(id: late.id, host: c.id, result: JobResult(state: .applied, transaction: "t2", message: nil, fixed: nil), now: at(10)) == .recorded)
+        let jobs = try store.jobRecords(units: [a.unit], from: at(0), to: at(8))
+        #expect(jobs.map(\.job.id) == [applied.id, late.id])
+        #expect(jobs.map(\.job.state) == [.applied, .expired] && jobs.map(\.job.transaction) == ["t1", nil])
+        #expect(jobs.map(\.finishedAt) == [Timestamp(at(2)), nil] && jobs.map(\.unit) == [a.unit, a.unit])
+        #expect(try store.jobRecords(units: ["Trạm y tế xã Tứ Dân"], from: at(0), to: at(8)).isEmpty)
+    }
+
+    /// An inspection snapshot (issue 14 point 4) reads the unit as it stood: each host's newest report
+    /// received by then, its revocation, each control's status at an instant, and the audit entry.
+    @Test(arguments: StoreEngine.allCases) func aSnapshotReadsTheUnitAsItStood(engine: StoreEngine) throws {
+        let store = try engine.open()
+        let pw = "VN-TD-PW-001"
+        let sent = (0...2).map { report(day: $0, statuses: $0 == 2 ? [pw: .fail] : [:]) }
+        for report in sent { _ = try store.ingest(report, host: a) }
+        try store.createToken(hash: "t", unit: a.unit, createdBy: "o", expiresAt: at(1), now: at(0))
+        let c = try store.enroll(tokenHash: "t", hostname: "pc-c", now: at(0)) { _ in IssuedCertificate(serial: "0c", notAfter: at(400)) }
+        #expect(try store.revoke(host: c.id, by: .local("o"), now: at(1)) == 1)
+
+        #expect(try store.knownUnits() == [a.unit])
+        // Reports are received now, and times are kept to the second.
+        let later = Date().addingTimeInterval(2)
+        let hosts = try store.snapshotHosts(unit: a.unit, at: later)
+        let hostA = try #require(hosts.first { $0.id == a.id }), hostC = try #require(hosts.first { $0.id == c.id })
+        #expect(hosts.count == 2 && hosts.map(\.id) == hosts.map(\.id).sorted())
+        #expect(hostA.latest?.id == sent[2].reportId && hostA.latest?.summary.fail == 1 && hostA.latest?.bodyKept == true && hostA.revokedAt == nil)
+        #expect(hostC.latest == nil && hostC.revokedAt == Timestamp(at(1)) && hostC.hostname == "pc-c")
+        // Before any report was received, a has none; before c was revoked, it is not.
+        #expect(try store.snapshotHosts(unit: a.unit, at: at(0, hour: 1)).first { $0.id == c.id }?.revokedAt == nil)
+        let body = try #require(try store.reportBody(id: sent[2].reportId))
+        #expect(try JSONDecoder().decode(Report.self, from: body).reportId == sent[2].reportId)
+
+        #expect(try store.controlStatuses(host: a.id, at: at(1, hour: 1)).first { $0.control == pw }?.status == "pass")
+        #expect(try store.controlStatuses(host: a.id, at: later).first { $0.control == pw }?.status == "fail")
+        #expect(try store.controlStatuses(host: a.id, at: later).count == Self.controls.count)
+
+        try store.recordSnapshot(SnapshotRecord(unit: a.unit, day: "2026-09-23", sha256: "ab", bytes: 10, files: 3, channel: "cli"), by: .local("o"), now: at(3))
+        let entry = try #require(try store.auditEntries(unit: a.unit, before: nil, limit: 1).first)
+        #expect(entry.action == .snapshotTaken && entry.subject == "2026-09-23" && entry.detail["sha256"] == "ab" && entry.detail["files"] == "3")
+    }
+
     @Test(arguments: StoreEngine.allCases) func bodiesAreKeptForTheRetentionAndTheLatestAlways(engine: StoreEngine) throws {
         let store = try engine.open(reportBodyRetention: 86_400)
         let old = report(day: 0), latest = report(day: 1)

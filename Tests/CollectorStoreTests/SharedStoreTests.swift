@@ -13,21 +13,44 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore & HistoryStore
+    typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore
+        & HistoryStore & PeriodHistory & RetentionStore & SnapshotStore
 
     var testDescription: String { rawValue }
 
     /// A new, empty store of this kind.
-    func open(limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400) throws -> any Shared {
+    func open(limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400, retention: Retention = Retention()) throws -> any Shared {
+        try openWithShell(limits: limits, reportBodyRetention: reportBodyRetention, retention: retention).store
+    }
+
+    /// A new, empty store, and the database's own shell on it (sqlite3, psql) to try a statement behind
+    /// the store's back: whether the database refused it.
+    func openWithShell(limits: ReportLimits = ReportLimits(), reportBodyRetention: TimeInterval = 14 * 86_400, retention: Retention = Retention())
+        throws -> (store: any Shared, refuses: (String) throws -> Bool) {
         switch self {
         case .sqlite:
-            return try SQLiteCollectorStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("attt-shared-\(UUID()).sqlite").path, limits: limits,
-                                            reportBodyRetention: reportBodyRetention)
+            let path = Self.sqliteFiles.appendingPathComponent("\(UUID()).sqlite").path
+            let store = try SQLiteCollectorStore(path: path, limits: limits, reportBodyRetention: reportBodyRetention, retention: retention)
+            return (store, { try ExceptionStoreTests().sqlite($0, on: path) != 0 })
         case .postgres:
-            return try PostgresCollectorStore(location: PostgresLocation(url: PostgresStoreTests.newDatabase()), password: nil, limits: limits,
-                                              reportBodyRetention: reportBodyRetention)
+            let cluster = try PostgresTestCluster.shared()
+            let database = try cluster.database()
+            let store = try PostgresCollectorStore(location: PostgresLocation(url: cluster.url(database)), password: nil, limits: limits,
+                                                   reportBodyRetention: reportBodyRetention, retention: retention)
+            return (store, { sql in
+                do { try cluster.psql(sql, database: database) } catch is PostgresTestCluster.Failure { return true }
+                return false
+            })
         }
     }
+
+    /// The SQLite stores of this test process, removed when it ends (as the PostgreSQL cluster is).
+    static let sqliteFiles: URL = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attt-store-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: StoreEngine.sqliteFiles) }
+        return directory
+    }()
 }
 
 @Suite struct SharedStoreTests {
