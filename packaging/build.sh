@@ -14,6 +14,11 @@ REPO=$PWD
 PKG=$REPO/packaging
 OUT=$PKG/out
 SCRATCH=$REPO/.build-release
+# One build at a time: scripts/test.sh starts one beside its own build, and the package tests' run
+# waits for it here and finds it done.
+mkdir -p "$SCRATCH"
+exec 8> "$SCRATCH/packaging.lock"
+flock 8
 VERSION=$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/HardeningCore/Report/AtttVersion.swift)
 log() { echo "packaging: $*" >&2; }
 source scripts/deps.sh

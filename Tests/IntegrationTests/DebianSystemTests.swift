@@ -13,28 +13,14 @@ import Testing
     static var unavailable: String? {
         if geteuid() != 0 { return "needs root (debootstrap, chroot and mount namespaces)" }
         if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") { return "needs debootstrap (scripts/test.sh installs it)" }
-        if !FileManager.default.fileExists(atPath: cache) && mirror == nil { return "no Debian mirror in this machine's apt sources to build the tree from" }
+        if !FileManager.default.fileExists(atPath: cache), (try? sh("bash \(maker) --mirror"))?.status != 0 {
+            return "no Debian mirror in this machine's apt sources to build the tree from"
+        }
         return nil
     }
 
-    /// The Debian mirror this machine's apt is configured with (never a host written in the code).
-    static var mirror: String? {
-        var texts: [String] = []
-        if let files = try? FileManager.default.contentsOfDirectory(atPath: "/etc/apt/sources.list.d") {
-            texts += files.filter { $0.hasSuffix(".sources") }.compactMap { try? String(contentsOfFile: "/etc/apt/sources.list.d/\($0)", encoding: .utf8) }
-        }
-        for text in texts {
-            for line in text.split(separator: "\n") where line.hasPrefix("URIs:") {
-                if let uri = line.dropFirst(5).split(separator: " ").first, !uri.contains("security") { return String(uri) }
-            }
-        }
-        let list = (try? String(contentsOfFile: "/etc/apt/sources.list", encoding: .utf8)) ?? ""
-        for line in list.split(separator: "\n") where line.hasPrefix("deb ") {
-            let fields = line.split(separator: " ")
-            if fields.count >= 3, !fields[1].contains("security") { return String(fields[1]) }
-        }
-        return nil
-    }
+    /// Makes the cached tree once, for these tests and for scripts/test.sh, which starts it beside the build.
+    static let maker = Repository.root.appendingPathComponent("scripts/debian-test-tree.sh").path
 
     static func sh(_ command: String, input: String? = nil) throws -> AtttBinary.Output {
         try AtttBinary.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", command], input: input)
@@ -42,14 +28,11 @@ import Testing
 
     /// A fresh copy of the cached tree (made once with debootstrap).
     static func tree() throws -> URL {
-        if !FileManager.default.fileExists(atPath: cache) {
-            let build = "/var/cache/attt-tests/build-\(UUID().uuidString)"
-            let out = try sh("mkdir -p /var/cache/attt-tests && debootstrap --variant=minbase --include=libpam-modules,libpam-runtime,libpam-pwquality,cracklib-runtime,login,passwd,pamtester,libsqlite3-0,libyaml-0-2,openssh-server,ufw,unattended-upgrades,auditd bookworm \(build) \(mirror!) && tar -C \(build) -cf \(cache).part . && mv \(cache).part \(cache); rm -rf \(build)")
-            guard out.status == 0 else { throw Failure(message: "debootstrap failed: \(out.stdout.suffix(2000))\(out.stderr.suffix(2000))") }
-        }
+        let made = try sh("bash \(maker)")
+        guard made.status == 0 else { throw Failure(message: "scripts/debian-test-tree.sh failed: \(made.stdout.suffix(2000))\(made.stderr.suffix(2000))") }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-debian-\(UUID())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let out = try sh("tar -C \(root.path) -xpf \(cache)")
+        let out = try sh("tar -C \(root.path) -xpf \(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
         guard out.status == 0 else { throw Failure(message: "cannot unpack the cached tree: \(out.stderr)") }
         return root
     }
