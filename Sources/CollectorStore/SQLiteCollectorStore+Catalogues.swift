@@ -60,7 +60,7 @@ extension SQLiteCollectorStore {
 
     static func storedBundle(_ row: Row, envelope: Bool) -> StoredBundle {
         StoredBundle(unit: row["unit"], version: row["version"], layers: CatalogueBundle.Layers(commune: row["commune_version"], unit: row["unit_version"]),
-                     sha256: row["sha256"], issuedBy: row["issued_by"], issuedAt: time(row["issued_at"]), envelope: envelope ? row["envelope"] : nil)
+                     sha256: row["sha256"], issuedBy: row["issued_by"], issuedAt: Self.timestamp(row["issued_at"]), envelope: envelope ? row["envelope"] : nil)
     }
 
     static func latestLayer(_ scope: CatalogueScope, in db: Database) throws -> CatalogueLayerRecord? {

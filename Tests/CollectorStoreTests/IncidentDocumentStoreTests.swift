@@ -2,23 +2,21 @@ import CollectorAPI
 import CollectorStore
 import Crypto
 import Foundation
-import GRDB
 import HardeningCore
 import Testing
 
 /// An incident's biên bản and báo cáo kept as issued (Điều 11 khoản 2 điểm a, b), like the periodic
 /// reports: the exact bytes and their SHA-256, the audit entry in the same transaction, nothing
 /// rewritten; a kept evidence manifest read back byte for byte; and when a report up is overdue.
+/// Each runs on both stores.
 @Suite struct IncidentDocumentStoreTests {
     let base = IncidentStoreTests()
-    var path: String { base.path }
     static let t0 = IncidentStoreTests.t0
 
     static func hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
-    @Test func anIssuedDocumentIsKeptByteForByteWithItsAuditEntry() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func anIssuedDocumentIsKeptByteForByteWithItsAuditEntry(engine: StoreEngine) throws {
+        let (store, refuses) = try engine.openWithShell()
         _ = try base.enroll(store)
         let incident = try store.recordIncident(base.request(), by: base.officer, now: Self.t0)
         let bytes = Data("%PDF-1.7 biên bản\n".utf8) + Data((0..<256).map { UInt8($0) })
@@ -36,19 +34,16 @@ import Testing
         #expect(entry.action == .incidentDocumentIssued && entry.subject == incident.id.uuidString && entry.detail["sha256"] == report.sha256
                 && entry.detail["kind"] == "bao-cao" && entry.detail["document"] == report.id.uuidString)
         // What was issued stays what was issued, whatever writes to the file.
-        try DatabaseQueue(path: path).write { db in
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE incident_document SET bytes = x'00'") }
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM incident_document") }
-            #expect(throws: DatabaseError.self) {
-                try db.execute(sql: "INSERT OR REPLACE INTO incident_document SELECT * FROM incident_document WHERE id = ?", arguments: [kept.id.uuidString])
-            }
-        }
+        let columns = "id, incident_id, kind, format, file_name, size, sha256, bytes, created_by, created_at"
+        let copy = "INTO incident_document (\(columns)) SELECT \(columns) FROM incident_document WHERE id = '\(kept.id.uuidString)'"
+        #expect(try refuses(engine == .sqlite ? "UPDATE incident_document SET bytes = x'00'" : "UPDATE incident_document SET bytes = '\\x00'"))
+        #expect(try refuses("DELETE FROM incident_document"))
+        #expect(try refuses(engine == .sqlite ? "INSERT OR REPLACE " + copy : "INSERT " + copy + " ON CONFLICT (id) DO UPDATE SET format = 'odt'"))
         #expect(try store.incidentDocument(id: kept.id)?.1 == bytes)
     }
 
-    @Test func aDocumentThatCannotBeKeptIsRefusedAndNothingIsWritten() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aDocumentThatCannotBeKeptIsRefusedAndNothingIsWritten(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try base.enroll(store)
         let incident = try store.recordIncident(base.request(), by: base.officer, now: Self.t0)
         func keep(_ id: UUID, format: String = "pdf", data: Data = Data("x".utf8)) throws {
@@ -61,9 +56,8 @@ import Testing
         #expect(try store.auditEntries(unit: IncidentStoreTests.unit, before: nil, limit: 5).map(\.action) == [.incidentRecorded])
     }
 
-    @Test func aKeptManifestReadsBackAsReceivedWithItsIncidentsUnit() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aKeptManifestReadsBackAsReceivedWithItsIncidentsUnit(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try base.enroll(store)
         let id = UUID(), sha = String(repeating: "ab", count: 32)
         let bytes = Data("""
@@ -85,9 +79,8 @@ import Testing
         #expect(try store.evidenceManifest(id: UUID()) == nil)
     }
 
-    @Test func aReportUpIsOverdueOnlyPastItsDeadlineWithNoneRecorded() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aReportUpIsOverdueOnlyPastItsDeadlineWithNoneRecorded(engine: StoreEngine) throws {
+        let store = try engine.open()
         _ = try base.enroll(store)
         let day: TimeInterval = 86_400
         let incident = try store.recordIncident(base.request(), by: base.officer, now: Self.t0)

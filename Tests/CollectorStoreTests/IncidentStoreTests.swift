@@ -7,6 +7,7 @@ import Testing
 
 /// The incident register (Điều 11 khoản 2): revisions read as of an instant, steps kept once whatever
 /// the PC resends, nothing rewritten, isolation orders as jobs, users' reports acknowledged once.
+/// Each runs on both stores, but the migration from a released SQLite database.
 @Suite struct IncidentStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("attt-incidents-\(UUID()).sqlite").path
     static let unit = "UBND xã Tứ Dân", other = "Trạm y tế xã"
@@ -30,9 +31,8 @@ import Testing
         IncidentStepMessage(id: id, incident: incident, kind: kind, at: "2027-01-02T00:05:00Z", actor: "canbo", source: .terminal, outcome: outcome, transaction: "tx-1")
     }
 
-    @Test func anIncidentReadsAsItStoodAtAnInstant() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func anIncidentReadsAsItStoodAtAnInstant(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store)
         let recorded = try store.recordIncident(request(hosts: [host.id]), by: officer, now: Self.t0)
         #expect(recorded.current.state == .open && recorded.current.seq == 1 && recorded.hosts.map(\.host) == [host.id])
@@ -57,9 +57,8 @@ import Testing
         #expect(actions == ["incident-recorded", "incident-closed", "incident-updated", "incident-recorded"])
     }
 
-    @Test func badRecordsAreRefusedNamingTheField() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func badRecordsAreRefusedNamingTheField(engine: StoreEngine) throws {
+        let store = try engine.open()
         let other = try enroll(store, unit: Self.other)
         _ = try enroll(store)
         var noSign = request()
@@ -76,9 +75,8 @@ import Testing
         #expect(try store.incidents(units: nil, asOf: Self.t0).isEmpty)
     }
 
-    @Test func aStepSentTwiceIsKeptOnceAndFilesUnderItsIncident() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func aStepSentTwiceIsKeptOnceAndFilesUnderItsIncident(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store), intruder = try enroll(store, unit: Self.other)
         let named = UUID()
         let isolate = step(.isolate, incident: named)
@@ -104,9 +102,8 @@ import Testing
         #expect(throws: ReportRefusal.self) { try store.ingest(garbage, host: host, now: Self.t0) }
     }
 
-    @Test func theRegisterRefusesUpdatesAndDeletesEvenFromSQL() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func theRegisterRefusesUpdatesAndDeletesEvenFromSQL(engine: StoreEngine) throws {
+        let (store, refuses) = try engine.openWithShell()
         let host = try enroll(store)
         let recorded = try store.recordIncident(request(hosts: [host.id]), by: officer, now: Self.t0)
         let sent = step(.collect, incident: recorded.id)
@@ -114,24 +111,25 @@ import Testing
         _ = try store.recordEscalation(incident: recorded.id, EscalationRequest(recipient: "Công an xã", sentAt: Timestamp(Self.t0), means: "điện thoại"), by: officer, now: Self.t0)
         let report = UserReportMessage(uid: 1000, login: "ketoan", noticedAt: "2027-01-02T00:00:00Z", submittedAt: "2027-01-02T00:01:00Z", text: "Máy chạy rất chậm")
         _ = try store.ingest(report, host: host, now: Self.t0)
-        let db = try DatabaseQueue(path: path)
+        // A step sent again under its id, replacing the first: SQLite's and PostgreSQL's ways.
+        let again = "INTO incident_step (id, incident_id, host_id, kind, at_host, received_at, actor, source) VALUES ('\(sent.id.uuidString)', '\(recorded.id.uuidString)', '\(host.id)', 'note', 'x', 'x', 'x', 'x')"
+        let replace = engine == .sqlite ? "INSERT OR REPLACE " + again : "INSERT " + again + " ON CONFLICT (id) DO UPDATE SET kind = 'note'"
         for sql in ["UPDATE incident SET unit = 'x'", "DELETE FROM incident", "UPDATE incident_revision SET state = 'open'", "DELETE FROM incident_revision",
                     "DELETE FROM incident_host", "UPDATE incident_step SET detail = 'sửa'", "DELETE FROM incident_step", "DELETE FROM escalation",
-                    "UPDATE escalation SET recipient = 'x'", "UPDATE user_report SET text = 'khác'", "DELETE FROM user_report",
-                    "INSERT OR REPLACE INTO incident_step (id, incident_id, host_id, kind, at_host, received_at, actor, source) VALUES ('\(sent.id.uuidString)', '\(recorded.id.uuidString)', '\(host.id)', 'note', 'x', 'x', 'x', 'x')"] {
-            #expect(throws: DatabaseError.self, "\(sql)") { try db.write { try $0.execute(sql: sql) } }
+                    "UPDATE escalation SET recipient = 'x'", "UPDATE user_report SET text = 'khác'", "DELETE FROM user_report", replace] {
+            #expect(try refuses(sql), "\(sql)")
         }
         // The acknowledgement is written once.
         _ = try store.acknowledgeUserReport(id: report.id, incident: recorded.id, by: officer, now: Self.t0.addingTimeInterval(10))
-        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "UPDATE user_report SET acknowledged_by = 'ai khác'") } }
+        #expect(try refuses("UPDATE user_report SET acknowledged_by = 'ai khác'"))
+        #expect(try !refuses("SELECT count(*) FROM user_report"))
         #expect(throws: ExceptionRefusal.self) { try store.acknowledgeUserReport(id: report.id, incident: nil, by: officer, now: Self.t0.addingTimeInterval(20)) }
         let now = try #require(try store.incident(id: recorded.id, asOf: Self.t0.addingTimeInterval(20)))
         #expect(now.steps.map(\.detail) == [nil] && now.escalations.map(\.recipient) == ["Công an xã"] && now.userReports.map(\.id) == [report.id])
     }
 
-    @Test func isolationOrdersAreJobsOfTheirKindAndStayOutOfThePeriodsFixes() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func isolationOrdersAreJobsOfTheirKindAndStayOutOfThePeriodsFixes(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store), stranger = try enroll(store, unit: Self.other)
         let recorded = try store.recordIncident(request(), by: officer, now: Self.t0)
         let job = try store.orderIsolation(incident: recorded.id, host: host.id, kind: .isolate, by: officer, expiresAt: Self.t0.addingTimeInterval(7200), now: Self.t0)
@@ -154,9 +152,8 @@ import Testing
         #expect(entry.subject == job.id.uuidString && entry.detail["incident"] == recorded.id.uuidString && entry.host == host.id)
     }
 
-    @Test func usersReportsAreBoundedPerPCAndAcknowledgedIntoAnIncidentOfTheirUnit() throws {
-        let store = try SQLiteCollectorStore(path: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreEngine.allCases) func usersReportsAreBoundedPerPCAndAcknowledgedIntoAnIncidentOfTheirUnit(engine: StoreEngine) throws {
+        let store = try engine.open()
         let host = try enroll(store), elsewhere = try enroll(store, unit: Self.other)
         // Users 1000…: each within their share of the PC's day.
         let share = IncidentLimits.userReportsPerUserPerDay

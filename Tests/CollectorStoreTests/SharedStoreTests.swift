@@ -15,6 +15,7 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     typealias Shared = EnrollmentStore & JobStore & OfficerStore & AuditLog & ExceptionStore & CatalogueStore & IssuedReportStore & ReportStore
         & HistoryStore & PeriodHistory & RetentionStore & SnapshotStore
+        & IncidentStore & IncidentDocumentStore
 
     var testDescription: String { rawValue }
 
