@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "CollectorServer",
             dependencies: [
-                "HardeningCore", "CollectorAPI", "CollectorStore", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
+                "HardeningCore", "CollectorAPI", "CollectorStore", "CollectorPostgres", "Enrollment", "LinuxPAM", "DurableFiles", "Reporting",
                 "CollectorReports", "OfficeDocuments", "CollectorSnapshots", "PolicyLoading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "CollectorCommands",
             dependencies: [
-                "CollectorServer", "CollectorStore", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
+                "CollectorServer", "CollectorStore", "CollectorPostgres", "CollectorAPI", "Enrollment", "HardeningCore", "CommandLineSupport", "CollectorSnapshots",
                 "CollectorReports", "OfficeDocuments", "DurableFiles", "PolicyLoading",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

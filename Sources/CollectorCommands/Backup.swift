@@ -1,4 +1,5 @@
 import ArgumentParser
+import CollectorPostgres
 import CollectorServer
 import CollectorStore
 import CommandLineSupport
@@ -21,7 +22,8 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try await settings.load()
-        let store = try settings.openStore(loaded)
+        try Self.refusePostgres(loaded)
+        let store = try settings.openSQLiteStore(loaded)
         umask(0o077)
         do {
             let manifest = try StateBackup.write(settings: loaded, store: store, to: to, version: AtttVersion.current)
@@ -30,6 +32,15 @@ struct BackupCommand: AsyncParsableCommand {
         } catch let problem as StateBackup.Problem {
             throw CommandFailure.badInput(problem.description)
         }
+    }
+}
+
+extension BackupCommand {
+    /// A PostgreSQL database is backed up by its own tools, which see it whole while instances write.
+    static func refusePostgres(_ settings: CollectorSettings) throws {
+        guard let location = settings.database else { return }
+        throw CommandFailure.badInput("the database is PostgreSQL (\(location.summary)): back it up and restore it with pg_dump and pg_restore "
+                                      + "(docs/collector.md, PostgreSQL); backup and restore are for the SQLite file")
     }
 }
 
@@ -49,6 +60,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try await settings.load()
+        try BackupCommand.refusePostgres(loaded)
         umask(0o077)
         do {
             let restored = try StateBackup.restore(settings: loaded, from: from)

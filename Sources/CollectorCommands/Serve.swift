@@ -1,4 +1,5 @@
 import ArgumentParser
+import CollectorPostgres
 import CollectorServer
 import CollectorStore
 import CommandLineSupport
@@ -37,10 +38,16 @@ struct Serve: AsyncParsableCommand {
         let loaded = try await settings.load(extra: flags)
         if loaded.logJSON { LoggingSystem.bootstrap(JSONLogHandler.init) }
         let state: CollectorState
-        let store: SQLiteCollectorStore
         do {
             state = try CollectorState.open(loaded)
-            store = try SQLiteCollectorStore(path: loaded.databasePath, reportBodyRetention: loaded.reportBodyRetention, retention: loaded.retention)
+        } catch {
+            throw CommandFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
+        }
+        let store: any CollectorDatabase
+        do {
+            store = try settings.openStore(loaded, create: true)
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw CommandFailure(exitCode: 3, message: "cannot prepare \(loaded.stateDirectory): \(error)")
         }
@@ -55,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         for path in state.created { Self.say("created \(path)") }
-        Self.say("database: \(loaded.databasePath)")
+        Self.say("database: \(loaded.database?.summary ?? loaded.databasePath)")
         Self.say("CA certificate for agents (attt enroll --ca-cert): \(loaded.caCertificatePath)")
         try await CollectorServer.run(state: state, store: store, pamConfdir: confdir, onRunning: { port in
             Self.say("listening on https://\(loaded.listenHost):\(port)")

@@ -36,7 +36,7 @@ public final class PostgresCollectorStore: Sendable {
     public func close() { connections.close() }
 }
 
-extension PostgresCollectorStore {
+extension PostgresCollectorStore: OperationsStore {
     public func ping() throws {
         _ = try connections.with { try $0.rows("SELECT 1", logger: logger) }
     }

@@ -46,7 +46,7 @@ public struct PostgresLocation: Sendable, Hashable {
             throw Invalid(description: "database.url is not a postgresql:// URL; \(example)")
         }
         guard url.password == nil else {
-            throw Invalid(description: "database.url holds a password; remove it and put the password in database.password-file (or ATTT_DATABASE_PASSWORD)")
+            throw Invalid(description: "database.url holds a password; remove it and put the password in database.password-file (or ATTT_COLLECTOR_DATABASE_PASSWORD)")
         }
         guard let user = url.user, !user.isEmpty else { throw Invalid(description: "database.url names no user; \(example)") }
         let database = String(url.path.drop { $0 == "/" })
@@ -83,6 +83,15 @@ public struct PostgresLocation: Sendable, Hashable {
             tls = .verifyFull
         }
         self.init(endpoint: endpoint, user: user, database: database, tls: tls, rootCertificate: parameters["sslrootcert"])
+    }
+
+    /// For the officer's log and `serve`'s first lines: where, as whom, how protected (no password is
+    /// ever held here).
+    public var summary: String {
+        switch endpoint {
+        case .tcp(let host, let port): "postgresql://\(user)@\(host):\(port)/\(database) (sslmode=\(tls.rawValue))"
+        case .socket(let directory, let port): "postgresql://\(user)@/\(database) (socket \(directory), port \(port))"
+        }
     }
 
     /// The socket file for a socket endpoint, as the server names it.

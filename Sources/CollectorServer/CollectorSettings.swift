@@ -1,3 +1,4 @@
+public import CollectorPostgres
 public import CollectorReports
 public import CollectorStore
 public import Foundation
@@ -17,6 +18,13 @@ public struct CollectorSettings: Sendable, Hashable {
     public var logJSON = false
     /// Database, CA and server certificate live here.
     public var stateDirectory = "/var/lib/attt-collector"
+    /// `database.url`: the PostgreSQL database that several instances share (issue 17); nil keeps the
+    /// SQLite file in the state directory, which needs no set-up.
+    public var database: PostgresLocation?
+    /// `database.password-file`: the file whose first line is the database's password. The password
+    /// is never a setting or a flag (`ps` and the shell's history would show it): this file, or the
+    /// environment's `ATTT_COLLECTOR_DATABASE_PASSWORD` (a systemd credential or an env file).
+    public var databasePasswordFile: String?
     /// The shipped policy the units' catalogue bundles are made for and checked against; nil finds the
     /// installed copy (`/usr/share/attt-collector/policies`) or, in a developer build, the source tree's.
     public var policyDirectory: String?

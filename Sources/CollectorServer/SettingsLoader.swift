@@ -1,6 +1,7 @@
 public import Configuration
 public import Foundation
 public import CollectorReports
+import CollectorPostgres
 import CollectorStore
 import YAMLParsing
 
@@ -27,6 +28,7 @@ public enum SettingsLoader {
         "reports.signer-title": .string, "reports.signer": .string, "reports.recipients": .strings,
         "reports.unit-signer-title": .string, "reports.unit-recipients": .strings, "reports.schedule": .bool,
         "incidents.isolation-job-lifetime": .duration, "incidents.escalate-within-hours": .int, "incidents.recipients": .strings,
+        "database.url": .string, "database.password-file": .string,
     ]
 
     /// `group`: a group name of the collector host, or empty for none; `unitGroups`: a mapping of
@@ -121,6 +123,14 @@ public enum SettingsLoader {
         } else if let v = try duration("audit.keep") {
             guard v >= Retention.minimumAudit else { throw Problem(description: "audit.keep: keep at least 365d, or leave it empty to keep the audit log for ever") }
             settings.retention.audit = v
+        }
+        // Empty keeps the SQLite file in the state directory.
+        if let v = text("database.url"), !v.isEmpty {
+            do { settings.database = try PostgresLocation(url: v) } catch { throw Problem(description: "\(error)") }
+        }
+        if let v = text("database.password-file"), !v.isEmpty {
+            guard v.hasPrefix("/") else { throw Problem(description: "database.password-file: \(v) is not an absolute path") }
+            settings.databasePasswordFile = v
         }
         if let v = text("reports.schedule") {
             guard let on = Bool(v) else { throw Problem(description: "reports.schedule: \(v) is neither true nor false") }
