@@ -39,11 +39,6 @@ package enum SQLValue: Sendable, Hashable {
     package init(_ value: Int?) { self = value.map(SQLValue.integer) ?? .null }
 }
 
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-    package init(stringLiteral value: String) { self = .text(value) }
-    package init(integerLiteral value: Int) { self = .integer(value) }
-}
-
 /// A row by column name.
 package struct SQLRow: Sendable {
     package var values: [String: SQLValue]
