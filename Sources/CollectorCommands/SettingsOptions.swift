@@ -62,8 +62,10 @@ enum DatabasePassword {
         guard data.count <= maxFileBytes else {
             throw CommandFailure.badInput("database.password-file: \(path) is over \(maxFileBytes) bytes; it holds the password on its first line and nothing else")
         }
-        let first = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let password = first.hasSuffix("\r") ? String(first.dropLast()) : String(first)
+        // By bytes: Swift reads "\r\n" as one character, and a file written on Windows ends its line so.
+        var line = Data(data.prefix { $0 != UInt8(ascii: "\n") })
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        let password = String(decoding: line, as: UTF8.self)
         guard !password.isEmpty else { throw CommandFailure.badInput("database.password-file: the first line of \(path) is empty") }
         return password
     }

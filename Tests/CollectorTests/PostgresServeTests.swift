@@ -65,6 +65,17 @@ import Testing
         let missing = try serve(["ATTT_COLLECTOR_DATABASE_URL": cluster.url(try cluster.database()),
                                  "ATTT_COLLECTOR_DATABASE_PASSWORD_FILE": work.appendingPathComponent("none").path])
         #expect(missing.status == 2 && missing.stderr.contains("database.password-file: cannot read"), "\(missing.stderr)")
+        // A file written on Windows is read to its first line's end; an empty first line is refused.
+        let file = work.appendingPathComponent("db-password")
+        try Data("mật-khẩu\r\nignored\n".utf8).write(to: file)
+        let url = cluster.url(try cluster.database())
+        let listed = try AtttBinary.collector(["hosts", "list", "--state-dir", state],
+                                              environment: ["ATTT_COLLECTOR_DATABASE_URL": url, "ATTT_COLLECTOR_DATABASE_PASSWORD_FILE": file.path])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        try Data("\nmật-khẩu\n".utf8).write(to: file)
+        let empty = try AtttBinary.collector(["hosts", "list", "--state-dir", state],
+                                             environment: ["ATTT_COLLECTOR_DATABASE_URL": url, "ATTT_COLLECTOR_DATABASE_PASSWORD_FILE": file.path])
+        #expect(empty.status == 2 && empty.stderr.contains("first line of \(file.path) is empty"), "\(empty.stderr)")
         // A database nobody can reach: exit 3, naming where it looked.
         let unreachable = try serve(["ATTT_COLLECTOR_DATABASE_URL": "postgresql://attt@/attt?host=\(work.path)"])
         #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot open the database postgresql://attt@/attt"), "\(unreachable.stderr)")
