@@ -176,10 +176,7 @@ extension PostgresCollectorStore: ExceptionStore {
     /// A unit exists once a token was made for it or a host enrolled in it: a unit name with a typo
     /// is refused rather than waived or attested for nobody.
     func requireUnit(_ unit: String, on connection: PostgresConnection) throws {
-        let known = try connection.rows("""
-            SELECT EXISTS(SELECT 1 FROM host WHERE unit = \(unit)) OR EXISTS(SELECT 1 FROM enrollment_token WHERE unit = \(unit))
-            """, logger: logger).first?.decode(Bool.self) ?? false
-        guard known else { throw ExceptionRefusal.unknownUnit(unit) }
+        try IncidentRecords.requireUnit(unit, in: PostgresSession(connection: connection, logger: logger))
     }
 
     /// Refuses a unit's record past `ExceptionLimits.recordsPerUnit` of its kind.
@@ -191,7 +188,7 @@ extension PostgresCollectorStore: ExceptionStore {
     }
 
     /// The time as stored (to the second), so what a call returns equals what a later read finds.
-    static func stored(_ date: Date) -> Timestamp { Timestamp(Timestamp.parse(Timestamp(date).description) ?? date) }
+    static func stored(_ date: Date) -> Timestamp { IncidentRecords.stored(date) }
 
     static func time(_ text: String) -> Timestamp { Timestamp.parse(text).map(Timestamp.init) ?? Timestamp(secondsSince1970: 0) }
 }

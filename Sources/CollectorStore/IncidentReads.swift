@@ -190,5 +190,5 @@ package enum IncidentReads {
                            recordedAt: time(row.text("recorded_at")))
     }
 
-    static func time(_ text: String?) -> Timestamp { Timestamp(text.flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0)) }
+    static func time(_ text: String?) -> Timestamp { HistoryReads.timestamp(text ?? "") }
 }

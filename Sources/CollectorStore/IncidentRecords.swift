@@ -292,7 +292,7 @@ package enum IncidentRecords {
     // MARK: Inside a transaction
 
     /// The time as stored (to the second), so what a call returns equals what a later read finds.
-    static func stored(_ date: Date) -> Timestamp { Timestamp(Timestamp.parse(Timestamp(date).description) ?? date) }
+    package static func stored(_ date: Date) -> Timestamp { Timestamp(Timestamp.parse(Timestamp(date).description) ?? date) }
 
     static func count(_ sql: String, _ arguments: [SQLValue], in session: any SQLSession) throws -> Int {
         try session.row(sql, arguments)?.integer("n") ?? 0
@@ -340,7 +340,7 @@ package enum IncidentRecords {
     }
 
     /// A unit exists once a token was made for it or a host enrolled in it: a unit name with a typo
-    /// is refused rather than recorded for nobody.
+    /// is refused rather than waived, attested or recorded for nobody.
     package static func requireUnit(_ unit: String, in session: any SQLSession) throws {
         let known = try session.row("SELECT 1 AS known FROM host WHERE unit = $1 UNION ALL SELECT 1 FROM enrollment_token WHERE unit = $1 LIMIT 1", [.text(unit)]) != nil
         guard known else { throw ExceptionRefusal.unknownUnit(unit) }

@@ -76,10 +76,7 @@ extension SQLiteCollectorStore {
     /// A unit exists at the collector once a token was made for it or a host enrolled in it: a unit
     /// name with a typo is refused rather than waived or attested for nobody.
     static func requireUnit(_ unit: String, in db: Database) throws {
-        let known = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS(SELECT 1 FROM host WHERE unit = ?1) OR EXISTS(SELECT 1 FROM enrollment_token WHERE unit = ?1)
-            """, arguments: [unit]) ?? false
-        guard known else { throw ExceptionRefusal.unknownUnit(unit) }
+        try IncidentRecords.requireUnit(unit, in: SQLiteSession(db: db))
     }
 
     /// Refuses a unit's record past `ExceptionLimits.recordsPerUnit` of its kind.
@@ -91,7 +88,7 @@ extension SQLiteCollectorStore {
     }
 
     /// The time as stored (to the second), so what a call returns equals what a later read finds.
-    static func stored(_ date: Date) -> Timestamp { Timestamp(Timestamp.parse(Timestamp(date).description) ?? date) }
+    static func stored(_ date: Date) -> Timestamp { IncidentRecords.stored(date) }
 }
 
 extension SQLiteCollectorStore: ExceptionStore {
