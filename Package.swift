@@ -97,7 +97,7 @@ let package = Package(
             ]
         ),
         // The messages agents and the collector exchange (openapi/collector.yaml).
-        .target(name: "CollectorAPI"),
+        .target(name: "CollectorAPI", dependencies: ["HardeningCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The collector's storage: a protocol, and SQLite through GRDB as the embedded default.
         .target(name: "CollectorStore", dependencies: ["HardeningCore", "CollectorAPI", "CZstd", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // The same store protocols on PostgreSQL: one database behind several collector instances.

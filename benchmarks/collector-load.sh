@@ -5,7 +5,10 @@
 #
 #   bash benchmarks/collector-load.sh
 #
-# Knobs: AGENTS [1000], CONCURRENCY [64], ROUNDS [3], PORT [18943].
+# Knobs: AGENTS [1000], CONCURRENCY [64], ROUNDS [3], CHANGED [10] (per cent of the agents whose report
+# changed each round after the first; the others send an unchanged report), PORT [18943],
+# STORE [sqlite] or postgresql: a throw-away PostgreSQL cluster (Debian's postgresql package) under
+# benchmarks/out, durable as SQLite is (fsync and synchronous_commit on), on a local socket.
 # Profile (needs perf): PERF_SECONDS=12 records the collector with `perf record -g` for that long,
 # starting PERF_DELAY [25] seconds after the load (after the first round), and prints the top of it.
 # Builds release binaries into .build-bench (git-ignored); writes only under benchmarks/out/.
@@ -18,6 +21,8 @@ AGENTS=${AGENTS:-1000}
 CONCURRENCY=${CONCURRENCY:-64}
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18943}
+CHANGED=${CHANGED:-10}
+STORE=${STORE:-sqlite}
 log() { echo "collector-load.sh: $*" >&2; }
 
 log "building release binaries"
@@ -28,9 +33,23 @@ BIN=$SCRATCH/release
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 "$BIN/attt" check --root Tests/Fixtures/hosts/debian12-broken --format json --now 2026-11-25T08:00:00Z > "$OUT/report.json" || true
+PG=
+if [ "$STORE" = postgresql ]; then
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    PG=$OUT/pg
+    mkdir -p "$PG" && chown postgres "$PG"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$PG/data" -U attt --auth=trust -E UTF8 --locale=C.UTF-8 > "$OUT/initdb.log"
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -o "-k $PG -c listen_addresses='' -c max_connections=200" start > /dev/null
+    psql -X -q -h "$PG" -U attt -d postgres -c "CREATE DATABASE attt"
+    export ATTT_COLLECTOR_DATABASE_URL="postgresql://attt@/attt?host=$PG"
+fi
+stop_all() {
+    kill "${SERVER:-}" 2>/dev/null || true
+    [ -z "$PG" ] || runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop > /dev/null 2>&1 || true
+}
 "$BIN/attt-collector" serve --state-dir "$OUT/state" --host 127.0.0.1 --port "$PORT" > "$OUT/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap stop_all EXIT
 for _ in $(seq 100); do grep -q "listening on" "$OUT/server.log" && break; sleep 0.1; done
 "$BIN/attt-collector" token create --state-dir "$OUT/state" --unit "Bench" --count "$AGENTS" > "$OUT/tokens" 2>/dev/null
 
@@ -40,7 +59,7 @@ if [ -n "${PERF_SECONDS:-}" ]; then
     PERF=$!
 fi
 "$BIN/attt-collector-load" --collector "https://127.0.0.1:$PORT" --ca "$OUT/state/ca/ca.pem" --tokens "$OUT/tokens" \
-    --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" | tee "$OUT/result.json"
+    --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" --changed "$CHANGED" | tee "$OUT/result.json"
 
 if [ -n "${PERF:-}" ]; then
     wait "$PERF" || true
@@ -52,6 +71,11 @@ fi
 start=$(date +%s%N); "$BIN/attt-collector" hosts list --state-dir "$OUT/state" > "$OUT/hosts.txt"; end=$(date +%s%N)
 echo "hosts list (latest status of $AGENTS hosts, one unit): $(( (end - start) / 1000000 )) ms, $(wc -l < "$OUT/hosts.txt") lines"
 echo "collector peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status)"
+if [ -n "$PG" ]; then
+    # The server's processes, each counted whole (their shared buffers are counted in each).
+    echo "postgresql: largest process RSS $(ps -u postgres -o rss= | sort -n | tail -1 | awk '{printf "%.1f MiB", $1/1024}'), all $(ps -u postgres -o rss= | awk '{s+=$1} END {printf "%.1f MiB", s/1024}')"
+    echo "database: $(psql -X -At -h "$PG" -U attt -d attt -c "SELECT pg_size_pretty(pg_database_size('attt'))") (pg_database_size); reports stored: $(( AGENTS * ROUNDS ))"
+fi
 kill $SERVER; wait $SERVER 2>/dev/null || true
-echo "database: $(du -sh "$OUT/state/collector.sqlite"* | awk '{print $1}' | paste -sd+ ) (collector.sqlite, -wal, -shm); reports stored: $(( AGENTS * ROUNDS ))"
+[ -n "$PG" ] || echo "database: $(du -sh "$OUT/state/collector.sqlite"* | awk '{print $1}' | paste -sd+ ) (collector.sqlite, -wal, -shm); reports stored: $(( AGENTS * ROUNDS ))"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"

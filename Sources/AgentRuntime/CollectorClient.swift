@@ -62,6 +62,27 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
         }
     }
 
+    public func send(_ item: Outbox.Item, after acknowledged: AcknowledgedContent?) async throws -> AcknowledgedContent? {
+        guard case .report(let id, let data) = item, let report = try? JSONDecoder().decode(Report.self, from: data),
+              let digest = try? ReportContent.digest(of: report) else {
+            try await send(item)
+            return nil
+        }
+        if let acknowledged, acknowledged.contentDigest == digest, acknowledged.reportId != id,
+           try await send(UnchangedReport(report, sameAs: acknowledged.reportId, contentDigest: digest)) {
+            return AcknowledgedContent(reportId: id, contentDigest: digest)
+        }
+        try await send(item)
+        return AcknowledgedContent(reportId: id, contentDigest: digest)
+    }
+
+    /// True when the collector stored it (or had it); false when it asks for the whole report: the
+    /// report it names is no longer its latest for this PC (412), or it predates unchanged reports (404).
+    public func send(_ unchanged: UnchangedReport) async throws -> Bool {
+        let (status, _) = try await exchange(.POST, "/v1/reports/unchanged", bytes: try JSONEncoder().encode(unchanged), answered: [404, 412])
+        return status < 300
+    }
+
     public func send(_ item: IncidentOutbox.Item) async throws {
         switch item {
         case .step(let step): _ = try await call(.POST, "/v1/incident-steps", body: step, as: IngestResponse.self)
@@ -124,7 +145,8 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
     }
 
     /// One request; a 2xx or 304 answer's status and text, any other outcome as ``UploadError``.
-    func exchange(_ method: HTTPMethod, _ path: String, bytes: Data?, headers: [String: String] = [:]) async throws -> (status: UInt, text: String) {
+    /// - Parameter answered: other statuses the caller takes as answers.
+    func exchange(_ method: HTTPMethod, _ path: String, bytes: Data?, headers: [String: String] = [:], answered: Set<UInt> = []) async throws -> (status: UInt, text: String) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "attt-agent")
@@ -146,6 +168,8 @@ public final class CollectorClient: CollectorTransport, IncidentTransport, Senda
         switch response.status.code {
         case 200..<300, 304:
             return (response.status.code, text)
+        case let code where answered.contains(code):
+            return (code, text)
         case 429, 500...:
             throw UploadError.transient("\(path): HTTP \(response.status.code) \(Self.message(text))")
         default:

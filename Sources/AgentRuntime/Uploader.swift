@@ -6,6 +6,17 @@ public protocol CollectorTransport {
     /// Sends one outbox item. Returns when the collector has stored it (or had it already).
     /// Throws ``UploadError`` when it did not.
     func send(_ item: Outbox.Item) async throws
+    /// The same, where a report with the content the collector acknowledged last may go as an
+    /// ``UnchangedReport``. Returns the content the collector now holds as this PC's latest, when known.
+    func send(_ item: Outbox.Item, after acknowledged: AcknowledgedContent?) async throws -> AcknowledgedContent?
+}
+
+extension CollectorTransport {
+    /// Every item whole.
+    public func send(_ item: Outbox.Item, after acknowledged: AcknowledgedContent?) async throws -> AcknowledgedContent? {
+        try await send(item)
+        return nil
+    }
 }
 
 /// How the agent sends what it records about an incident; the HTTPS client implements it.
@@ -54,10 +65,16 @@ public struct Uploader {
     }
 
     public func drain<R: RandomNumberGenerator>(_ outbox: Outbox, to transport: any CollectorTransport, sleep: (TimeInterval) async -> Void, random: inout R) async throws -> Outcome {
-        try await drain(try outbox.pending(), send: { item in
+        var acknowledged = outbox.acknowledgedContent()
+        return try await drain(try outbox.pending(), send: { item in
             try outbox.markSending(item)
-            try await transport.send(item)
+            let content = try await transport.send(item, after: acknowledged)
             try outbox.acknowledge(item)
+            // After a summary the collector's latest has no content to repeat: forgotten, not kept stale.
+            if content != acknowledged {
+                acknowledged = content
+                outbox.remember(content)
+            }
         }, refused: { item in
             // The collector answered that it did not store it: it may be folded again.
             try outbox.unmarkSending(item)

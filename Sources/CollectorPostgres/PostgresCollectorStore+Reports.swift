@@ -9,6 +9,10 @@ extension PostgresCollectorStore: ReportStore {
         try reportIngest.ingest(report, host: host, in: self)
     }
 
+    public func ingest(_ unchanged: UnchangedReport, host: HostIdentity) throws -> IngestOutcome {
+        try reportIngest.ingest(unchanged, host: host, in: self)
+    }
+
     public func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome {
         try reportIngest.ingest(summary, host: host, in: self)
     }

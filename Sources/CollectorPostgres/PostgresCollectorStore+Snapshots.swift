@@ -7,7 +7,7 @@ extension PostgresCollectorStore: SnapshotStore {
 
     public func snapshotHosts(unit: String, at: Date) throws -> [SnapshotHost] { try SnapshotReads.snapshotHosts(unit: unit, at: at, in: self) }
 
-    public func reportBody(id: UUID) throws -> Data? { try SnapshotReads.reportBody(id: id, in: self) }
+    public func reportBody(id: UUID) throws -> Data? { try HistoryReads.reportBody(id: id, in: self) }
 
     public func controlStatuses(host: String, at: Date) throws -> [StatusSpan] { try SnapshotReads.controlStatuses(host: host, at: at, in: self) }
 

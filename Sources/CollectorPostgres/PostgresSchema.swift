@@ -585,6 +585,14 @@ enum PostgresSchema {
             "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_no_delete()",
             "CREATE INDEX audit_at ON audit(at)",
         ]),
+
+        /// Unchanged reports: each full report's content digest as the collector computed it, and an
+        /// unchanged report's body naming the body that holds its results and inventory.
+        Migration(identifier: "v12-unchanged-reports", statements: [
+            #"ALTER TABLE report ADD COLUMN content_digest TEXT COLLATE "C""#,
+            #"ALTER TABLE report_body ADD COLUMN content_from TEXT COLLATE "C""#,
+            "CREATE INDEX report_body_content_from ON report_body(content_from) WHERE content_from IS NOT NULL",
+        ]),
     ]
 
     /// The trigger function that refuses a change with the message its trigger passes, as SQLite's

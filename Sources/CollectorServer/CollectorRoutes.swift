@@ -61,6 +61,11 @@ public struct CollectorRoutes: Sendable {
             let host = try context.requireHost()
             return try await ingest("report") { try store.ingest(report, host: host) }
         }
+        agent.post("reports/unchanged") { request, context -> IngestResponse in
+            let unchanged = try await request.decode(as: UnchangedReport.self, context: context)
+            let host = try context.requireHost()
+            return try await ingest("unchanged") { try store.ingest(unchanged, host: host) }
+        }
         agent.post("report-summaries") { request, context -> IngestResponse in
             let summary = try await request.decode(as: ReportSummary.self, context: context)
             let host = try context.requireHost()
@@ -275,6 +280,8 @@ public struct CollectorRoutes: Sendable {
             throw HTTPError(.unprocessableContent, message: message)
         } catch ReportRefusal.quota(let message, let retryAfter) {
             throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retryAfter)], message: message)
+        } catch ReportRefusal.stale(let message) {
+            throw HTTPError(.preconditionFailed, message: message)
         }
     }
 

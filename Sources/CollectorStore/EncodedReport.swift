@@ -1,3 +1,4 @@
+import CollectorAPI
 import Foundation
 import HardeningCore
 
@@ -9,11 +10,13 @@ struct EncodedReport {
     var results: [Data]
     /// The whole report, the same JSON as JSONEncoder gives with sorted keys.
     var body: Data
+    /// ``ReportContent/digest(results:inventory:)``: what a later unchanged report names.
+    var contentDigest: String
 
     init(_ report: Report) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        results = try report.results.map { try encoder.encode($0) }
+        let encoder = ReportContent.encoder
+        results = try ReportContent.encode(report.results)
+        contentDigest = try ReportContent.digest(results: results, inventory: report.inventory)
         var header = report
         header.results = []
         let head = try encoder.encode(header)

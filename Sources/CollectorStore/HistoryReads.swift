@@ -73,8 +73,29 @@ package enum HistoryReads {
     }
 
     package static func storedReport(id: UUID, in store: some SQLTransactions) throws -> Report? {
-        guard let body = try store.read({ try $0.row("SELECT body FROM report_body WHERE report_id = $1", [.text(id.uuidString)])?.blob("body") }) else { return nil }
-        return try JSONDecoder().decode(Report.self, from: try Compressed.decompress(body))
+        try reportBody(id: id, in: store).map { try JSONDecoder().decode(Report.self, from: $0) }
+    }
+
+    /// A kept report's JSON as it came (a full report's counts being the collector's own). An
+    /// unchanged report's is its header with the results and inventory of the body it names: the
+    /// same bytes the whole report would have been stored as.
+    package static func reportBody(id: UUID, in store: some SQLTransactions) throws -> Data? {
+        let stored = try store.read { session in
+            try session.row("""
+                SELECT b.body, b.content_from, c.body AS content FROM report_body b LEFT JOIN report_body c ON c.report_id = b.content_from
+                WHERE b.report_id = $1
+                """, [.text(id.uuidString)])
+        }
+        guard let stored, let body = stored.blob("body") else { return nil }
+        let header = try Compressed.decompress(body)
+        guard stored.text("content_from") != nil else { return header }
+        guard let content = stored.blob("content") else { return nil }
+        let decoder = JSONDecoder()
+        var report = try decoder.decode(Report.self, from: header)
+        let source = try decoder.decode(Report.self, from: try Compressed.decompress(content))
+        report.results = source.results
+        report.inventory = source.inventory
+        return try EncodedReport(report).body
     }
 
     package static func controlInfo(in store: some SQLTransactions) throws -> [ControlInfo] {

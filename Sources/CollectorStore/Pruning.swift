@@ -41,7 +41,12 @@ package enum Pruning {
                 let ids = try session.rows("SELECT r.id " + prunableReports(session) + " LIMIT $2", [cutoff, .integer(batch)]).compactMap { $0.text("id") }
                 guard !ids.isEmpty else { return 0 }
                 let list = SQLValue.text(HistoryReads.jsonArray(Set(ids)))
-                try session.execute("DELETE FROM report_body WHERE report_id IN \(session.members("$1"))", [list])
+                // A body a kept unchanged report takes its content from stays, without its report,
+                // until that report's body goes (``ReportIngest/pruneUnreferencedBodies(host:in:)``).
+                try session.execute("""
+                    DELETE FROM report_body WHERE report_id IN \(session.members("$1"))
+                    AND report_id NOT IN (SELECT content_from FROM report_body WHERE content_from IS NOT NULL)
+                    """, [list])
                 try session.execute("DELETE FROM report WHERE id IN \(session.members("$1"))", [list])
                 return ids.count
             }

@@ -39,15 +39,70 @@ package struct ReportIngest: Sendable {
             let s = report.summary
             try session.execute("""
                 INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused, content_digest)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                 """, [.text(report.reportId.uuidString), .text(host.id), .text(started), .text(now),
                       .text(report.policy.profile.rawValue), .text(report.policy.role.rawValue), .text(report.policy.version),
                       .integer(s.pass), .integer(s.fail), .integer(s.notApplicable), .integer(s.error), .integer(s.manual), .integer(s.total),
-                      SQLValue(report.policy.bundle?.version), SQLValue(report.policy.bundleRefused?.line)])
+                      SQLValue(report.policy.bundle?.version), SQLValue(report.policy.bundleRefused?.line), .text(encoded.contentDigest)])
             try session.execute("INSERT INTO report_body (report_id, host_id, body) VALUES ($1, $2, $3)", [.text(report.reportId.uuidString), .text(host.id), .blob(body)])
             let later = try session.row("SELECT min(started_at) AS later FROM report WHERE host_id = $1 AND started_at > $2", [.text(host.id), .text(started)])?.text("later")
             try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: session)
+            try Self.markRolledUpDays(unit: host.unit, from: started, in: session)
+            try pruneBodies(host: host.id, now: arrival, in: session)
+            return .stored
+        }
+    }
+
+    /// A run that repeats the content of the host's latest report: stored as a report of its own
+    /// (its id, times, policy; the counts of the report it repeats, as the collector counted them),
+    /// its body the header alone, naming the body that holds the results and inventory. Nothing in
+    /// the history changes: the statuses are those already current. Refused (``ReportRefusal/stale``)
+    /// unless the named report is the host's latest, has that content digest and its body kept, and
+    /// this run is not older than it; the PC then sends the whole report.
+    package func ingest(_ unchanged: UnchangedReport, host: HostIdentity, in store: some SQLTransactions) throws -> IngestOutcome {
+        try limits.check(unchanged)
+        let arrival = Date()
+        var header = unchanged.report
+        header.startedAt = ReportLimits.clamp(header.startedAt, toArrival: arrival)
+        try checkAge(header.startedAt, arrival: arrival)
+        let now = Timestamp(arrival).description
+        let started = header.startedAt.description
+        return try store.write { session in
+            try session.serialize("host:" + host.id)
+            if try Self.alreadyStored(header.reportId, host: host, in: session) { return .duplicate }
+            let latest = try session.row("""
+                SELECT r.id, r.started_at, r.content_digest, r.pass, r.fail, r.not_applicable, r.error, r.manual, r.total,
+                       b.report_id AS body_id, b.content_from
+                FROM report r LEFT JOIN report_body b ON b.report_id = r.id
+                WHERE r.host_id = $1 ORDER BY r.started_at DESC, r.\(session.arrivalOrder) DESC LIMIT 1
+                """, [.text(host.id)])
+            guard let latest, latest.text("id") == unchanged.sameAs.uuidString else {
+                throw ReportRefusal.stale("\(unchanged.sameAs) is not this host's latest report here: send the whole report")
+            }
+            guard latest.text("content_digest") == unchanged.contentDigest, latest.text("body_id") != nil else {
+                throw ReportRefusal.stale("the content of \(unchanged.sameAs) is not the content named: send the whole report")
+            }
+            guard started >= latest.text("started_at") ?? "" else {
+                throw ReportRefusal.stale("the report started before \(unchanged.sameAs): send the whole report")
+            }
+            // The counts are the collector's own, from the results it stored with the report repeated.
+            header.summary = ReportReads.summary(latest)
+            let body = Compressed.compress(try EncodedReport(header).body)
+            let source = latest.text("content_from") ?? latest.text("id") ?? ""
+            try checkQuota(host, adding: body.count, arrival: arrival, in: session)
+            try Self.touch(host, hostname: header.host.hostname, now: now, in: session)
+            let s = header.summary
+            try session.execute("""
+                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
+                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused, content_digest)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                """, [.text(header.reportId.uuidString), .text(host.id), .text(started), .text(now),
+                      .text(header.policy.profile.rawValue), .text(header.policy.role.rawValue), .text(header.policy.version),
+                      .integer(s.pass), .integer(s.fail), .integer(s.notApplicable), .integer(s.error), .integer(s.manual), .integer(s.total),
+                      SQLValue(header.policy.bundle?.version), SQLValue(header.policy.bundleRefused?.line), .text(unchanged.contentDigest)])
+            try session.execute("INSERT INTO report_body (report_id, host_id, body, content_from) VALUES ($1, $2, $3, $4)",
+                                [.text(header.reportId.uuidString), .text(host.id), .blob(body), .text(source)])
             try Self.markRolledUpDays(unit: host.unit, from: started, in: session)
             try pruneBodies(host: host.id, now: arrival, in: session)
             return .stored
@@ -279,14 +334,30 @@ package struct ReportIngest: Sendable {
             """, [.integer(day), .text(unit)])
     }
 
-    /// Whole bodies are kept for the retention period; the latest of each host always.
+    /// Whole bodies are kept for the retention period; the latest of each host always, and the body
+    /// an unchanged report kept takes its results and inventory from, as long as that report's is kept.
     func pruneBodies(host: String, now: Date, in session: some SQLSession) throws {
         let cutoff = Timestamp(now.addingTimeInterval(-reportBodyRetention)).description
+        // Unchanged reports' bodies first (nothing takes content from them), then whole ones no
+        // longer named by a kept unchanged report: one level, as `content_from` names a whole body.
+        for kind in ["content_from IS NOT NULL", "content_from IS NULL"] {
+            try session.execute("""
+                DELETE FROM report_body WHERE host_id = $1 AND \(kind) AND report_id IN (
+                    SELECT b.report_id FROM report_body b JOIN report r ON r.id = b.report_id WHERE b.host_id = $1 AND r.started_at < $2)
+                AND report_id != (SELECT id FROM report WHERE host_id = $1 ORDER BY started_at DESC, \(session.arrivalOrder) DESC LIMIT 1)
+                AND report_id NOT IN (SELECT content_from FROM report_body WHERE host_id = $1 AND content_from IS NOT NULL)
+                """, [.text(host), .text(cutoff)])
+        }
+        try Self.pruneUnreferencedBodies(host: host, in: session)
+    }
+
+    /// A body kept only because an unchanged report took its content from it goes with the last such
+    /// report's body (its own report may be gone already, pruned from the history).
+    package static func pruneUnreferencedBodies(host: String, in session: some SQLSession) throws {
         try session.execute("""
-            DELETE FROM report_body WHERE host_id = $1 AND report_id IN (
-                SELECT b.report_id FROM report_body b JOIN report r ON r.id = b.report_id WHERE b.host_id = $1 AND r.started_at < $2)
-            AND report_id != (SELECT id FROM report WHERE host_id = $1 ORDER BY started_at DESC, \(session.arrivalOrder) DESC LIMIT 1)
-            """, [.text(host), .text(cutoff)])
+            DELETE FROM report_body WHERE host_id = $1 AND NOT EXISTS (SELECT 1 FROM report r WHERE r.id = report_body.report_id)
+            AND report_id NOT IN (SELECT content_from FROM report_body WHERE host_id = $1 AND content_from IS NOT NULL)
+            """, [.text(host)])
     }
 }
 

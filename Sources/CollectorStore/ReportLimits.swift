@@ -80,6 +80,18 @@ public struct ReportLimits: Sendable, Hashable {
         }
     }
 
+    /// Checks an unchanged report: its header as a report's, without results or inventory (the
+    /// collector takes them from the report it names), and a digest in the one form it can have.
+    public func check(_ unchanged: UnchangedReport) throws {
+        guard unchanged.report.results.isEmpty, unchanged.report.inventory == nil else {
+            throw ReportRefusal.invalid("an unchanged report carries no results and no inventory: send it whole to /v1/reports")
+        }
+        try check(unchanged.report)
+        guard unchanged.contentDigest.utf8.count == 64, unchanged.contentDigest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw ReportRefusal.invalid("contentDigest is the SHA-256 of the report's content in 64 lower-case hex digits")
+        }
+    }
+
     /// Checks a summary the agent's outbox made: counts that add up, one failing id per failure.
     public func check(_ summary: ReportSummary) throws {
         let s = summary.summary
@@ -140,10 +152,13 @@ public enum ReportRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case invalid(String)
     /// The host sent too much recently or keeps too much; try again after `retryAfter` seconds (HTTP 429).
     case quota(String, retryAfter: Int)
+    /// An unchanged report whose named report is not this host's latest with that content: the PC
+    /// sends the whole report instead (HTTP 412).
+    case stale(String)
 
     public var description: String {
         switch self {
-        case .tooLarge(let message), .invalid(let message), .quota(let message, _): return message
+        case .tooLarge(let message), .invalid(let message), .quota(let message, _), .stale(let message): return message
         }
     }
 }

@@ -7,6 +7,9 @@ public import HardeningCore
 public protocol ReportStore: Sendable {
     /// Stores a report once: a report sent again (same `reportId`) is acknowledged and not stored twice.
     func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome
+    /// A run that repeats the content of the host's latest report (``UnchangedReport``); idempotent
+    /// the same way. Throws ``ReportRefusal/stale(_:)`` when the PC must send the whole report.
+    func ingest(_ unchanged: UnchangedReport, host: HostIdentity) throws -> IngestOutcome
     /// A report the agent's outbox had to reduce to its summary; idempotent the same way.
     func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome
     /// Reports the agent folded away: the collector keeps the latest count under the record's id.

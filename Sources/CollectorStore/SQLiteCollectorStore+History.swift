@@ -106,4 +106,17 @@ extension SQLiteCollectorStore {
                 """)
         }
     }
+
+    /// Unchanged reports (issue 17 point 3): the digest of each full report's content as the
+    /// collector computed it, and an unchanged report's body that keeps only what changes every run
+    /// and names the body holding its results and inventory.
+    static func registerUnchangedReports(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v12-unchanged-reports") { db in
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN content_digest TEXT;
+                ALTER TABLE report_body ADD COLUMN content_from TEXT;
+                CREATE INDEX report_body_content_from ON report_body(content_from) WHERE content_from IS NOT NULL;
+                """)
+        }
+    }
 }

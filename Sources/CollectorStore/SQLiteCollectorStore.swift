@@ -167,6 +167,7 @@ public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
         registerIncidentDocuments(&migrator)
         registerCatalogues(&migrator)
         registerRetention(&migrator)
+        registerUnchangedReports(&migrator)
         return migrator
     }
 
@@ -175,6 +176,10 @@ public final class SQLiteCollectorStore: ReportStore, SQLTransactions {
 
     public func ingest(_ report: Report, host: HostIdentity) throws -> IngestOutcome {
         try reportIngest.ingest(report, host: host, in: self)
+    }
+
+    public func ingest(_ unchanged: UnchangedReport, host: HostIdentity) throws -> IngestOutcome {
+        try reportIngest.ingest(unchanged, host: host, in: self)
     }
 
     public func ingest(_ summary: ReportSummary, host: HostIdentity) throws -> IngestOutcome {

@@ -129,11 +129,6 @@ package enum SnapshotReads {
                             revokedAt: row.text("revoked_at").map(HistoryReads.timestamp), latest: latest)
     }
 
-    package static func reportBody(id: UUID, in store: some SQLTransactions) throws -> Data? {
-        guard let body = try store.read({ try $0.row("SELECT body FROM report_body WHERE report_id = $1", [.text(id.uuidString)])?.blob("body") }) else { return nil }
-        return try Compressed.decompress(body)
-    }
-
     package static func controlStatuses(host: String, at: Date, in store: some SQLTransactions) throws -> [StatusSpan] {
         try store.read { session in
             try session.rows("""
@@ -165,7 +160,7 @@ extension SQLiteCollectorStore: SnapshotStore {
 
     public func snapshotHosts(unit: String, at: Date) throws -> [SnapshotHost] { try SnapshotReads.snapshotHosts(unit: unit, at: at, in: self) }
 
-    public func reportBody(id: UUID) throws -> Data? { try SnapshotReads.reportBody(id: id, in: self) }
+    public func reportBody(id: UUID) throws -> Data? { try HistoryReads.reportBody(id: id, in: self) }
 
     public func controlStatuses(host: String, at: Date) throws -> [StatusSpan] { try SnapshotReads.controlStatuses(host: host, at: at, in: self) }
 

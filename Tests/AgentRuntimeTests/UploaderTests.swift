@@ -76,3 +76,45 @@ final class FakeCollector: CollectorTransport {
         for attempt in 0..<40 { #expect(backoff.delay(attempt: attempt, using: &random) <= 60) }
     }
 }
+
+/// A collector that takes reports as ``UnchangedReport``s where it can: what it was offered, item by item.
+final class ContentCollector: CollectorTransport {
+    var offered: [AcknowledgedContent?] = []
+
+    func send(_ item: Outbox.Item) async throws {}
+
+    func send(_ item: Outbox.Item, after acknowledged: AcknowledgedContent?) async throws -> AcknowledgedContent? {
+        offered.append(acknowledged)
+        guard case .report(let id, _) = item else { return nil }
+        return AcknowledgedContent(reportId: id, contentDigest: "digest-\(id)")
+    }
+}
+
+extension UploaderTests {
+    /// Each report is offered the content the collector acknowledged last, across runs (kept beside the
+    /// outbox); a summary in between leaves none to repeat; a damaged record is no record.
+    @Test func theContentAcknowledgedLastIsOfferedToTheNextReport() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (outbox, ids) = try fill(2)
+        let collector = ContentCollector()
+        var random = SystemRandomNumberGenerator()
+        _ = try await Uploader().drain(outbox, to: collector, sleep: { _ in }, random: &random)
+        #expect(collector.offered == [nil, AcknowledgedContent(reportId: ids[0], contentDigest: "digest-\(ids[0])")])
+        #expect(outbox.acknowledgedContent() == AcknowledgedContent(reportId: ids[1], contentDigest: "digest-\(ids[1])"))
+
+        // The next run starts from what was kept; after a summary nothing is offered.
+        let next = OutboxTests().report(5)
+        try outbox.enqueue(next, now: OutboxTests.start)
+        _ = try await Uploader().drain(outbox, to: collector, sleep: { _ in }, random: &random)
+        #expect(collector.offered.last == AcknowledgedContent(reportId: ids[1], contentDigest: "digest-\(ids[1])"))
+        let summarizing = Outbox(host: HostRoot(root), limits: Outbox.Limits(maxAge: 1))
+        try summarizing.enqueue(OutboxTests().report(6), now: OutboxTests.start)
+        try summarizing.enforceLimits(now: OutboxTests.start.addingTimeInterval(100 * 86_400))
+        #expect(try summarizing.pending().map { if case .summary = $0 { true } else { false } } == [true])
+        _ = try await Uploader().drain(outbox, to: collector, sleep: { _ in }, random: &random)
+        #expect(outbox.acknowledgedContent() == nil)
+
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: root + "/var/lib/attt/outbox.acknowledged"))
+        #expect(outbox.acknowledgedContent() == nil)
+    }
+}

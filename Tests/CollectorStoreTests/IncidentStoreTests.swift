@@ -203,7 +203,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: copy) }
         try DatabaseQueue(path: path).backup(to: DatabaseQueue(path: copy))
         let store = try SQLiteCollectorStore(path: copy)
-        #expect(try store.appliedMigrations().suffix(4) == ["v8-incidents", "v9-incident-documents", "v10-catalogues", "v11-retention"])
+        #expect(try store.appliedMigrations().suffix(5) == ["v8-incidents", "v9-incident-documents", "v10-catalogues", "v11-retention", "v12-unchanged-reports"])
         let jobs = try store.jobs(host: host.id, now: Self.t0)
         #expect(jobs.map(\.id) == [fix.id] && jobs.first?.kind == .fix && jobs.first?.incident == nil)
         #expect(try store.ingest(step(.note, incident: nil), host: host, now: Self.t0) == .stored)

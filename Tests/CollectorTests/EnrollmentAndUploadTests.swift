@@ -85,6 +85,30 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: pc.appendingPathComponent("var/lib/attt/outbox").path).isEmpty)
     }
 
+    /// A run whose results and inventory did not change goes as an unchanged report: the agent's
+    /// digest of its content is the collector's (else the collector would refuse it and the agent
+    /// send it whole), and the collector keeps it as a body naming the first one's.
+    @Test func aRunWithTheSameContentGoesUnchanged() throws {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let collector = try CollectorProcess(stateDirectory: work.appendingPathComponent("state"))
+        defer { collector.stop() }
+        let pc = try agent("pc01")
+        #expect(try enroll(pc, collector).status == 0)
+        for _ in 0..<2 { #expect(try run(pc).stdout.contains("sent 1; 0 waiting")) }
+        // A changed result (an SSH setting read before the others: sshd keeps the first) goes whole again.
+        let sshd = pc.appendingPathComponent("etc/ssh/sshd_config")
+        try ("MaxAuthTries 9\n" + String(contentsOf: sshd, encoding: .utf8)).write(to: sshd, atomically: true, encoding: .utf8)
+        #expect(try run(pc).stdout.contains("sent 1; 0 waiting"))
+        let rows = try DatabaseQueue(path: collector.databasePath).read { db in
+            try Row.fetchAll(db, sql: "SELECT r.id, r.content_digest, b.content_from FROM report r JOIN report_body b ON b.report_id = r.id ORDER BY r.started_at, r.rowid")
+        }
+        #expect(rows.count == 3)
+        let first: String = rows[0]["id"], digests = rows.map { $0["content_digest"] as String? }
+        #expect(rows.map { $0["content_from"] as String? } == [nil, first, nil])
+        #expect(digests[0] == digests[1] && digests[1] != digests[2] && digests.allSatisfy { $0?.count == 64 })
+        #expect(try collector.command(["hosts", "list"]).stdout.contains("\(Self.hostControls)"))
+    }
+
     /// A PC that could not reach the collector for long compacted its outbox: the collector is told
     /// how many reports it will never get in full.
     @Test func compactedReportsAreCounted() throws {

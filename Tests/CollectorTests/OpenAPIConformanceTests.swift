@@ -77,6 +77,18 @@ import Testing
         _ = try await agent.post(base + "/v1/reports", json(#"{"reportId": 5}"#))
         _ = try await anonymous.post(base + "/v1/reports", report)
         _ = try await other.post(base + "/v1/reports", report)
+        // A run repeating that report's content: stored (200); naming a report no longer the latest (412); malformed (400).
+        let whole = try JSONDecoder().decode(Report.self, from: report)
+        var rerun = whole
+        rerun.reportId = UUID()
+        rerun.startedAt = Timestamp(whole.startedAt.date.addingTimeInterval(3600))
+        let unchanged = UnchangedReport(rerun, sameAs: whole.reportId, contentDigest: try ReportContent.digest(of: whole))
+        #expect(try await agent.post(base + "/v1/reports/unchanged", try JSONEncoder().encode(unchanged)).status == 200)
+        var stale = unchanged
+        stale.report.reportId = UUID()
+        #expect(try await agent.post(base + "/v1/reports/unchanged", try JSONEncoder().encode(stale)).status == 412)
+        _ = try await agent.post(base + "/v1/reports/unchanged", json(#"{"sameAs": 5}"#))
+        _ = try await anonymous.post(base + "/v1/reports/unchanged", try JSONEncoder().encode(unchanged))
         let summary = json(#"{"schema":"attt.report-summary.v1","reportId":"6F0E2C52-7A54-4B0B-9D0B-2C1D7A1F0E11","startedAt":"2026-11-20T08:00:00Z","summary":{"pass":1,"fail":1,"not_applicable":0,"error":0,"manual":0,"total":2},"failing":["VN-TD-PW-001"]}"#)
         _ = try await agent.post(base + "/v1/report-summaries", summary)
         _ = try await agent.post(base + "/v1/report-summaries", json("[]"))
@@ -298,7 +310,7 @@ import Testing
 
         // Every kind of answer was provoked, so the document's refusals are held to the server too.
         let statuses = Set(exchanges.items.compactMap { $0["status"] as? Int })
-        #expect(statuses == [200, 201, 204, 302, 303, 304, 400, 401, 403, 404, 409, 413, 422, 429], "\(statuses.sorted())")
+        #expect(statuses == [200, 201, 204, 302, 303, 304, 400, 401, 403, 404, 409, 412, 413, 422, 429], "\(statuses.sorted())")
         let file = work.appendingPathComponent("exchanges.json")
         try JSONSerialization.data(withJSONObject: exchanges.items, options: [.prettyPrinted]).write(to: file)
         let checked = try AtttBinary.run(executable: URL(fileURLWithPath: "/usr/bin/python3"), [

@@ -2,11 +2,14 @@
 // HTTPS client (CollectorClient: mutual TLS, the same requests `attt run` makes).
 //
 //   attt-collector-load --collector URL --ca CA.pem --tokens FILE --report REPORT.json
-//                       [--agents 1000] [--concurrency 64] [--rounds 2]
+//                       [--agents 1000] [--concurrency 64] [--rounds 2] [--changed 10]
 //
 // Phase 1 enrolls every agent (key, CSR, one token each). Phase 2, per round, has every agent upload
 // one report with a fresh id, each on a new connection with a full TLS handshake, as a scheduled
-// run is a new process. Prints latency percentiles and throughput as JSON on standard output.
+// run is a new process. In round 1 every report goes whole; from round 2 on, `--changed` per cent of
+// the agents (different ones each round) send a report with one result changed, whole, and the others
+// an unchanged report naming their last, as `attt run` does when nothing changed (`--changed 100`:
+// every report whole). Prints latency percentiles and throughput as JSON on standard output.
 import AgentRuntime
 import CollectorAPI
 import Enrollment
@@ -21,6 +24,7 @@ struct Options {
     var agents = 1000
     var concurrency = 64
     var rounds = 2
+    var changed = 10
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -34,6 +38,7 @@ struct Options {
             case "--agents": agents = Int(value) ?? agents
             case "--concurrency": concurrency = Int(value) ?? concurrency
             case "--rounds": rounds = Int(value) ?? rounds
+            case "--changed": changed = Int(value) ?? changed
             default:
                 FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
                 exit(2)
@@ -106,10 +111,25 @@ func measure(_ count: Int, width: Int, _ work: @escaping @Sendable (Int) async t
 
 final class Agents: @unchecked Sendable {
     var identities: [AgentIdentity?]
+    /// What the collector acknowledged last from each agent.
+    var acknowledged: [AcknowledgedContent?]
+    /// Uploads that went as unchanged reports, and those the collector asked to have whole.
+    var unchanged = 0, refused = 0
     let lock = NSLock()
-    init(count: Int) { identities = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        identities = Array(repeating: nil, count: count)
+        acknowledged = Array(repeating: nil, count: count)
+    }
     func set(_ i: Int, _ identity: AgentIdentity) { lock.lock(); identities[i] = identity; lock.unlock() }
     func get(_ i: Int) -> AgentIdentity? { lock.lock(); defer { lock.unlock() }; return identities[i] }
+    func acknowledge(_ i: Int, _ content: AcknowledgedContent, unchanged sent: Bool, refused asked: Bool) {
+        lock.lock()
+        acknowledged[i] = content
+        if sent { unchanged += 1 }
+        if asked { refused += 1 }
+        lock.unlock()
+    }
+    func lastAcknowledged(_ i: Int) -> AcknowledgedContent? { lock.lock(); defer { lock.unlock() }; return acknowledged[i] }
 }
 
 let options = Options(CommandLine.arguments)
@@ -120,6 +140,9 @@ guard tokens.count >= options.agents else {
     exit(2)
 }
 let template = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: options.report)))
+// Every agent sends the same content (the host's name is not content): its digest is computed once,
+// as each real agent computes its own once per run on its own PC.
+let templateDigest = try ReportContent.digest(of: template)
 let agents = Agents(count: options.agents)
 let collector = options.collector
 
@@ -138,11 +161,27 @@ for round in 1...max(1, options.rounds) {
         guard let identity = agents.get(i) else { throw UploadError.rejected("agent \(i) is not enrolled") }
         var report = template
         report.reportId = UUID()
+        report.startedAt = Timestamp(Date())
         report.host.hostname = String(format: "pc-%04d", i)
-        let data = try JSONEncoder().encode(report)
+        let changed = round > 1 && (i + round * 37) % 100 < options.changed
+        var digest = templateDigest
+        if changed, !report.results.isEmpty {
+            report.results[0].evidence.append(Evidence(source: "/etc/bench", item: "round", actual: "\(round)", expected: nil))
+            digest = try ReportContent.digest(of: report)
+        }
         let client = try CollectorClient(identity: identity)
         do {
-            try await client.send(.report(report.reportId, data))
+            var asked = false
+            if !changed, let last = agents.lastAcknowledged(i), last.contentDigest == digest {
+                if try await client.send(UnchangedReport(report, sameAs: last.reportId, contentDigest: digest)) {
+                    agents.acknowledge(i, AcknowledgedContent(reportId: report.reportId, contentDigest: digest), unchanged: true, refused: false)
+                    await client.shutdown()
+                    return
+                }
+                asked = true
+            }
+            try await client.send(.report(report.reportId, try JSONEncoder().encode(report)))
+            agents.acknowledge(i, AcknowledgedContent(reportId: report.reportId, contentDigest: digest), unchanged: false, refused: asked)
         } catch {
             await client.shutdown()
             throw error
@@ -154,5 +193,8 @@ for round in 1...max(1, options.rounds) {
 
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-print(String(decoding: try encoder.encode(["agents": options.agents, "concurrency": options.concurrency, "reportBytes": try JSONEncoder().encode(template).count]), as: UTF8.self))
+print(String(decoding: try encoder.encode(["agents": options.agents, "concurrency": options.concurrency, "changedPercent": options.changed,
+                                           "reportBytes": try JSONEncoder().encode(template).count,
+                                           "unchangedBytes": try JSONEncoder().encode(UnchangedReport(template, sameAs: UUID(), contentDigest: templateDigest)).count,
+                                           "sentUnchanged": agents.unchanged, "askedWhole": agents.refused]), as: UTF8.self))
 print(String(decoding: try encoder.encode(phases), as: UTF8.self))
