@@ -21,6 +21,7 @@ struct AgentIdentityMiddleware: RouterMiddleware {
         else {
             throw HTTPError(.unauthorized, message: "a client certificate from this collector is required (run attt enroll on the PC)")
         }
+        context.party.set(host: hostId)
         let (store, serial) = (store, certificate.serialHex)
         guard let host = try await database.run({ try store.certifiedHost(serial: serial) }), host.id == hostId else {
             throw HTTPError(.forbidden, message: "this host's certificate is unknown or revoked; enroll the PC again")

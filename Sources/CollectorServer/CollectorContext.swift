@@ -16,6 +16,8 @@ public struct CollectorContext: RequestContext {
     /// A multipart form's parts, parsed once by OfficerSessionMiddleware (it reads the anti-forgery
     /// field from them).
     var formParts: FormParts?
+    /// Who the request came from, for its log line (``RequestLog``).
+    let party = RequestParty()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -81,7 +81,9 @@ public final class CollectorMetrics: Sendable {
 }
 
 /// Times every request of the collector's main listener for ``CollectorMetrics``.
-struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Every request counted, and logged when refused or failed (``RequestLog``).
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = CollectorContext
     let metrics: CollectorMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -92,11 +94,15 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         do {
             let response = try await next(request, context)
-            metrics.answered(route: context.endpointPath, method: request.method, status: response.status, seconds: seconds())
+            let elapsed = seconds()
+            metrics.answered(route: context.endpointPath, method: request.method, status: response.status, seconds: elapsed)
+            RequestLog.record(request, context, status: response.status, seconds: elapsed, message: nil)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            metrics.answered(route: context.endpointPath, method: request.method, status: status, seconds: seconds())
+            let elapsed = seconds()
+            metrics.answered(route: context.endpointPath, method: request.method, status: status, seconds: elapsed)
+            RequestLog.record(request, context, status: status, seconds: elapsed, message: (error as? HTTPError)?.body ?? (status.code >= 500 ? "\(error)" : nil))
             throw error
         }
     }

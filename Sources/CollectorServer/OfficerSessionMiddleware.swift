@@ -21,6 +21,7 @@ struct OfficerSessionMiddleware: RouterMiddleware {
         }
         var context = context
         context.officer = officer.user
+        context.party.set(officer: officer.user)
         context.access = officer.access
         context.csrfToken = OfficerAuthenticator.csrfToken(session: token)
         var request = request

@@ -33,7 +33,7 @@ import Testing
         let officers = OfficerTests()
         let collector = try CollectorProcess(
             stateDirectory: work.appendingPathComponent("state"),
-            environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_LOCKOUT_ATTEMPTS": "2"],
+            environment: ["ATTT_COLLECTOR_OFFICERS_GROUP": "root", "ATTT_COLLECTOR_OFFICERS_LOCKOUT_ATTEMPTS": "2", "ATTT_COLLECTOR_LOG_FORMAT": "json"],
             arguments: ["--pam-confdir", try officers.pamConfdir().path]
         )
         defer { collector.stop() }
@@ -127,6 +127,15 @@ import Testing
         results[1]["area"] = String(repeating: "a", count: 9_000)
         forged["results"] = results
         _ = try await agent.post(base + "/v1/reports", try JSONSerialization.data(withJSONObject: forged))
+        // Each refusal is one log line naming the request, the route, the host and why; the 412 "send
+        // it whole", an answer of the ordinary run, is not logged.
+        let refused = collector.output.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: String]
+        }.filter { $0["message"] == "request refused" && $0["host"] == hostId }
+        let duplicated = try #require(refused.first { $0["status"] == "422" })
+        #expect(duplicated["route"] == "/v1/reports" && duplicated["method"] == "POST" && duplicated["hb.request.id"] != nil, "\(duplicated)")
+        #expect(duplicated["reason"]?.contains("appears twice") == true && duplicated["address"] == "127.0.0.1", "\(duplicated)")
+        #expect(refused.contains { $0["status"] == "413" } && !refused.contains { $0["status"] == "412" }, "\(refused)")
 
         // Officers: refused, locked, signed in; then approvals and queries. Changes carry this
         // collector's Origin and, with a session, its anti-forgery token.
