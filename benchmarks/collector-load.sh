@@ -6,7 +6,8 @@
 #   bash benchmarks/collector-load.sh
 #
 # Knobs: AGENTS [1000], CONCURRENCY [64], ROUNDS [3], CHANGED [10] (per cent of the agents whose report
-# changed each round after the first; the others send an unchanged report), PORT [18943],
+# changed each round after the first; the others send an unchanged report), ASK [upload] or jobs (each
+# agent asks for its jobs instead: the floor of one request on a new mutual-TLS connection), PORT [18943],
 # STORE [sqlite] or postgresql: a throw-away PostgreSQL cluster (Debian's postgresql package) under
 # benchmarks/out, durable as SQLite is (fsync and synchronous_commit on), on a local socket.
 # Profile (needs perf): PERF_SECONDS=12 records the collector with `perf record -g` for that long,
@@ -58,19 +59,23 @@ if [ -n "${PERF_SECONDS:-}" ]; then
     ( sleep "${PERF_DELAY:-25}"; perf record -F 499 -g -p "$SERVER" -o "$OUT/perf.data" -- sleep "$PERF_SECONDS" ) > "$OUT/perf.log" 2>&1 &
     PERF=$!
 fi
+# The loader shares the 2 cores: its CPU time and the collector's are printed apart.
+/usr/bin/time -f "loader CPU: %U s user, %S s system, peak RSS %M KiB" -o "$OUT/loader-time.txt" \
 "$BIN/attt-collector-load" --collector "https://127.0.0.1:$PORT" --ca "$OUT/state/ca/ca.pem" --tokens "$OUT/tokens" \
-    --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" --changed "$CHANGED" | tee "$OUT/result.json"
+    --report "$OUT/report.json" --agents "$AGENTS" --concurrency "$CONCURRENCY" --rounds "$ROUNDS" --changed "$CHANGED" --ask "${ASK:-upload}" | tee "$OUT/result.json"
 
 if [ -n "${PERF:-}" ]; then
     wait "$PERF" || true
-    perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -60 | cut -c1-180 > "$OUT/perf-top.txt"
-    perf report -i "$OUT/perf.data" --children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -10 >> "$OUT/perf-top.txt"
+    # `head` closes the pipe early: not a failure of the run.
+    { perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -60 | cut -c1-180 > "$OUT/perf-top.txt"; } || true
+    { perf report -i "$OUT/perf.data" --children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -10 >> "$OUT/perf-top.txt"; } || true
     echo "profile: $OUT/perf-top.txt (perf report -i $OUT/perf.data for more)"
 fi
 # The officers' questions on the loaded database, through the CLI (process start included).
 start=$(date +%s%N); "$BIN/attt-collector" hosts list --state-dir "$OUT/state" > "$OUT/hosts.txt"; end=$(date +%s%N)
 echo "hosts list (latest status of $AGENTS hosts, one unit): $(( (end - start) / 1000000 )) ms, $(wc -l < "$OUT/hosts.txt") lines"
 echo "collector peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status)"
+echo "collector CPU: $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s user, %.1f s system", $14/hz, $15/hz}' /proc/$SERVER/stat) (whole run, enrollment included); $(cat "$OUT/loader-time.txt")"
 if [ -n "$PG" ]; then
     # The server's processes, each counted whole (their shared buffers are counted in each).
     echo "postgresql: largest process RSS $(ps -u postgres -o rss= | sort -n | tail -1 | awk '{printf "%.1f MiB", $1/1024}'), all $(ps -u postgres -o rss= | awk '{s+=$1} END {printf "%.1f MiB", s/1024}')"

@@ -219,16 +219,22 @@ package struct ReportIngest: Sendable {
         }
         let existing = try Dictionary(session.rows("SELECT control, status, failing_since, result_hash FROM current_result WHERE host_id = $1", [.text(host)])
             .map { ($0.text("control") ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        // What is known of the report's controls, read first: an upsert locks its row even when it
+        // changes nothing, and on PostgreSQL every upload would then wait for the others' commits.
+        let known = try Dictionary(session.rows("""
+            SELECT control, area, articles, severity, title_vi, title_en FROM control_info WHERE control IN \(session.members("$1"))
+            """, [.text(HistoryReads.jsonArray(Set(report.results.map(\.control))))]).map { row in
+            (row.text("control") ?? "", [row.text("area"), row.text("articles"), row.text("severity"), row.text("title_vi"), row.text("title_en")])
+        }, uniquingKeysWith: { a, _ in a })
         for (result, json) in zip(report.results, encoded) {
-            try session.execute("""
-                INSERT INTO control_info (control, area, articles, severity, title_vi, title_en) VALUES ($1, $2, $3, $4, $5, $6)
-                ON CONFLICT(control) DO UPDATE SET area = excluded.area, articles = excluded.articles, severity = excluded.severity,
-                    title_vi = excluded.title_vi, title_en = excluded.title_en
-                WHERE control_info.area IS DISTINCT FROM excluded.area OR control_info.articles IS DISTINCT FROM excluded.articles
-                   OR control_info.severity IS DISTINCT FROM excluded.severity OR control_info.title_vi IS DISTINCT FROM excluded.title_vi
-                   OR control_info.title_en IS DISTINCT FROM excluded.title_en
-                """, [.text(result.control), .text(result.area), .text(ControlInfo.articles(result.references).joined(separator: ",")),
-                      .text(result.severity.rawValue), .text(result.title.vi), .text(result.title.en)])
+            let info: [String?] = [result.area, ControlInfo.articles(result.references).joined(separator: ","), result.severity.rawValue, result.title.vi, result.title.en]
+            if known[result.control] != info {
+                try session.execute("""
+                    INSERT INTO control_info (control, area, articles, severity, title_vi, title_en) VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT(control) DO UPDATE SET area = excluded.area, articles = excluded.articles, severity = excluded.severity,
+                        title_vi = excluded.title_vi, title_en = excluded.title_en
+                    """, [.text(result.control)] + info.map { SQLValue($0) })
+            }
             let hash = Data(SHA256.hash(data: json).prefix(16))
             let previous = existing[result.control]
             if let previous, previous.text("status") == result.status.rawValue {

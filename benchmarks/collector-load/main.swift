@@ -25,6 +25,9 @@ struct Options {
     var concurrency = 64
     var rounds = 2
     var changed = 10
+    /// `jobs`: each round, every agent asks for its jobs instead of uploading (the floor: a mutual
+    /// TLS handshake, the certificate's check in the database, one read).
+    var ask = "upload"
 
     init(_ arguments: [String]) {
         var it = arguments.dropFirst().makeIterator()
@@ -39,6 +42,7 @@ struct Options {
             case "--concurrency": concurrency = Int(value) ?? concurrency
             case "--rounds": rounds = Int(value) ?? rounds
             case "--changed": changed = Int(value) ?? changed
+            case "--ask": ask = value
             default:
                 FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
                 exit(2)
@@ -170,6 +174,11 @@ for round in 1...max(1, options.rounds) {
             digest = try ReportContent.digest(of: report)
         }
         let client = try CollectorClient(identity: identity)
+        if options.ask == "jobs" {
+            defer { Task { await client.shutdown() } }
+            _ = try await client.approvedJobs()
+            return
+        }
         do {
             var asked = false
             if !changed, let last = agents.lastAcknowledged(i), last.contentDigest == digest {
@@ -188,7 +197,7 @@ for round in 1...max(1, options.rounds) {
         }
         await client.shutdown()
     }
-    phases.append(Phase(name: "upload round \(round)", latencies: uploaded.latencies, failures: uploaded.failures, seconds: uploaded.seconds))
+    phases.append(Phase(name: "\(options.ask == "jobs" ? "jobs" : "upload") round \(round)", latencies: uploaded.latencies, failures: uploaded.failures, seconds: uploaded.seconds))
 }
 
 let encoder = JSONEncoder()
