@@ -27,6 +27,9 @@ if [ ! -f "$CACHE" ]; then
     source_uri=$(mirror) || { echo "no Debian mirror in this machine's apt sources to make the tree from" >&2; exit 1; }
     build=$(mktemp -d "$DIR/build-XXXXXX")
     trap 'rm -rf "$build"' EXIT
+    # The tree's root as a system's is (mktemp makes it 0700): the tar keeps it, and a user other than
+    # root in the chroot could not reach / at all.
+    chmod 755 "$build"
     debootstrap --variant=minbase --include="$PACKAGES" bookworm "$build" "$source_uri" >&2
     tar -C "$build" -cf "$CACHE.part" . && mv "$CACHE.part" "$CACHE"
 fi

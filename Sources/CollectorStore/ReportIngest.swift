@@ -36,16 +36,7 @@ package struct ReportIngest: Sendable {
             if try Self.alreadyStored(report.reportId, host: host, in: session) { return .duplicate }
             try checkQuota(host, adding: body.count, arrival: arrival, in: session)
             try Self.touch(host, hostname: report.host.hostname, now: now, in: session)
-            let s = report.summary
-            try session.execute("""
-                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused, content_digest)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                """, [.text(report.reportId.uuidString), .text(host.id), .text(started), .text(now),
-                      .text(report.policy.profile.rawValue), .text(report.policy.role.rawValue), .text(report.policy.version),
-                      .integer(s.pass), .integer(s.fail), .integer(s.notApplicable), .integer(s.error), .integer(s.manual), .integer(s.total),
-                      SQLValue(report.policy.bundle?.version), SQLValue(report.policy.bundleRefused?.line), .text(encoded.contentDigest)])
-            try session.execute("INSERT INTO report_body (report_id, host_id, body) VALUES ($1, $2, $3)", [.text(report.reportId.uuidString), .text(host.id), .blob(body)])
+            try Self.insert(report, host: host.id, started: started, received: now, contentDigest: encoded.contentDigest, body: body, contentFrom: nil, in: session)
             let later = try session.row("SELECT min(started_at) AS later FROM report WHERE host_id = $1 AND started_at > $2", [.text(host.id), .text(started)])?.text("later")
             try Self.recordHistory(report, encoded: encoded.results, host: host.id, at: started, before: later, in: session)
             try Self.markRolledUpDays(unit: host.unit, from: started, in: session)
@@ -92,17 +83,7 @@ package struct ReportIngest: Sendable {
             let source = latest.text("content_from") ?? latest.text("id") ?? ""
             try checkQuota(host, adding: body.count, arrival: arrival, in: session)
             try Self.touch(host, hostname: header.host.hostname, now: now, in: session)
-            let s = header.summary
-            try session.execute("""
-                INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
-                                    pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused, content_digest)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                """, [.text(header.reportId.uuidString), .text(host.id), .text(started), .text(now),
-                      .text(header.policy.profile.rawValue), .text(header.policy.role.rawValue), .text(header.policy.version),
-                      .integer(s.pass), .integer(s.fail), .integer(s.notApplicable), .integer(s.error), .integer(s.manual), .integer(s.total),
-                      SQLValue(header.policy.bundle?.version), SQLValue(header.policy.bundleRefused?.line), .text(unchanged.contentDigest)])
-            try session.execute("INSERT INTO report_body (report_id, host_id, body, content_from) VALUES ($1, $2, $3, $4)",
-                                [.text(header.reportId.uuidString), .text(host.id), .blob(body), .text(source)])
+            try Self.insert(header, host: host.id, started: started, received: now, contentDigest: unchanged.contentDigest, body: body, contentFrom: source, in: session)
             try Self.markRolledUpDays(unit: host.unit, from: started, in: session)
             try pruneBodies(host: host.id, now: arrival, in: session)
             return .stored
@@ -328,6 +309,23 @@ package struct ReportIngest: Sendable {
                 AND c.since_at > coalesce((SELECT max(since_at) FROM result_change p WHERE p.host_id = $1 AND p.control = $2 AND p.status = 'pass'), ''))
             WHERE host_id = $1 AND control = $2 AND status = 'fail'
             """, [.text(host), .text(control)])
+    }
+
+    /// A report's row, with the collector's counts (`report.summary`, recomputed by the caller), and
+    /// its compressed body; an unchanged report's body names the one holding its content.
+    static func insert(_ report: Report, host: String, started: String, received: String, contentDigest: String, body: Data, contentFrom: String?,
+                       in session: some SQLSession) throws {
+        let s = report.summary
+        try session.execute("""
+            INSERT INTO report (id, host_id, started_at, received_at, profile, role, policy_version,
+                                pass, fail, not_applicable, error, manual, total, bundle_version, bundle_refused, content_digest)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            """, [.text(report.reportId.uuidString), .text(host), .text(started), .text(received),
+                  .text(report.policy.profile.rawValue), .text(report.policy.role.rawValue), .text(report.policy.version),
+                  .integer(s.pass), .integer(s.fail), .integer(s.notApplicable), .integer(s.error), .integer(s.manual), .integer(s.total),
+                  SQLValue(report.policy.bundle?.version), SQLValue(report.policy.bundleRefused?.line), .text(contentDigest)])
+        try session.execute("INSERT INTO report_body (report_id, host_id, body, content_from) VALUES ($1, $2, $3, $4)",
+                            [.text(report.reportId.uuidString), .text(host), .blob(body), SQLValue(contentFrom)])
     }
 
     /// A report for a day already rolled up makes that day and those after it be rolled up again.

@@ -32,7 +32,9 @@ import Testing
         guard made.status == 0 else { throw Failure(message: "scripts/debian-test-tree.sh failed: \(made.stdout.suffix(2000))\(made.stderr.suffix(2000))") }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("attt-debian-\(UUID())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let out = try sh("tar -C \(root.path) -xpf \(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
+        // 755 as a system's root is: a tree the script cached as 0700 (its mktemp directory, before it
+        // said otherwise) keeps the users of the package tests out of / in the chroot.
+        let out = try sh("tar -C \(root.path) -xpf \(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) && chmod 755 \(root.path)")
         guard out.status == 0 else { throw Failure(message: "cannot unpack the cached tree: \(out.stderr)") }
         return root
     }
